@@ -1,0 +1,42 @@
+package org.opendpm.api.plugin;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.opendpm.spi.BootClient;
+import org.opendpm.spi.BootProtocol;
+import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.ScenarioType;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The plugins present now. Ties between plugins claiming one key go to the highest {@code service.ranking}, then the
+ * lowest {@code service.id}. Answers change as plugin bundles come and go.
+ */
+@ProviderType
+public interface PluginRegistry {
+
+    /** Every plugin and key, sorted by kind, key, then winner first. */
+    List<PluginInfo> plugins();
+
+    /** The winning model and pattern mappings: exact models first, then patterns, each sorted by name. */
+    List<DeployOsMapping> deployOsMappings();
+
+    /**
+     * Resolves a machine's Deploy-OS: the explicit setting, then an exact model match, then a pattern match, then the
+     * server default.
+     *
+     * @param explicitDeployOsId the machine's own setting, empty for "Use Default Value"
+     * @param model the machine model, empty when unknown
+     * @param serverDefaultId the server's default Deploy-OS id
+     */
+    DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
+            String serverDefaultId);
+
+    Optional<ScenarioType> scenarioType(String key);
+
+    Optional<PowerControl> powerControl(String key);
+
+    /** The best-ranked boot protocol that supports the client. */
+    Optional<BootProtocol> bootProtocolFor(BootClient client);
+}

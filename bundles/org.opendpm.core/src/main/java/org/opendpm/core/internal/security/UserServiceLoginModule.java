@@ -1,0 +1,108 @@
+package org.opendpm.core.internal.security;
+
+import java.io.IOException;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.FailedLoginException;
+import javax.security.auth.login.LoginException;
+import javax.security.auth.spi.LoginModule;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.security.Role;
+import org.opendpm.api.security.User;
+import org.opendpm.api.security.UserService;
+
+/**
+ * Checks a name and password against the {@link UserService}. On success the subject gets a user principal and one
+ * role principal per role held, each role bringing the ones below it (admin is also operator and viewer).
+ */
+public class UserServiceLoginModule implements LoginModule {
+
+    static final String USER_SERVICE_OPTION = "org.opendpm.userService";
+
+    private Subject subject;
+    private CallbackHandler handler;
+    private UserService users;
+    private User user;
+    private final List<Principal> principals = new ArrayList<>();
+
+    @Override
+    public void initialize(Subject subject, CallbackHandler callbackHandler, Map<String, ?> sharedState,
+            Map<String, ?> options) {
+        this.subject = subject;
+        this.handler = callbackHandler;
+        this.users = (UserService) options.get(USER_SERVICE_OPTION);
+    }
+
+    @Override
+    public boolean login() throws LoginException {
+        if (users == null) {
+            throw new LoginException("The OpenDPM user service is not available");
+        }
+        var name = new NameCallback("user: ");
+        var password = new PasswordCallback("password: ", false);
+        try {
+            handler.handle(new Callback[] { name, password });
+        } catch (IOException | UnsupportedCallbackException e) {
+            throw new LoginException("Cannot read the credentials: " + e.getMessage());
+        }
+        char[] secret = password.getPassword();
+        try {
+            Optional<User> found = users.authenticate(name.getName(), secret == null ? new char[0] : secret);
+            user = found.orElseThrow(() -> new FailedLoginException("Wrong user name or password"));
+            return true;
+        } catch (OpenDpmException e) {
+            // For example the database is away: the login fails, and the caller can tell why.
+            LoginException le = new LoginException(e.getMessage());
+            le.initCause(e);
+            throw le;
+        } finally {
+            if (secret != null) {
+                Arrays.fill(secret, '\0');
+            }
+            password.clearPassword();
+        }
+    }
+
+    @Override
+    public boolean commit() {
+        if (user == null) {
+            return false;
+        }
+        principals.add(new UserPrincipal(user.name()));
+        Role highest = user.roles().stream().max(Enum::compareTo).orElseThrow();
+        for (Role r : Role.values()) {
+            if (r.compareTo(highest) <= 0) {
+                principals.add(new RolePrincipal(r.id()));
+            }
+        }
+        subject.getPrincipals().addAll(principals);
+        return true;
+    }
+
+    @Override
+    public boolean abort() {
+        return logout();
+    }
+
+    @Override
+    public boolean logout() {
+        subject.getPrincipals().removeAll(principals);
+        principals.clear();
+        user = null;
+        return true;
+    }
+}

@@ -1,0 +1,160 @@
+package org.opendpm.store.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.store.Database;
+import org.opendpm.store.DatabaseReadyListener;
+import org.opendpm.store.StoreException;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database over the pax-jdbc DataSource {@code opendpm}. The DataSource reference is optional and dynamic so
+ * that everything built on this service stays up when the DataSource goes and answers "unavailable" instead of
+ * disappearing.
+ */
+@Component(service = Database.class, immediate = true)
+public class JdbcDatabase implements Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcDatabase.class);
+
+    /** A DataSource together with the outcome of migrating it; replaced as a whole when the DataSource changes. */
+    private record Bound(DataSource dataSource, String description, String failure) {
+    }
+
+    private volatile Bound bound;
+    private final List<DatabaseReadyListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindListener(DatabaseReadyListener listener) {
+        listeners.add(listener);
+        if (isAvailable()) {
+            notifyReady(listener);
+        }
+    }
+
+    void unbindListener(DatabaseReadyListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void notifyReady(DatabaseReadyListener listener) {
+        try {
+            listener.databaseReady(this);
+        } catch (RuntimeException e) {
+            LOG.error("Database ready listener {} failed", listener.getClass().getName(), e);
+        }
+    }
+
+    @Reference(target = "(dataSourceName=opendpm)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindDataSource(DataSource dataSource) {
+        bound = migrate(dataSource);
+        if (isAvailable()) {
+            listeners.forEach(this::notifyReady);
+        }
+    }
+
+    void unbindDataSource(DataSource dataSource) {
+        Bound b = bound;
+        if (b != null && b.dataSource() == dataSource) {
+            bound = null;
+            LOG.warn("DataSource 'opendpm' is gone; requests needing the database answer 503 until it returns");
+        }
+    }
+
+    /** Binds a DataSource outside OSGi (tests, tools). */
+    public static JdbcDatabase over(DataSource dataSource) {
+        JdbcDatabase db = new JdbcDatabase();
+        db.bindDataSource(dataSource);
+        return db;
+    }
+
+    private static Bound migrate(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            var meta = c.getMetaData();
+            String description = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
+            new SchemaMigrator().migrate(c);
+            LOG.info("Database ready: {}", description);
+            return new Bound(dataSource, description, null);
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("Database migration failed; the database is unavailable until this is fixed", e);
+            return new Bound(dataSource, "", "schema migration failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public <T> T inTransaction(Work<T> work) {
+        Bound b = bound;
+        if (b == null) {
+            throw new StoreUnavailableException("The database is not available: no DataSource 'opendpm' is registered");
+        }
+        if (b.failure() != null) {
+            throw new StoreUnavailableException("The database is not available: " + b.failure());
+        }
+        Connection c;
+        try {
+            c = b.dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("The database is not available: " + e.getMessage(), e);
+        }
+        try (c) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        } catch (OpenDpmException e) {
+            throw e;
+        } catch (SQLException e) {
+            if (isConnectionFailure(e)) {
+                throw new StoreUnavailableException("The database is not available: " + e.getMessage(), e);
+            }
+            throw new StoreException("Database operation failed", e);
+        }
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** SQLState class 08 is "connection exception" on every database we support. */
+    private static boolean isConnectionFailure(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+
+    @Override
+    public boolean isAvailable() {
+        Bound b = bound;
+        return b != null && b.failure() == null;
+    }
+
+    @Override
+    public String describe() {
+        Bound b = bound;
+        if (b == null) {
+            return "unavailable";
+        }
+        return b.failure() == null ? b.description() : "unavailable (" + b.failure() + ")";
+    }
+}

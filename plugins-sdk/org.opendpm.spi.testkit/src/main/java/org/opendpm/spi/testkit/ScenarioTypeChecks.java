@@ -1,0 +1,56 @@
+package org.opendpm.spi.testkit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.opendpm.spi.DeployOs;
+import org.opendpm.spi.PlanTarget;
+import org.opendpm.spi.ScenarioType;
+import org.opendpm.spi.SettingViolation;
+import org.opendpm.spi.Step;
+
+/** Checks a {@link ScenarioType} against the rules of the SPI. */
+public final class ScenarioTypeChecks {
+
+    private ScenarioTypeChecks() {
+    }
+
+    /** A target machine with a Deploy-OS, for plans. */
+    public static PlanTarget target() {
+        return new PlanTarget("machine01", "00:50:56:aa:bb:cc", Optional.of("NEC Express5800 002"),
+                Optional.of(new DeployOs("ia32_110331_26", "deployos/ia32_110331_26/vmlinuz",
+                        "deployos/ia32_110331_26/initrd.img", "", List.of("i386", "x86_64"))));
+    }
+
+    /**
+     * Asserts that the settings are valid and planned into a non-empty list of steps that is consistent with
+     * {@link ScenarioType#needsDeployOs()}.
+     *
+     * @return the plan, for further assertions
+     */
+    public static List<Step> assertPlans(ScenarioType type, Map<String, Object> validSettings) {
+        List<SettingViolation> violations = type.validate(validSettings);
+        if (!violations.isEmpty()) {
+            throw new PluginAssertionError("settings expected valid, but: " + violations);
+        }
+        List<Step> plan = type.plan(validSettings, target());
+        if (plan == null || plan.isEmpty()) {
+            throw new PluginAssertionError("a valid scenario must plan at least one step");
+        }
+        boolean stepsNeedDeployOs = plan.stream().anyMatch(Step::needsDeployOs);
+        if (stepsNeedDeployOs != type.needsDeployOs()) {
+            throw new PluginAssertionError("needsDeployOs() is " + type.needsDeployOs()
+                    + " but the plan's steps say " + stepsNeedDeployOs);
+        }
+        return plan;
+    }
+
+    /** Asserts that the settings are refused with a violation naming the field. */
+    public static void assertRejects(ScenarioType type, Map<String, Object> settings, String field) {
+        List<SettingViolation> violations = type.validate(settings);
+        if (violations.stream().noneMatch(v -> v.field().equals(field))) {
+            throw new PluginAssertionError("expected a violation on '" + field + "', got " + violations);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.opendpm.spi;
+
+import java.util.Optional;
+
+/**
+ * The machine a scenario is planned for.
+ *
+ * @param machineName the managed machine's name
+ * @param primaryMac primary NIC in canonical form ({@code 00:50:56:aa:bb:cc})
+ * @param model the machine model, empty when unknown
+ * @param deployOs the Deploy-OS the machine boots, empty when none resolves
+ */
+public record PlanTarget(String machineName, String primaryMac, Optional<String> model, Optional<DeployOs> deployOs) {
+}

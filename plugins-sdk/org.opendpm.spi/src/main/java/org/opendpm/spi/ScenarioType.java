@@ -1,0 +1,48 @@
+package org.opendpm.spi;
+
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A scenario type: one tab of a scenario (HW Setting, OS, Package, Backup/Restore ...), its settings and the steps
+ * that carry it out on one machine.
+ *
+ * <p>Registered as an OSGi service with the property {@value #PROPERTY} set to the type key, for example
+ * {@code backup-restore}. Of several services with the same key the highest {@code service.ranking} wins, then the
+ * lowest {@code service.id}.
+ */
+@ConsumerType
+public interface ScenarioType {
+
+    /** Service property naming the scenario type key. */
+    String PROPERTY = "opendpm.scenario.type";
+
+    /** Name of the tab shown to administrators. */
+    String displayName();
+
+    /**
+     * Version of the settings document this plugin writes. Settings stored by an older version are passed through
+     * {@link #migrateSettings(int, Map)} before use.
+     */
+    int settingsVersion();
+
+    /** Whether a machine must boot its Deploy-OS to carry out this type (backup, restore, OS install, HW setting). */
+    boolean needsDeployOs();
+
+    /**
+     * Checks the settings of this tab.
+     *
+     * @return every problem found, empty when the settings are valid
+     */
+    List<SettingViolation> validate(Map<String, Object> settings);
+
+    /** Brings settings written by {@code fromVersion} of this plugin up to {@link #settingsVersion()}. */
+    default Map<String, Object> migrateSettings(int fromVersion, Map<String, Object> settings) {
+        return settings;
+    }
+
+    /** The ordered steps that carry out valid settings on one machine. */
+    List<Step> plan(Map<String, Object> settings, PlanTarget target);
+}
