@@ -5,6 +5,8 @@ import java.sql.SQLException;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
@@ -13,7 +15,9 @@ import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.store.Database;
 import org.opendpm.store.DatabaseReadyListener;
 import org.opendpm.store.StoreException;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -36,26 +40,52 @@ public class JdbcDatabase implements Database {
     }
 
     private volatile Bound bound;
-    private final List<DatabaseReadyListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ComponentServiceObjects<DatabaseReadyListener>> listeners = new CopyOnWriteArrayList<>();
+    // Listeners are told on their own thread: a listener may need services that need this one, and calling it
+    // while this component is being activated would be a cycle.
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "opendpm-database-ready");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindListener(DatabaseReadyListener listener) {
+    void bindListener(ComponentServiceObjects<DatabaseReadyListener> listener) {
         listeners.add(listener);
         if (isAvailable()) {
             notifyReady(listener);
         }
     }
 
-    void unbindListener(DatabaseReadyListener listener) {
+    void unbindListener(ComponentServiceObjects<DatabaseReadyListener> listener) {
         listeners.remove(listener);
     }
 
-    private void notifyReady(DatabaseReadyListener listener) {
-        try {
-            listener.databaseReady(this);
-        } catch (RuntimeException e) {
-            LOG.error("Database ready listener {} failed", listener.getClass().getName(), e);
-        }
+    private void notifyReady(ComponentServiceObjects<DatabaseReadyListener> listener) {
+        notifier.execute(() -> {
+            DatabaseReadyListener l = null;
+            try {
+                l = listener.getService();
+                if (l != null) {
+                    l.databaseReady(this);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Database ready listener failed", e);
+            } finally {
+                if (l != null) {
+                    try {
+                        listener.ungetService(l);
+                    } catch (IllegalStateException gone) {
+                        // the listener went away meanwhile
+                    }
+                }
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        notifier.shutdownNow();
     }
 
     @Reference(target = "(dataSourceName=opendpm)", cardinality = ReferenceCardinality.OPTIONAL,
