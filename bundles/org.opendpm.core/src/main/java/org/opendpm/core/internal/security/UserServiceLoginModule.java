@@ -27,11 +27,13 @@ import org.opendpm.api.security.UserService;
 
 /**
  * Checks a name and password against the {@link UserService}. On success the subject gets a user principal and one
- * role principal per role held, each role bringing the ones below it (admin is also operator and viewer).
+ * role principal per role held, each role bringing the ones below it (admin is also operator and viewer). An admin
+ * also gets Karaf's shell roles {@code manager} and {@code systembundles}.
  */
 public class UserServiceLoginModule implements LoginModule {
 
     static final String USER_SERVICE_OPTION = "org.opendpm.userService";
+    static final List<String> KARAF_ADMIN_ROLES = List.of("manager", "systembundles");
 
     private Subject subject;
     private CallbackHandler handler;
@@ -88,6 +90,10 @@ public class UserServiceLoginModule implements LoginModule {
             if (r.compareTo(highest) <= 0) {
                 principals.add(new RolePrincipal(r.id()));
             }
+        }
+        if (highest == Role.ADMIN) {
+            // Karaf's own command ACLs speak of "manager" and "systembundles"; an OpenDPM admin runs the whole shell.
+            KARAF_ADMIN_ROLES.forEach(r -> principals.add(new RolePrincipal(r)));
         }
         subject.getPrincipals().addAll(principals);
         return true;

@@ -85,6 +85,10 @@ public class JdbcUserServiceTest {
         assertThat(subject.getPrincipals(RolePrincipal.class)).extracting(RolePrincipal::getName)
                 .containsExactlyInAnyOrder("viewer", "operator");
         assertThatThrownBy(() -> login("op", "wrong wrong wrong")).isInstanceOf(FailedLoginException.class);
+        users.create("boss", "long enough password".toCharArray(), EnumSet.of(Role.ADMIN));
+        assertThat(login("boss", "long enough password").getPrincipals(RolePrincipal.class))
+                .extracting(RolePrincipal::getName)
+                .containsExactlyInAnyOrder("viewer", "operator", "admin", "manager", "systembundles");
     }
 
     private Subject login(String name, String password) throws Exception {

@@ -1,0 +1,324 @@
+package org.opendpm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
+
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The real distribution, booted once: authentication and roles, the plugin listing, plugin hot-swap by feature and
+ * by bundle update, settings through REST with bad input, and the database going away.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PlatformIT {
+
+    private static final String NEC = "org.opendpm.plugin.deployos.nec";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private SessionFactory sessions;
+
+    private Rest rest;
+    private String adminPassword;
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        String repo = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
+        String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
+        int http = freePort();
+        return new Option[] {
+            karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
+                    .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false),
+            keepRuntimeFolder(),
+            configureConsole().ignoreLocalConsole(),
+            logLevel(LogLevel.INFO),
+            vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
+            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository", repo),
+            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.offline", "true"),
+            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.defaultLocalRepoAsRemote", "true"),
+            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + http),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + freePort()),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
+            systemProperty("opendpm.itest.http.port").value("" + http),
+        };
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Before
+    public void serverIsUp() throws IOException {
+        rest = new Rest(Integer.getInteger("opendpm.itest.http.port"));
+        Path passwordFile = Path.of(System.getProperty("karaf.data"), "initial-admin-password");
+        Rest.awaitMillis(90_000, () -> Files.exists(passwordFile)
+                && rest.get("server", null, null).status() == 401, "REST up and first admin created");
+        adminPassword = Files.readString(passwordFile).strip();
+        Rest.awaitMillis(30_000, () -> rest.get("plugins", "admin", adminPassword).status() == 200,
+                "admin can log in");
+    }
+
+    private String shell(String command) throws Exception {
+        var out = new ByteArrayOutputStream();
+        var print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Session session = sessions.create(InputStream.nullInputStream(), print, print);
+        // Commands guarded by Karaf's command ACLs are visible only to a subject holding the admin role.
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal("itest"));
+        subject.getPrincipals().add(new RolePrincipal("admin"));
+        subject.getPrincipals().add(new RolePrincipal("manager"));
+        try {
+            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
+        } finally {
+            session.close();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private JsonNode models() {
+        Rest.Response r = rest.get("deployos/models", "admin", adminPassword);
+        assertEquals(r.body(), 200, r.status());
+        return r.json();
+    }
+
+    private static boolean hasModel(JsonNode models, String model) {
+        for (JsonNode m : models) {
+            if (m.get("model").asText().equals(model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String createUser(String role) {
+        String name = role + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Rest.Response r = rest.send("POST", "users", "{\"name\":\"" + name
+                + "\",\"password\":\"a long password 1\",\"roles\":[\"" + role + "\"]}", "admin", adminPassword);
+        assertEquals(r.body(), 201, r.status());
+        return name;
+    }
+
+    @Test
+    public void withoutValidCredentialsEveryCallIs401AndNothingChanges() {
+        Rest.Response none = rest.get("plugins", null, null);
+        assertEquals(401, none.status());
+        assertTrue(none.wwwAuthenticate(), none.wwwAuthenticate().startsWith("Basic"));
+        assertEquals(401, none.json().get("status").asInt());
+        assertEquals(401, rest.get("settings", "admin", "wrong password").status());
+        assertEquals(401, rest.get("settings", "nobody", adminPassword).status());
+        int before = rest.get("settings", "admin", adminPassword).json().get("scenarioTimeoutMinutes").asInt();
+        assertEquals(401, rest.send("PATCH", "settings", "{\"scenarioTimeoutMinutes\": 33}", null, null).status());
+        assertEquals(before,
+                rest.get("settings", "admin", adminPassword).json().get("scenarioTimeoutMinutes").asInt());
+    }
+
+    @Test
+    public void viewerReadsButCannotConfigure403() {
+        String viewer = createUser("viewer");
+        assertEquals(200, rest.get("settings", viewer, "a long password 1").status());
+        assertEquals(200, rest.get("plugins", viewer, "a long password 1").status());
+        Rest.Response patch = rest.send("PATCH", "settings", "{\"scenarioTimeoutMinutes\": 33}", viewer,
+                "a long password 1");
+        assertEquals(patch.body(), 403, patch.status());
+        assertTrue(patch.json().get("detail").asText().contains("admin"));
+        assertEquals(403, rest.get("users", viewer, "a long password 1").status());
+        String operator = createUser("operator");
+        assertEquals(403, rest.get("users", operator, "a long password 1").status());
+    }
+
+    @Test
+    public void pluginsListsTheBuiltInPluginsInRestAndShell() throws Exception {
+        JsonNode plugins = rest.get("plugins", "admin", adminPassword).json();
+        String all = plugins.toString();
+        assertTrue(all, all.contains("\"key\":\"NEC Express5800 001\""));
+        assertTrue(all, all.contains("\"bundle\":\"org.opendpm.plugin.deployos.vmware\""));
+        assertTrue(all, all.contains("\"bundle\":\"org.opendpm.plugin.deployos.hyperv\""));
+        assertTrue(all, all.contains("\"winner\":true"));
+        JsonNode models = models();
+        assertTrue(hasModel(models, "VMware ESXi Virtual Machine 003"));
+        for (JsonNode m : models) {
+            if (m.get("model").asText().equals("NEC Express5800 001")) {
+                assertEquals("ia32_080331_24", m.get("deployOs").asText());
+            }
+        }
+        String table = shell("dpm:plugins");
+        assertTrue(table, table.contains("org.opendpm.plugin.deployos.nec"));
+        assertTrue(table, table.contains("NEC Express5800 006"));
+        JsonNode resolved = rest.get("deployos/resolve?model=Unknown%20Box", "admin", adminPassword).json();
+        assertEquals("server_default", resolved.get("rule").asText());
+        assertEquals("ia32_110331_26", resolved.get("deployOs").asText());
+    }
+
+    @Test
+    public void featureUninstallAndInstallSwapAPluginWithin2Seconds() throws Exception {
+        String model = "VMware ESXi Virtual Machine 002";
+        assertTrue(hasModel(models(), model));
+        shell("feature:uninstall opendpm-plugin-deployos-vmware");
+        long gone = Rest.awaitMillis(2_000, () -> !hasModel(models(), model), model + " gone");
+        shell("feature:install opendpm-plugin-deployos-vmware");
+        long back = Rest.awaitMillis(2_000, () -> hasModel(models(), model), model + " back");
+        System.out.println("feature:uninstall visible after " + gone + " ms, feature:install after " + back + " ms");
+    }
+
+    @Test
+    public void bundleUpdateToAJarWithOneMoreModelShowsIt() throws Exception {
+        Bundle nec = null;
+        for (Bundle b : context.getBundles()) {
+            if (NEC.equals(b.getSymbolicName())) {
+                nec = b;
+            }
+        }
+        assertNotNull(nec);
+        String newModel = "NEC Express5800 010";
+        assertFalse(hasModel(models(), newModel));
+        Path original = Files.createTempFile("nec-original", ".jar");
+        try (InputStream in = new URL(nec.getLocation()).openStream()) {
+            Files.copy(in, original, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path updated = withExtraModel(original, newModel);
+        shell("bundle:update " + nec.getBundleId() + " " + updated.toUri());
+        long seen = Rest.awaitMillis(2_000, () -> hasModel(models(), newModel), newModel + " listed");
+        System.out.println("bundle:update visible after " + seen + " ms");
+        shell("bundle:update " + nec.getBundleId() + " " + original.toUri());
+        Rest.awaitMillis(2_000, () -> !hasModel(models(), newModel) && hasModel(models(), "NEC Express5800 001"),
+                "original NEC bundle back");
+    }
+
+    /** A copy of the plugin jar whose descriptor maps one more model. */
+    private static Path withExtraModel(Path jar, String model) throws IOException {
+        Path out = Files.createTempFile("nec-plus-one", ".jar");
+        try (var in = new JarInputStream(Files.newInputStream(jar));
+                OutputStream os = Files.newOutputStream(out);
+                var jos = new JarOutputStream(os, in.getManifest())) {
+            for (JarEntry e; (e = in.getNextJarEntry()) != null;) {
+                byte[] data = in.readAllBytes();
+                if (e.getName().equals("OSGI-INF/opendpm/deployos-models.xml")) {
+                    String xml = new String(data, StandardCharsets.UTF_8);
+                    xml = xml.replace("<model>NEC Express5800 006</model>",
+                            "<model>NEC Express5800 006</model>\n    <model>" + model + "</model>");
+                    data = xml.getBytes(StandardCharsets.UTF_8);
+                }
+                jos.putNextEntry(new JarEntry(e.getName()));
+                jos.write(data);
+                jos.closeEntry();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    public void settingsAreValidatedAndBadInputNamesTheField() {
+        Rest.Response ok = rest.send("PATCH", "settings", "{\"machinesForSimultaneousExecution\": 7}", "admin",
+                adminPassword);
+        assertEquals(ok.body(), 200, ok.status());
+        assertEquals(7, rest.get("settings", "admin", adminPassword).json()
+                .get("machinesForSimultaneousExecution").asInt());
+
+        assertBadRequest("{\"machinesForSimultaneousExecution\": 7", null, "Malformed JSON");
+        assertBadRequest("{\"machinesForSimultanousExecution\": 7}", "machinesForSimultanousExecution",
+                "Unknown field");
+        assertBadRequest("{\"machinesForSimultaneousExecution\": \"many\"}", "machinesForSimultaneousExecution",
+                "Wrong type");
+        assertBadRequest("{\"useDhcpServer\": 1}", "useDhcpServer", "Wrong type");
+        assertBadRequest("{\"machinesForSimultaneousExecution\": 0}", "machinesForSimultaneousExecution",
+                "Invalid input");
+        assertBadRequest("{\"imageFolder\": \"relative/images\"}", "imageFolder", "Invalid input");
+        Rest.Response put = rest.send("PUT", "settings", "{\"useDhcpServer\": true}", "admin", adminPassword);
+        assertEquals(put.body(), 400, put.status());
+        assertEquals(7, rest.get("settings", "admin", adminPassword).json()
+                .get("machinesForSimultaneousExecution").asInt());
+    }
+
+    private void assertBadRequest(String body, String field, String title) {
+        Rest.Response r = rest.send("PATCH", "settings", body, "admin", adminPassword);
+        assertEquals(r.body(), 400, r.status());
+        JsonNode problem = r.json();
+        assertEquals(r.body(), title, problem.get("title").asText());
+        if (field != null) {
+            assertEquals(r.body(), field, problem.get("field").asText());
+        }
+        assertTrue(r.body(), problem.get("detail").asText().length() > 10);
+    }
+
+    @Test
+    public void theDatabaseGoingAwayGives503AndItsReturnHeals() throws Exception {
+        Bundle driver = null;
+        for (Bundle b : context.getBundles()) {
+            if ("org.ops4j.pax.jdbc.derby".equals(b.getSymbolicName())) {
+                driver = b;
+            }
+        }
+        assertNotNull(driver);
+        driver.stop();
+        try {
+            Rest.awaitMillis(10_000, () -> rest.get("settings", "admin", adminPassword).status() == 503,
+                    "503 without the DataSource");
+            Rest.Response r = rest.get("settings", "admin", adminPassword);
+            assertEquals("Database unavailable", r.json().get("title").asText());
+            assertTrue(r.body(), r.json().get("detail").asText().contains("DataSource"));
+            // Calls that need no database still work.
+            assertEquals(200, rest.get("plugins", "admin", adminPassword).status());
+        } finally {
+            driver.start();
+        }
+        Rest.awaitMillis(10_000, () -> rest.get("settings", "admin", adminPassword).status() == 200,
+                "settings back with the DataSource");
+    }
+}
