@@ -1,0 +1,89 @@
+package org.opendpm.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import javax.ws.rs.BadRequestException;
+import javax.ws.rs.core.Response;
+
+import org.junit.Test;
+import org.opendpm.api.ConflictException;
+import org.opendpm.api.NotFoundException;
+import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.ValidationException;
+import org.opendpm.rest.internal.dto.NewUserDto;
+import org.opendpm.rest.internal.dto.Problem;
+import org.opendpm.rest.internal.dto.SettingsDto;
+import org.opendpm.rest.internal.json.JsonProvider;
+
+/** Bad input becomes a 400 problem naming the field; other errors get their status. */
+public class ProblemMapperTest {
+
+    private final ProblemMapper mapper = new ProblemMapper();
+
+    private Problem read(String json, Class<?> type) {
+        try {
+            JsonProvider.mapper().readValue(json, type);
+        } catch (Exception e) {
+            // CXF hands a reader's failure over wrapped; the mapper must look inside.
+            Response r = mapper.toResponse(new BadRequestException(e));
+            return (Problem) r.getEntity();
+        }
+        throw new AssertionError("accepted: " + json);
+    }
+
+    @Test
+    public void malformedJsonSaysWhere() {
+        Problem p = read("{\"scenarioTimeoutMinutes\": 5", SettingsDto.class);
+        assertThat(p.status()).isEqualTo(400);
+        assertThat(p.title()).isEqualTo("Malformed JSON");
+        assertThat(p.detail()).contains("line 1");
+    }
+
+    @Test
+    public void unknownFieldIsNamedWithTheKnownOnes() {
+        Problem p = read("{\"scenarioTimeout\": 5}", SettingsDto.class);
+        assertThat(p.field()).isEqualTo("scenarioTimeout");
+        assertThat(p.detail()).contains("scenarioTimeoutMinutes");
+    }
+
+    @Test
+    public void wrongTypesAreNamedNotCoerced() {
+        assertThat(read("{\"scenarioTimeoutMinutes\": \"5\"}", SettingsDto.class).field())
+                .isEqualTo("scenarioTimeoutMinutes");
+        assertThat(read("{\"useDhcpServer\": 1}", SettingsDto.class).field()).isEqualTo("useDhcpServer");
+        assertThat(read("{\"useDhcpServer\": \"yes\"}", SettingsDto.class).field()).isEqualTo("useDhcpServer");
+        assertThat(read("{\"imageFolder\": 7}", SettingsDto.class).field()).isEqualTo("imageFolder");
+        Problem list = read("{\"name\":\"a\",\"password\":\"p\",\"roles\":\"admin\"}", NewUserDto.class);
+        assertThat(list.field()).isEqualTo("roles");
+        assertThat(list.detail()).contains("a list");
+        assertThat(read("{\"scenarioTimeoutMinutes\": 5} {}", SettingsDto.class).status()).isEqualTo(400);
+        assertThat(read("{\"scenarioTimeoutMinutes\": 5, \"scenarioTimeoutMinutes\": 6}", SettingsDto.class)
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    public void goodInputIsRead() throws Exception {
+        SettingsDto dto = JsonProvider.mapper().readValue("{\"scenarioTimeoutMinutes\": 5, \"useDhcpServer\": false,"
+                + " \"imageFolder\": \"/srv\"}", SettingsDto.class);
+        assertThat(dto.scenarioTimeoutMinutes()).isEqualTo(5);
+        assertThat(dto.useDhcpServer()).isFalse();
+        assertThat(dto.machinesForSimultaneousExecution()).isNull();
+    }
+
+    @Test
+    public void domainErrorsGetTheirStatus() {
+        assertThat(status(new ValidationException("name", "bad"))).isEqualTo(400);
+        assertThat(((Problem) mapper.toResponse(new ValidationException("name", "bad")).getEntity()).field())
+                .isEqualTo("name");
+        assertThat(status(new NotFoundException("x"))).isEqualTo(404);
+        assertThat(status(new ConflictException("x"))).isEqualTo(409);
+        assertThat(status(new StoreUnavailableException("x"))).isEqualTo(503);
+        Problem internal = (Problem) mapper.toResponse(new IllegalStateException("secret detail")).getEntity();
+        assertThat(internal.status()).isEqualTo(500);
+        assertThat(internal.detail()).doesNotContain("secret");
+    }
+
+    private int status(Throwable t) {
+        return mapper.toResponse(t).getStatus();
+    }
+}
