@@ -18,6 +18,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +80,7 @@ public class PlatformIT {
         String repo = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
         String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
         int http = freePort();
+        int tftp = freeUdpPort();
         return new Option[] {
             karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
                     .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
@@ -92,12 +96,20 @@ public class PlatformIT {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
+            editConfigurationFilePut("etc/org.opendpm.netboot.tftp.cfg", "port", "" + tftp),
             systemProperty("opendpm.itest.http.port").value("" + http),
+            systemProperty("opendpm.itest.tftp.port").value("" + tftp),
         };
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -295,6 +307,30 @@ public class PlatformIT {
             assertEquals(r.body(), field, problem.get("field").asText());
         }
         assertTrue(r.body(), problem.get("detail").asText().length() > 10);
+    }
+
+    @Test
+    public void theDatabaseLivesInTheDataFolderAndTftpServesTheBootFolder() throws Exception {
+        Path data = Path.of(System.getProperty("karaf.data"));
+        assertTrue(Files.isDirectory(data.resolve("opendpm")));
+        Path boot = data.resolve("tftp");
+        Files.createDirectories(boot);
+        Files.writeString(boot.resolve("hello.txt"), "OpenDPM boot file\n");
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(5000);
+            byte[] rrq = "\0\1hello.txt\0octet\0".getBytes(StandardCharsets.US_ASCII);
+            socket.send(new DatagramPacket(rrq, rrq.length, InetAddress.getLoopbackAddress(),
+                    Integer.getInteger("opendpm.itest.tftp.port")));
+            byte[] buffer = new byte[600];
+            DatagramPacket data1 = new DatagramPacket(buffer, buffer.length);
+            socket.receive(data1);
+            assertEquals("opcode DATA", 3, buffer[1]);
+            assertEquals("block 1", 1, buffer[3]);
+            assertEquals("OpenDPM boot file\n", new String(buffer, 4, data1.getLength() - 4,
+                    StandardCharsets.US_ASCII));
+            byte[] ack = { 0, 4, 0, 1 };
+            socket.send(new DatagramPacket(ack, ack.length, data1.getSocketAddress()));
+        }
     }
 
     @Test
