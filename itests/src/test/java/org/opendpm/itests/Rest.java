@@ -37,11 +37,16 @@ final class Rest {
     }
 
     Response send(String method, String path, String json, String user, String password) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
+        return send(method, path, "application/json", json, user, password);
+    }
+
+    /** A request with a body of another type (CSV, plain text); {@code body} null sends none. */
+    Response send(String method, String path, String contentType, String body, String user, String password) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            b.header("Content-Type", contentType);
         }
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder()

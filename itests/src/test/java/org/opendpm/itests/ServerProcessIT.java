@@ -22,7 +22,8 @@ import org.junit.Test;
 
 /**
  * The distribution as an administrator runs it: unpacked, started with {@code bin/karaf server}, stopped and started
- * again. Checks the first admin password (generated or from the environment) and that settings survive a restart.
+ * again. Checks the first admin password (generated or from the environment) and that settings and the inventory
+ * survive a restart.
  */
 public class ServerProcessIT {
 
@@ -121,6 +122,12 @@ public class ServerProcessIT {
         Rest.Response patched = rest.send("PATCH", "settings",
                 "{\"scenarioTimeoutMinutes\": 240, \"defaultDeployOs\": \"ia32_121228_26\"}", "admin", password);
         assertEquals(patched.body(), 200, patched.status());
+        Rest.Response group = rest.send("POST", "groups", "{\"path\":\"/Kept\",\"network\":{\"defaultGateway\":"
+                + "\"192.168.1.1\",\"subnetMask\":\"255.255.0.0\"}}", "admin", password);
+        assertEquals(group.body(), 201, group.status());
+        Rest.Response machine = rest.send("POST", "machines", "{\"groupPath\":\"/Kept\",\"name\":\"kept-1\","
+                + "\"macs\":[\"00-50-56-AA-BB-CC\"],\"ip\":\"192.168.1.20\"}", "admin", password);
+        assertEquals(machine.body(), 201, machine.status());
 
         stop(first);
         assertFalse(first.isAlive());
@@ -133,6 +140,12 @@ public class ServerProcessIT {
             return r.status() == 200 && r.json().get("scenarioTimeoutMinutes").asInt() == 240
                     && r.json().get("defaultDeployOs").asText().equals("ia32_121228_26");
         }, "settings written before the restart read back after it");
+        Rest.Response kept = rest.get("machines?groupPath=/Kept", "admin", password);
+        assertEquals(kept.body(), 200, kept.status());
+        assertEquals(kept.body(), 1, kept.json().get("total").asInt());
+        assertEquals("[\"00:50:56:aa:bb:cc(*)\"]", kept.json().get("machines").get(0).get("macs").toString());
+        assertEquals("192.168.1.1", rest.get("groups/by-path?path=/Kept", "admin", password).json().get("network")
+                .get("defaultGateway").asText());
         assertEquals(password, Files.readString(file, StandardCharsets.UTF_8).strip());
         assertEquals(1, rest.get("users", "admin", password).json().size());
     }

@@ -1,5 +1,6 @@
 package org.opendpm.rest.internal;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import javax.ws.rs.WebApplicationException;
@@ -11,6 +12,7 @@ import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.ValidationException;
+import org.opendpm.api.inventory.InvalidFileException;
 import org.opendpm.rest.internal.dto.Problem;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
@@ -35,6 +37,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable e) {
         Throwable t = unwrap(e);
+        if (t instanceof InvalidFileException f) {
+            List<Problem.LineError> errors = f.problems().stream()
+                    .map(p -> new Problem.LineError(p.line(), p.field(), p.message())).toList();
+            return Response.status(400).type(MediaType.APPLICATION_JSON)
+                    .entity(new Problem(400, "Invalid file", f.getMessage(), null, errors)).build();
+        }
         if (t instanceof ValidationException v) {
             return problem(400, "Invalid input", v.getMessage(), v.field());
         }

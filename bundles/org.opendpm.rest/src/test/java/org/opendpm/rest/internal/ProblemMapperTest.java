@@ -2,6 +2,8 @@ package org.opendpm.rest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import javax.ws.rs.BadRequestException;
 import javax.ws.rs.core.Response;
 
@@ -10,6 +12,8 @@ import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.ValidationException;
+import org.opendpm.api.inventory.FileProblem;
+import org.opendpm.api.inventory.InvalidFileException;
 import org.opendpm.rest.internal.dto.NewUserDto;
 import org.opendpm.rest.internal.dto.Problem;
 import org.opendpm.rest.internal.dto.SettingsDto;
@@ -81,6 +85,21 @@ public class ProblemMapperTest {
         Problem internal = (Problem) mapper.toResponse(new IllegalStateException("secret detail")).getEntity();
         assertThat(internal.status()).isEqualTo(500);
         assertThat(internal.detail()).doesNotContain("secret");
+    }
+
+    @Test
+    public void aRefusedFileListsEveryBadLineAndAPlainProblemListsNone() throws Exception {
+        var refused = new InvalidFileException("The import file", List.of(
+                new FileProblem(3, "macs", "not a MAC address", false), new FileProblem(9, null, "7 fields", false)));
+        Problem p = (Problem) mapper.toResponse(refused).getEntity();
+        assertThat(p.status()).isEqualTo(400);
+        assertThat(p.detail()).contains("line 3, field macs").contains("line 9");
+        assertThat(p.errors()).containsExactly(new Problem.LineError(3, "macs", "not a MAC address"),
+                new Problem.LineError(9, null, "7 fields"));
+        String json = JsonProvider.mapper().writeValueAsString(p);
+        assertThat(json).contains("\"errors\":[{\"line\":3,\"field\":\"macs\"").contains("{\"line\":9,\"message\"");
+        Problem plain = (Problem) mapper.toResponse(new ConflictException("x")).getEntity();
+        assertThat(JsonProvider.mapper().writeValueAsString(plain)).doesNotContain("errors");
     }
 
     private int status(Throwable t) {

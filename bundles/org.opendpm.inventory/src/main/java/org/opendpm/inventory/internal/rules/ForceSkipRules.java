@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.opendpm.api.inventory.BootDecision;
 
 /**
  * {@code forceskip.ini} (INV-5 [2.2.1.1]): MAC patterns of machines that, right after the

@@ -65,7 +65,7 @@ public record MachineEntry(GroupPath group, String name, List<MacAddress> macs, 
     }
 
     /** Checks a non-blank model or Deploy-OS name; returns it or throws with the reason. */
-    static String checkText(String value, String what) {
+    public static String checkText(String value, String what) {
         if (value.length() > MAX_TEXT_LENGTH) {
             throw new IllegalArgumentException(what + " is " + value.length() + " characters long; the limit is "
                     + MAX_TEXT_LENGTH);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.opendpm.api.inventory.BootDecision;
 import org.junit.Test;
 
 /** INV-5: forceskip.ini and the boot decision after a network-boot registration. */

@@ -1,4 +1,4 @@
-package org.opendpm.inventory.internal.rules;
+package org.opendpm.api.inventory;
 
 import java.time.Duration;
 import java.util.List;

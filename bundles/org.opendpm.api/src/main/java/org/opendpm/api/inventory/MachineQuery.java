@@ -1,0 +1,30 @@
+package org.opendpm.api.inventory;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Which machines to list, one page at a time, ordered by name.
+ *
+ * @param groupId only machines of this group; empty for all
+ * @param includeSubgroups with {@code groupId}: also the machines of its sub-groups, at any depth
+ * @param text matched, ignoring case, as a substring of the name, IP, UUID, model or any MAC (in canonical form)
+ * @param offset machines to skip, 0 or more
+ * @param limit page size, 1 to {@value #MAX_LIMIT}
+ */
+public record MachineQuery(Optional<Long> groupId, boolean includeSubgroups, Optional<MachineStatus> status,
+        Optional<String> text, int offset, int limit) {
+
+    public static final int MAX_LIMIT = 1000;
+
+    public MachineQuery {
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(text, "text");
+    }
+
+    /** Every machine, first page of {@code limit}. */
+    public static MachineQuery all(int limit) {
+        return new MachineQuery(Optional.empty(), false, Optional.empty(), Optional.empty(), 0, limit);
+    }
+}
