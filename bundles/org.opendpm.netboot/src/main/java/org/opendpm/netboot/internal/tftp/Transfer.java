@@ -225,12 +225,13 @@ abstract class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         ended = true;
         cancelTimer();
+        // Release first: once the stats say the transfer is over, its temporary file must be gone too.
+        release(success);
         if (success) {
             stats.transferCompleted();
         } else {
             stats.transferFailed();
         }
-        release(success);
         channel.close();
     }
 
@@ -238,8 +239,8 @@ abstract class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
     protected final void endAndDally(long millis) {
         ended = true;
         cancelTimer();
-        stats.transferCompleted();
         release(true);
+        stats.transferCompleted();
         channel.eventLoop().schedule(() -> channel.close(), millis, TimeUnit.MILLISECONDS);
     }
 
