@@ -31,84 +31,22 @@ public class ServerProcessIT {
 
     @After
     public void stopEverything() {
-        started.forEach(ServerProcessIT::stop);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Unpacks a fresh server with its own free ports; returns its home and HTTP port. */
-    private static Map.Entry<Path, Integer> unpack(String name) throws Exception {
-        Path dir = Path.of("target", "e2e", name).toAbsolutePath();
-        if (Files.exists(dir)) {
-            run(List.of("rm", "-rf", dir.toString()));
-        }
-        Files.createDirectories(dir);
-        run(List.of("tar", "-xzf", System.getProperty("opendpm.distribution"), "-C", dir.toString(),
-                "--strip-components=1"));
-        int http = freePort();
-        setKey(dir.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", "" + http);
-        setKey(dir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", "" + freePort());
-        setKey(dir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", "" + freePort());
-        setKey(dir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", "" + freePort());
-        return Map.entry(dir, http);
-    }
-
-    private static void setKey(Path cfg, String key, String value) throws IOException {
-        String text = Files.readString(cfg);
-        var p = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=.*$");
-        assertTrue(cfg + " has " + key, p.matcher(text).find());
-        Files.writeString(cfg, p.matcher(text).replaceFirst(key + " = " + value));
-    }
-
-    private static void run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertEquals(String.join(" ", command), 0, p.waitFor());
+        started.forEach(Distribution::stop);
     }
 
     private Process start(Path home, Map<String, String> env) throws IOException {
-        var pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
-        pb.environment().remove("OPENDPM_ADMIN_PASSWORD");
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = Distribution.start(home, env);
         started.add(p);
         return p;
     }
 
-    /** SIGTERM to the JVM (Karaf stops its bundles in its shutdown hook), then to the script. */
-    private static void stop(Process p) {
-        List<ProcessHandle> jvms = p.descendants().toList();
-        jvms.forEach(ProcessHandle::destroy);
-        try {
-            for (ProcessHandle h : jvms) {
-                h.onExit().get(60, TimeUnit.SECONDS);
-            }
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        } catch (Exception e) {
-            jvms.forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }
-
-    private static void awaitUp(Rest rest, Path home) {
-        Rest.awaitMillis(120_000, () -> rest.get("server", null, null).status() == 401,
-                "REST of " + home + " up (see its data/log/karaf.log)");
-    }
-
     @Test
     public void firstStartGeneratesAnOwnerOnlyAdminPasswordAndSettingsSurviveARestart() throws Exception {
-        var server = unpack("generated");
+        var server = Distribution.unpack("generated");
         Path home = server.getKey();
         Rest rest = new Rest(server.getValue());
         Process first = start(home, Map.of());
-        awaitUp(rest, home);
+        Distribution.awaitUp(rest, home);
         Path file = home.resolve("data/initial-admin-password");
         Rest.awaitMillis(20_000, () -> Files.exists(file), "initial admin password file");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -129,11 +67,11 @@ public class ServerProcessIT {
                 + "\"macs\":[\"00-50-56-AA-BB-CC\"],\"ip\":\"192.168.1.20\"}", "admin", password);
         assertEquals(machine.body(), 201, machine.status());
 
-        stop(first);
+        Distribution.stop(first);
         assertFalse(first.isAlive());
         assertFalse(first.descendants().findAny().isPresent());
         start(home, Map.of());
-        awaitUp(rest, home);
+        Distribution.awaitUp(rest, home);
         // Just after start the DataSource may still be coming up (503); what matters is what is read once it is.
         Rest.awaitMillis(30_000, () -> {
             Rest.Response r = rest.get("settings", "admin", password);
@@ -152,12 +90,12 @@ public class ServerProcessIT {
 
     @Test
     public void theEnvironmentSetsTheFirstAdminPasswordAndNoFileIsWritten() throws Exception {
-        var server = unpack("from-env");
+        var server = Distribution.unpack("from-env");
         Path home = server.getKey();
         Rest rest = new Rest(server.getValue());
         String password = "set by automation 42";
         start(home, Map.of("OPENDPM_ADMIN_PASSWORD", password));
-        awaitUp(rest, home);
+        Distribution.awaitUp(rest, home);
         Rest.awaitMillis(20_000, () -> rest.get("plugins", "admin", password).status() == 200, "admin login");
         assertFalse(new File(home.toFile(), "data/initial-admin-password").exists());
         assertEquals(401, rest.get("plugins", "admin", "admin").status());

@@ -1,0 +1,87 @@
+package org.opendpm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/** The distribution as an administrator handles it: unpacked with its own ports, started, stopped. */
+final class Distribution {
+
+    private Distribution() {
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Unpacks a fresh server with its own free ports; returns its home and HTTP port. */
+    static Map.Entry<Path, Integer> unpack(String name) throws Exception {
+        Path dir = Path.of("target", "e2e", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            run(List.of("rm", "-rf", dir.toString()));
+        }
+        Files.createDirectories(dir);
+        run(List.of("tar", "-xzf", System.getProperty("opendpm.distribution"), "-C", dir.toString(),
+                "--strip-components=1"));
+        int http = freePort();
+        setKey(dir.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", "" + http);
+        setKey(dir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", "" + freePort());
+        setKey(dir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", "" + freePort());
+        setKey(dir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", "" + freePort());
+        return Map.entry(dir, http);
+    }
+
+    static void setKey(Path cfg, String key, String value) throws IOException {
+        String text = Files.readString(cfg);
+        var p = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=.*$");
+        assertTrue(cfg + " has " + key, p.matcher(text).find());
+        Files.writeString(cfg, p.matcher(text).replaceFirst(key + " = " + value));
+    }
+
+    static void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertEquals(String.join(" ", command), 0, p.waitFor());
+    }
+
+    static Process start(Path home, Map<String, String> env) throws IOException {
+        var pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        pb.environment().remove("OPENDPM_ADMIN_PASSWORD");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        return p;
+    }
+
+    /** SIGTERM to the JVM (Karaf stops its bundles in its shutdown hook), then to the script. */
+    static void stop(Process p) {
+        List<ProcessHandle> jvms = p.descendants().toList();
+        jvms.forEach(ProcessHandle::destroy);
+        try {
+            for (ProcessHandle h : jvms) {
+                h.onExit().get(60, TimeUnit.SECONDS);
+            }
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (Exception e) {
+            jvms.forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    static void awaitUp(Rest rest, Path home) {
+        Rest.awaitMillis(120_000, () -> rest.get("server", null, null).status() == 401,
+                "REST of " + home + " up (see its data/log/karaf.log)");
+    }
+}

@@ -1,0 +1,117 @@
+package org.opendpm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The distribution switched to PostgreSQL by configuration alone, as the README says: the PostgreSQL feature booted
+ * instead of the Derby one and {@code etc/org.ops4j.datasource-opendpm.cfg} pointing at the server. The server is
+ * named by {@code OPENDPM_TEST_POSTGRES_URL}, {@code _USER} and {@code _PASSWORD} (`.ci/run` starts one on
+ * loopback); without them the test fails under CI and is skipped elsewhere.
+ */
+public class PostgresqlIT {
+
+    private static final String URL = System.getenv("OPENDPM_TEST_POSTGRES_URL");
+    private static final String USER = System.getenv("OPENDPM_TEST_POSTGRES_USER");
+    private static final String PASSWORD = System.getenv("OPENDPM_TEST_POSTGRES_PASSWORD");
+
+    private Process server;
+    private String schema;
+
+    @Before
+    public void postgresqlIsThere() throws Exception {
+        String missing = "no PostgreSQL to test against: set OPENDPM_TEST_POSTGRES_URL/_USER/_PASSWORD "
+                + "(Debian package postgresql; .ci/run starts one)";
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(missing, URL != null && USER != null && PASSWORD != null);
+        } else {
+            assumeTrue(missing, URL != null && USER != null && PASSWORD != null);
+        }
+        schema = "opendpm_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    @After
+    public void cleanUp() throws Exception {
+        if (server != null) {
+            Distribution.stop(server);
+        }
+        if (schema != null) {
+            try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    public void theServerRunsOnPostgresqlByConfigurationAlone() throws Exception {
+        var unpacked = Distribution.unpack("postgresql");
+        Path home = unpacked.getKey();
+        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
+        String boot = Files.readString(features);
+        assertTrue(boot.contains("opendpm-store-derby"));
+        Files.writeString(features, boot.replace("opendpm-store-derby", "opendpm-store-postgresql"));
+        String sep = URL.contains("?") ? "&" : "?";
+        Files.writeString(home.resolve("etc/org.ops4j.datasource-opendpm.cfg"), String.join("\n",
+                "osgi.jdbc.driver.name = PostgreSQL JDBC Driver",
+                "dataSourceName = opendpm",
+                "url = " + URL + sep + "currentSchema=" + schema,
+                "user = " + USER,
+                "password = " + PASSWORD,
+                "pool = dbcp2",
+                "xa = false", ""));
+
+        Rest rest = new Rest(unpacked.getValue());
+        String admin = "postgres admin password";
+        server = Distribution.start(home, Map.of("OPENDPM_ADMIN_PASSWORD", admin));
+        Distribution.awaitUp(rest, home);
+        Rest.awaitMillis(60_000, () -> rest.get("server", "admin", admin).status() == 200, "admin login");
+        String database = rest.get("server", "admin", admin).json().get("database").asText();
+        assertTrue(database, database.startsWith("PostgreSQL"));
+
+        assertEquals(200, rest.send("PATCH", "settings", "{\"scenarioTimeoutMinutes\": 90}", "admin", admin)
+                .status());
+        assertEquals(201, rest.send("POST", "groups", "{\"path\": \"/Tokyo\"}", "admin", admin).status());
+        Rest.Response group = rest.send("POST", "groups", "{\"path\": \"/Tokyo/Rack1\"}", "admin", admin);
+        assertEquals(group.body(), 201, group.status());
+        String csv = "group_path,name,macs,uuid,ip,model,deploy_os\r\n"
+                + "/Tokyo/Rack1,pg-node-1,00:50:56:00:00:01,,192.168.10.1,NEC Express5800 002,\r\n"
+                + "/Tokyo/Rack1,pg-node-2,00-50-56-00-00-02,,192.168.10.2,,ia32_121228_26\r\n";
+        Rest.Response imported = rest.send("POST", "machines/import", "text/csv", csv, "admin", admin);
+        assertEquals(imported.body(), 200, imported.status());
+        Rest.Response duplicate = rest.send("POST", "machines/import", "text/csv", csv, "admin", admin);
+        assertEquals(duplicate.body(), 400, duplicate.status());
+        Rest.Response page = rest.get("machines?groupPath=/Tokyo&subgroups=true&q=pg-node&limit=1&offset=1",
+                "admin", admin);
+        assertEquals(page.body(), 200, page.status());
+        assertEquals(2, page.json().get("total").asInt());
+        assertEquals(1, page.json().get("machines").size());
+
+        // The rows are in PostgreSQL, in the schema the configuration named.
+        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
+            var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + schema + ".machine");
+            rs.next();
+            assertEquals(2, rs.getInt(1));
+            rs = c.createStatement().executeQuery(
+                    "SELECT setting_value FROM " + schema + ".server_setting WHERE name = 'scenarioTimeoutMinutes'");
+            assertTrue(rs.next());
+            assertEquals("90", rs.getString(1));
+        }
+        assertFalse("no Derby database was created", Files.exists(home.resolve("data/opendpm")));
+    }
+}
