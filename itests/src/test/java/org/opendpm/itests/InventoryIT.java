@@ -2,25 +2,8 @@ package org.opendpm.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.CoreOptions.vmOption;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.PrivilegedActionException;
-import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import javax.inject.Inject;
-import javax.security.auth.Subject;
 
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
@@ -44,7 +23,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
@@ -71,41 +49,13 @@ public class InventoryIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        String repo = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
-        String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
-        int http = freePort();
-        return new Option[] {
-            karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
-                    .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
-                    .useDeployFolder(false),
-            keepRuntimeFolder(),
-            configureConsole().ignoreLocalConsole(),
-            logLevel(LogLevel.INFO),
-            vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository", repo),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.offline", "true"),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.defaultLocalRepoAsRemote", "true"),
-            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + http),
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
-            systemProperty("opendpm.itest.http.port").value("" + http),
-        };
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return Container.options();
     }
 
     @Before
     public void serverIsUp() throws IOException {
-        rest = new Rest(Integer.getInteger("opendpm.itest.http.port"));
-        Path passwordFile = Path.of(System.getProperty("karaf.data"), "initial-admin-password");
-        Rest.awaitMillis(90_000, () -> Files.exists(passwordFile)
-                && rest.get("server", null, null).status() == 401, "REST up and first admin created");
-        adminPassword = Files.readString(passwordFile).strip();
+        rest = Container.rest();
+        adminPassword = Container.adminPassword();
         Rest.awaitMillis(30_000, () -> rest.get("groups", "admin", adminPassword).status() == 200,
                 "inventory reachable");
     }
@@ -159,21 +109,7 @@ public class InventoryIT {
     }
 
     private String shell(String command) throws Exception {
-        var out = new ByteArrayOutputStream();
-        var print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Session session = sessions.create(InputStream.nullInputStream(), print, print);
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new UserPrincipal("itest"));
-        subject.getPrincipals().add(new RolePrincipal("admin"));
-        subject.getPrincipals().add(new RolePrincipal("manager"));
-        try {
-            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-        } catch (PrivilegedActionException e) {
-            throw e.getException();
-        } finally {
-            session.close();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return Container.shell(sessions, command);
     }
 
     // ------------------------------------------------------------------ tests

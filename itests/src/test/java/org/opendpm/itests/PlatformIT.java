@@ -4,24 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.CoreOptions.vmOption;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,16 +20,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 
-import java.security.PrivilegedActionException;
-import java.security.PrivilegedExceptionAction;
-
 import javax.inject.Inject;
-import javax.security.auth.Subject;
 
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
@@ -48,7 +29,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -77,71 +57,19 @@ public class PlatformIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        String repo = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
-        String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
-        int http = freePort();
-        int tftp = freeUdpPort();
-        return new Option[] {
-            karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
-                    .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
-                    .useDeployFolder(false),
-            keepRuntimeFolder(),
-            configureConsole().ignoreLocalConsole(),
-            logLevel(LogLevel.INFO),
-            vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository", repo),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.offline", "true"),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.defaultLocalRepoAsRemote", "true"),
-            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + http),
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.opendpm.netboot.tftp.cfg", "port", "" + tftp),
-            systemProperty("opendpm.itest.http.port").value("" + http),
-            systemProperty("opendpm.itest.tftp.port").value("" + tftp),
-        };
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return Container.options();
     }
 
     @Before
     public void serverIsUp() throws IOException {
-        rest = new Rest(Integer.getInteger("opendpm.itest.http.port"));
-        Path passwordFile = Path.of(System.getProperty("karaf.data"), "initial-admin-password");
-        Rest.awaitMillis(90_000, () -> Files.exists(passwordFile)
-                && rest.get("server", null, null).status() == 401, "REST up and first admin created");
-        adminPassword = Files.readString(passwordFile).strip();
+        rest = Container.rest();
+        adminPassword = Container.adminPassword();
         Rest.awaitMillis(30_000, () -> rest.get("plugins", "admin", adminPassword).status() == 200,
                 "admin can log in");
     }
 
     private String shell(String command) throws Exception {
-        var out = new ByteArrayOutputStream();
-        var print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Session session = sessions.create(InputStream.nullInputStream(), print, print);
-        // Commands guarded by Karaf's command ACLs are visible only to a subject holding the admin role.
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new UserPrincipal("itest"));
-        subject.getPrincipals().add(new RolePrincipal("admin"));
-        subject.getPrincipals().add(new RolePrincipal("manager"));
-        try {
-            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-        } catch (PrivilegedActionException e) {
-            throw e.getException();
-        } finally {
-            session.close();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return Container.shell(sessions, command);
     }
 
     private JsonNode models() {
@@ -320,7 +248,7 @@ public class PlatformIT {
             socket.setSoTimeout(5000);
             byte[] rrq = "\0\1hello.txt\0octet\0".getBytes(StandardCharsets.US_ASCII);
             socket.send(new DatagramPacket(rrq, rrq.length, InetAddress.getLoopbackAddress(),
-                    Integer.getInteger("opendpm.itest.tftp.port")));
+                    Integer.getInteger(Container.TFTP_PORT)));
             byte[] buffer = new byte[600];
             DatagramPacket data1 = new DatagramPacket(buffer, buffer.length);
             socket.receive(data1);
