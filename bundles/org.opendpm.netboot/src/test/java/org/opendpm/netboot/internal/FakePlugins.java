@@ -1,0 +1,54 @@
+package org.opendpm.netboot.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.opendpm.api.plugin.DeployOsMapping;
+import org.opendpm.api.plugin.DeployOsResolution;
+import org.opendpm.api.plugin.PluginInfo;
+import org.opendpm.api.plugin.PluginRegistry;
+import org.opendpm.spi.BootClient;
+import org.opendpm.spi.BootProtocol;
+import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.ScenarioType;
+
+/** A registry holding boot protocols only, asked in order as the real one asks by ranking. */
+final class FakePlugins implements PluginRegistry {
+
+    private final List<BootProtocol> protocols;
+
+    FakePlugins(BootProtocol... protocols) {
+        this.protocols = List.of(protocols);
+    }
+
+    @Override
+    public Optional<BootProtocol> bootProtocolFor(BootClient client) {
+        return protocols.stream().filter(p -> p.supports(client)).findFirst();
+    }
+
+    @Override
+    public List<PluginInfo> plugins() {
+        return List.of();
+    }
+
+    @Override
+    public List<DeployOsMapping> deployOsMappings() {
+        return List.of();
+    }
+
+    @Override
+    public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
+            String serverDefaultId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<ScenarioType> scenarioType(String key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<PowerControl> powerControl(String key) {
+        return Optional.empty();
+    }
+}

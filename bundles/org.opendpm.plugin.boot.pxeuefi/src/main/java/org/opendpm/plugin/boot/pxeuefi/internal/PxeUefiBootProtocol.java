@@ -1,0 +1,93 @@
+package org.opendpm.plugin.boot.pxeuefi.internal;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.opendpm.spi.BootClient;
+import org.opendpm.spi.BootIntent;
+import org.opendpm.spi.BootProtocol;
+import org.opendpm.spi.BootResponse;
+import org.opendpm.spi.DeployOs;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * UEFI PXE clients (architecture 6 IA32, 7 and 9 x86-64) that are not iPXE: they load GRUB from the TFTP root,
+ * which on network boot reads {@code grub.cfg-01-<mac>} from its prefix before {@code grub.cfg}; we generate that
+ * file for the intent. The boot root must hold {@code grubx64.efi} / {@code grubia32.efi} built with the root as
+ * prefix ({@code grub-mknetdir --net-directory=ROOT --subdir=/}, or Debian's signed {@code grubnetx64.efi} renamed).
+ *
+ * <p>Local disk is GRUB's {@code exit}: the firmware goes on to its next boot option, the disk. The registration
+ * menu (INV-5) shows the message with a 30 s countdown that powers the machine off ({@code halt}); Esc opens the
+ * menu with Power Down and Local Boot (GRUB has no F8 hot key outside a visible menu).
+ */
+@Component(property = BootProtocol.PROPERTY + "=" + PxeUefiBootProtocol.KEY)
+public class PxeUefiBootProtocol implements BootProtocol {
+
+    public static final String KEY = "pxe-uefi";
+
+    @Override
+    public boolean supports(BootClient client) {
+        int a = client.architecture();
+        return (a == BootClient.ARCH_EFI_IA32 || a == BootClient.ARCH_EFI_X86_64 || a == BootClient.ARCH_EFI_BC)
+                && !client.isIpxe();
+    }
+
+    @Override
+    public BootResponse respond(BootClient client, BootIntent intent) {
+        String bootFile = client.architecture() == BootClient.ARCH_EFI_IA32 ? "grubia32.efi" : "grubx64.efi";
+        String config;
+        if (intent instanceof BootIntent.DeployOsBoot d) {
+            DeployOs os = d.deployOs();
+            config = linux("Deploy-OS " + os.id(), os.kernel(), os.initrd(), os.bootArguments());
+        } else if (intent instanceof BootIntent.OsInstaller o) {
+            config = linux("OS installer", o.kernel(), o.initrd(), o.bootArguments());
+        } else if (intent instanceof BootIntent.RegistrationMenu m) {
+            config = registrationMenu(m);
+        } else {
+            config = "set timeout=0\nmenuentry 'Local Boot' {\n  exit\n}\n";
+        }
+        return new BootResponse(bootFile, Map.of(configPath(client.mac()), config));
+    }
+
+    static String configPath(String mac) {
+        return "grub.cfg-01-" + mac.toLowerCase(Locale.ROOT).replace(':', '-');
+    }
+
+    private static String linux(String title, String kernel, String initrd, String arguments) {
+        StringBuilder b = new StringBuilder("set timeout=0\n");
+        b.append("menuentry ").append(quote(title)).append(" {\n");
+        b.append("  linux ").append(quote(path(kernel)));
+        if (!arguments.isBlank()) {
+            // Arguments stay separate words for the kernel; only line breaks, which would end the command, go.
+            b.append(' ').append(arguments.replaceAll("[\\r\\n]+", " ").trim());
+        }
+        b.append('\n');
+        if (!initrd.isBlank()) {
+            b.append("  initrd ").append(quote(path(initrd))).append('\n');
+        }
+        return b.append("}\n").toString();
+    }
+
+    private static String registrationMenu(BootIntent.RegistrationMenu m) {
+        StringBuilder b = new StringBuilder();
+        b.append("set default=poweroff\n");
+        b.append("set timeout=").append(m.powerOffSeconds()).append('\n');
+        b.append("set timeout_style=countdown\n");
+        for (String line : m.message().split("\\R")) {
+            b.append("echo ").append(quote(line)).append('\n');
+        }
+        b.append("menuentry 'Power Down' --id poweroff {\n  halt\n}\n");
+        b.append("menuentry 'Local Boot' --id local {\n  exit\n}\n");
+        return b.toString();
+    }
+
+    /** Paths are below the TFTP root, which is GRUB's {@code $root} on network boot. */
+    private static String path(String p) {
+        return p.startsWith("/") ? p : "/" + p;
+    }
+
+    /** GRUB single quotes: nothing is special inside; a quote itself is closed, escaped and reopened. */
+    private static String quote(String s) {
+        return "'" + s.replaceAll("[\\r\\n]+", " ").replace("'", "'\\''") + "'";
+    }
+}
