@@ -1,0 +1,83 @@
+package org.opendpm.plugin.scenario.fake.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.opendpm.spi.PlanTarget;
+import org.opendpm.spi.ScenarioType;
+import org.opendpm.spi.SettingViolation;
+import org.opendpm.spi.Step;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * A scenario tab {@code fake} that runs one command through the agent and expects an exit code, so scenarios can be
+ * created, validated, assigned and planned in tests without a real scenario type. Settings:
+ * {@code { "command": string, required, at most 1024 characters; "expectedExitCode": whole number 0..255, default 0 }}.
+ */
+@Component(property = ScenarioType.PROPERTY + "=" + FakeScenarioType.KEY)
+public class FakeScenarioType implements ScenarioType {
+
+    static final String KEY = "fake";
+    static final String COMMAND = "command";
+    static final String EXPECTED_EXIT_CODE = "expectedExitCode";
+    static final int MAX_COMMAND_LENGTH = 1024;
+
+    private static final Set<String> FIELDS = Set.of(COMMAND, EXPECTED_EXIT_CODE);
+
+    @Override
+    public String displayName() {
+        return "Fake command";
+    }
+
+    @Override
+    public int settingsVersion() {
+        return 1;
+    }
+
+    @Override
+    public boolean needsDeployOs() {
+        return false;
+    }
+
+    @Override
+    public List<SettingViolation> validate(Map<String, Object> settings) {
+        List<SettingViolation> violations = new ArrayList<>();
+        Object command = settings.get(COMMAND);
+        if (command == null) {
+            violations.add(new SettingViolation(COMMAND, "a command is required"));
+        } else if (!(command instanceof String s)) {
+            violations.add(new SettingViolation(COMMAND, "must be a string"));
+        } else if (s.isBlank()) {
+            violations.add(new SettingViolation(COMMAND, "must not be blank"));
+        } else if (s.length() > MAX_COMMAND_LENGTH) {
+            violations.add(new SettingViolation(COMMAND, "is " + s.length() + " characters long; the limit is "
+                    + MAX_COMMAND_LENGTH));
+        }
+        Object code = settings.get(EXPECTED_EXIT_CODE);
+        if (code != null && exitCode(code) < 0) {
+            violations.add(new SettingViolation(EXPECTED_EXIT_CODE, "must be a whole number from 0 to 255, not "
+                    + code));
+        }
+        settings.keySet().stream().filter(k -> !FIELDS.contains(k)).sorted().forEach(k -> violations
+                .add(new SettingViolation(k, "unknown setting; known: " + COMMAND + ", " + EXPECTED_EXIT_CODE)));
+        return violations;
+    }
+
+    /** The exit code, or -1 when the value is not a whole number from 0 to 255. */
+    private static int exitCode(Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            long n = ((Number) value).longValue();
+            return n >= 0 && n <= 255 ? (int) n : -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
+        Object code = settings.get(EXPECTED_EXIT_CODE);
+        return List.of(new Step(Step.Kind.AGENT_COMMAND, Map.of(COMMAND, (String) settings.get(COMMAND),
+                EXPECTED_EXIT_CODE, String.valueOf(code == null ? 0 : exitCode(code))), false));
+    }
+}

@@ -1,0 +1,5 @@
+package org.opendpm.rest.internal.dto;
+
+/** A new name. */
+public record RenameDto(String name) {
+}
