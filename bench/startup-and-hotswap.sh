@@ -40,7 +40,15 @@ for i in $(seq 1 "$runs"); do
   ms "$t0" "$(now)" >> "$work/start"
 
   has_model() { curl -s -u "admin:$password" "$api/deployos/models" | grep -q "\"$model\""; }
-  client() { echo "$1" | "$home/bin/client" -a "$ssh" -u admin -p "$password" -b > /dev/null 2>&1; }
+  # SSH may come up a moment after REST: retry the client a few times before giving up loudly.
+  client() {
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      echo "$1" | "$home/bin/client" -a "$ssh" -u admin -p "$password" -b > "$home/client.log" 2>&1 && return 0
+      sleep 0.5
+    done
+    echo "run $i: bin/client failed: $(tail -3 "$home/client.log")" >&2
+    exit 1
+  }
   for action in uninstall install; do
     t0=$(now)
     client "feature:$action opendpm-plugin-deployos-vmware"
