@@ -262,6 +262,50 @@ public class PlatformIT {
     }
 
     @Test
+    public void aBootIntentIsSetByRestAndBootStatusCountsATftpFetch() throws Exception {
+        String viewer = createUser("viewer");
+        String group = "/boot-" + UUID.randomUUID().toString().substring(0, 8);
+        Rest.Response g = rest.send("POST", "groups", "{\"path\":\"" + group + "\"}", "admin", adminPassword);
+        assertEquals(g.body(), 201, g.status());
+        Rest.Response m = rest.send("POST", "machines", "{\"groupPath\":\"" + group + "\",\"name\":\"boot-intent-"
+                + group.substring(6) + "\",\"macs\":[\"02-00-5E-10-00-01\"]}", "admin", adminPassword);
+        assertEquals(m.body(), 201, m.status());
+        String intent = "machines/" + m.json().get("id").asLong() + "/boot-intent";
+        // The REST resources come up with netboot's services; wait for them rather than for a fixed time.
+        Rest.awaitMillis(30_000, () -> rest.get(intent, viewer, "a long password 1").status() == 200,
+                "the boot-intent resource");
+        assertFalse(rest.get(intent, viewer, "a long password 1").json().get("stored").asBoolean());
+
+        Rest.Response bad = rest.send("PUT", intent, "{\"intent\":\"NETWORK\"}", "admin", adminPassword);
+        assertEquals(bad.body(), 400, bad.status());
+        assertEquals("intent", bad.json().get("field").asText());
+        assertEquals(403, rest.send("PUT", intent, "{\"intent\":\"LOCAL_DISK\"}", viewer, "a long password 1")
+                .status());
+        Rest.Response set = rest.send("PUT", intent, "{\"intent\":\"OS_INSTALLER\",\"kernel\":\"pxelinux/r9/vmlinuz\","
+                + "\"bootArguments\":\"inst.ks=http://127.0.0.1/ks.cfg\",\"oneShot\":true}", "admin", adminPassword);
+        assertEquals(set.body(), 200, set.status());
+        JsonNode read = rest.get(intent, viewer, "a long password 1").json();
+        assertEquals("OS_INSTALLER", read.get("intent").asText());
+        assertEquals("pxelinux/r9/vmlinuz", read.get("kernel").asText());
+        assertTrue(read.get("oneShot").asBoolean());
+        assertEquals("admin", read.get("setBy").asText());
+
+        Rest.Response before = rest.get("boot/status", viewer, "a long password 1");
+        assertEquals(before.body(), 200, before.status());
+        long completed = before.json().get("tftp").get("completed").asLong();
+        theDatabaseLivesInTheDataFolderAndTftpServesTheBootFolder();
+        Rest.awaitMillis(10_000, () -> rest.get("boot/status", viewer, "a long password 1").json().get("tftp")
+                .get("completed").asLong() > completed, "the TFTP fetch counted as completed");
+        JsonNode status = rest.get("boot/status", viewer, "a long password 1").json();
+        assertTrue(status.toString(), status.get("tftp").get("running").asBoolean());
+        assertTrue(status.toString(), status.get("tftp").get("bytesSent").asLong() > 0);
+        assertEquals(status.toString(), 26508, status.get("ports").get("ftUnicast").asInt());
+
+        assertEquals(204, rest.send("DELETE", intent, null, "admin", adminPassword).status());
+        assertFalse(rest.get(intent, viewer, "a long password 1").json().get("stored").asBoolean());
+    }
+
+    @Test
     public void theDatabaseGoingAwayGives503AndItsReturnHeals() throws Exception {
         Bundle driver = null;
         for (Bundle b : context.getBundles()) {

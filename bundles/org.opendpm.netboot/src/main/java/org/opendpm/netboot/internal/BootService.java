@@ -3,12 +3,29 @@ package org.opendpm.netboot.internal;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
+import org.opendpm.api.boot.BootIntentService;
+import org.opendpm.api.boot.BootStatus;
+import org.opendpm.api.boot.MachineBootIntent;
+import org.opendpm.api.boot.NextBoot;
 import org.opendpm.api.inventory.BootDecision;
 import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.SeenResult;
 import org.opendpm.api.plugin.PluginRegistry;
+import org.opendpm.api.settings.ServerSettings;
+import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.netboot.internal.tftp.FileJail;
 import org.opendpm.netboot.internal.tftp.GeneratedFileSource;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
@@ -16,6 +33,7 @@ import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.BootResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -23,16 +41,25 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 /**
  * Decides what a booting client boots and keeps the files its boot protocol generated for TFTP and HTTP.
  *
  * <p>Every client is reported to the inventory ({@link InventoryService#registerSeen}, which lists unknown machines
  * under New Machine with MAC and UUID). A machine that is new by that report gets what {@code forceskip.ini} says
- * (INV-5): the registration menu, or its local disk. A managed machine boots its local disk, which is also the answer
- * while the inventory is absent or failing, so that network boot never keeps a machine from starting its own OS.
- * Pending scenario work (Deploy-OS, OS installer) will come from the scheduler's next-boot intent.
+ * (INV-5): the registration menu, or its local disk. A managed machine boots what its next-boot intent says
+ * ({@link BootIntentService}): its local disk, its Deploy-OS (resolved by {@link PluginRegistry#resolveDeployOs}: the
+ * intent's own Deploy-OS or the machine's explicit one, then its model, then the server default) or an OS installer;
+ * without an intent it boots its local disk. Local disk is also the answer while the inventory or the intents are
+ * absent or failing, so that network boot never keeps a machine from starting its own OS.
  *
- * <p>The inventory is an optional, dynamic reference: netboot runs (and serves local boot) without it.
+ * <p>A one-shot intent is cleared when the machine fetches (TFTP or HTTP) a file generated for it, not when it is
+ * decided: a PXE client asks twice (proxyDHCP, then the boot server) and an iPXE client once more over HTTP, and each
+ * of those must see the same intent. The clear names the intent's time of setting, so an intent set meanwhile stays.
+ *
+ * <p>Inventory, intents and settings are optional, dynamic references: netboot runs (and serves local boot) without
+ * them.
  */
 @Component(service = { BootService.class, GeneratedFileSource.class })
 public final class BootService implements GeneratedFileSource {
@@ -47,18 +74,39 @@ public final class BootService implements GeneratedFileSource {
             BootResponse response) {
     }
 
+    /** A one-shot intent waiting for its machine to fetch one of the files generated for it. */
+    private record PendingOneShot(long machineId, Instant setAt) {
+    }
+
     private final PluginRegistry plugins;
     private final GeneratedFiles generated;
+    /** Runs the database clears of fetched one-shot intents off the TFTP event loop. */
+    private final Executor clears;
+    private final Map<String, PendingOneShot> pendingOneShots = new ConcurrentHashMap<>();
+    private final Set<String> clientsSeen = ConcurrentHashMap.newKeySet();
+    private final LongAdder decisions = new LongAdder();
+    private final LongAdder httpBootRequests = new LongAdder();
     private volatile InventoryService inventory;
+    private volatile BootIntentService intents;
+    private volatile ServerSettingsService settings;
 
     @Activate
     public BootService(@Reference PluginRegistry plugins) {
-        this(plugins, Clock.systemUTC());
+        this(plugins, Clock.systemUTC(),
+                Executors.newSingleThreadExecutor(new DefaultThreadFactory("opendpm-boot-intent-clear", true)));
     }
 
-    BootService(PluginRegistry plugins, Clock clock) {
+    BootService(PluginRegistry plugins, Clock clock, Executor clears) {
         this.plugins = plugins;
         this.generated = new GeneratedFiles(MAX_GENERATED, GENERATED_TTL, clock);
+        this.clears = clears;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (clears instanceof ExecutorService) {
+            ((ExecutorService) clears).shutdown();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -73,25 +121,77 @@ public final class BootService implements GeneratedFileSource {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setIntents(BootIntentService service) {
+        intents = service;
+    }
+
+    void unsetIntents(BootIntentService service) {
+        if (intents == service) {
+            intents = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSettings(ServerSettingsService service) {
+        settings = service;
+    }
+
+    void unsetSettings(ServerSettingsService service) {
+        if (settings == service) {
+            settings = null;
+        }
+    }
+
     /**
      * Registers the client as seen and answers with its boot protocol's response, whose generated files are kept for
      * TFTP and HTTP. Empty when no boot protocol supports the client. May block on the database: never call it on a
      * network event loop.
      */
     public Optional<Decision> boot(BootClient client) {
+        decisions.increment();
+        if (clientsSeen.size() < BootStatus.CLIENTS_SEEN_CAP) {
+            clientsSeen.add(client.mac());
+        }
         Optional<BootProtocol> protocol = plugins.bootProtocolFor(client);
         if (protocol.isEmpty()) {
             return Optional.empty();
         }
         Optional<SeenResult> seen = reportSeen(client);
-        BootIntent intent = intentFor(client, seen);
-        BootResponse response = protocol.get().respond(client, intent);
+        Chosen chosen = intentFor(client, seen);
+        BootResponse response = protocol.get().respond(client, chosen.intent());
         generated.putAll(response.generatedFiles());
+        trackOneShot(response, chosen.stored());
         String name = protocol.get().getClass().getSimpleName();
         LOG.info("Network boot of {} (uuid {}, architecture {}{}): {} by {}, boot file {}", client.mac(),
                 client.uuid().orElse("-"), client.architecture(), client.isIpxe() ? ", iPXE" : "",
-                intent.getClass().getSimpleName(), name, response.bootFile());
-        return Optional.of(new Decision(client, intent, seen, name, response));
+                chosen.intent().getClass().getSimpleName(), name, response.bootFile());
+        return Optional.of(new Decision(client, chosen.intent(), seen, name, response));
+    }
+
+    /** Counts a request to the HTTP boot endpoint. */
+    public void countHttpBootRequest() {
+        httpBootRequests.increment();
+    }
+
+    /**
+     * Counters since start.
+     *
+     * @param clientsSeen distinct MACs, up to {@link BootStatus#CLIENTS_SEEN_CAP}
+     */
+    public record Counters(long clientsSeen, long decisions, long httpBootRequests) {
+    }
+
+    public Counters counters() {
+        return new Counters(clientsSeen.size(), decisions.sum(), httpBootRequests.sum());
+    }
+
+    private record Chosen(BootIntent intent, Optional<MachineBootIntent> stored) {
+        static Chosen localDisk() {
+            return new Chosen(new BootIntent.LocalDisk(), Optional.empty());
+        }
     }
 
     private Optional<SeenResult> reportSeen(BootClient client) {
@@ -109,36 +209,122 @@ public final class BootService implements GeneratedFileSource {
         }
     }
 
-    private BootIntent intentFor(BootClient client, Optional<SeenResult> seen) {
+    private Chosen intentFor(BootClient client, Optional<SeenResult> seen) {
         InventoryService inv = inventory;
         if (seen.isEmpty() || inv == null) {
-            return new BootIntent.LocalDisk();
+            return Chosen.localDisk();
         }
         SeenResult.Outcome o = seen.get().outcome();
-        if (o != SeenResult.Outcome.NEW_MACHINE && o != SeenResult.Outcome.NEW_MACHINE_UPDATED) {
-            return new BootIntent.LocalDisk();
+        if (o == SeenResult.Outcome.KNOWN || o == SeenResult.Outcome.AUTO_REGISTERED) {
+            return managedIntent(client, seen.get().id(), inv);
         }
         BootDecision decision;
         try {
             decision = inv.bootDecision(client.mac());
         } catch (RuntimeException e) {
             LOG.warn("forceskip decision for {} failed; it boots its local disk: {}", client.mac(), e.toString());
-            return new BootIntent.LocalDisk();
+            return Chosen.localDisk();
         }
         if (decision == BootDecision.REGISTRATION_MENU) {
-            return new BootIntent.RegistrationMenu(BootDecision.MESSAGE_TEXT,
-                    (int) BootDecision.POWER_OFF_AFTER.toSeconds());
+            return new Chosen(new BootIntent.RegistrationMenu(BootDecision.MESSAGE_TEXT,
+                    (int) BootDecision.POWER_OFF_AFTER.toSeconds()), Optional.empty());
         }
-        return new BootIntent.LocalDisk();
+        return Chosen.localDisk();
     }
 
-    /** A generated file by its normalised path below the boot root. */
+    private Chosen managedIntent(BootClient client, long machineId, InventoryService inv) {
+        BootIntentService service = intents;
+        if (service == null) {
+            return Chosen.localDisk();
+        }
+        try {
+            Optional<MachineBootIntent> stored = service.get(machineId);
+            if (stored.isEmpty()) {
+                return Chosen.localDisk();
+            }
+            NextBoot next = stored.get().intent();
+            switch (next.kind()) {
+            case DEPLOY_OS:
+                Machine m = inv.machine(machineId);
+                ServerSettingsService s = settings;
+                String serverDefault = s == null ? ServerSettings.DEFAULT_DEPLOY_OS : s.get().defaultDeployOs();
+                var resolution = plugins.resolveDeployOs(next.deployOs().or(m::deployOs), m.model(), serverDefault);
+                LOG.debug("Deploy-OS of {} ({}): {} by rule {}", m.name(), client.mac(), resolution.deployOs().id(),
+                        resolution.rule());
+                return new Chosen(new BootIntent.DeployOsBoot(resolution.deployOs()), stored);
+            case OS_INSTALLER:
+                return new Chosen(new BootIntent.OsInstaller(next.kernel(), next.initrd(), next.bootArguments()),
+                        stored);
+            case LOCAL_DISK:
+            default:
+                return new Chosen(new BootIntent.LocalDisk(), stored);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Next-boot intent of machine {} ({}) could not be read; it boots its local disk: {}", machineId,
+                    client.mac(), e.toString());
+            return Chosen.localDisk();
+        }
+    }
+
+    /**
+     * Remembers which generated files carry a one-shot intent; a decision without one forgets them, so a file
+     * regenerated for a later sticky intent clears nothing. A response without generated files leaves the intent in
+     * place for the later step that generates one (iPXE's script over HTTP).
+     */
+    private void trackOneShot(BootResponse response, Optional<MachineBootIntent> stored) {
+        for (String path : response.generatedFiles().keySet()) {
+            String normalized;
+            try {
+                normalized = FileJail.normalize(path);
+            } catch (FileJail.JailException e) {
+                continue; // refused and logged by GeneratedFiles
+            }
+            if (stored.isPresent() && stored.get().intent().oneShot()) {
+                if (pendingOneShots.size() < MAX_GENERATED || pendingOneShots.containsKey(normalized)) {
+                    pendingOneShots.put(normalized,
+                            new PendingOneShot(stored.get().machineId(), stored.get().setAt()));
+                } else {
+                    LOG.warn("Too many one-shot intents waiting to be fetched; machine {} keeps its intent until"
+                            + " cleared", stored.get().machineId());
+                }
+            } else {
+                pendingOneShots.remove(normalized);
+            }
+        }
+    }
+
+    /** A generated file by its normalised path below the boot root; fetching it consumes a one-shot intent. */
     public Optional<byte[]> generated(String normalizedPath) {
-        return generated.get(normalizedPath);
+        Optional<byte[]> file = generated.get(normalizedPath);
+        if (file.isPresent()) {
+            consumeOneShot(normalizedPath);
+        }
+        return file;
     }
 
     @Override
     public Optional<byte[]> generate(String path, InetSocketAddress client) {
-        return generated.get(path);
+        return generated(path);
+    }
+
+    private void consumeOneShot(String normalizedPath) {
+        PendingOneShot pending = pendingOneShots.remove(normalizedPath);
+        BootIntentService service = intents;
+        if (pending == null || service == null) {
+            return;
+        }
+        try {
+            clears.execute(() -> {
+                try {
+                    service.clearIfSetAt(pending.machineId(), pending.setAt());
+                } catch (RuntimeException e) {
+                    LOG.warn("One-shot intent of machine {} fetched but not cleared: {}", pending.machineId(),
+                            e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("One-shot intent of machine {} fetched while stopping; it stays until cleared",
+                    pending.machineId());
+        }
     }
 }

@@ -45,6 +45,8 @@ public final class TftpServerComponent {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServerComponent.class);
     private static final String KARAF_DATA = "${karaf.data}";
 
+    private volatile Path rootFolder;
+
     @ObjectClassDefinition(name = "OpenDPM TFTP server", description = "Serves boot files (RFC 1350, 2347-2349, 7440)")
     public @interface Config {
         @AttributeDefinition(name = "Enabled")
@@ -136,6 +138,11 @@ public final class TftpServerComponent {
         return Optional.empty();
     }
 
+    /** The configured root folder, resolved, whether or not the server runs (Port.ini lives there). */
+    public Path rootFolder() {
+        return rootFolder;
+    }
+
     /** The running server's counters, empty while it is disabled or failed to start. */
     public synchronized Optional<TftpStats> stats() {
         return Optional.ofNullable(server).map(TftpServer::stats);
@@ -147,6 +154,7 @@ public final class TftpServerComponent {
     }
 
     private synchronized void apply(Config config) {
+        rootFolder = resolveRoot(config.rootFolder(), System.getProperty("karaf.data"));
         TftpServerConfig wanted;
         try {
             wanted = config.enabled() ? toServerConfig(config, System.getProperty("karaf.data")) : null;

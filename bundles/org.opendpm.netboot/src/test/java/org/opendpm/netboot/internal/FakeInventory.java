@@ -3,12 +3,16 @@ package org.opendpm.netboot.internal;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.opendpm.api.NotFoundException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.inventory.BootDecision;
 import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.SeenMachine;
 import org.opendpm.api.inventory.SeenResult;
 
@@ -21,6 +25,8 @@ final class FakeInventory {
     final List<SeenMachine> seen = new CopyOnWriteArrayList<>();
     final Set<String> managed;
     final Set<String> forceskip;
+    /** Managed machines with their real ids, by primary MAC: {@code registerSeen} and {@code machine} find them. */
+    final Map<String, Machine> machines = new ConcurrentHashMap<>();
     volatile boolean storeDown;
 
     FakeInventory(Set<String> managed, Set<String> forceskip) {
@@ -38,10 +44,16 @@ final class FakeInventory {
                 if (args.length == 1) {
                     SeenMachine m = (SeenMachine) args[0];
                     seen.add(m);
+                    if (machines.containsKey(m.mac())) {
+                        return new SeenResult(SeenResult.Outcome.KNOWN, machines.get(m.mac()).id());
+                    }
                     return new SeenResult(managed.contains(m.mac()) ? SeenResult.Outcome.KNOWN
                             : SeenResult.Outcome.NEW_MACHINE, seen.size());
                 }
                 return InvocationHandler.invokeDefault(proxy, method, args);
+            case "machine":
+                return machines.values().stream().filter(x -> x.id() == (Long) args[0]).findFirst()
+                        .orElseThrow(() -> new NotFoundException("Machine " + args[0] + " does not exist"));
             case "bootDecision":
                 return forceskip.contains(args[0]) ? BootDecision.LOCAL_BOOT : BootDecision.REGISTRATION_MENU;
             default:

@@ -9,6 +9,7 @@ import org.opendpm.api.plugin.PluginInfo;
 import org.opendpm.api.plugin.PluginRegistry;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootProtocol;
+import org.opendpm.spi.DeployOs;
 import org.opendpm.spi.PowerControl;
 import org.opendpm.spi.ScenarioType;
 
@@ -39,7 +40,18 @@ final class FakePlugins implements PluginRegistry {
     @Override
     public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
             String serverDefaultId) {
-        throw new UnsupportedOperationException();
+        // The documented order, with made-up kernels that show which rule won.
+        if (explicitDeployOsId.isPresent()) {
+            return new DeployOsResolution(deployOs(explicitDeployOsId.get()), DeployOsResolution.Rule.EXPLICIT);
+        }
+        if (model.isPresent()) {
+            return new DeployOsResolution(deployOs("model-" + model.get()), DeployOsResolution.Rule.EXACT_MODEL);
+        }
+        return new DeployOsResolution(deployOs(serverDefaultId), DeployOsResolution.Rule.SERVER_DEFAULT);
+    }
+
+    private static DeployOs deployOs(String id) {
+        return new DeployOs(id, "deployos/" + id + "/vmlinuz", "", "", List.of("x86_64"));
     }
 
     @Override

@@ -135,6 +135,7 @@ public final class HttpBoot {
     }
 
     public Reply handle(Request r) {
+        boot.countHttpBootRequest();
         boolean head = "HEAD".equals(r.method());
         if (!head && !"GET".equals(r.method())) {
             Reply reply = Reply.text(405, "read-only\n", false);
