@@ -99,12 +99,7 @@ final class Machines {
                 }
             }
         }
-        List<Machine> result = new ArrayList<>(heads.size());
-        for (Head h : heads) {
-            result.add(new Machine(h.id(), h.name(), h.groupId(), h.groupPath(), macs.getOrDefault(h.id(), List.of()),
-                    h.primaryMac(), h.uuid(), h.ip(), h.model(), h.deployOs(), h.power(), h.status()));
-        }
-        return result;
+        return assemble(heads, macs);
     }
 
     /** A {@code WHERE} clause and its parameters for a query. */
@@ -182,12 +177,7 @@ final class Machines {
                 macs.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
             }
         }
-        List<Machine> result = new ArrayList<>(heads.size());
-        for (Head h : heads) {
-            result.add(new Machine(h.id(), h.name(), h.groupId(), h.groupPath(), macs.getOrDefault(h.id(), List.of()),
-                    h.primaryMac(), h.uuid(), h.ip(), h.model(), h.deployOs(), h.power(), h.status()));
-        }
-        return result;
+        return assemble(heads, macs);
     }
 
     static List<String> names(Connection c, String prefix, int limit) throws SQLException {
@@ -409,5 +399,15 @@ final class Machines {
 
     static void setIp(Connection c, long id, Ipv4 ip) throws SQLException {
         setColumn(c, id, "ip", ip.toString());
+    }
+
+    /** Machines from their rows and their NICs' MACs (in NIC order). */
+    private static List<Machine> assemble(List<Head> heads, Map<Long, List<String>> macs) {
+        List<Machine> result = new ArrayList<>(heads.size());
+        for (Head h : heads) {
+            result.add(new Machine(h.id(), h.name(), h.groupId(), h.groupPath(), macs.getOrDefault(h.id(), List.of()),
+                    h.primaryMac(), h.uuid(), h.ip(), h.model(), h.deployOs(), h.power(), h.status()));
+        }
+        return result;
     }
 }

@@ -128,7 +128,7 @@ public class BootServiceTest {
 
             @Override
             public ServerSettings update(ServerSettings settings) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("not used by this test");
             }
         });
         for (long id = 11; id <= 13; id++) {
@@ -212,17 +212,17 @@ public class BootServiceTest {
 
             @Override
             public MachineBootIntent set(long machineId, NextBoot intent, String setBy) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("not used by this test");
             }
 
             @Override
             public boolean clear(long machineId) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("not used by this test");
             }
 
             @Override
             public boolean clearIfSetAt(long machineId, Instant setAt) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("not used by this test");
             }
         });
         assertThat(s.boot(bios(WEB01)).orElseThrow().intent()).isInstanceOf(BootIntent.LocalDisk.class);

@@ -75,28 +75,28 @@ final class Fixture {
 
         @Override
         public List<PluginInfo> plugins() {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not used by this test");
         }
 
         @Override
         public List<DeployOsMapping> deployOsMappings() {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not used by this test");
         }
 
         @Override
         public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
                 String serverDefaultId) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not used by this test");
         }
 
         @Override
         public Optional<PowerControl> powerControl(String key) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not used by this test");
         }
 
         @Override
         public Optional<BootProtocol> bootProtocolFor(BootClient client) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not used by this test");
         }
     }
 }

@@ -67,7 +67,7 @@ public class BootResourcesTest {
 
         @Override
         public boolean clearIfSetAt(long machineId, Instant setAt) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not used by this test");
         }
     }
 
