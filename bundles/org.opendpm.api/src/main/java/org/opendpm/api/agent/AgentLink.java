@@ -22,6 +22,9 @@ public interface AgentLink {
     /** The connected agent of the machine, if any. */
     Optional<AgentInfo> agent(long machineId);
 
+    /** Port, certificate fingerprint and counters of the link. */
+    AgentLinkStatus status();
+
     /** Every connected agent, ordered by MAC. */
     List<AgentInfo> agents();
 
