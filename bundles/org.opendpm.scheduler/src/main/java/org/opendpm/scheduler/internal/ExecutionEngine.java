@@ -1,0 +1,747 @@
+package org.opendpm.scheduler.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.opendpm.api.ConflictException;
+import org.opendpm.api.NotFoundException;
+import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.ValidationException;
+import org.opendpm.api.agent.AgentInfo;
+import org.opendpm.api.agent.AgentLink;
+import org.opendpm.api.agent.AgentListener;
+import org.opendpm.api.agent.AgentPowerAction;
+import org.opendpm.api.boot.BootIntentService;
+import org.opendpm.api.boot.NextBoot;
+import org.opendpm.api.execution.ExecuteRequest;
+import org.opendpm.api.execution.Execution;
+import org.opendpm.api.execution.ExecutionService;
+import org.opendpm.api.execution.ExecutionState;
+import org.opendpm.api.execution.ResultPage;
+import org.opendpm.api.execution.ResultQuery;
+import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.inventory.Machine;
+import org.opendpm.api.inventory.MachineStatus;
+import org.opendpm.api.inventory.PowerState;
+import org.opendpm.api.plugin.DeployOsResolution;
+import org.opendpm.api.plugin.PluginRegistry;
+import org.opendpm.api.scenario.Executability;
+import org.opendpm.api.scenario.Scenario;
+import org.opendpm.api.scenario.ScenarioService;
+import org.opendpm.api.settings.ServerSettings;
+import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.scheduler.internal.ExecutionTable.MachineRow;
+import org.opendpm.scheduler.internal.ExecutionTable.NewExecution;
+import org.opendpm.spi.PlanTarget;
+import org.opendpm.spi.PowerOperation;
+import org.opendpm.spi.ScenarioType;
+import org.opendpm.spi.Step;
+import org.opendpm.store.Database;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The execution engine (EXE-1 to EXE-9): a state machine whose state is the {@code execution} table.
+ *
+ * <p>One thread, the loop, makes every state change after a request is accepted: it starts waiting executions while
+ * fewer than "Machines for Simultaneous Execution" run (EXE-4), carries out each plan step by step (each step is
+ * asynchronous: the agent link, power control and boot intents answer later, and the answer comes back onto the
+ * loop), ends executions past their time-out (EXE-5), and on start ends every execution a previous run of the server
+ * left running with a clear error, since whatever it was waiting for is gone with that process. Waiting executions
+ * survive a restart and are started as usual.
+ */
+@Component(service = { ExecutionService.class, AgentListener.class })
+public class ExecutionEngine implements ExecutionService, AgentListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
+    static final int MAX_MACHINES_PER_REQUEST = 40_000;
+    private static final Set<MachineStatus> ERROR_STATUSES = Set.of(MachineStatus.SCENARIO_EXECUTION_ERROR,
+            MachineStatus.SCENARIO_EXECUTION_STOP, MachineStatus.REMOTE_POWER_ON_ERROR);
+
+    private final Database database;
+    private final ScenarioService scenarios;
+    private final PluginRegistry plugins;
+    private final InventoryService inventory;
+    private final ServerSettingsService settings;
+    private final AgentLink agents;
+    private final PowerCommands power;
+    private final BootIntentService bootIntents;
+    private final ServerFiles serverFiles;
+    private final ScheduledExecutorService loop;
+    private final Clock clock;
+
+    /** Running executions by id; touched on the loop only. */
+    private final Map<Long, Run> runs = new HashMap<>();
+    /** Steps waiting for a machine's agent to connect, by machine id. */
+    private final Map<Long, List<AgentWait>> agentWaits = new ConcurrentHashMap<>();
+    private volatile boolean recovered;
+
+    @Activate
+    public ExecutionEngine(@Reference Database database, @Reference ScenarioService scenarios,
+            @Reference PluginRegistry plugins, @Reference InventoryService inventory,
+            @Reference ServerSettingsService settings, @Reference AgentLink agents, @Reference PowerCommands power,
+            @Reference BootIntentService bootIntents, @Reference ServerFiles serverFiles) {
+        this(database, scenarios, plugins, inventory, settings, agents, power, bootIntents, serverFiles,
+                Clock.systemUTC());
+    }
+
+    ExecutionEngine(Database database, ScenarioService scenarios, PluginRegistry plugins, InventoryService inventory,
+            ServerSettingsService settings, AgentLink agents, PowerCommands power, BootIntentService bootIntents,
+            ServerFiles serverFiles, Clock clock) {
+        this.clock = clock;
+        this.database = database;
+        this.scenarios = scenarios;
+        this.plugins = plugins;
+        this.inventory = inventory;
+        this.settings = settings;
+        this.agents = agents;
+        this.power = power;
+        this.bootIntents = bootIntents;
+        this.serverFiles = serverFiles;
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "opendpm-execution");
+            t.setDaemon(true);
+            return t;
+        });
+        loop.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        // Let the task at hand finish its transaction; interrupting Derby mid-statement breaks the connection.
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    @Override
+    public List<Execution> execute(ExecuteRequest request) {
+        List<Long> ids = new ArrayList<>(new LinkedHashSet<>(request.machineIds()));
+        if (ids.isEmpty()) {
+            throw new ValidationException("machineIds", "At least one machine is required");
+        }
+        if (ids.size() > MAX_MACHINES_PER_REQUEST) {
+            throw new ValidationException("machineIds", ids.size() + " machines in one request; the limit is "
+                    + MAX_MACHINES_PER_REQUEST);
+        }
+        ServerSettings server = settings.get();
+        Map<Long, ScenarioCheck> checks = new HashMap<>();
+        // Checks first, without the lock, so a refused request changes nothing, not even assignments.
+        List<Candidate> candidates = database.inTransaction(c -> candidates(c, ids, request, server, checks));
+        if (request.allOrNone()) {
+            List<String> problems = candidates.stream().filter(x -> x.problem != null).map(x -> x.problem).toList();
+            if (!problems.isEmpty()) {
+                throw new ConflictException(problems.size() == 1 ? problems.get(0)
+                        : problems.size() + " machines cannot execute: " + String.join("; ",
+                                problems.subList(0, Math.min(5, problems.size())))
+                                + (problems.size() > 5 ? "; …" : ""));
+            }
+        }
+        if (request.scenarioId().isPresent()) {
+            List<Long> toAssign = candidates.stream().filter(x -> x.problem == null).map(x -> x.machine.id())
+                    .toList();
+            if (!toAssign.isEmpty()) {
+                scenarios.assign(request.scenarioId().get(), toAssign);
+            }
+        }
+        List<Long> created = database.inTransaction(c -> {
+            long first = ExecutionTable.lockAndReserve(c, candidates.size());
+            // Under the lock: a machine another request started meanwhile is busy now.
+            Set<Long> busy = ExecutionTable.busyMachines(c);
+            List<NewExecution> rows = new ArrayList<>();
+            for (Candidate x : candidates) {
+                String problem = x.problem == null && busy.contains(x.machine.id())
+                        ? "Machine " + x.machine.name() + " is executing a scenario"
+                        : x.problem;
+                if (problem != null && request.allOrNone()) {
+                    throw new ConflictException(problem);
+                }
+                rows.add(new NewExecution(x.machine.id(), x.machine.name(), x.scenarioId, x.scenarioName,
+                        problem == null ? ExecutionState.WAITING : ExecutionState.FAILED,
+                        request.requestedBy(), problem == null ? "" : problem));
+            }
+            ExecutionTable.insert(c, first, rows, clock.instant());
+            List<Long> newIds = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                newIds.add(first + i);
+            }
+            return newIds;
+        });
+        LOG.info("{} requested {} execution(s)", request.requestedBy(), created.size());
+        submit(this::dispatch);
+        return database.inTransaction(c -> ExecutionTable.byIds(c, created));
+    }
+
+    /** A machine of a request, with its scenario and what stops it, if anything. */
+    private static final class Candidate {
+        final MachineRow machine;
+        final long scenarioId;
+        final String scenarioName;
+        final String problem;
+
+        Candidate(MachineRow machine, long scenarioId, String scenarioName, String problem) {
+            this.machine = machine;
+            this.scenarioId = scenarioId;
+            this.scenarioName = scenarioName;
+            this.problem = problem;
+        }
+    }
+
+    private record ScenarioCheck(Scenario scenario, Executability executability) {
+    }
+
+    private List<Candidate> candidates(java.sql.Connection c, List<Long> ids, ExecuteRequest request,
+            ServerSettings server, Map<Long, ScenarioCheck> checks) throws java.sql.SQLException {
+        Map<Long, MachineRow> machines = ExecutionTable.machines(c, ids);
+        Map<Long, Long> assigned = request.scenarioId().isPresent() ? Map.of()
+                : ExecutionTable.assignments(c, ids);
+        Set<Long> busy = ExecutionTable.busyMachines(c);
+        List<Candidate> out = new ArrayList<>();
+        for (long id : ids) {
+            MachineRow m = machines.get(id);
+            if (m == null) {
+                if (request.allOrNone()) {
+                    throw new NotFoundException("No machine with id " + id);
+                }
+                LOG.warn("Execution requested by {} for machine id {}, which no longer exists; skipped",
+                        request.requestedBy(), id);
+                continue;
+            }
+            Long scenarioId = request.scenarioId().orElse(assigned.get(id));
+            if (scenarioId == null) {
+                out.add(new Candidate(m, 0, "", "No scenario is assigned to machine " + m.name()));
+                continue;
+            }
+            ScenarioCheck check = checks.computeIfAbsent(scenarioId,
+                    s -> new ScenarioCheck(scenarios.scenario(s), scenarios.executability(s)));
+            out.add(new Candidate(m, scenarioId, check.scenario().name(), problem(m, check, busy, server)));
+        }
+        return out;
+    }
+
+    /** Why the machine cannot run the scenario now (EXE-2, EXE-3, EXE-8), or null. */
+    private String problem(MachineRow m, ScenarioCheck check, Set<Long> busy, ServerSettings server) {
+        Scenario s = check.scenario();
+        if (!check.executability().executable()) {
+            return "Scenario " + s.name() + " cannot be executed: "
+                    + check.executability().reason().orElse("unavailable");
+        }
+        if (busy.contains(m.id()) || m.status() == MachineStatus.SCENARIO_EXECUTING) {
+            return "Machine " + m.name() + " is executing a scenario";
+        }
+        if (ERROR_STATUSES.contains(m.status())) {
+            return "Machine " + m.name() + " is in \"" + m.status().label()
+                    + "\"; use Remove Error before executing again";
+        }
+        if (check.executability().needsDeployOs()) {
+            DeployOsResolution r = plugins.resolveDeployOs(m.deployOs(), m.model(), server.defaultDeployOs());
+            if (r.deployOs().kernel().isEmpty()) {
+                return "Machine " + m.name() + " has no Deploy-OS: \"" + r.deployOs().id() + "\" (by "
+                        + r.rule().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                        + ") is provided by no Deploy-OS plugin; set the machine's Deploy-OS or install the plugin "
+                        + "of its model";
+            }
+            if (m.power() == PowerState.ON && !s.options().forcedRebootBeforeExecution()) {
+                return "Machine " + m.name() + " is powered on; scenario " + s.name() + " boots the Deploy-OS and "
+                        + "runs on a machine that is on only with the option \"Forced Execution Of A Reboot Is "
+                        + "Performed Before Execution\"";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<Execution> active() {
+        return database.inTransaction(ExecutionTable::active);
+    }
+
+    @Override
+    public Execution execution(long id) {
+        return database.inTransaction(c -> ExecutionTable.find(c, id))
+                .orElseThrow(() -> new NotFoundException("No execution with id " + id));
+    }
+
+    @Override
+    public Execution cancel(long id, String by) {
+        Execution e = execution(id);
+        if (e.state().finished()) {
+            throw new ConflictException("Execution " + id + " has ended already (" + e.state() + ")");
+        }
+        await(submit(() -> {
+            Run run = runs.get(id);
+            if (run != null) {
+                finish(run, ExecutionState.CANCELLED, "Cancelled by " + by + " at step " + (run.step + 1) + " of "
+                        + run.plan.steps().size());
+            } else {
+                database.inTransaction(c -> ExecutionTable.end(c, id, ExecutionState.CANCELLED,
+                        "Cancelled by " + by + " before it started", clock.instant()));
+            }
+        }));
+        return execution(id);
+    }
+
+    @Override
+    public ResultPage results(ResultQuery query) {
+        if (query.limit() < 1 || query.limit() > 1000) {
+            throw new ValidationException("limit", "must be from 1 to 1000, not " + query.limit());
+        }
+        if (query.offset() < 0) {
+            throw new ValidationException("offset", "must not be negative");
+        }
+        return database.inTransaction(c -> new ResultPage(ExecutionTable.countResults(c, query),
+                ExecutionTable.results(c, query)));
+    }
+
+    @Override
+    public boolean removeError(long machineId) {
+        Machine m = inventory.machine(machineId);
+        if (!ERROR_STATUSES.contains(m.status())) {
+            return false;
+        }
+        inventory.setStatus(machineId, MachineStatus.NONE);
+        LOG.info("Error status \"{}\" of machine {} removed", m.status().label(), m.name());
+        return true;
+    }
+
+    // ---------------------------------------------------------------- agent events
+
+    @Override
+    public void connected(AgentInfo agent) {
+        agent.machineId().ifPresent(id -> {
+            List<AgentWait> waits = agentWaits.get(id);
+            if (waits != null) {
+                for (AgentWait w : waits) {
+                    if (w.kind.accepts(agent)) {
+                        w.future.complete(agent);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void disconnected(AgentInfo agent, String reason) {
+        // Requests in flight fail on their own (the link completes them); a step waiting for a reboot expects this.
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void tick() {
+        try {
+            if (!recovered) {
+                recover();
+                recovered = true;
+            }
+            Instant now = clock.instant();
+            for (Run run : new ArrayList<>(runs.values())) {
+                if (run.pendingEnd != null) {
+                    finish(run, run.pendingEnd, run.pendingMessage);
+                } else if (now.isAfter(run.deadline)) {
+                    finish(run, ExecutionState.TIMED_OUT, "Not finished within " + run.timeoutMinutes
+                            + " minutes; stopped at step " + (run.step + 1) + " of " + run.plan.steps().size()
+                            + " (" + ExecutionPlan.displayName(run.plan.steps().get(run.step).kind()) + ")");
+                }
+            }
+            for (List<AgentWait> waits : agentWaits.values()) {
+                for (AgentWait w : waits) {
+                    if (now.isAfter(w.expiresAt)) {
+                        w.future.completeExceptionally(w.powerOn ? new RemotePowerOnTimeout(w.timeoutMessage)
+                                : new StepFailed(w.timeoutMessage));
+                    }
+                }
+            }
+            dispatch();
+        } catch (StoreUnavailableException e) {
+            LOG.debug("Execution engine waits for the database: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Execution engine tick failed", e);
+        }
+    }
+
+    /** Ends what an earlier run of the server left running: nothing of it survives in this process. */
+    private void recover() {
+        List<Execution> left = database.inTransaction(c -> {
+            List<Execution> running = ExecutionTable.active(c).stream()
+                    .filter(e -> e.state() == ExecutionState.RUNNING).toList();
+            for (Execution e : running) {
+                ExecutionTable.end(c, e.id(), ExecutionState.FAILED, "The server stopped while this scenario was "
+                        + "executing (step " + e.step() + " of " + e.steps() + ": " + e.stepName() + "); check the "
+                        + "machine, then Remove Error and execute again", clock.instant());
+                ExecutionTable.setMachineStatus(c, e.machineId(), MachineStatus.SCENARIO_EXECUTION_ERROR);
+            }
+            return running;
+        });
+        for (Execution e : left) {
+            LOG.warn("Execution {} of scenario {} on machine {} was running when the server stopped; ended with an "
+                    + "error", e.id(), e.scenarioName(), e.machineName());
+        }
+    }
+
+    private void dispatch() {
+        if (!recovered) {
+            return;
+        }
+        int free = settings.get().machinesForSimultaneousExecution() - runs.size();
+        while (free > 0) {
+            int want = free;
+            List<Long> waiting = database.inTransaction(c -> ExecutionTable.waiting(c, want));
+            for (long id : waiting) {
+                start(id);
+            }
+            if (waiting.size() < want) {
+                return;
+            }
+            free = settings.get().machinesForSimultaneousExecution() - runs.size();
+        }
+    }
+
+    private void start(long id) {
+        Execution e = database.inTransaction(c -> ExecutionTable.find(c, id)).orElseThrow();
+        ServerSettings server = settings.get();
+        Machine machine;
+        ExecutionPlan plan;
+        try {
+            machine = inventory.machine(e.machineId());
+            Scenario scenario = scenarios.scenario(e.scenarioId());
+            Executability x = scenarios.executability(e.scenarioId());
+            if (!x.executable()) {
+                throw new StepFailed("Scenario " + scenario.name() + " cannot be executed: "
+                        + x.reason().orElse("unavailable"));
+            }
+            Optional<org.opendpm.spi.DeployOs> deployOs = x.needsDeployOs()
+                    ? Optional.of(plugins.resolveDeployOs(machine.deployOs(), machine.model(),
+                            server.defaultDeployOs()).deployOs())
+                    : Optional.empty();
+            PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs);
+            plan = ExecutionPlan.of(scenario, x.needsDeployOs(), server.checkCompletionByAgent(), target,
+                    this::scenarioType);
+        } catch (NotFoundException | StepFailed ex) {
+            endWaiting(id, ex.getMessage());
+            return;
+        } catch (RuntimeException ex) {
+            LOG.warn("Execution {}: planning failed", id, ex);
+            endWaiting(id, "The scenario's plugin failed to plan the execution: " + ex);
+            return;
+        }
+        Instant now = clock.instant();
+        int timeout = server.scenarioTimeoutMinutes();
+        Instant deadline = now.plus(Duration.ofMinutes(timeout));
+        boolean started = database.inTransaction(c -> {
+            if (!ExecutionTable.start(c, id, plan.toJson(), plan.steps().size(), now, deadline)) {
+                return false;
+            }
+            ExecutionTable.setMachineStatus(c, e.machineId(), MachineStatus.SCENARIO_EXECUTING);
+            return true;
+        });
+        if (started) {
+            Run run = new Run(id, machine, e.scenarioName(), plan, deadline, timeout);
+            runs.put(id, run);
+            runStep(run, 0);
+        }
+    }
+
+    private ScenarioType scenarioType(String key) {
+        return plugins.scenarioType(key)
+                .orElseThrow(() -> new StepFailed("Scenario type plugin unavailable: " + key));
+    }
+
+    private void endWaiting(long id, String message) {
+        database.inTransaction(c -> ExecutionTable.end(c, id, ExecutionState.FAILED, message, clock.instant()));
+        LOG.warn("Execution {} could not start: {}", id, message);
+    }
+
+    private void runStep(Run run, int index) {
+        if (index == run.plan.steps().size()) {
+            finish(run, ExecutionState.COMPLETED, "");
+            return;
+        }
+        Step step = run.plan.steps().get(index);
+        run.step = index;
+        boolean running = database.inTransaction(
+                c -> ExecutionTable.step(c, run.id, index + 1, ExecutionPlan.displayName(step.kind())));
+        if (!running) {
+            runs.remove(run.id);
+            return;
+        }
+        CompletionStage<?> done;
+        try {
+            done = carryOut(run, step);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((v, error) -> submit(() -> stepDone(run, index, error)));
+    }
+
+    private void stepDone(Run run, int index, Throwable error) {
+        if (runs.get(run.id) != run || run.step != index || run.pendingEnd != null) {
+            return; // ended meanwhile (time-out, cancel): the late answer changes nothing
+        }
+        if (error == null) {
+            runStep(run, index + 1);
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                : error;
+        Step step = run.plan.steps().get(index);
+        String reason = cause instanceof OpenDpmException ? cause.getMessage() : cause.toString();
+        if (cause instanceof RemotePowerOnTimeout) {
+            run.powerOnError = true;
+        }
+        finish(run, ExecutionState.FAILED, "Step " + (index + 1) + " of " + run.plan.steps().size() + " ("
+                + ExecutionPlan.displayName(step.kind()) + ") failed: " + reason);
+    }
+
+    private void finish(Run run, ExecutionState state, String message) {
+        MachineStatus status;
+        if (state == ExecutionState.COMPLETED) {
+            status = MachineStatus.NONE;
+        } else if (state == ExecutionState.CANCELLED) {
+            status = MachineStatus.SCENARIO_EXECUTION_STOP;
+        } else if (run.powerOnError) {
+            status = MachineStatus.REMOTE_POWER_ON_ERROR;
+        } else {
+            status = MachineStatus.SCENARIO_EXECUTION_ERROR;
+        }
+        try {
+            database.inTransaction(c -> {
+                if (ExecutionTable.end(c, run.id, state, message, clock.instant())) {
+                    ExecutionTable.setMachineStatus(c, run.machine.id(), status);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Kept in memory and tried again by the next tick, so the row cannot stay running.
+            run.pendingEnd = state;
+            run.pendingMessage = message;
+            LOG.warn("Execution {} could not be ended as {} yet: {}", run.id, state, e.getMessage());
+            return;
+        }
+        runs.remove(run.id);
+        run.waits.forEach(w -> w.future.cancel(false));
+        if (state == ExecutionState.COMPLETED) {
+            LOG.info("Execution {} of scenario {} on machine {} completed", run.id, run.scenarioName,
+                    run.machine.name());
+        } else {
+            LOG.warn("Execution {} of scenario {} on machine {} ended {}: {}", run.id, run.scenarioName,
+                    run.machine.name(), state, message);
+        }
+        dispatch();
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    private CompletionStage<?> carryOut(Run run, Step step) {
+        Map<String, String> p = step.parameters();
+        long machineId = run.machine.id();
+        switch (step.kind()) {
+        case AGENT_COMMAND: {
+            String command = p.get("command");
+            if (command == null || command.isBlank()) {
+                throw new StepFailed("the plan gives no command");
+            }
+            int expected = Integer.parseInt(p.getOrDefault("expectedExitCode", "0"));
+            Duration timeout = Duration.between(clock.instant(), run.deadline);
+            return agents.runCommand(machineId, command, timeout).thenAccept(r -> {
+                if (r.exitCode() != expected) {
+                    throw new StepFailed("command exited with code " + r.exitCode() + " (expected " + expected + ")"
+                            + lastLine(r.output()));
+                }
+            });
+        }
+        case WAIT_FOR_AGENT:
+            return waitForAgent(run, AgentKind.of(p.get("deployOs")), true, run.deadline, false);
+        case POWER_ON: {
+            AgentKind kind = step.needsDeployOs() ? AgentKind.DEPLOY_OS : AgentKind.ANY;
+            CompletableFuture<AgentInfo> up = waitForAgent(run, kind, false, powerOnDeadline(run), true);
+            return power.carryOut(run.machine, PowerOperation.ON).thenCompose(v -> up);
+        }
+        case REBOOT_INTO_DEPLOY_OS: {
+            bootIntents.set(machineId, NextBoot.deployOs(Optional.empty(), true), "execution " + run.id);
+            CompletableFuture<AgentInfo> up = waitForAgent(run, AgentKind.DEPLOY_OS, false, powerOnDeadline(run),
+                    true);
+            CompletionStage<Void> kick = agents.agent(machineId).isPresent()
+                    ? agents.power(machineId, AgentPowerAction.REBOOT)
+                    : power.carryOut(run.machine, PowerOperation.ON);
+            return kick.thenCompose(v -> up);
+        }
+        case TRANSFER: {
+            Path source = serverFiles.resolve(p.getOrDefault("file", ""));
+            return agents.sendFile(machineId, source, p.getOrDefault("folder", ""),
+                    p.getOrDefault("permissions", "644"));
+        }
+        case LOCAL_BOOT:
+            // Back to the local disk: a Deploy-OS still connected reboots into it.
+            bootIntents.clear(machineId);
+            return agents.agent(machineId).filter(AgentInfo::deployOs).isPresent()
+                    ? agents.power(machineId, AgentPowerAction.REBOOT)
+                    : CompletableFuture.completedFuture(null);
+        case POWER_OFF:
+            return power.carryOut(run.machine, PowerOperation.OFF)
+                    .thenRun(() -> inventory.setPowerState(machineId, PowerState.OFF));
+        default:
+            throw new StepFailed("the engine does not know step " + step.kind());
+        }
+    }
+
+    /** The Remote Power ON Timeout (SCH-4), within the execution's own time-out. */
+    private Instant powerOnDeadline(Run run) {
+        Instant limit = clock.instant().plus(Duration.ofMinutes(settings.get().remotePowerOnTimeoutMinutes()));
+        return limit.isBefore(run.deadline) ? limit : run.deadline;
+    }
+
+    /** Which agent a step waits for. */
+    enum AgentKind {
+        ANY, DEPLOY_OS, INSTALLED_OS;
+
+        boolean accepts(AgentInfo agent) {
+            return this == ANY || agent.deployOs() == (this == DEPLOY_OS);
+        }
+
+        static AgentKind of(String parameter) {
+            if (parameter == null) {
+                return ANY;
+            }
+            return Boolean.parseBoolean(parameter) ? DEPLOY_OS : INSTALLED_OS;
+        }
+    }
+
+    /**
+     * A future completed when the machine's agent of that kind connects. With {@code alreadyConnected} an agent
+     * connected now counts; without, only a connection made after this call does (the machine is about to reboot or
+     * power on). A power-on wait that expires is a Remote Power ON Error (SCH-4).
+     */
+    private CompletableFuture<AgentInfo> waitForAgent(Run run, AgentKind kind, boolean alreadyConnected,
+            Instant expiresAt, boolean powerOn) {
+        long machineId = run.machine.id();
+        String message = powerOn
+                ? "Remote Power ON Error: machine " + run.machine.name() + " did not come up"
+                        + (kind == AgentKind.DEPLOY_OS ? " in its Deploy-OS" : "") + " within "
+                        + settings.get().remotePowerOnTimeoutMinutes() + " minutes"
+                : "the agent of machine " + run.machine.name() + " did not connect"
+                        + (kind == AgentKind.INSTALLED_OS ? " from its installed OS" : "")
+                        + (kind == AgentKind.DEPLOY_OS ? " from its Deploy-OS" : "");
+        AgentWait wait = new AgentWait(kind, expiresAt, message, powerOn, new CompletableFuture<>());
+        List<AgentWait> waits = agentWaits.computeIfAbsent(machineId, k -> new CopyOnWriteArrayList<>());
+        waits.add(wait);
+        run.waits.add(wait);
+        wait.future.whenComplete((a, t) -> waits.remove(wait));
+        if (alreadyConnected) {
+            agents.agent(machineId).filter(kind::accepts).ifPresent(wait.future::complete);
+        }
+        return wait.future;
+    }
+
+    private static String lastLine(String output) {
+        String trimmed = output.strip();
+        if (trimmed.isEmpty()) {
+            return "";
+        }
+        int nl = trimmed.lastIndexOf('\n');
+        return ": " + ExecutionTable.cut(trimmed.substring(nl + 1), 300);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private java.util.concurrent.Future<?> submit(Runnable task) {
+        try {
+            return loop.submit(() -> {
+                try {
+                    task.run();
+                } catch (StoreUnavailableException e) {
+                    LOG.warn("Execution engine: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("Execution engine task failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // stopping: the next start recovers
+        }
+    }
+
+    private static void await(java.util.concurrent.Future<?> f) {
+        try {
+            f.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Execution engine did not answer", e);
+        }
+    }
+
+    /** A step that cannot go on; its message is for the administrator. */
+    static class StepFailed extends OpenDpmException {
+        private static final long serialVersionUID = 1L;
+
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+
+    /** The machine did not come up in time after a power on (SCH-4). */
+    static final class RemotePowerOnTimeout extends StepFailed {
+        private static final long serialVersionUID = 1L;
+
+        RemotePowerOnTimeout(String message) {
+            super(message);
+        }
+    }
+
+    private record AgentWait(AgentKind kind, Instant expiresAt, String timeoutMessage, boolean powerOn,
+            CompletableFuture<AgentInfo> future) {
+    }
+
+    /** An execution being carried out; fields change on the loop only. */
+    private static final class Run {
+        final long id;
+        final Machine machine;
+        final String scenarioName;
+        final ExecutionPlan plan;
+        final Instant deadline;
+        final int timeoutMinutes;
+        final List<AgentWait> waits = new ArrayList<>();
+        int step;
+        boolean powerOnError;
+        ExecutionState pendingEnd;
+        String pendingMessage;
+
+        Run(long id, Machine machine, String scenarioName, ExecutionPlan plan, Instant deadline, int timeoutMinutes) {
+            this.id = id;
+            this.machine = machine;
+            this.scenarioName = scenarioName;
+            this.plan = plan;
+            this.deadline = deadline;
+            this.timeoutMinutes = timeoutMinutes;
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package org.opendpm.scheduler.internal;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.opendpm.api.boot.BootIntentService;
+import org.opendpm.api.boot.MachineBootIntent;
+import org.opendpm.api.boot.NextBoot;
+import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.inventory.Machine;
+import org.opendpm.api.inventory.MachineSpec;
+import org.opendpm.api.inventory.NetworkSetting;
+import org.opendpm.api.plugin.DeployOsMapping;
+import org.opendpm.api.plugin.DeployOsResolution;
+import org.opendpm.api.plugin.PluginInfo;
+import org.opendpm.api.plugin.PluginRegistry;
+import org.opendpm.api.scenario.Scenario;
+import org.opendpm.api.scenario.ScenarioOptions;
+import org.opendpm.api.scenario.ScenarioSpec;
+import org.opendpm.api.settings.ServerSettings;
+import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.inventory.internal.JdbcInventoryService;
+import org.opendpm.spi.BootClient;
+import org.opendpm.spi.BootProtocol;
+import org.opendpm.spi.DeployOs;
+import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.ScenarioType;
+import org.opendpm.store.Database;
+
+/**
+ * The execution engine over a fresh in-memory Derby database with the real inventory and scenario service; the
+ * agent link, boot intents and server settings are test doubles the test drives, and the clock can be moved on.
+ */
+final class EngineFixture implements AutoCloseable {
+
+    final Database database;
+    final InventoryService inventory;
+    final Registry plugins = new Registry();
+    final JdbcScenarioService scenarios;
+    final FakeAgentLink agents = new FakeAgentLink();
+    final Settings settings = new Settings();
+    final BootIntents bootIntents = new BootIntents();
+    final MovableClock clock = new MovableClock();
+    final PowerCommands power;
+    final ServerFiles serverFiles;
+    final List<ExecutionEngine> engines = new ArrayList<>();
+    long group;
+
+    EngineFixture() throws Exception {
+        var ds = new EmbeddedDataSource();
+        ds.setDatabaseName("memory:engine-test-" + UUID.randomUUID());
+        ds.setCreateDatabase("create");
+        database = Database.over(ds);
+        inventory = new JdbcInventoryService(database);
+        scenarios = new JdbcScenarioService(database, plugins, inventory, Limits.GUIDE);
+        power = new PowerCommands(plugins, agents, powerConfig("fake", "127.0.0.1", 9));
+        serverFiles = new ServerFiles(Files.createTempDirectory("server-files"));
+        plugins.types.put("cmd", new TestTypes.Command(1, false));
+        plugins.types.put("deploy", new TestTypes.Command(1, true));
+        group = inventory.createGroup("/g", NetworkSetting.SAME_SUBNET).id();
+    }
+
+    /** A new engine over the same database, as after a restart of the server. */
+    ExecutionEngine startEngine() {
+        ExecutionEngine engine = new ExecutionEngine(database, scenarios, plugins, inventory, settings, agents, power,
+                bootIntents, serverFiles, clock);
+        agents.listeners.add(engine);
+        engines.add(engine);
+        return engine;
+    }
+
+    void stopEngine(ExecutionEngine engine) {
+        agents.listeners.remove(engine);
+        engine.deactivate();
+    }
+
+    Machine machine(String name, int n) {
+        return inventory.createMachine(group, MachineSpec.of(name, String.format("02:00:00:00:%02x:%02x",
+                n >> 8 & 255, n & 255)));
+    }
+
+    Machine machine(String name, int n, String deployOs) {
+        return inventory.createMachine(group, new MachineSpec(name, List.of(String.format("02:00:00:01:%02x:%02x",
+                n >> 8 & 255, n & 255)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(deployOs)));
+    }
+
+    Scenario scenario(String name, String type, String command, ScenarioOptions options) {
+        long sg = scenarios.findGroup("/tests").orElseGet(() -> scenarios.createGroup("/tests")).id();
+        return scenarios.createScenario(new ScenarioSpec(name, sg, Map.of(type, Map.of("command", command)),
+                options));
+    }
+
+    static PowerCommands.Config powerConfig(String key, String address, int port) {
+        return new PowerCommands.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return PowerCommands.Config.class;
+            }
+
+            @Override
+            public String powerControl() {
+                return key;
+            }
+
+            @Override
+            public String wakeOnLanAddress() {
+                return address;
+            }
+
+            @Override
+            public int wakeOnLanPort() {
+                return port;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        engines.forEach(ExecutionEngine::deactivate);
+    }
+
+    /** A clock the test moves on; starts now. */
+    static final class MovableClock extends Clock {
+        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+
+        void advance(Duration d) {
+            now.updateAndGet(t -> t.plus(d));
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new AssertionError("not used by this test");
+        }
+    }
+
+    static final class Settings implements ServerSettingsService {
+        volatile ServerSettings current = new ServerSettings(true, "/srv/images", false, 5, 10, 120,
+                ServerSettings.DEFAULT_DEPLOY_OS);
+
+        void limit(int machines) {
+            ServerSettings c = current;
+            current = new ServerSettings(c.useDhcpServer(), c.imageFolder(), c.checkCompletionByAgent(), machines,
+                    c.remotePowerOnTimeoutMinutes(), c.scenarioTimeoutMinutes(), c.defaultDeployOs());
+        }
+
+        @Override
+        public ServerSettings get() {
+            return current;
+        }
+
+        @Override
+        public ServerSettings update(ServerSettings settings) {
+            throw new AssertionError("not used by this test");
+        }
+    }
+
+    /** Boot intents by machine, as the engine sets and clears them. */
+    static final class BootIntents implements BootIntentService {
+        final Map<Long, NextBoot> intents = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<MachineBootIntent> get(long machineId) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public MachineBootIntent set(long machineId, NextBoot intent, String setBy) {
+            intents.put(machineId, intent);
+            return null;
+        }
+
+        @Override
+        public boolean clear(long machineId) {
+            return intents.remove(machineId) != null;
+        }
+
+        @Override
+        public boolean clearIfSetAt(long machineId, Instant setAt) {
+            throw new AssertionError("not used by this test");
+        }
+    }
+
+    /**
+     * Scenario types the test sets; Deploy-OS {@code ia32_110331_26} is provided (with a kernel), any other id is
+     * bare; the power control {@code fake} simulates.
+     */
+    static final class Registry implements PluginRegistry {
+        final Map<String, ScenarioType> types = new ConcurrentHashMap<>();
+        final Map<String, PowerControl> powerControls = new ConcurrentHashMap<>(Map.<String, PowerControl>of(
+                "fake", (op, target) -> List.of(new org.opendpm.spi.PowerCommand.Simulated(op)),
+                "wol", new WakeOnLanPowerControl()));
+
+        @Override
+        public Optional<ScenarioType> scenarioType(String key) {
+            return Optional.ofNullable(types.get(key));
+        }
+
+        @Override
+        public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
+                String serverDefaultId) {
+            String id = explicitDeployOsId.orElse(serverDefaultId);
+            DeployOs os = id.equals(ServerSettings.DEFAULT_DEPLOY_OS)
+                    ? new DeployOs(id, "deployos/" + id + "/vmlinuz", "deployos/" + id + "/initrd", "", List.of("i386"))
+                    : new DeployOs(id, "", "", "", List.of());
+            return new DeployOsResolution(os, explicitDeployOsId.isPresent() ? DeployOsResolution.Rule.EXPLICIT
+                    : DeployOsResolution.Rule.SERVER_DEFAULT);
+        }
+
+        @Override
+        public Optional<PowerControl> powerControl(String key) {
+            return Optional.ofNullable(powerControls.get(key));
+        }
+
+        @Override
+        public List<PluginInfo> plugins() {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public List<DeployOsMapping> deployOsMappings() {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public Optional<BootProtocol> bootProtocolFor(BootClient client) {
+            throw new AssertionError("not used by this test");
+        }
+    }
+}
