@@ -11,6 +11,8 @@ import javax.ws.rs.ext.ExceptionMapper;
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.agent.AgentRequestException;
+import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.inventory.InvalidFileException;
 import org.opendpm.rest.internal.dto.Problem;
@@ -54,6 +56,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (t instanceof ConflictException) {
             return problem(409, "Conflict", t.getMessage(), null);
+        }
+        if (t instanceof AgentUnavailableException) {
+            return problem(409, "Agent not connected", t.getMessage(), null);
+        }
+        if (t instanceof AgentRequestException) {
+            return problem(502, "Agent request failed", t.getMessage(), null);
         }
         if (t instanceof StoreUnavailableException) {
             return problem(503, "Database unavailable", t.getMessage(), null);

@@ -36,6 +36,17 @@ public class ProblemMapperTest {
     }
 
     @Test
+    public void anAbsentAgentIsAConflictAndAFailedAgentRequestABadGateway() {
+        var absent = new ProblemMapper().toResponse(new org.opendpm.api.agent.AgentUnavailableException(
+                "Machine web01 has no connected agent"));
+        assertThat(absent.getStatus()).isEqualTo(409);
+        assertThat(((Problem) absent.getEntity()).detail()).isEqualTo("Machine web01 has no connected agent");
+        var failed = new ProblemMapper().toResponse(new org.opendpm.api.agent.AgentRequestException(
+                "no such file: /etc/x"));
+        assertThat(failed.getStatus()).isEqualTo(502);
+    }
+
+    @Test
     public void malformedJsonSaysWhere() {
         Problem p = read("{\"scenarioTimeoutMinutes\": 5", SettingsDto.class);
         assertThat(p.status()).isEqualTo(400);
