@@ -63,6 +63,23 @@ final class Rest {
         }
     }
 
+    /** A request with a binary body (a file upload). */
+    Response sendBytes(String method, String path, byte[] body, String user, String password) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/octet-stream").header("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        try {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), null);
+        } catch (IOException e) {
+            return new Response(-1, e.toString(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Waits until the condition holds; fails with the last response otherwise. */
     static long awaitMillis(long timeoutMillis, java.util.function.BooleanSupplier condition, String what) {
         long start = System.nanoTime();
