@@ -41,6 +41,8 @@ final class Container {
 
     static final String HTTP_PORT = "opendpm.itest.http.port";
     static final String TFTP_PORT = "opendpm.itest.tftp.port";
+    static final String AGENT_PORT = "opendpm.itest.agent.port";
+    static final String AGENT_JAR = "opendpm.agent.jar";
 
     private Container() {
     }
@@ -51,6 +53,7 @@ final class Container {
         String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
         int http = freePort();
         int tftp = freeUdpPort();
+        int agentLink = freePort();
         List<Option> options = new ArrayList<>(List.of(
             karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
                     .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
@@ -67,6 +70,11 @@ final class Container {
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
             editConfigurationFilePut("etc/org.opendpm.netboot.tftp.cfg", "port", "" + tftp),
+            editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "address", "127.0.0.1"),
+            editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "port", "" + agentLink),
+            editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "discoveryPort", "0"),
+            systemProperty(AGENT_PORT).value("" + agentLink),
+            systemProperty(AGENT_JAR).value(System.getProperty(AGENT_JAR, "")),
             systemProperty(HTTP_PORT).value("" + http),
             systemProperty(TFTP_PORT).value("" + tftp)));
         return options.toArray(Option[]::new);

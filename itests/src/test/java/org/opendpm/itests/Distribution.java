@@ -38,6 +38,9 @@ final class Distribution {
         setKey(dir.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", "" + freePort());
         setKey(dir.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", "" + freePort());
         setKey(dir.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", "" + freePort());
+        setKey(dir.resolve("etc/org.opendpm.transfer.cfg"), "address", "127.0.0.1");
+        setKey(dir.resolve("etc/org.opendpm.transfer.cfg"), "port", "" + freePort());
+        setKey(dir.resolve("etc/org.opendpm.transfer.cfg"), "discoveryPort", "0");
         return Map.entry(dir, http);
     }
 

@@ -61,6 +61,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +92,10 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     private final ServerSettingsService settings;
     private final AgentLink agents;
     private final PowerCommands power;
-    private final BootIntentService bootIntents;
+    /** Optional: without network boot installed, steps that boot the Deploy-OS fail with a clear error. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BootIntentService bootIntents;
     private final ServerFiles serverFiles;
     private final ScheduledExecutorService loop;
     private final Clock clock;
@@ -104,9 +110,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     public ExecutionEngine(@Reference Database database, @Reference ScenarioService scenarios,
             @Reference PluginRegistry plugins, @Reference InventoryService inventory,
             @Reference ServerSettingsService settings, @Reference AgentLink agents, @Reference PowerCommands power,
-            @Reference BootIntentService bootIntents, @Reference ServerFiles serverFiles) {
-        this(database, scenarios, plugins, inventory, settings, agents, power, bootIntents, serverFiles,
-                Clock.systemUTC());
+            @Reference ServerFiles serverFiles) {
+        this(database, scenarios, plugins, inventory, settings, agents, power, null, serverFiles, Clock.systemUTC());
     }
 
     ExecutionEngine(Database database, ScenarioService scenarios, PluginRegistry plugins, InventoryService inventory,
@@ -587,7 +592,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return power.carryOut(run.machine, PowerOperation.ON).thenCompose(v -> up);
         }
         case REBOOT_INTO_DEPLOY_OS: {
-            bootIntents.set(machineId, NextBoot.deployOs(Optional.empty(), true), "execution " + run.id);
+            bootIntents().set(machineId, NextBoot.deployOs(Optional.empty(), true), "execution " + run.id);
             CompletableFuture<AgentInfo> up = waitForAgent(run, AgentKind.DEPLOY_OS, false, powerOnDeadline(run),
                     true);
             CompletionStage<Void> kick = agents.agent(machineId).isPresent()
@@ -602,7 +607,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         }
         case LOCAL_BOOT:
             // Back to the local disk: a Deploy-OS still connected reboots into it.
-            bootIntents.clear(machineId);
+            bootIntents().clear(machineId);
             return agents.agent(machineId).filter(AgentInfo::deployOs).isPresent()
                     ? agents.power(machineId, AgentPowerAction.REBOOT)
                     : CompletableFuture.completedFuture(null);
@@ -612,6 +617,15 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         default:
             throw new StepFailed("the engine does not know step " + step.kind());
         }
+    }
+
+    private BootIntentService bootIntents() {
+        BootIntentService b = bootIntents;
+        if (b == null) {
+            throw new StepFailed("network boot is not installed (feature opendpm-netboot): the machine cannot be "
+                    + "booted into its Deploy-OS");
+        }
+        return b;
     }
 
     /** The Remote Power ON Timeout (SCH-4), within the execution's own time-out. */

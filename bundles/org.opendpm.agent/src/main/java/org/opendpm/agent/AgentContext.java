@@ -1,0 +1,83 @@
+package org.opendpm.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/** What all agents of one process share: settings, state folder, TLS set-up, timer and worker threads, counters. */
+final class AgentContext implements AutoCloseable {
+
+    /** Small stacks: a simulation runs thousands of these threads. */
+    static final long THREAD_STACK = 256 * 1024;
+
+    final AgentConfig config;
+    final StateFolder state;
+    final SSLSocketFactory sslFactory;
+    final ScheduledExecutorService timer;
+    final ExecutorService workers;
+    final CommandRunner commands = new CommandRunner();
+    final PowerControl power;
+    final Stats stats = new Stats();
+    final String agentVersion;
+
+    AgentContext(AgentConfig config) throws IOException {
+        this.config = config;
+        this.state = new StateFolder(config.stateDir());
+        if (config.serverFingerprint() != null) {
+            state.pin(StateFolder.normalizeFingerprint(config.serverFingerprint()), "--server-fingerprint");
+        }
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, new TrustManager[] { new PinningTrustManager(state) }, null);
+            this.sslFactory = ssl.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS is not available in this Java runtime: " + e.getMessage(), e);
+        }
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(config.simulate() > 0 ? 4 : 1,
+                threads("agent-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.workers = Executors.newCachedThreadPool(threads("agent-worker"));
+        this.power = new PowerControl(config.allowPower() && config.simulate() == 0, config.powerCommands());
+        this.agentVersion = readVersion();
+    }
+
+    static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(null, r, prefix + "-" + n.incrementAndGet(), THREAD_STACK);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String readVersion() {
+        Properties p = new Properties();
+        try (InputStream in = AgentContext.class.getResourceAsStream("agent.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // reported as unknown below
+        }
+        String v = p.getProperty("version");
+        return v == null || v.startsWith("${") ? "unknown" : v;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+}

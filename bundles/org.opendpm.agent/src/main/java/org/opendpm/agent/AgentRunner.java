@@ -1,0 +1,389 @@
+package org.opendpm.agent;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One agent identity's link to the server: connect, {@code register} once, then {@code hello} and serve requests
+ * until the connection ends; then again after a jittered back-off, for as long as the agent runs. All of it runs on
+ * one thread, which is also the connection's reader.
+ */
+final class AgentRunner implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(AgentRunner.class.getName());
+    /** The server closes a connection that has not completed hello within 10 s; we wait a little longer. */
+    private static final int OPENING_TIMEOUT_MILLIS = 15_000;
+    private static final int MAX_HEARTBEAT_SECONDS = 3600;
+
+    enum Outcome {
+        /** Registered: reconnect at once with hello. */
+        REGISTERED,
+        /** A session was welcomed and has ended: back-off starts again from its initial delay. */
+        ENDED,
+        /** No session: back off further. */
+        FAILED
+    }
+
+    private final AgentContext ctx;
+    private final Identity identity;
+    private final Path credentialFile;
+    private final boolean simulated;
+    private final boolean quiet;
+    private final Backoff backoff;
+    private volatile boolean running = true;
+    private volatile FrameChannel current;
+    private volatile Thread thread;
+
+    /**
+     * @param quiet log routine connection trouble at FINE only (all simulated agents but the first: a simulation
+     *        of thousands would otherwise repeat every line thousands of times)
+     */
+    AgentRunner(AgentContext ctx, Identity identity, Path credentialFile, boolean simulated, boolean quiet) {
+        this.ctx = ctx;
+        this.identity = identity;
+        this.credentialFile = credentialFile;
+        this.simulated = simulated;
+        this.quiet = quiet;
+        this.backoff = new Backoff(ctx.config.backoffInitial(), ctx.config.backoffMax());
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    void start() {
+        Thread t = new Thread(null, this, "agent-" + identity.mac(), AgentContext.THREAD_STACK);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    void stop() {
+        running = false;
+        FrameChannel c = current;
+        if (c != null) {
+            c.close();
+        }
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    void join(Duration timeout) throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join(Math.max(1, timeout.toMillis()));
+        }
+    }
+
+    boolean alive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            Outcome outcome;
+            try {
+                outcome = connectOnce();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Unexpected failure of the agent link for " + identity.mac(), e);
+                outcome = Outcome.FAILED;
+            }
+            if (!running) {
+                break;
+            }
+            if (outcome == Outcome.REGISTERED) {
+                continue;
+            }
+            if (outcome == Outcome.ENDED) {
+                backoff.reset();
+            } else {
+                ctx.stats.connectFailures.incrementAndGet();
+            }
+            Duration delay = backoff.next();
+            log(Level.INFO, "Reconnecting in " + delay.toMillis() + " ms");
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private Outcome connectOnce() {
+        String host;
+        int port;
+        if (ctx.config.discovery()) {
+            Discovery.Found found;
+            try {
+                found = Discovery.discover(ctx.config.discoverAddress(), ctx.config.discoverPort(),
+                        ctx.config.discoverInterval(), () -> running);
+                if (found != null && ctx.state.pinned() == null) {
+                    ctx.state.pin(found.fingerprint(), "discovery answer");
+                }
+            } catch (IOException e) {
+                log(Level.WARNING, "Server discovery failed: " + e);
+                return Outcome.FAILED;
+            }
+            if (found == null) {
+                return Outcome.FAILED;
+            }
+            host = found.host();
+            port = found.port();
+        } else {
+            host = ctx.config.serverHost();
+            port = ctx.config.serverPort();
+        }
+        String where = host + ":" + port;
+        FrameChannel channel;
+        try {
+            channel = open(host, port);
+        } catch (SSLHandshakeException e) {
+            CertificateException refused = certificateCause(e);
+            if (refused != null) {
+                LOG.severe("Refusing the server at " + where + ": " + refused.getMessage() + ". If the server's "
+                        + "certificate was replaced on purpose, delete " + ctx.state.dir().resolve(
+                                StateFolder.PIN_FILE) + " or start with --server-fingerprint");
+            } else {
+                log(Level.WARNING, "TLS handshake with " + where + " failed: " + e.getMessage());
+            }
+            return Outcome.FAILED;
+        } catch (IOException e) {
+            log(Level.WARNING, "Cannot connect to " + where + ": " + e);
+            return Outcome.FAILED;
+        }
+        try {
+            String credential;
+            try {
+                credential = ctx.state.readCredential(credentialFile);
+            } catch (IOException e) {
+                LOG.severe(e.getMessage());
+                return Outcome.FAILED;
+            }
+            String ip = localIp(channel.socket());
+            return credential == null ? register(channel, where, ip) : hello(channel, where, ip, credential);
+        } catch (ProtocolException e) {
+            log(Level.WARNING, "Closing the connection to " + where + ": " + e.getMessage());
+            return Outcome.FAILED;
+        } catch (IOException e) {
+            if (running) {
+                log(Level.WARNING, "Connection to " + where + " lost while opening the session: " + e);
+            }
+            return Outcome.FAILED;
+        } finally {
+            channel.close();
+            current = null;
+        }
+    }
+
+    private FrameChannel open(String host, int port) throws IOException {
+        Socket raw = new Socket();
+        FrameChannel channel = null;
+        try {
+            raw.setTcpNoDelay(true);
+            raw.setKeepAlive(true);
+            raw.connect(new InetSocketAddress(host, port), (int) ctx.config.connectTimeout().toMillis());
+            SSLSocket ssl = (SSLSocket) ctx.sslFactory.createSocket(raw, host, port, true);
+            List<String> protocols = new ArrayList<>(Arrays.asList(ssl.getSupportedProtocols()));
+            protocols.retainAll(List.of("TLSv1.3", "TLSv1.2"));
+            ssl.setEnabledProtocols(protocols.toArray(new String[0]));
+            ssl.setSoTimeout(OPENING_TIMEOUT_MILLIS);
+            channel = new FrameChannel(ssl, simulated);
+            current = channel;
+            if (!running) {
+                throw new IOException("agent stopping");
+            }
+            ssl.startHandshake();
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            raw.close();
+            current = null;
+            throw e;
+        }
+    }
+
+    private Outcome register(FrameChannel channel, String where, String ip) throws IOException {
+        ObjectNode r = Json.object("register");
+        r.put("mac", identity.mac());
+        ArrayNode macs = r.putArray("macs");
+        identity.macs().forEach(macs::add);
+        describe(r, ip);
+        channel.send(r);
+        ObjectNode answer = readOpeningAnswer(channel);
+        String type = answer.get("type").asText();
+        if (type.equals("registered")) {
+            String credential = answer.path("credential").asText(null);
+            if (!StateFolder.validCredential(credential)) {
+                throw new ProtocolException("'registered' without a valid credential");
+            }
+            try {
+                ctx.state.writeCredential(credentialFile, credential);
+            } catch (IOException e) {
+                LOG.severe("Registered with " + where + " as " + identity.mac() + " but the credential could not "
+                        + "be stored in " + credentialFile + ": " + e + ". An administrator must reset the "
+                        + "credential on the server before this agent can register again");
+                return Outcome.FAILED;
+            }
+            ctx.stats.registrations.incrementAndGet();
+            log(Level.INFO, "Registered with " + where + " as " + identity.mac() + "; credential stored in "
+                    + credentialFile);
+            return Outcome.REGISTERED;
+        }
+        if (type.equals("error")) {
+            String code = answer.path("code").asText("");
+            String message = answer.path("message").asText("");
+            if (code.equals("already-registered")) {
+                LOG.severe("The server at " + where + " refuses to register " + identity.mac() + ": a credential "
+                        + "was already issued for this MAC (" + message + "). After replacing a machine an "
+                        + "administrator withdraws the old credential (dpm:agent-reset " + identity.mac()
+                        + " or DELETE /agents/" + identity.mac() + "/credential); the agent keeps retrying");
+            } else {
+                LOG.severe("The server at " + where + " refused to register " + identity.mac() + ": " + code + ": "
+                        + message);
+            }
+            return Outcome.FAILED;
+        }
+        throw new ProtocolException("expected 'registered', got '" + type + "'");
+    }
+
+    private Outcome hello(FrameChannel channel, String where, String ip, String credential) throws IOException {
+        ObjectNode h = Json.object("hello");
+        h.put("mac", identity.mac());
+        h.put("credential", credential);
+        describe(h, ip);
+        h.put("powerState", "on");
+        channel.send(h);
+        ObjectNode answer = readOpeningAnswer(channel);
+        String type = answer.get("type").asText();
+        if (type.equals("error")) {
+            String code = answer.path("code").asText("");
+            String message = answer.path("message").asText("");
+            if (code.equals("unauthenticated")) {
+                LOG.severe("The server at " + where + " refused the credential of " + identity.mac() + " in "
+                        + credentialFile + " (unauthenticated: " + message + "). The agent does not register "
+                        + "again by itself; if the credential was reset on the server, delete " + credentialFile
+                        + " so that the agent registers anew. Retrying");
+            } else {
+                LOG.severe("The server at " + where + " refused the session of " + identity.mac() + ": " + code
+                        + ": " + message);
+            }
+            return Outcome.FAILED;
+        }
+        if (!type.equals("welcome")) {
+            throw new ProtocolException("expected 'welcome', got '" + type + "'");
+        }
+        JsonNode hb = answer.get("heartbeatSeconds");
+        if (hb == null || !hb.isIntegralNumber() || hb.asLong() < 1 || hb.asLong() > MAX_HEARTBEAT_SECONDS) {
+            throw new ProtocolException("'welcome' without a heartbeatSeconds between 1 and "
+                    + MAX_HEARTBEAT_SECONDS);
+        }
+        return serve(channel, where, hb.asInt());
+    }
+
+    private void describe(ObjectNode n, String ip) {
+        if (identity.uuid() != null) {
+            n.put("uuid", identity.uuid());
+        } else {
+            n.putNull("uuid");
+        }
+        n.put("ip", ip);
+        n.put("hostName", identity.hostName());
+        n.put("os", identity.os());
+        n.put("agentVersion", ctx.agentVersion);
+        n.put("deployOs", identity.deployOs());
+    }
+
+    /** The first answer of the server; heartbeats cannot come before it, anything else is out of order. */
+    private static ObjectNode readOpeningAnswer(FrameChannel channel) throws IOException {
+        FrameChannel.Frame f = channel.read();
+        if (f == null) {
+            throw new ProtocolException("the server closed the connection without answering");
+        }
+        if (f.type() != FrameChannel.CONTROL) {
+            throw new ProtocolException("data frame before the session was opened");
+        }
+        return Json.parse(f.payload());
+    }
+
+    private Outcome serve(FrameChannel channel, String where, int heartbeatSeconds) throws IOException {
+        int silenceMillis = heartbeatSeconds * ctx.config.heartbeatGrace() * 1000;
+        channel.socket().setSoTimeout(silenceMillis);
+        Session session = new Session(ctx, channel, simulated);
+        ScheduledFuture<?> beat = ctx.timer.scheduleAtFixedRate(session::heartbeat, heartbeatSeconds,
+                heartbeatSeconds, TimeUnit.SECONDS);
+        ctx.stats.connected.incrementAndGet();
+        ctx.stats.sessions.incrementAndGet();
+        log(Level.INFO, "Connected to " + where + " as " + identity.mac() + " (heartbeat every " + heartbeatSeconds
+                + " s)");
+        try {
+            session.readLoop();
+            if (running) {
+                log(Level.INFO, "The server at " + where + " closed the connection");
+            }
+        } catch (SocketTimeoutException e) {
+            log(Level.WARNING, "Heartbeat lost: nothing from " + where + " for " + silenceMillis / 1000
+                    + " s; reconnecting");
+        } catch (ProtocolException e) {
+            log(Level.WARNING, "Closing the connection to " + where + ": " + e.getMessage());
+        } catch (IOException e) {
+            if (running) {
+                log(Level.INFO, "Connection to " + where + " lost: " + e);
+            }
+        } finally {
+            beat.cancel(false);
+            ctx.stats.connected.decrementAndGet();
+            channel.close();
+            session.close();
+        }
+        return Outcome.ENDED;
+    }
+
+    private static CertificateException certificateCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CertificateException) {
+                return (CertificateException) c;
+            }
+        }
+        return null;
+    }
+
+    private static String localIp(Socket s) {
+        InetAddress a = s.getLocalAddress();
+        String ip = a.getHostAddress();
+        int scope = ip.indexOf('%');
+        return scope >= 0 ? ip.substring(0, scope) : ip;
+    }
+
+    private void log(Level level, String message) {
+        LOG.log(quiet && level.intValue() < Level.SEVERE.intValue() ? Level.FINE : level,
+                simulated ? "[" + identity.mac() + "] " + message : message);
+    }
+}

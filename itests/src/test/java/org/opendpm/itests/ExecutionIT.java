@@ -1,0 +1,364 @@
+package org.opendpm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Scenario execution end to end on the real distribution, booted once, with real agent processes
+ * ({@code java -jar opendpm-agent.jar}) connected over TLS on loopback: the simultaneous-execution limit (EXE-4), an
+ * agent killed mid-execution and Remove Error (EXE-8), the Deploy-OS precondition (EXE-3), file distribution with
+ * permissions (FIL-1, FIL-2), an agent presenting another machine's credential, and bad frames and a connection flood
+ * that leave the other agents working.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ExecutionIT {
+
+    private static final String FAKE_FEATURE = "opendpm-plugin-scenario-fake";
+
+    @Inject
+    private SessionFactory sessions;
+
+    private Rest rest;
+    private String adminPassword;
+    private final List<Process> agents = new ArrayList<>();
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        return Container.options();
+    }
+
+    @Before
+    public void serverIsUp() throws Exception {
+        rest = Container.rest();
+        adminPassword = Container.adminPassword();
+        Rest.awaitMillis(60_000, () -> admin("GET", "executions", null).status() == 200, "execution API reachable");
+        if (!Container.shell(sessions, "feature:list -i").contains(FAKE_FEATURE)) {
+            Container.shell(sessions, "feature:install " + FAKE_FEATURE);
+        }
+        Rest.awaitMillis(30_000, () -> admin("GET", "plugins", null).body().contains("fake-deployos"),
+                "fake scenario types registered");
+    }
+
+    @After
+    public void stopAgents() throws InterruptedException {
+        for (Process p : agents) {
+            p.destroy();
+        }
+        for (Process p : agents) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        agents.clear();
+    }
+
+    private Rest.Response admin(String method, String path, String json) {
+        return rest.send(method, path, json, "admin", adminPassword);
+    }
+
+    private static JsonNode ok(Rest.Response r, int status) {
+        assertEquals(r.body(), status, r.status());
+        return r.body().isEmpty() ? null : r.json();
+    }
+
+    private long group(String path) {
+        Rest.Response r = admin("POST", "groups", "{\"path\":\"" + path + "\"}");
+        if (r.status() == 409) {
+            for (JsonNode g : ok(admin("GET", "groups", null), 200)) {
+                if (g.get("path").asText().equals(path)) {
+                    return g.get("id").asLong();
+                }
+            }
+        }
+        return ok(r, 201).get("id").asLong();
+    }
+
+    private long machine(String name, String mac, String extra) {
+        long g = group("/exec");
+        return ok(admin("POST", "machines", "{\"groupId\":" + g + ",\"name\":\"" + name + "\",\"macs\":[\"" + mac
+                + "\"]" + extra + "}"), 201).get("id").asLong();
+    }
+
+    /** The scenario of this name, created in the scenario group /exec with one tab running the command. */
+    private long scenario(String name, String type, String command) {
+        for (JsonNode sc : ok(admin("GET", "scenarios", null), 200)) {
+            if (sc.get("name").asText().equals(name)) {
+                return sc.get("id").asLong();
+            }
+        }
+        long group = -1;
+        for (JsonNode g : ok(admin("GET", "scenario-groups", null), 200)) {
+            if (g.get("path").asText().equals("/exec")) {
+                group = g.get("id").asLong();
+            }
+        }
+        if (group < 0) {
+            group = ok(admin("POST", "scenario-groups", "{\"path\":\"/exec\"}"), 201).get("id").asLong();
+        }
+        return ok(admin("POST", "scenarios", "{\"name\":\"" + name + "\",\"groupId\":" + group + ",\"tabs\":{\""
+                + type + "\":{\"command\":" + json(command) + "}}}"), 201).get("id").asLong();
+    }
+
+    private static String json(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Starts a real agent process for the MAC with its own state folder. */
+    private Process agent(String name, String mac, Path state) throws IOException {
+        String jar = System.getProperty(Container.AGENT_JAR);
+        assertTrue("agent jar " + jar, jar != null && new File(jar).isFile());
+        Files.createDirectories(state);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-jar", jar, "--server",
+                "127.0.0.1:" + Integer.getInteger(Container.AGENT_PORT), "--state", state.toString(), "--mac", mac,
+                "--name", name).redirectErrorStream(true)
+                .redirectOutput(state.resolve("agent.log").toFile()).start();
+        agents.add(p);
+        return p;
+    }
+
+    private JsonNode agentOf(long machineId) {
+        for (JsonNode a : ok(admin("GET", "agents", null), 200)) {
+            if (a.hasNonNull("machineId") && a.get("machineId").asLong() == machineId) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private void awaitAgent(long machineId) {
+        Rest.awaitMillis(60_000, () -> agentOf(machineId) != null, "agent of machine " + machineId + " connected");
+    }
+
+    private JsonNode execution(long id) {
+        return ok(admin("GET", "executions/" + id, null), 200);
+    }
+
+    private JsonNode awaitExecution(long id, String state) {
+        Rest.awaitMillis(60_000, () -> execution(id).get("state").asText().equals(state),
+                "execution " + id + " " + state);
+        return execution(id);
+    }
+
+    private List<Long> execute(long scenarioId, long... machineIds) {
+        StringBuilder ids = new StringBuilder();
+        for (long id : machineIds) {
+            ids.append(ids.length() == 0 ? "" : ",").append(id);
+        }
+        List<Long> out = new ArrayList<>();
+        for (JsonNode e : ok(admin("POST", "executions", "{\"machineIds\":[" + ids + "],\"scenarioId\":" + scenarioId
+                + "}"), 201)) {
+            out.add(e.get("id").asLong());
+        }
+        return out;
+    }
+
+    private Path dir(String name) throws IOException {
+        return Files.createDirectories(Path.of(System.getProperty("karaf.data"), "itest-agents", name));
+    }
+
+    @Test
+    public void exe4ThreeMachinesWithALimitOfTwoTheThirdWaits() throws Exception {
+        ok(admin("PATCH", "settings", "{\"machinesForSimultaneousExecution\": 2}"), 200);
+        long[] ids = new long[3];
+        for (int i = 0; i < 3; i++) {
+            String mac = "02:e4:00:00:00:0" + (i + 1);
+            ids[i] = machine("limit" + i, mac, "");
+            agent("limit" + i, mac, dir("limit" + i));
+        }
+        for (long id : ids) {
+            awaitAgent(id);
+        }
+        long s = scenario("Three seconds", "fake", "sleep 3; echo finished");
+        List<Long> es = execute(s, ids);
+
+        Rest.awaitMillis(20_000, () -> execution(es.get(0)).get("state").asText().equals("RUNNING")
+                && execution(es.get(1)).get("state").asText().equals("RUNNING"), "two running");
+        assertEquals("WAITING", execution(es.get(2)).get("state").asText());
+        JsonNode list = ok(admin("GET", "executions", null), 200);
+        assertEquals(3, list.size());
+
+        for (long e : es) {
+            awaitExecution(e, "COMPLETED");
+        }
+        String firstEnd = execution(es.get(0)).get("endedAt").asText();
+        String secondEnd = execution(es.get(1)).get("endedAt").asText();
+        String thirdStart = execution(es.get(2)).get("startedAt").asText();
+        assertTrue("third started " + thirdStart + " after a place was free (" + firstEnd + ", " + secondEnd + ")",
+                thirdStart.compareTo(firstEnd) >= 0 || thirdStart.compareTo(secondEnd) >= 0);
+        JsonNode results = ok(admin("GET", "results?scenarioId=" + s, null), 200);
+        assertEquals(3, results.get("total").asInt());
+        ok(admin("PATCH", "settings", "{\"machinesForSimultaneousExecution\": 5}"), 200);
+    }
+
+    @Test
+    public void anAgentKilledMidExecutionEndsItWithAnErrorThatRemoveErrorClears() throws Exception {
+        String mac = "02:e8:00:00:00:01";
+        long m = machine("killed", mac, "");
+        Process agent = agent("killed", mac, dir("killed"));
+        awaitAgent(m);
+        long s = scenario("Sixty seconds", "fake", "sleep 60");
+        long e = execute(s, m).get(0);
+        Rest.awaitMillis(20_000, () -> execution(e).get("state").asText().equals("RUNNING"), "running");
+        agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+        JsonNode failed = awaitExecution(e, "FAILED");
+        assertTrue(failed.get("message").asText(), failed.get("message").asText().contains("Agent command"));
+        assertEquals("SCENARIO_EXECUTION_ERROR", ok(admin("GET", "machines/" + m, null), 200).get("status")
+                .asText());
+        assertEquals(409, admin("POST", "executions", "{\"machineIds\":[" + m + "],\"scenarioId\":" + s + "}")
+                .status());
+
+        assertTrue(ok(admin("POST", "machines/" + m + "/remove-error", null), 200).get("removed").asBoolean());
+        agent("killed", mac, dir("killed"));
+        awaitAgent(m);
+        long quick = scenario("Quick", "fake", "true");
+        awaitExecution(execute(quick, m).get(0), "COMPLETED");
+    }
+
+    @Test
+    public void exe3AMachineWithoutDeployOsIsRefusedWithTheReason() {
+        long m = machine("nodeployos", "02:e3:00:00:00:01", ",\"deployOs\":\"ia32_999999_99\"");
+        long s = scenario("In the Deploy-OS", "fake-deployos", "true");
+        Rest.Response r = admin("POST", "executions", "{\"machineIds\":[" + m + "],\"scenarioId\":" + s + "}");
+        assertEquals(r.body(), 409, r.status());
+        assertTrue(r.body(), r.json().get("detail").asText().startsWith(
+                "Machine nodeployos has no Deploy-OS: \"ia32_999999_99\""));
+        assertTrue(ok(admin("GET", "executions", null), 200).findValues("machineId").stream()
+                .noneMatch(n -> n.asLong() == m));
+    }
+
+    @Test
+    public void fil1AFileArrivesByteExactWithItsPermissions() throws Exception {
+        String mac = "02:f1:00:00:00:01";
+        long m = machine("files", mac, "");
+        agent("files", mac, dir("files"));
+        awaitAgent(m);
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(content);
+        ok(rest.sendBytes("PUT", "files/payload.bin", content, "admin", adminPassword), 201);
+        Path target = dir("files-target");
+
+        JsonNode ops = ok(admin("POST", "file-operations", "{\"machineIds\":[" + m
+                + "],\"file\":\"payload.bin\",\"targetFolder\":" + json(target.toString())
+                + ",\"permissions\":\"640\"}"), 202);
+        long op = ops.get(0).get("id").asLong();
+        Rest.awaitMillis(60_000, () -> !ok(admin("GET", "file-operations/" + op, null), 200).get("state").asText()
+                .equals("RUNNING"), "file operation finished");
+        assertEquals("SUCCEEDED", ok(admin("GET", "file-operations/" + op, null), 200).get("state").asText());
+        Path arrived = target.resolve("payload.bin");
+        assertEquals(sha256(content), sha256(Files.readAllBytes(arrived)));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(arrived)));
+
+        JsonNode listing = ok(admin("GET", "machines/" + m + "/files?folder=" + target, null), 200);
+        assertTrue(listing.toString(), listing.toString().contains("payload.bin"));
+        assertTrue(ok(admin("GET", "file-operations?machineId=" + m, null), 200).toString()
+                .contains("payload.bin"));
+        assertEquals(400, admin("POST", "file-operations", "{\"machineIds\":[" + m
+                + "],\"file\":\"payload.bin\",\"targetFolder\":\"relative\",\"permissions\":\"640\"}").status());
+    }
+
+    @Test
+    public void anAgentPresentingAnotherMachinesCredentialIsRefused() throws Exception {
+        String macA = "02:cc:00:00:00:01";
+        String macB = "02:cc:00:00:00:02";
+        long a = machine("credA", macA, "");
+        long b = machine("credB", macB, "");
+        Path stateA = dir("credA");
+        agent("credA", macA, stateA);
+        awaitAgent(a);
+        // B's agent starts with A's credential and pinned certificate, as if copied from machine A.
+        Path stateB = dir("credB");
+        Files.copy(stateA.resolve("credential"), stateB.resolve("credential"));
+        Files.copy(stateA.resolve("server-fingerprint"), stateB.resolve("server-fingerprint"));
+        long refusedBefore = closed("unauthenticated");
+        agent("credB", macB, stateB);
+        Rest.awaitMillis(30_000, () -> closed("unauthenticated") > refusedBefore, "credential refused");
+        assertEquals(null, agentOf(b));
+        assertTrue("A keeps its session", agentOf(a) != null);
+    }
+
+    /** Connections the link closed for reasons starting with {@code reason}. */
+    private long closed(String reason) {
+        JsonNode counters = ok(admin("GET", "agent-link", null), 200).get("closedByReason");
+        long n = 0;
+        for (var it = counters.fields(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().startsWith(reason)) {
+                n += e.getValue().asLong();
+            }
+        }
+        return n;
+    }
+
+    @Test
+    public void badFramesAndAConnectionFloodLeaveOtherAgentsWorking() throws Exception {
+        String mac = "02:bf:00:00:00:01";
+        long m = machine("steady", mac, "");
+        agent("steady", mac, dir("steady"));
+        awaitAgent(m);
+        int port = Integer.getInteger(Container.AGENT_PORT);
+        // Not TLS, not a frame: the connection is closed and nothing else is touched.
+        for (int i = 0; i < 20; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                OutputStream out = s.getOutputStream();
+                out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException expected) {
+                // closed by the server
+            }
+        }
+        // A flood of 1,000 connections in about a second.
+        long limitedBefore = closed("rate-limited");
+        for (int i = 0; i < 1000; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            } catch (IOException expected) {
+                // refused or closed
+            }
+        }
+        Rest.awaitMillis(10_000, () -> closed("rate-limited") > limitedBefore, "flood rate-limited");
+        assertTrue("the steady agent stays", agentOf(m) != null);
+        long s = scenario("Echo", "fake", "echo still here");
+        awaitExecution(execute(s, m).get(0), "COMPLETED");
+        assertFalse(admin("GET", "server", null).status() >= 500);
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
