@@ -51,6 +51,30 @@ final class Distribution {
         Files.writeString(cfg, p.matcher(text).replaceFirst(key + " = " + value));
     }
 
+    static String key(Path cfg, String key) throws IOException {
+        var m = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=\\s*(.*)$").matcher(Files.readString(cfg));
+        assertTrue(cfg + " has " + key, m.find());
+        return m.group(1).strip();
+    }
+
+    /** Runs a shell command through {@code bin/client} as admin, retrying while SSH comes up. */
+    static void client(Path home, String password, String command) throws Exception {
+        String port = key(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort");
+        for (int attempt = 0; attempt < 30; attempt++) {
+            Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", port, "-u",
+                    "admin", "-p", password, "-b").redirectErrorStream(true)
+                    .redirectOutput(home.resolve("client.log").toFile()).start();
+            try (var in = p.getOutputStream()) {
+                in.write((command + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (p.waitFor() == 0) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("bin/client " + command + " failed; see " + home.resolve("client.log"));
+    }
+
     static void run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).inheritIO().start();
         assertEquals(String.join(" ", command), 0, p.waitFor());

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The distribution as an administrator runs it: unpacked, started with {@code bin/karaf server}, stopped and started
  * again. Checks the first admin password (generated or from the environment) and that settings and the inventory
@@ -28,9 +30,11 @@ import org.junit.Test;
 public class ServerProcessIT {
 
     private final List<Process> started = new ArrayList<>();
+    private final List<Process> agents = new ArrayList<>();
 
     @After
     public void stopEverything() {
+        agents.forEach(Process::destroyForcibly);
         started.forEach(Distribution::stop);
     }
 
@@ -66,6 +70,7 @@ public class ServerProcessIT {
         Rest.Response machine = rest.send("POST", "machines", "{\"groupPath\":\"/Kept\",\"name\":\"kept-1\","
                 + "\"macs\":[\"00-50-56-AA-BB-CC\"],\"ip\":\"192.168.1.20\"}", "admin", password);
         assertEquals(machine.body(), 201, machine.status());
+        startWorkThatSpansARestart(home, rest, password);
 
         Distribution.stop(first);
         assertFalse(first.isAlive());
@@ -86,6 +91,81 @@ public class ServerProcessIT {
                 .get("defaultGateway").asText());
         assertEquals(password, Files.readString(file, StandardCharsets.UTF_8).strip());
         assertEquals(1, rest.get("users", "admin", password).json().size());
+        checkWorkAfterTheRestart(rest, password);
+    }
+
+    private long runningExecution;
+    private long busyMachine;
+    private long scheduledMachine;
+    private long schedule;
+
+    private static JsonNode ok(Rest.Response r, int status) {
+        assertEquals(r.body(), status, r.status());
+        return r.json();
+    }
+
+    private Process agent(Path home, String name, String mac) throws IOException {
+        Path state = Files.createDirectories(home.resolve("agents").resolve(name));
+        String port = Distribution.key(home.resolve("etc/org.opendpm.transfer.cfg"), "port");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-jar", System.getProperty("opendpm.agent.jar"), "--server",
+                "127.0.0.1:" + port, "--state", state.toString(), "--mac", mac, "--name", name)
+                .redirectErrorStream(true).redirectOutput(state.resolve("agent.log").toFile()).start();
+        agents.add(p);
+        return p;
+    }
+
+    /**
+     * Before the restart: one execution running on a machine with a real agent, and a one-off schedule for a second
+     * machine that comes due while or just after the server is down.
+     */
+    private void startWorkThatSpansARestart(Path home, Rest rest, String password) throws Exception {
+        Distribution.client(home, password, "feature:install opendpm-plugin-scenario-fake");
+        long group = ok(rest.send("POST", "groups", "{\"path\":\"/Run\"}", "admin", password), 201).get("id").asLong();
+        busyMachine = ok(rest.send("POST", "machines", "{\"groupId\":" + group + ",\"name\":\"busy\","
+                + "\"macs\":[\"02:5e:00:00:00:01\"]}", "admin", password), 201).get("id").asLong();
+        scheduledMachine = ok(rest.send("POST", "machines", "{\"groupId\":" + group + ",\"name\":\"later\","
+                + "\"macs\":[\"02:5e:00:00:00:02\"]}", "admin", password), 201).get("id").asLong();
+        agent(home, "busy", "02:5e:00:00:00:01");
+        agent(home, "later", "02:5e:00:00:00:02");
+        long sg = ok(rest.send("POST", "scenario-groups", "{\"path\":\"/Run\"}", "admin", password), 201).get("id")
+                .asLong();
+        Rest.awaitMillis(60_000, () -> rest.get("plugins", "admin", password).body().contains("\"fake\""),
+                "fake scenario type installed");
+        long slow = ok(rest.send("POST", "scenarios", "{\"name\":\"Slow\",\"groupId\":" + sg + ",\"tabs\":{\"fake\":"
+                + "{\"command\":\"sleep 600\"}}}", "admin", password), 201).get("id").asLong();
+        long quick = ok(rest.send("POST", "scenarios", "{\"name\":\"Quick\",\"groupId\":" + sg + ",\"tabs\":{\"fake\":"
+                + "{\"command\":\"echo after the restart\"}}}", "admin", password), 201).get("id").asLong();
+        Rest.awaitMillis(60_000, () -> rest.get("agents", "admin", password).json().findValues("machineId").size() == 2,
+                "both agents connected");
+        runningExecution = ok(rest.send("POST", "executions", "{\"machineIds\":[" + busyMachine + "],\"scenarioId\":"
+                + slow + "}", "admin", password), 201).get(0).get("id").asLong();
+        Rest.awaitMillis(30_000, () -> rest.get("executions/" + runningExecution, "admin", password).json()
+                .get("state").asText().equals("RUNNING"), "execution running");
+        String at = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Berlin")).plusSeconds(20)
+                .withNano(0).toString();
+        schedule = ok(rest.send("POST", "schedules", "{\"name\":\"after restart\",\"kind\":\"EXECUTE\",\"scenarioId\":"
+                + quick + ",\"machineIds\":[" + scheduledMachine + "],\"at\":\"" + at
+                + "\",\"timeZone\":\"Europe/Berlin\"}", "admin", password), 201).get("id").asLong();
+    }
+
+    /** After it: nothing left executing, the interrupted execution ended with a clear error, the schedule fired. */
+    private void checkWorkAfterTheRestart(Rest rest, String password) {
+        Rest.awaitMillis(60_000, () -> rest.get("executions/" + runningExecution, "admin", password).status() == 200,
+                "execution API after the restart");
+        JsonNode interrupted = rest.get("executions/" + runningExecution, "admin", password).json();
+        assertEquals(interrupted.toString(), "FAILED", interrupted.get("state").asText());
+        assertTrue(interrupted.get("message").asText(), interrupted.get("message").asText()
+                .startsWith("The server stopped while this scenario was executing (step 1 of 1: Agent command)"));
+        assertEquals("SCENARIO_EXECUTION_ERROR", rest.get("machines/" + busyMachine, "admin", password).json()
+                .get("status").asText());
+        for (JsonNode e : rest.get("executions", "admin", password).json()) {
+            assertTrue(e.toString(), e.get("id").asLong() != runningExecution);
+        }
+        Rest.awaitMillis(120_000, () -> rest.get("results?machineId=" + scheduledMachine, "admin", password).json()
+                .get("results").findValuesAsText("state").contains("COMPLETED"), "the scheduled execution completed");
+        JsonNode fired = rest.get("schedules/" + schedule, "admin", password).json();
+        assertTrue(fired.toString(), fired.hasNonNull("lastFiredAt"));
     }
 
     @Test

@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * left running with a clear error, since whatever it was waiting for is gone with that process. Waiting executions
  * survive a restart and are started as usual.
  */
-@Component(service = { ExecutionService.class, AgentListener.class })
+@Component(service = { ExecutionService.class, AgentListener.class }, immediate = true)
 public class ExecutionEngine implements ExecutionService, AgentListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
@@ -132,6 +132,12 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             t.setDaemon(true);
             return t;
         });
+        // Before the service is used: nothing a previous process left running may be shown as running.
+        try {
+            ensureRecovered();
+        } catch (StoreUnavailableException e) {
+            LOG.info("Execution engine waits for the database to end what a previous run left running");
+        }
         loop.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -152,6 +158,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
     @Override
     public List<Execution> execute(ExecuteRequest request) {
+        ensureRecovered();
         List<Long> ids = new ArrayList<>(new LinkedHashSet<>(request.machineIds()));
         if (ids.isEmpty()) {
             throw new ValidationException("machineIds", "At least one machine is required");
@@ -288,11 +295,13 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
     @Override
     public List<Execution> active() {
+        ensureRecovered();
         return database.inTransaction(ExecutionTable::active);
     }
 
     @Override
     public Execution execution(long id) {
+        ensureRecovered();
         return database.inTransaction(c -> ExecutionTable.find(c, id))
                 .orElseThrow(() -> new NotFoundException("No execution with id " + id));
     }
@@ -318,6 +327,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
     @Override
     public ResultPage results(ResultQuery query) {
+        ensureRecovered();
         if (query.limit() < 1 || query.limit() > 1000) {
             throw new ValidationException("limit", "must be from 1 to 1000, not " + query.limit());
         }
@@ -364,10 +374,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
     private void tick() {
         try {
-            if (!recovered) {
-                recover();
-                recovered = true;
-            }
+            ensureRecovered();
             Instant now = clock.instant();
             for (Run run : new ArrayList<>(runs.values())) {
                 if (run.pendingEnd != null) {
@@ -391,6 +398,21 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             LOG.debug("Execution engine waits for the database: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Execution engine tick failed", e);
+        }
+    }
+
+    /**
+     * Recovers once, before anything about executions is read or changed: the database may come up after this
+     * component, and a request must not see an execution a dead process left running.
+     */
+    private void ensureRecovered() {
+        if (!recovered) {
+            synchronized (this) {
+                if (!recovered) {
+                    recover();
+                    recovered = true;
+                }
+            }
         }
     }
 
@@ -576,8 +598,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 throw new StepFailed("the plan gives no command");
             }
             int expected = Integer.parseInt(p.getOrDefault("expectedExitCode", "0"));
-            Duration timeout = Duration.between(clock.instant(), run.deadline);
-            return agents.runCommand(machineId, command, timeout).thenAccept(r -> {
+            return withAgent(run, () -> agents.runCommand(machineId, command,
+                    Duration.between(clock.instant(), run.deadline))).thenAccept(r -> {
                 if (r.exitCode() != expected) {
                     throw new StepFailed("command exited with code " + r.exitCode() + " (expected " + expected + ")"
                             + lastLine(r.output()));
@@ -602,8 +624,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         }
         case TRANSFER: {
             Path source = serverFiles.resolve(p.getOrDefault("file", ""));
-            return agents.sendFile(machineId, source, p.getOrDefault("folder", ""),
-                    p.getOrDefault("permissions", "644"));
+            return withAgent(run, () -> agents.sendFile(machineId, source, p.getOrDefault("folder", ""),
+                    p.getOrDefault("permissions", "644")));
         }
         case LOCAL_BOOT:
             // Back to the local disk: a Deploy-OS still connected reboots into it.
@@ -617,6 +639,23 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         default:
             throw new StepFailed("the engine does not know step " + step.kind());
         }
+    }
+
+    /**
+     * Runs an agent request once the machine's agent is connected: a machine that is off (or whose state is unknown)
+     * is powered on first, and its agent must connect within the Remote Power ON Timeout (SCH-4); a machine that is
+     * on gets as long for its agent to come back (after a server restart, say).
+     */
+    private <T> CompletionStage<T> withAgent(Run run, java.util.function.Supplier<CompletionStage<T>> request) {
+        long machineId = run.machine.id();
+        if (agents.agent(machineId).isPresent()) {
+            return request.get();
+        }
+        boolean off = inventory.machine(machineId).powerState() != PowerState.ON;
+        CompletableFuture<AgentInfo> up = waitForAgent(run, AgentKind.ANY, true, powerOnDeadline(run), off);
+        CompletionStage<Void> kick = off ? power.carryOut(run.machine, PowerOperation.ON)
+                : CompletableFuture.completedFuture(null);
+        return kick.thenCompose(v -> up).thenCompose(a -> request.get());
     }
 
     private BootIntentService bootIntents() {

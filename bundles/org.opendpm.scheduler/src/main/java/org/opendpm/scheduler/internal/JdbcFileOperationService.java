@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * ended by the agent's answer, so the result list shows every operation, also those the agent never answered (they
  * end with the link's error).
  */
-@Component(service = FileOperationService.class)
+@Component(service = FileOperationService.class, immediate = true)
 public class JdbcFileOperationService implements FileOperationService {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcFileOperationService.class);

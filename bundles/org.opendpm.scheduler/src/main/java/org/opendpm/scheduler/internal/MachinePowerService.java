@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the machine's agent connects; past the Remote Power ON Timeout the machine is in "Remote Power ON Error" (SCH-4),
  * also when the server restarted in between.
  */
-@Component(service = { PowerService.class, AgentListener.class })
+@Component(service = { PowerService.class, AgentListener.class }, immediate = true)
 public class MachinePowerService implements PowerService, AgentListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MachinePowerService.class);

@@ -61,6 +61,32 @@ public class ExecutionEngineTest {
         return engine.execution(id);
     }
 
+    /**
+     * Moves the clock on by 11 minutes (past the Remote Power ON Timeout) until the execution fails: the engine sets
+     * its wait a moment after the execution starts, and a wait set after the move would not be past due.
+     */
+    private Execution advanceUntilFailed(long id) {
+        for (int i = 0; i < 5; i++) {
+            f.clock.advance(Duration.ofMinutes(11));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < end) {
+                if (engine.execution(id).state() == ExecutionState.FAILED) {
+                    return engine.execution(id);
+                }
+                sleep(20);
+            }
+        }
+        throw new AssertionError("execution " + id + " did not fail; it is " + engine.execution(id));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static void eventually(BooleanSupplier condition, String what) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
@@ -164,11 +190,35 @@ public class ExecutionEngineTest {
     }
 
     @Test
-    public void aMachineWithoutAgentFailsAtOnceWithAClearError() {
+    public void aMachineWithoutAgentIsPoweredOnAndTheCommandRunsOnceItsAgentConnects() throws Exception {
         Machine m = f.machine("off01", 1);
         Execution e = run(f.scenario("Cmd", "cmd", "true", ScenarioOptions.DEFAULT), m).get(0);
-        Execution failed = awaitState(e.id(), ExecutionState.FAILED);
-        assertThat(failed.message()).contains("has no connected agent");
+        assertThat(f.agents.commands.poll(300, TimeUnit.MILLISECONDS)).as("no agent yet").isNull();
+        assertThat(engine.execution(e.id()).state()).isEqualTo(ExecutionState.RUNNING);
+        f.agents.connect(m.id(), false);
+        nextCommand().answer().complete(new CommandResult(0, ""));
+        awaitState(e.id(), ExecutionState.COMPLETED);
+    }
+
+    @Test
+    public void sch4AMachineWhoseAgentNeverComesEndsInRemotePowerOnError() {
+        Machine m = f.machine("off02", 1);
+        Execution e = run(f.scenario("Cmd", "cmd", "true", ScenarioOptions.DEFAULT), m).get(0);
+        Execution failed = advanceUntilFailed(e.id());
+        assertThat(failed.message()).isEqualTo("Step 1 of 1 (Agent command) failed: Remote Power ON Error: machine "
+                + "off02 did not come up within 10 minutes");
+        assertThat(f.inventory.machine(m.id()).status()).isEqualTo(MachineStatus.REMOTE_POWER_ON_ERROR);
+    }
+
+    @Test
+    public void aMachineThatIsOnWaitsForItsAgentWithoutPowerOn() {
+        Machine m = f.machine("on01", 1);
+        f.inventory.setPowerState(m.id(), PowerState.ON);
+        Execution e = run(f.scenario("Cmd", "cmd", "true", ScenarioOptions.DEFAULT), m).get(0);
+        Execution failed = advanceUntilFailed(e.id());
+        assertThat(failed.message()).isEqualTo("Step 1 of 1 (Agent command) failed: the agent of machine on01 did "
+                + "not connect");
+        assertThat(f.inventory.machine(m.id()).status()).isEqualTo(MachineStatus.SCENARIO_EXECUTION_ERROR);
     }
 
     @Test
@@ -205,7 +255,6 @@ public class ExecutionEngineTest {
         assertThat(left.message()).startsWith("The server stopped while this scenario was executing (step 1 of 1: "
                 + "Agent command)");
         assertThat(f.inventory.machine(a.id()).status()).isEqualTo(MachineStatus.SCENARIO_EXECUTION_ERROR);
-        assertThat(engine.active()).extracting(Execution::state).doesNotContain(ExecutionState.WAITING);
         Request<CommandResult> resumed = nextCommand();
         assertThat(resumed.machineId()).isEqualTo(b.id());
         resumed.answer().complete(new CommandResult(0, ""));
@@ -278,9 +327,7 @@ public class ExecutionEngineTest {
     public void sch4AMachineThatDoesNotComeUpEndsInRemotePowerOnError() {
         Machine m = f.machine("cold", 1);
         Execution e = run(f.scenario("Backup", "deploy", "backup", ScenarioOptions.DEFAULT), m).get(0);
-        eventually(() -> "Reboot into Deploy-OS".equals(engine.execution(e.id()).stepName()), "power-on step");
-        f.clock.advance(Duration.ofMinutes(11));
-        Execution failed = awaitState(e.id(), ExecutionState.FAILED);
+        Execution failed = advanceUntilFailed(e.id());
         assertThat(failed.message()).isEqualTo("Step 1 of 3 (Reboot into Deploy-OS) failed: Remote Power ON Error: "
                 + "machine cold did not come up in its Deploy-OS within 10 minutes");
         assertThat(f.inventory.machine(m.id()).status()).isEqualTo(MachineStatus.REMOTE_POWER_ON_ERROR);
