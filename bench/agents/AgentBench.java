@@ -68,7 +68,7 @@ public class AgentBench {
                 check(System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(5), connected + " of " + n
                         + " agents connected after 5 minutes");
                 Thread.sleep(500);
-                connected = intField(send("GET", "agent-link", null, null), "connectedAgents");
+                connected = intField(expect(send("GET", "agent-link", null, null), 200), "connectedAgents");
             }
             double connectS = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(5000);

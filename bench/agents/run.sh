@@ -19,7 +19,7 @@ cleanup() {
     kill -TERM -- "-$server_pgid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 -- "-$server_pgid" 2>/dev/null || break; sleep 0.2; done
   fi
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 password="bench password 123"

@@ -102,6 +102,9 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
     /** Running executions by id; touched on the loop only. */
     private final Map<Long, Run> runs = new HashMap<>();
+    /** Runs whose end is to be written by the next flush; touched on the loop only. */
+    private final List<Run> ending = new ArrayList<>();
+    private boolean flushQueued;
     /** Steps waiting for a machine's agent to connect, by machine id. */
     private final Map<Long, List<AgentWait>> agentWaits = new ConcurrentHashMap<>();
     private volatile boolean recovered;
@@ -317,6 +320,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             if (run != null) {
                 finish(run, ExecutionState.CANCELLED, "Cancelled by " + by + " at step " + (run.step + 1) + " of "
                         + run.plan.steps().size());
+                flushEnds();
             } else {
                 database.inTransaction(c -> ExecutionTable.end(c, id, ExecutionState.CANCELLED,
                         "Cancelled by " + by + " before it started", clock.instant()));
@@ -376,10 +380,9 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         try {
             ensureRecovered();
             Instant now = clock.instant();
+            flushEnds();
             for (Run run : new ArrayList<>(runs.values())) {
-                if (run.pendingEnd != null) {
-                    finish(run, run.pendingEnd, run.pendingMessage);
-                } else if (now.isAfter(run.deadline)) {
+                if (run.pendingEnd == null && now.isAfter(run.deadline)) {
                     finish(run, ExecutionState.TIMED_OUT, "Not finished within " + run.timeoutMinutes
                             + " minutes; stopped at step " + (run.step + 1) + " of " + run.plan.steps().size()
                             + " (" + ExecutionPlan.displayName(run.plan.steps().get(run.step).kind()) + ")");
@@ -435,35 +438,85 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         }
     }
 
+    /** Starts waiting executions while there is room, in batches: one transaction starts many. */
     private void dispatch() {
         if (!recovered) {
             return;
         }
-        int free = settings.get().machinesForSimultaneousExecution() - runs.size();
-        while (free > 0) {
-            int want = free;
-            List<Long> waiting = database.inTransaction(c -> ExecutionTable.waiting(c, want));
-            for (long id : waiting) {
-                start(id);
+        while (true) {
+            int free = settings.get().machinesForSimultaneousExecution() - runs.size();
+            if (free <= 0) {
+                return;
             }
+            int want = Math.min(free, 500);
+            List<Long> waiting = database.inTransaction(c -> ExecutionTable.waiting(c, want));
+            if (waiting.isEmpty()) {
+                return;
+            }
+            startAll(waiting);
             if (waiting.size() < want) {
                 return;
             }
-            free = settings.get().machinesForSimultaneousExecution() - runs.size();
         }
     }
 
-    private void start(long id) {
-        Execution e = database.inTransaction(c -> ExecutionTable.find(c, id)).orElseThrow();
+    /** A waiting execution as it is about to start: its plan, or why it cannot start. */
+    private record Start(Execution execution, MachineRow machine, ExecutionPlan plan, String problem) {
+    }
+
+    private void startAll(List<Long> ids) {
         ServerSettings server = settings.get();
-        Machine machine;
-        ExecutionPlan plan;
+        Map<Long, ScenarioCheck> checks = new HashMap<>();
+        List<Start> starts = database.inTransaction(c -> {
+            List<Execution> rows = ExecutionTable.byIds(c, ids);
+            Map<Long, MachineRow> machines = ExecutionTable.machines(c,
+                    rows.stream().map(Execution::machineId).toList());
+            List<Start> out = new ArrayList<>();
+            for (Execution e : rows) {
+                out.add(plan(e, machines.get(e.machineId()), server, checks));
+            }
+            return out;
+        });
+        Instant now = clock.instant();
+        int timeout = server.scenarioTimeoutMinutes();
+        Instant deadline = now.plus(Duration.ofMinutes(timeout));
+        List<Start> started = database.inTransaction(c -> {
+            List<Start> ok = new ArrayList<>();
+            for (Start st : starts) {
+                if (st.problem != null) {
+                    ExecutionTable.end(c, st.execution.id(), ExecutionState.FAILED, st.problem, now);
+                } else if (ExecutionTable.start(c, st.execution.id(), st.plan.toJson(), st.plan.steps().size(),
+                        ExecutionPlan.displayName(st.plan.steps().get(0).kind()), now, deadline)) {
+                    ExecutionTable.setMachineStatus(c, st.machine.id(), MachineStatus.SCENARIO_EXECUTING);
+                    ok.add(st);
+                }
+            }
+            return ok;
+        });
+        for (Start st : starts) {
+            if (st.problem != null) {
+                LOG.warn("Execution {} could not start: {}", st.execution.id(), st.problem);
+            }
+        }
+        for (Start st : started) {
+            Run run = new Run(st.execution.id(), st.machine, st.execution.scenarioName(), st.plan, deadline, timeout);
+            runs.put(run.id, run);
+            runStep(run, 0, true);
+        }
+    }
+
+    /** The plan of one execution, or the reason it cannot start (its machine or scenario went, a plugin failed). */
+    private Start plan(Execution e, MachineRow machine, ServerSettings server, Map<Long, ScenarioCheck> checks) {
+        if (machine == null) {
+            return new Start(e, null, null, "Machine " + e.machineName() + " was deleted before the execution "
+                    + "started");
+        }
         try {
-            machine = inventory.machine(e.machineId());
-            Scenario scenario = scenarios.scenario(e.scenarioId());
-            Executability x = scenarios.executability(e.scenarioId());
+            ScenarioCheck check = checks.computeIfAbsent(e.scenarioId(),
+                    s -> new ScenarioCheck(scenarios.scenario(s), scenarios.executability(s)));
+            Executability x = check.executability();
             if (!x.executable()) {
-                throw new StepFailed("Scenario " + scenario.name() + " cannot be executed: "
+                return new Start(e, machine, null, "Scenario " + check.scenario().name() + " cannot be executed: "
                         + x.reason().orElse("unavailable"));
             }
             Optional<org.opendpm.spi.DeployOs> deployOs = x.needsDeployOs()
@@ -471,30 +524,17 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                             server.defaultDeployOs()).deployOs())
                     : Optional.empty();
             PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs);
-            plan = ExecutionPlan.of(scenario, x.needsDeployOs(), server.checkCompletionByAgent(), target,
-                    this::scenarioType);
-        } catch (NotFoundException | StepFailed ex) {
-            endWaiting(id, ex.getMessage());
-            return;
-        } catch (RuntimeException ex) {
-            LOG.warn("Execution {}: planning failed", id, ex);
-            endWaiting(id, "The scenario's plugin failed to plan the execution: " + ex);
-            return;
-        }
-        Instant now = clock.instant();
-        int timeout = server.scenarioTimeoutMinutes();
-        Instant deadline = now.plus(Duration.ofMinutes(timeout));
-        boolean started = database.inTransaction(c -> {
-            if (!ExecutionTable.start(c, id, plan.toJson(), plan.steps().size(), now, deadline)) {
-                return false;
+            ExecutionPlan plan = ExecutionPlan.of(check.scenario(), x.needsDeployOs(),
+                    server.checkCompletionByAgent(), target, this::scenarioType);
+            if (plan.steps().isEmpty()) {
+                return new Start(e, machine, null, "Scenario " + check.scenario().name() + " has nothing to do");
             }
-            ExecutionTable.setMachineStatus(c, e.machineId(), MachineStatus.SCENARIO_EXECUTING);
-            return true;
-        });
-        if (started) {
-            Run run = new Run(id, machine, e.scenarioName(), plan, deadline, timeout);
-            runs.put(id, run);
-            runStep(run, 0);
+            return new Start(e, machine, plan, null);
+        } catch (NotFoundException | StepFailed ex) {
+            return new Start(e, machine, null, ex.getMessage());
+        } catch (RuntimeException ex) {
+            LOG.warn("Execution {}: planning failed", e.id(), ex);
+            return new Start(e, machine, null, "The scenario's plugin failed to plan the execution: " + ex);
         }
     }
 
@@ -503,21 +543,16 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 .orElseThrow(() -> new StepFailed("Scenario type plugin unavailable: " + key));
     }
 
-    private void endWaiting(long id, String message) {
-        database.inTransaction(c -> ExecutionTable.end(c, id, ExecutionState.FAILED, message, clock.instant()));
-        LOG.warn("Execution {} could not start: {}", id, message);
-    }
-
-    private void runStep(Run run, int index) {
+    /** Carries out step {@code index}; {@code recorded} when the row already names it (the first step). */
+    private void runStep(Run run, int index, boolean recorded) {
         if (index == run.plan.steps().size()) {
             finish(run, ExecutionState.COMPLETED, "");
             return;
         }
         Step step = run.plan.steps().get(index);
         run.step = index;
-        boolean running = database.inTransaction(
-                c -> ExecutionTable.step(c, run.id, index + 1, ExecutionPlan.displayName(step.kind())));
-        if (!running) {
+        if (!recorded && !database.inTransaction(
+                c -> ExecutionTable.step(c, run.id, index + 1, ExecutionPlan.displayName(step.kind())))) {
             runs.remove(run.id);
             return;
         }
@@ -535,7 +570,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return; // ended meanwhile (time-out, cancel): the late answer changes nothing
         }
         if (error == null) {
-            runStep(run, index + 1);
+            runStep(run, index + 1, false);
             return;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
@@ -549,41 +584,68 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 + ExecutionPlan.displayName(step.kind()) + ") failed: " + reason);
     }
 
+    /**
+     * Ends a run. The end is written with the others that end in the same moment, in one transaction, by the task
+     * queued behind them on the loop; until then the run ignores late answers.
+     */
     private void finish(Run run, ExecutionState state, String message) {
-        MachineStatus status;
-        if (state == ExecutionState.COMPLETED) {
-            status = MachineStatus.NONE;
-        } else if (state == ExecutionState.CANCELLED) {
-            status = MachineStatus.SCENARIO_EXECUTION_STOP;
-        } else if (run.powerOnError) {
-            status = MachineStatus.REMOTE_POWER_ON_ERROR;
-        } else {
-            status = MachineStatus.SCENARIO_EXECUTION_ERROR;
+        if (run.pendingEnd != null) {
+            return; // the first end stands
         }
+        run.pendingEnd = state;
+        run.pendingMessage = message;
+        run.waits.forEach(w -> w.future.cancel(false));
+        ending.add(run);
+        if (!flushQueued) {
+            flushQueued = true;
+            submit(this::flushEnds);
+        }
+    }
+
+    private void flushEnds() {
+        flushQueued = false;
+        if (ending.isEmpty()) {
+            return;
+        }
+        List<Run> batch = new ArrayList<>(ending);
+        Instant now = clock.instant();
         try {
             database.inTransaction(c -> {
-                if (ExecutionTable.end(c, run.id, state, message, clock.instant())) {
-                    ExecutionTable.setMachineStatus(c, run.machine.id(), status);
+                for (Run run : batch) {
+                    if (ExecutionTable.end(c, run.id, run.pendingEnd, run.pendingMessage, now)) {
+                        ExecutionTable.setMachineStatus(c, run.machine.id(), statusAfter(run));
+                    }
                 }
                 return null;
             });
         } catch (RuntimeException e) {
-            // Kept in memory and tried again by the next tick, so the row cannot stay running.
-            run.pendingEnd = state;
-            run.pendingMessage = message;
-            LOG.warn("Execution {} could not be ended as {} yet: {}", run.id, state, e.getMessage());
+            // Kept and written by the next tick, so no row stays running.
+            LOG.warn("{} execution end(s) could not be written yet: {}", batch.size(), e.getMessage());
             return;
         }
-        runs.remove(run.id);
-        run.waits.forEach(w -> w.future.cancel(false));
-        if (state == ExecutionState.COMPLETED) {
-            LOG.info("Execution {} of scenario {} on machine {} completed", run.id, run.scenarioName,
-                    run.machine.name());
-        } else {
-            LOG.warn("Execution {} of scenario {} on machine {} ended {}: {}", run.id, run.scenarioName,
-                    run.machine.name(), state, message);
+        ending.removeAll(batch);
+        for (Run run : batch) {
+            runs.remove(run.id);
+            if (run.pendingEnd == ExecutionState.COMPLETED) {
+                LOG.info("Execution {} of scenario {} on machine {} completed", run.id, run.scenarioName,
+                        run.machine.name());
+            } else {
+                LOG.warn("Execution {} of scenario {} on machine {} ended {}: {}", run.id, run.scenarioName,
+                        run.machine.name(), run.pendingEnd, run.pendingMessage);
+            }
         }
         dispatch();
+    }
+
+    private static MachineStatus statusAfter(Run run) {
+        switch (run.pendingEnd) {
+        case COMPLETED:
+            return MachineStatus.NONE;
+        case CANCELLED:
+            return MachineStatus.SCENARIO_EXECUTION_STOP;
+        default:
+            return run.powerOnError ? MachineStatus.REMOTE_POWER_ON_ERROR : MachineStatus.SCENARIO_EXECUTION_ERROR;
+        }
     }
 
     // ---------------------------------------------------------------- steps
@@ -611,7 +673,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         case POWER_ON: {
             AgentKind kind = step.needsDeployOs() ? AgentKind.DEPLOY_OS : AgentKind.ANY;
             CompletableFuture<AgentInfo> up = waitForAgent(run, kind, false, powerOnDeadline(run), true);
-            return power.carryOut(run.machine, PowerOperation.ON).thenCompose(v -> up);
+            return power.carryOut(run.machine.id(), run.machine.powerTarget(), PowerOperation.ON).thenCompose(v -> up);
         }
         case REBOOT_INTO_DEPLOY_OS: {
             bootIntents().set(machineId, NextBoot.deployOs(Optional.empty(), true), "execution " + run.id);
@@ -619,7 +681,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                     true);
             CompletionStage<Void> kick = agents.agent(machineId).isPresent()
                     ? agents.power(machineId, AgentPowerAction.REBOOT)
-                    : power.carryOut(run.machine, PowerOperation.ON);
+                    : power.carryOut(run.machine.id(), run.machine.powerTarget(), PowerOperation.ON);
             return kick.thenCompose(v -> up);
         }
         case TRANSFER: {
@@ -634,7 +696,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                     ? agents.power(machineId, AgentPowerAction.REBOOT)
                     : CompletableFuture.completedFuture(null);
         case POWER_OFF:
-            return power.carryOut(run.machine, PowerOperation.OFF)
+            return power.carryOut(run.machine.id(), run.machine.powerTarget(), PowerOperation.OFF)
                     .thenRun(() -> inventory.setPowerState(machineId, PowerState.OFF));
         default:
             throw new StepFailed("the engine does not know step " + step.kind());
@@ -653,7 +715,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         }
         boolean off = inventory.machine(machineId).powerState() != PowerState.ON;
         CompletableFuture<AgentInfo> up = waitForAgent(run, AgentKind.ANY, true, powerOnDeadline(run), off);
-        CompletionStage<Void> kick = off ? power.carryOut(run.machine, PowerOperation.ON)
+        CompletionStage<Void> kick = off ? power.carryOut(run.machine.id(), run.machine.powerTarget(), PowerOperation.ON)
                 : CompletableFuture.completedFuture(null);
         return kick.thenCompose(v -> up).thenCompose(a -> request.get());
     }
@@ -777,7 +839,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     /** An execution being carried out; fields change on the loop only. */
     private static final class Run {
         final long id;
-        final Machine machine;
+        final MachineRow machine;
         final String scenarioName;
         final ExecutionPlan plan;
         final Instant deadline;
@@ -788,7 +850,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         ExecutionState pendingEnd;
         String pendingMessage;
 
-        Run(long id, Machine machine, String scenarioName, ExecutionPlan plan, Instant deadline, int timeoutMinutes) {
+        Run(long id, MachineRow machine, String scenarioName, ExecutionPlan plan, Instant deadline, int timeoutMinutes) {
             this.id = id;
             this.machine = machine;
             this.scenarioName = scenarioName;

@@ -37,8 +37,12 @@ final class ExecutionTable {
     }
 
     /** The machine columns an execution's preconditions need. */
-    record MachineRow(long id, String name, String primaryMac, MachineStatus status, PowerState power,
-            Optional<String> model, Optional<String> deployOs) {
+    record MachineRow(long id, String name, String primaryMac, Optional<String> ip, MachineStatus status,
+            PowerState power, Optional<String> model, Optional<String> deployOs) {
+
+        org.opendpm.spi.PowerTarget powerTarget() {
+            return new org.opendpm.spi.PowerTarget(name, primaryMac, ip);
+        }
     }
 
     /** A new row, before it has an id. */
@@ -67,12 +71,13 @@ final class ExecutionTable {
         Map<Long, MachineRow> rows = new HashMap<>();
         for (List<Long> chunk : chunks(ids)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, name, primary_mac, status, power_state, "
-                    + "model, deploy_os FROM machine WHERE id IN (" + marks(chunk.size()) + ")")) {
+                    + "model, deploy_os, ip FROM machine WHERE id IN (" + marks(chunk.size()) + ")")) {
                 bindAll(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(rs.getLong(1), new MachineRow(rs.getLong(1), rs.getString(2), rs.getString(3),
-                                MachineStatus.valueOf(rs.getString(4)), PowerState.valueOf(rs.getString(5)),
+                                Optional.ofNullable(rs.getString(8)), MachineStatus.valueOf(rs.getString(4)),
+                                PowerState.valueOf(rs.getString(5)),
                                 Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))));
                     }
                 }
@@ -170,16 +175,18 @@ final class ExecutionTable {
         return ids;
     }
 
-    /** Waiting to running, with its plan; {@code false} when it was no longer waiting. */
-    static boolean start(Connection c, long id, String plan, int steps, Instant now, Instant deadline)
-            throws SQLException {
+    /** Waiting to running at its first step, with its plan; {@code false} when it was no longer waiting. */
+    static boolean start(Connection c, long id, String plan, int steps, String firstStep, Instant now,
+            Instant deadline) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE execution SET state = 'RUNNING', plan = ?, steps = ?, "
-                + "started_at = ?, deadline_at = ?, message = '' WHERE id = ? AND state = 'WAITING'")) {
+                + "step = 1, step_name = ?, started_at = ?, deadline_at = ?, message = '' "
+                + "WHERE id = ? AND state = 'WAITING'")) {
             ps.setString(1, plan);
             ps.setInt(2, steps);
-            ps.setTimestamp(3, Timestamp.from(now));
-            ps.setTimestamp(4, Timestamp.from(deadline));
-            ps.setLong(5, id);
+            ps.setString(3, firstStep);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setTimestamp(5, Timestamp.from(deadline));
+            ps.setLong(6, id);
             return ps.executeUpdate() == 1;
         }
     }

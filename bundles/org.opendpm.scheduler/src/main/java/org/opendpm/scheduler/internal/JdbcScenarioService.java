@@ -424,14 +424,6 @@ public class JdbcScenarioService implements ScenarioService {
             throw new ValidationException("machineIds", "A machine id is missing in the list");
         }
         List<Long> ids = List.copyOf(new LinkedHashSet<>(machineIds));
-        for (long machineId : ids) {
-            try {
-                inventory.machine(machineId);
-            } catch (NotFoundException e) {
-                throw new ValidationException("machineIds", "No machine with id " + machineId
-                        + "; nothing was assigned");
-            }
-        }
         return database.inTransaction(c -> {
             Store.lock(c);
             Scenario scenario = read(c, scenarioId);
@@ -439,22 +431,17 @@ public class JdbcScenarioService implements ScenarioService {
                 throw new ConflictException("Scenario " + scenario.name() + " cannot be assigned: "
                         + scenario.unavailableReason().orElseThrow());
             }
-            Timestamp now = Timestamp.from(Instant.now());
-            for (long machineId : ids) {
-                Store.deleteAssignment(c, machineId);
-                try {
-                    Store.insertAssignment(c, machineId, scenarioId, now);
-                } catch (SQLException e) {
-                    // The foreign key: the machine was deleted after the check above. The whole request is refused.
-                    if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                        throw new ValidationException("machineIds", "Machine " + machineId + " was deleted"
-                                + " meanwhile; nothing was assigned");
-                    }
-                    throw e;
-                }
+            // Under the lock row, so no machine checked here can go before the inserts (the foreign key would refuse
+            // them anyway, and then nothing is kept).
+            List<Long> missing = Store.missingMachines(c, ids);
+            if (!missing.isEmpty()) {
+                throw new ValidationException("machineIds", "No machine with id " + missing.get(0)
+                        + "; nothing was assigned");
             }
+            Store.replaceAssignments(c, ids, scenarioId, Timestamp.from(Instant.now()));
+            java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
             List<Assignment> all = Store.assignments(c, "a.scenario_id = ?", scenarioId);
-            return all.stream().filter(a -> ids.contains(a.machineId())).toList();
+            return all.stream().filter(a -> wanted.contains(a.machineId())).toList();
         });
     }
 

@@ -74,39 +74,42 @@ public class PowerCommands {
 
     /** Sends the commands of the operation; completes when the last one is done (the agent acknowledged). */
     CompletionStage<Void> carryOut(Machine machine, PowerOperation operation) {
+        return carryOut(machine.id(), new PowerTarget(machine.name(), machine.primaryMac(), machine.ip()), operation);
+    }
+
+    CompletionStage<Void> carryOut(long machineId, PowerTarget machine, PowerOperation operation) {
         String key = config.powerControl();
         PowerControl control = plugins.powerControl(key).orElseThrow(() -> new ConflictException(
-                "Power control plugin '" + key + "' is not installed; machine " + machine.name()
+                "Power control plugin '" + key + "' is not installed; machine " + machine.machineName()
                         + " cannot be powered " + operation.name().toLowerCase(java.util.Locale.ROOT)));
-        List<PowerCommand> commands = control.plan(operation,
-                new PowerTarget(machine.name(), machine.primaryMac(), machine.ip()));
+        List<PowerCommand> commands = control.plan(operation, machine);
         CompletionStage<Void> done = CompletableFuture.completedFuture(null);
         for (PowerCommand command : commands) {
-            done = done.thenCompose(x -> send(machine, command));
+            done = done.thenCompose(x -> send(machineId, machine, command));
         }
         return done;
     }
 
-    private CompletionStage<Void> send(Machine machine, PowerCommand command) {
+    private CompletionStage<Void> send(long machineId, PowerTarget machine, PowerCommand command) {
         if (command instanceof PowerCommand.WakeOnLan wol) {
             try {
                 wakeOnLan(wol.mac());
-                LOG.info("Wake-on-LAN sent for machine {} ({}) to {}:{}", machine.name(), wol.mac(),
+                LOG.info("Wake-on-LAN sent for machine {} ({}) to {}:{}", machine.machineName(), wol.mac(),
                         config.wakeOnLanAddress(), config.wakeOnLanPort());
                 return CompletableFuture.completedFuture(null);
             } catch (IOException | IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(new ConflictException("Wake-on-LAN for machine "
-                        + machine.name() + " could not be sent to " + config.wakeOnLanAddress() + ":"
+                        + machine.machineName() + " could not be sent to " + config.wakeOnLanAddress() + ":"
                         + config.wakeOnLanPort() + ": " + e.getMessage()));
             }
         }
         if (command instanceof PowerCommand.AgentRequest request) {
-            return agents.power(machine.id(), request.action() == PowerCommand.AgentRequest.Action.SHUTDOWN
+            return agents.power(machineId, request.action() == PowerCommand.AgentRequest.Action.SHUTDOWN
                     ? AgentPowerAction.SHUTDOWN
                     : AgentPowerAction.REBOOT);
         }
         LOG.info("Power operation {} on machine {} simulated by the power control plugin",
-                ((PowerCommand.Simulated) command).operation(), machine.name());
+                ((PowerCommand.Simulated) command).operation(), machine.machineName());
         return CompletableFuture.completedFuture(null);
     }
 

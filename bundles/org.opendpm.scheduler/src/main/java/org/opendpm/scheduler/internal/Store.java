@@ -271,13 +271,45 @@ final class Store {
         }
     }
 
-    static void insertAssignment(Connection c, long machineId, long scenarioId, Timestamp at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO scenario_assignment (machine_id, scenario_id,"
-                + " assigned_at) VALUES (?, ?, ?)")) {
-            ps.setLong(1, machineId);
-            ps.setLong(2, scenarioId);
-            ps.setTimestamp(3, at);
-            ps.executeUpdate();
+    /** Replaces the assignments of the machines with the scenario, in batches: a group of 40,000 is one request. */
+    static void replaceAssignments(Connection c, List<Long> machineIds, long scenarioId, Timestamp at)
+            throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM scenario_assignment WHERE machine_id = ?");
+                PreparedStatement ins = c.prepareStatement("INSERT INTO scenario_assignment (machine_id, scenario_id,"
+                        + " assigned_at) VALUES (?, ?, ?)")) {
+            for (int from = 0; from < machineIds.size(); from += 1000) {
+                List<Long> chunk = machineIds.subList(from, Math.min(machineIds.size(), from + 1000));
+                for (long id : chunk) {
+                    del.setLong(1, id);
+                    del.addBatch();
+                    ins.setLong(1, id);
+                    ins.setLong(2, scenarioId);
+                    ins.setTimestamp(3, at);
+                    ins.addBatch();
+                }
+                del.executeBatch();
+                ins.executeBatch();
+            }
         }
+    }
+
+    /** Those of the ids that are no machine. */
+    static List<Long> missingMachines(Connection c, List<Long> ids) throws SQLException {
+        java.util.Set<Long> found = new java.util.HashSet<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM machine WHERE id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setLong(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return ids.stream().filter(id -> !found.contains(id)).toList();
     }
 }

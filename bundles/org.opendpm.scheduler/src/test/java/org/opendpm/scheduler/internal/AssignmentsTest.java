@@ -96,8 +96,13 @@ public class AssignmentsTest {
         long m1 = f.machine("m1", 1).id();
         f.service.assign(a.id(), List.of(m1));
         assertThatThrownBy(() -> f.database.inTransaction(c -> {
-            Store.insertAssignment(c, m1, b.id(), new java.sql.Timestamp(0));
-            return null;
+            try (var ps = c.prepareStatement("INSERT INTO scenario_assignment (machine_id, scenario_id, assigned_at) "
+                    + "VALUES (?, ?, ?)")) {
+                ps.setLong(1, m1);
+                ps.setLong(2, b.id());
+                ps.setTimestamp(3, new java.sql.Timestamp(0));
+                return ps.executeUpdate();
+            }
         })).isInstanceOf(StoreException.class);
         assertThat(f.service.assignment(m1).orElseThrow().scenarioId()).isEqualTo(a.id());
     }
