@@ -358,6 +358,45 @@ public class ExecutionIT {
         assertFalse(admin("GET", "server", null).status() >= 500);
     }
 
+    @Test
+    public void cli1TheShellExecutesListsAndSchedules() throws Exception {
+        String mac = "02:5c:00:00:00:01";
+        long m = machine("shell01", mac, "");
+        agent("shell01", mac, dir("shell01"));
+        awaitAgent(m);
+        scenario("Shell echo", "fake", "echo from the shell");
+
+        assertTrue(Container.shell(sessions, "dpm:agent-list").contains(mac));
+        String started = Container.shell(sessions, "dpm:execute -s \"Shell echo\" shell01");
+        assertTrue(started, started.contains("1 executions started"));
+        Rest.awaitMillis(30_000, () -> {
+            try {
+                return Container.shell(sessions, "dpm:result-list -m shell01").contains("COMPLETED");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "result listed in the shell");
+        assertTrue(Container.shell(sessions, "dpm:execution-list").contains("0 executions waiting or running"));
+        assertTrue(Container.shell(sessions, "dpm:remove-error shell01").contains("shell01"));
+
+        Container.shell(sessions, "dpm:schedule-add -k execute -s \"Shell echo\" -m shell01 --cron \"0 0 3 * * ?\" "
+                + "-z Asia/Tokyo nightly-shell");
+        String schedules = Container.shell(sessions, "dpm:schedule-list");
+        assertTrue(schedules, schedules.contains("nightly-shell") && schedules.contains("Asia/Tokyo"));
+        Rest.Response past = admin("POST", "schedules", "{\"name\":\"past\",\"kind\":\"EXECUTE\",\"scenarioId\":"
+                + scenario("Shell echo", "fake", "echo from the shell") + ",\"machineIds\":[" + m
+                + "],\"at\":\"2020-01-01T00:00:00\",\"timeZone\":\"Europe/Berlin\"}");
+        assertEquals(past.body(), 400, past.status());
+        assertEquals("at", past.json().get("field").asText());
+        Rest.Response zone = admin("POST", "schedules", "{\"name\":\"zone\",\"kind\":\"EXECUTE\",\"scenarioId\":"
+                + scenario("Shell echo", "fake", "echo from the shell") + ",\"machineIds\":[" + m
+                + "],\"cron\":\"0 0 3 * * ?\",\"timeZone\":\"Mars/Olympus\"}");
+        assertEquals(zone.body(), 400, zone.status());
+        assertEquals("timeZone", zone.json().get("field").asText());
+        Container.shell(sessions, "dpm:schedule-remove nightly-shell");
+        assertFalse(Container.shell(sessions, "dpm:schedule-list").contains("nightly-shell"));
+    }
+
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
