@@ -230,9 +230,21 @@ final class AgentRunner implements Runnable {
         }
     }
 
+    /**
+     * Registers with a credential this agent proposes. It is stored as pending before it is sent, so when the answer
+     * is lost (a timeout, a dropped connection) the next attempt proposes the same one and the server, finding it
+     * already issued to this MAC, accepts it again instead of refusing the MAC for good.
+     */
     private Outcome register(FrameChannel channel, String where, String ip) throws IOException {
+        Path pendingFile = credentialFile.resolveSibling(credentialFile.getFileName() + ".pending");
+        String proposed = ctx.state.readCredential(pendingFile);
+        if (proposed == null) {
+            proposed = StateFolder.newCredential();
+            ctx.state.writeCredential(pendingFile, proposed);
+        }
         ObjectNode r = Json.object("register");
         r.put("mac", identity.mac());
+        r.put("credential", proposed);
         ArrayNode macs = r.putArray("macs");
         identity.macs().forEach(macs::add);
         describe(r, ip);
@@ -240,12 +252,13 @@ final class AgentRunner implements Runnable {
         ObjectNode answer = readOpeningAnswer(channel);
         String type = answer.get("type").asText();
         if (type.equals("registered")) {
-            String credential = answer.path("credential").asText(null);
+            String credential = answer.path("credential").asText(proposed);
             if (!StateFolder.validCredential(credential)) {
                 throw new ProtocolException("'registered' without a valid credential");
             }
             try {
                 ctx.state.writeCredential(credentialFile, credential);
+                java.nio.file.Files.deleteIfExists(pendingFile);
             } catch (IOException e) {
                 LOG.severe("Registered with " + where + " as " + identity.mac() + " but the credential could not "
                         + "be stored in " + credentialFile + ": " + e + ". An administrator must reset the "

@@ -31,6 +31,7 @@ final class StateFolder {
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9_-]{16,512}");
     static final String PIN_FILE = "server-fingerprint";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Path dir;
     private String pinned;
@@ -69,6 +70,13 @@ final class StateFolder {
                     + "administrator reset this machine's credential on the server");
         }
         return c;
+    }
+
+    /** A new credential to propose at registration: 256 random bits, base64url without padding. */
+    static String newCredential() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     static boolean validCredential(String c) {

@@ -72,6 +72,22 @@ public class RegistrationTest {
     }
 
     @Test
+    public void aLostRegisterAnswerIsRetriedWithTheSameProposedCredential() throws Exception {
+        Path state = tmp.getRoot().toPath().resolve("state");
+        server.dropRegisterAnswers.set(1);
+        agent = TestSupport.start(TestSupport.config(server, state).build());
+
+        TestServer.Conn session = server.awaitSession(Duration.ofSeconds(30));
+        assertThat(server.registers.get()).isEqualTo(2);
+        ObjectNode first = server.openings.get(0);
+        ObjectNode second = server.openings.get(1);
+        assertThat(first.get("credential").asText()).hasSize(43).isEqualTo(second.get("credential").asText());
+        assertThat(session.hello.get("credential").asText()).isEqualTo(first.get("credential").asText());
+        assertThat(Files.readString(state.resolve("credential")).trim()).isEqualTo(first.get("credential").asText());
+        assertThat(state.resolve("credential.pending")).doesNotExist();
+    }
+
+    @Test
     public void storedCredentialGoesStraightToHello() throws Exception {
         Path state = tmp.newFolder("state").toPath();
         server.credentials.put("52:54:00:12:34:56", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");

@@ -58,6 +58,8 @@ final class TestServer implements AutoCloseable {
     final BlockingQueue<Conn> sessions = new LinkedBlockingQueue<>();
     volatile int heartbeatSeconds = 15;
     volatile boolean sendHeartbeats = true;
+    /** Registers answered by closing without an answer, as when the answer is lost on the way. */
+    final AtomicInteger dropRegisterAnswers = new AtomicInteger();
 
     TestServer(String keystore) throws Exception {
         this(keystore, 0, Map.of());
@@ -187,14 +189,21 @@ final class TestServer implements AutoCloseable {
             String mac = m.path("mac").asText();
             if (type.equals("register")) {
                 registers.incrementAndGet();
-                if (credentials.containsKey(mac)) {
+                String proposed = m.path("credential").asText(null);
+                if (credentials.containsKey(mac) && !credentials.get(mac).equals(proposed)) {
                     send(error("already-registered", "a credential was already issued for " + mac));
                     return false;
                 }
-                byte[] secret = new byte[32];
-                random.nextBytes(secret);
-                String credential = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                String credential = proposed;
+                if (credential == null) {
+                    byte[] secret = new byte[32];
+                    random.nextBytes(secret);
+                    credential = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                }
                 credentials.put(mac, credential);
+                if (dropRegisterAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return false;
+                }
                 ObjectNode r = JSON.createObjectNode().put("type", "registered").put("credential", credential);
                 send(r);
                 return true;

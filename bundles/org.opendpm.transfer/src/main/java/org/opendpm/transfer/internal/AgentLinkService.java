@@ -293,7 +293,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     @Override
     public void register(AgentSession session, Greeting g) {
         onBlocking(session, () -> {
-            if (credentials.exists(g.mac())) {
+            if (credentials.exists(g.mac())
+                    && !(g.credential().isPresent() && credentials.verify(g.mac(), g.credential().get()))) {
                 refuseAlreadyRegistered(session, g.mac());
                 return;
             }
@@ -308,7 +309,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             }
             String credential;
             try {
-                credential = credentials.issue(g.mac(), session.remote());
+                credential = credentials.issue(g.mac(), session.remote(), g.credential());
             } catch (CredentialStore.AlreadyIssuedException e) {
                 refuseAlreadyRegistered(session, g.mac());
                 return;

@@ -56,14 +56,28 @@ final class CredentialStore {
         });
     }
 
+    private static final java.util.regex.Pattern WELL_FORMED = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43,512}");
+
+    /** Whether a proposed credential has at least 256 bits' worth of base64url characters. */
+    static boolean wellFormed(String credential) {
+        return WELL_FORMED.matcher(credential).matches();
+    }
+
     /**
-     * Issues a new credential for {@code mac} and returns it (43 characters base64url, 256 random bits); the
-     * database keeps only its hash. Of concurrent calls for one MAC exactly one succeeds: the MAC is the key.
+     * Issues a credential for {@code mac} and returns it: the one the agent proposes, or a new one (43 characters
+     * base64url, 256 random bits); the database keeps only its hash. Of concurrent calls for one MAC exactly one
+     * succeeds: the MAC is the key. A MAC that has a credential already gets it again only when the same credential
+     * is proposed (the agent retrying after losing the answer), never a new one.
      */
-    String issue(String mac, String issuedTo) throws AlreadyIssuedException {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String credential = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String issue(String mac, String issuedTo, Optional<String> proposed) throws AlreadyIssuedException {
+        String credential;
+        if (proposed.isPresent()) {
+            credential = proposed.get();
+        } else {
+            byte[] secret = new byte[32];
+            RANDOM.nextBytes(secret);
+            credential = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        }
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         byte[] hash = derive(credential, salt, ITERATIONS);
@@ -82,6 +96,9 @@ final class CredentialStore {
             });
         } catch (StoreException e) {
             if (e.isUniqueViolation()) {
+                if (proposed.isPresent() && verify(mac, proposed.get())) {
+                    return credential;
+                }
                 throw new AlreadyIssuedException(mac);
             }
             throw e;

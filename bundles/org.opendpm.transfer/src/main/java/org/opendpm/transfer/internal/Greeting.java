@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The first frame of a connection, {@code register} or {@code hello}, with its members checked.
  *
  * @param mac canonical
- * @param credential only for {@code hello}
+ * @param credential for {@code hello}; for {@code register} the credential the agent proposes, if it does
  */
 record Greeting(String type, String mac, Optional<String> credential, Optional<String> uuid, Optional<String> ip,
         Optional<String> hostName, String os, String agentVersion, boolean deployOs) {
@@ -23,9 +23,16 @@ record Greeting(String type, String mac, Optional<String> credential, Optional<S
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'" + type + "' member 'mac': " + e.getMessage());
         }
-        Optional<String> credential = Optional.empty();
+        Optional<String> credential;
         if (type.equals("hello")) {
             credential = Optional.of(Messages.string(m, "credential"));
+        } else {
+            // A register may propose the credential, so that a retry after a lost answer proposes it again.
+            credential = Messages.optionalString(m, "credential");
+            if (credential.isPresent() && !CredentialStore.wellFormed(credential.get())) {
+                throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'register' member 'credential' is not 43 to "
+                        + "512 characters of base64url");
+            }
         }
         JsonNode macs = m.get("macs");
         if (macs != null && !macs.isNull() && !macs.isArray()) {

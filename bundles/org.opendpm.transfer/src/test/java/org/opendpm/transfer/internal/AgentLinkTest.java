@@ -200,6 +200,37 @@ public class AgentLinkTest {
     }
 
     @Test
+    public void aProposedCredentialIsIssuedAndARetryWithItIsAcceptedAgainButNoOther() throws Exception {
+        String mac = nextMac();
+        String proposed = "p".repeat(43);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            // The second attempt stands for an agent that lost the first answer.
+            try (TestAgent agent = f.connect()) {
+                ObjectNode r = register(mac, "retrying");
+                r.put("credential", proposed);
+                agent.send(r);
+                assertThat(agent.expect("registered").get("credential").textValue()).isEqualTo(proposed);
+            }
+        }
+        try (TestAgent agent = f.connect()) {
+            ObjectNode r = register(mac, "thief");
+            r.put("credential", "q".repeat(43));
+            agent.send(r);
+            assertThat(agent.expect("error").get("code").textValue()).isEqualTo("already-registered");
+        }
+        try (TestAgent agent = f.connect()) {
+            ObjectNode r = register(nextMac(), "weak");
+            r.put("credential", "short");
+            agent.send(r);
+            assertThat(agent.expect("error").get("code").textValue()).isEqualTo("protocol");
+        }
+        try (TestAgent agent = f.connect()) {
+            agent.send(LinkFixture.hello(mac, proposed, "retrying"));
+            agent.expect("welcome");
+        }
+    }
+
+    @Test
     public void concurrentRegistrationsOfOneMacHaveExactlyOneWinner() throws Exception {
         String mac = nextMac();
         int n = 8;
