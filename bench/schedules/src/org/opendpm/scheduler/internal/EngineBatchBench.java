@@ -54,7 +54,7 @@ public class EngineBatchBench {
         ds.setCreateDatabase("create");
         Database database = Database.over(ds);
         var inventory = new JdbcInventoryService(database);
-        var plugins = new EngineFixture.Registry();
+        var plugins = new TestPlugins();
         plugins.types.put("cmd", new TestTypes.Command(1, false));
         var scenarios = new JdbcScenarioService(database, plugins, inventory, Limits.GUIDE);
         var agents = new FakeAgentLink();

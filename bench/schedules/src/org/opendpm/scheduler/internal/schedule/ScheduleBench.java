@@ -59,7 +59,7 @@ public final class ScheduleBench {
         ds.setCreateDatabase("create");
         Database database = Database.over(ds);
         InventoryService inventory = new JdbcInventoryService(database);
-        var scenarios = new JdbcScenarioService(database, new ScheduleFixture.NoPlugins(), inventory);
+        var scenarios = new JdbcScenarioService(database, new org.opendpm.scheduler.internal.TestPlugins(), inventory);
         var executions = new ScheduleFixture.Executions();
         var power = new ScheduleFixture.Power();
 

@@ -2,7 +2,6 @@ package org.opendpm.scheduler.internal;
 
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,21 +22,12 @@ import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineSpec;
 import org.opendpm.api.inventory.NetworkSetting;
-import org.opendpm.api.plugin.DeployOsMapping;
-import org.opendpm.api.plugin.DeployOsResolution;
-import org.opendpm.api.plugin.PluginInfo;
-import org.opendpm.api.plugin.PluginRegistry;
 import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioOptions;
 import org.opendpm.api.scenario.ScenarioSpec;
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.api.settings.ServerSettingsService;
 import org.opendpm.inventory.internal.JdbcInventoryService;
-import org.opendpm.spi.BootClient;
-import org.opendpm.spi.BootProtocol;
-import org.opendpm.spi.DeployOs;
-import org.opendpm.spi.PowerControl;
-import org.opendpm.spi.ScenarioType;
 import org.opendpm.store.Database;
 
 /**
@@ -48,7 +38,7 @@ final class EngineFixture implements AutoCloseable {
 
     final Database database;
     final InventoryService inventory;
-    final Registry plugins = new Registry();
+    final TestPlugins plugins = new TestPlugins();
     final JdbcScenarioService scenarios;
     final FakeAgentLink agents = new FakeAgentLink();
     final Settings settings = new Settings();
@@ -200,53 +190,6 @@ final class EngineFixture implements AutoCloseable {
 
         @Override
         public boolean clearIfSetAt(long machineId, Instant setAt) {
-            throw new AssertionError("not used by this test");
-        }
-    }
-
-    /**
-     * Scenario types the test sets; Deploy-OS {@code ia32_110331_26} is provided (with a kernel), any other id is
-     * bare; the power control {@code fake} simulates.
-     */
-    static final class Registry implements PluginRegistry {
-        final Map<String, ScenarioType> types = new ConcurrentHashMap<>();
-        final Map<String, PowerControl> powerControls = new ConcurrentHashMap<>(Map.<String, PowerControl>of(
-                "fake", (op, target) -> List.of(new org.opendpm.spi.PowerCommand.Simulated(op)),
-                "wol", new WakeOnLanPowerControl()));
-
-        @Override
-        public Optional<ScenarioType> scenarioType(String key) {
-            return Optional.ofNullable(types.get(key));
-        }
-
-        @Override
-        public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
-                String serverDefaultId) {
-            String id = explicitDeployOsId.orElse(serverDefaultId);
-            DeployOs os = id.equals(ServerSettings.DEFAULT_DEPLOY_OS)
-                    ? new DeployOs(id, "deployos/" + id + "/vmlinuz", "deployos/" + id + "/initrd", "", List.of("i386"))
-                    : new DeployOs(id, "", "", "", List.of());
-            return new DeployOsResolution(os, explicitDeployOsId.isPresent() ? DeployOsResolution.Rule.EXPLICIT
-                    : DeployOsResolution.Rule.SERVER_DEFAULT);
-        }
-
-        @Override
-        public Optional<PowerControl> powerControl(String key) {
-            return Optional.ofNullable(powerControls.get(key));
-        }
-
-        @Override
-        public List<PluginInfo> plugins() {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public List<DeployOsMapping> deployOsMappings() {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public Optional<BootProtocol> bootProtocolFor(BootClient client) {
             throw new AssertionError("not used by this test");
         }
     }

@@ -1,25 +1,15 @@
 package org.opendpm.scheduler.internal;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineSpec;
 import org.opendpm.api.inventory.NetworkSetting;
-import org.opendpm.api.plugin.DeployOsMapping;
-import org.opendpm.api.plugin.DeployOsResolution;
-import org.opendpm.api.plugin.PluginInfo;
-import org.opendpm.api.plugin.PluginRegistry;
 import org.opendpm.inventory.internal.JdbcInventoryService;
-import org.opendpm.spi.BootClient;
-import org.opendpm.spi.BootProtocol;
-import org.opendpm.spi.PowerControl;
-import org.opendpm.spi.ScenarioType;
 import org.opendpm.store.Database;
 
 /**
@@ -30,7 +20,7 @@ final class Fixture {
 
     final Database database;
     final InventoryService inventory;
-    final Plugins plugins = new Plugins();
+    final TestPlugins plugins = new TestPlugins();
     final JdbcScenarioService service;
 
     Fixture(Limits limits) {
@@ -62,41 +52,5 @@ final class Fixture {
                 return rs.getLong(1);
             }
         });
-    }
-
-    /** Scenario types by key, changed by the test as plugins would come and go. */
-    static final class Plugins implements PluginRegistry {
-        final Map<String, ScenarioType> types = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<ScenarioType> scenarioType(String key) {
-            return Optional.ofNullable(types.get(key));
-        }
-
-        @Override
-        public List<PluginInfo> plugins() {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public List<DeployOsMapping> deployOsMappings() {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
-                String serverDefaultId) {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public Optional<PowerControl> powerControl(String key) {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public Optional<BootProtocol> bootProtocolFor(BootClient client) {
-            throw new AssertionError("not used by this test");
-        }
     }
 }

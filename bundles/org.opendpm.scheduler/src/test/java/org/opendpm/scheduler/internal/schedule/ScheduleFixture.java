@@ -28,10 +28,6 @@ import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineGroup;
 import org.opendpm.api.inventory.MachineSpec;
 import org.opendpm.api.inventory.NetworkSetting;
-import org.opendpm.api.plugin.DeployOsMapping;
-import org.opendpm.api.plugin.DeployOsResolution;
-import org.opendpm.api.plugin.PluginInfo;
-import org.opendpm.api.plugin.PluginRegistry;
 import org.opendpm.api.power.PowerService;
 import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioService;
@@ -40,10 +36,6 @@ import org.opendpm.api.schedule.ScheduleKind;
 import org.opendpm.api.schedule.ScheduleSpec;
 import org.opendpm.inventory.internal.JdbcInventoryService;
 import org.opendpm.scheduler.internal.JdbcScenarioService;
-import org.opendpm.spi.BootClient;
-import org.opendpm.spi.BootProtocol;
-import org.opendpm.spi.PowerControl;
-import org.opendpm.spi.ScenarioType;
 import org.opendpm.store.Database;
 
 /**
@@ -74,7 +66,7 @@ final class ScheduleFixture implements AutoCloseable {
         ds.setCreateDatabase("create");
         database = Database.over(ds);
         inventory = new JdbcInventoryService(database);
-        scenarios = new JdbcScenarioService(database, new NoPlugins(), inventory);
+        scenarios = new JdbcScenarioService(database, new org.opendpm.scheduler.internal.TestPlugins(), inventory);
         this.grace = grace;
         service = start();
     }
@@ -250,40 +242,6 @@ final class ScheduleFixture implements AutoCloseable {
 
         @Override
         public void reboot(long machineId) {
-            throw new AssertionError("not used by this test");
-        }
-    }
-
-    /** A registry without plugins: the tests' scenarios have no plugin tabs. */
-    static final class NoPlugins implements PluginRegistry {
-        @Override
-        public Optional<ScenarioType> scenarioType(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<PluginInfo> plugins() {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public List<DeployOsMapping> deployOsMappings() {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public DeployOsResolution resolveDeployOs(Optional<String> explicitDeployOsId, Optional<String> model,
-                String serverDefaultId) {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public Optional<PowerControl> powerControl(String key) {
-            throw new AssertionError("not used by this test");
-        }
-
-        @Override
-        public Optional<BootProtocol> bootProtocolFor(BootClient client) {
             throw new AssertionError("not used by this test");
         }
     }
