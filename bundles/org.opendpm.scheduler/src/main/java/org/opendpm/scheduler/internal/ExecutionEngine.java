@@ -183,18 +183,13 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                                 + (problems.size() > 5 ? "; …" : ""));
             }
         }
-        if (request.scenarioId().isPresent()) {
-            List<Long> toAssign = candidates.stream().filter(x -> x.problem == null).map(x -> x.machine.id())
-                    .toList();
-            if (!toAssign.isEmpty()) {
-                scenarios.assign(request.scenarioId().get(), toAssign);
-            }
-        }
-        List<Long> created = database.inTransaction(c -> {
+        Instant now = clock.instant();
+        List<Execution> created = database.inTransaction(c -> {
             long first = ExecutionTable.lockAndReserve(c, candidates.size());
             // Under the lock: a machine another request started meanwhile is busy now.
             Set<Long> busy = ExecutionTable.busyMachines(c);
             List<NewExecution> rows = new ArrayList<>();
+            List<Long> toAssign = new ArrayList<>();
             for (Candidate x : candidates) {
                 String problem = x.problem == null && busy.contains(x.machine.id())
                         ? "Machine " + x.machine.name() + " is executing a scenario"
@@ -202,20 +197,36 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 if (problem != null && request.allOrNone()) {
                     throw new ConflictException(problem);
                 }
+                if (problem == null) {
+                    toAssign.add(x.machine.id());
+                }
                 rows.add(new NewExecution(x.machine.id(), x.machine.name(), x.scenarioId, x.scenarioName,
                         problem == null ? ExecutionState.WAITING : ExecutionState.FAILED,
                         request.requestedBy(), problem == null ? "" : problem));
             }
-            ExecutionTable.insert(c, first, rows, clock.instant());
-            List<Long> newIds = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                newIds.add(first + i);
+            if (request.scenarioId().isPresent() && !toAssign.isEmpty()) {
+                // SCN-5 in the same transaction, under the scenario lock, so the scenario cannot go meanwhile.
+                Store.lock(c);
+                long scenarioId = request.scenarioId().get();
+                if (Store.scenario(c, scenarioId).isEmpty()) {
+                    throw new NotFoundException("No scenario with id " + scenarioId);
+                }
+                Store.replaceAssignments(c, toAssign, scenarioId, java.sql.Timestamp.from(now));
             }
-            return newIds;
+            ExecutionTable.insert(c, first, rows, now);
+            List<Execution> out = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                NewExecution r = rows.get(i);
+                out.add(new Execution(first + i, r.machineId(), r.machineName(), r.scenarioId(), r.scenarioName(),
+                        r.state(), 0, 0, "", Optional.empty(), r.requestedBy(), now, Optional.empty(),
+                        r.state().finished() ? Optional.of(now) : Optional.empty(),
+                        ExecutionTable.cut(r.message(), ExecutionTable.MAX_MESSAGE)));
+            }
+            return out;
         });
         LOG.info("{} requested {} execution(s)", request.requestedBy(), created.size());
         submit(this::dispatch);
-        return database.inTransaction(c -> ExecutionTable.byIds(c, created));
+        return created;
     }
 
     /** A machine of a request, with its scenario and what stops it, if anything. */
