@@ -102,6 +102,28 @@ public class PostgresqlIT {
         assertEquals(2, page.json().get("total").asInt());
         assertEquals(1, page.json().get("machines").size());
 
+        // Scenarios, executions and schedules on PostgreSQL: a scenario without tabs is accepted and assigned, and
+        // its execution ends at once with the reason (nothing to do); a schedule is stored with its next firing.
+        long machine = page.json().get("machines").get(0).get("id").asLong();
+        long scenarioGroup = rest.send("POST", "scenario-groups", "{\"path\": \"/pg\"}", "admin", admin).json()
+                .get("id").asLong();
+        Rest.Response scenario = rest.send("POST", "scenarios", "{\"name\": \"Empty\", \"groupId\": " + scenarioGroup
+                + "}", "admin", admin);
+        assertEquals(scenario.body(), 201, scenario.status());
+        long scenarioId = scenario.json().get("id").asLong();
+        Rest.Response executed = rest.send("POST", "executions", "{\"machineIds\": [" + machine + "], \"scenarioId\": "
+                + scenarioId + "}", "admin", admin);
+        assertEquals(executed.body(), 201, executed.status());
+        Rest.awaitMillis(30_000, () -> rest.get("results?machineId=" + machine, "admin", admin).json().get("total")
+                .asInt() == 1, "the execution's result");
+        assertEquals("Scenario Empty has nothing to do", rest.get("results?machineId=" + machine, "admin", admin)
+                .json().get("results").get(0).get("message").asText());
+        Rest.Response schedule = rest.send("POST", "schedules", "{\"name\": \"nightly\", \"kind\": \"EXECUTE\", "
+                + "\"scenarioId\": " + scenarioId + ", \"machineIds\": [" + machine + "], \"cron\": \"0 0 2 * * ?\", "
+                + "\"timeZone\": \"Asia/Tokyo\"}", "admin", admin);
+        assertEquals(schedule.body(), 201, schedule.status());
+        assertTrue(schedule.body(), schedule.json().get("nextFireAt").asText().endsWith("+09:00"));
+
         // The rows are in PostgreSQL, in the schema the configuration named.
         try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + schema + ".machine");
