@@ -84,6 +84,11 @@ public final class TftpServerComponent {
 
         @AttributeDefinition(name = "Cache: total size (bytes)", min = "0")
         long cacheMaxTotalBytes() default 64L << 20;
+
+        @AttributeDefinition(name = "Transfers at once", description = "Transfers served at the same time; later "
+                + "requests wait their turn (at most two of their client's time-outs). Serving a thousand lock-step "
+                + "clients in runs rather than all in turn is faster for all of them; 0 = no limit", min = "0")
+        int maxActiveTransfers() default 64;
     }
 
     private record Ranked(GeneratedFileSource source, int ranking, long serviceId) {
@@ -202,6 +207,7 @@ public final class TftpServerComponent {
                 .timeoutMillis(c.timeoutMillis())
                 .ioThreads(c.ioThreads())
                 .cache(c.cacheMaxFileBytes(), c.cacheMaxTotalBytes())
+                .maxActiveTransfers(c.maxActiveTransfers())
                 .build();
     }
 

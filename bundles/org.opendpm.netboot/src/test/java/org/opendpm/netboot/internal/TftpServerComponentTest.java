@@ -68,6 +68,7 @@ public class TftpServerComponentTest {
         assertThat(c.root()).isEqualTo(Path.of("/opt/karaf/data/tftp"));
         assertThat(c.writeFolder()).isEmpty();
         assertThat(c.maxBlockSize()).isEqualTo(65464);
+        assertThat(c.maxActiveTransfers()).isEqualTo(64);
         assertThat(TftpServerComponent.resolveRoot("", "/d")).isEqualTo(Path.of("/d/tftp"));
         assertThat(TftpServerComponent.resolveRoot("/srv/tftp", "/d")).isEqualTo(Path.of("/srv/tftp"));
     }

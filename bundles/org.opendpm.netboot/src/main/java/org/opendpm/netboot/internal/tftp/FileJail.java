@@ -59,15 +59,16 @@ public final class FileJail {
 
     /**
      * The name as a clean relative path ("a/b/c"), after the lexical checks. Generated content is
-     * looked up by this name, so the same checks guard it.
+     * looked up by this name, so the same checks guard it. A leading slash means the TFTP root, as
+     * with tftpd-hpa's {@code -s}: GRUB asks for every file that way ({@code /grub/grub.cfg}).
      */
     public static String normalize(String requested) throws JailException {
         String name = requested.replace('\\', '/');
         if (name.isEmpty()) {
             throw new JailException("empty file name");
         }
-        if (name.charAt(0) == '/' || (name.length() >= 2 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0)))) {
-            throw new JailException("absolute path");
+        if (name.length() >= 2 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0))) {
+            throw new JailException("drive-letter path");
         }
         StringBuilder out = new StringBuilder(name.length());
         for (String segment : name.split("/")) {

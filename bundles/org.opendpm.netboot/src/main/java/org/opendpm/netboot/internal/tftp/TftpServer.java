@@ -1,6 +1,7 @@
 package org.opendpm.netboot.internal.tftp;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -10,11 +11,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.opendpm.netboot.internal.tftp.FileJail.JailException;
@@ -35,6 +40,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -45,6 +51,16 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * is tied to a transfer. A request repeated by a client whose transfer is still running is
  * dropped (the running transfer retransmits by itself); a different request from the same
  * client port replaces the unfinished transfer.
+ *
+ * <p>Admission: at most {@link TftpServerConfig#maxActiveTransfers()} transfers run at once; later
+ * requests wait in arrival order and start as running ones end. A waiting request starts anyway
+ * when its client repeats it for the {@value #REPEATS_BEFORE_FORCED_START}nd time, so queueing
+ * never costs a client more than two of its own time-outs (clients retry more often than that).
+ * Why: on a saturated host (clients on the same machine, or a slow server), serving a thousand
+ * lock-step clients in turn wakes a thousand cold processes and sockets per round; measured on
+ * loopback that costs the clients about 40 % more CPU per block than serving 64 at a time. With
+ * the limit the total time is no longer and the mean completion time about halves (first come,
+ * first served instead of everyone finishing last).
  *
  * <p>Usable without OSGi: construct with a {@link TftpServerConfig}, {@link #start()}, {@link #stop()}.
  * Requests are refused with: ERROR 1 for missing files, ERROR 2 for paths outside the root (see
@@ -70,6 +86,32 @@ public final class TftpServer {
 
     private record Active(TftpPacket.Request request, Transfer transfer) {
     }
+
+    /** Repeats of a waiting request after which it starts regardless of the limit. */
+    static final int REPEATS_BEFORE_FORCED_START = 2;
+
+    /** A request admitted but not yet started; touched on the listener's loop only. */
+    private static final class Waiting {
+        final Runnable start;
+        final Runnable discard;
+        int repeats;
+
+        Waiting(Runnable start, Runnable discard) {
+            this.start = start;
+            this.discard = discard;
+        }
+    }
+
+    // Admission state, touched on the listener's loop only: no locks.
+    private final LinkedHashMap<InetSocketAddress, Waiting> waiting = new LinkedHashMap<>();
+    private int running;
+    /**
+     * Read by the listener's loop without the monitor: stop() holds the monitor while it waits
+     * for that loop to end, so a loop that took the monitor to start a waiting transfer would
+     * never end.
+     */
+    private volatile EventLoopGroup transferLoops;
+    private volatile boolean stopping;
 
     // Set by start(), cleared by stop(); guarded by "this".
     private EventLoopGroup listenerGroup;
@@ -109,7 +151,7 @@ public final class TftpServer {
         // The listener has its own loop: under load a request must not queue behind the packets
         // of hundreds of running transfers, or clients time out and repeat their requests.
         EventLoopGroup newListenerGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("opendpm-tftp-listener", true));
-        Bootstrap b = new Bootstrap().group(newListenerGroup).channel(NioDatagramChannel.class)
+        Bootstrap b = new Bootstrap().group(newListenerGroup).channelFactory(this::newChannel)
                 .option(ChannelOption.SO_RCVBUF, LISTENER_SO_RCVBUF)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
                 .handler(new ListenerHandler());
@@ -121,6 +163,8 @@ public final class TftpServer {
                     bind.cause());
         }
         this.group = newGroup;
+        this.transferLoops = newGroup;
+        this.stopping = false;
         this.listenerGroup = newListenerGroup;
         this.listener = bind.channel();
         this.jail = newJail;
@@ -133,12 +177,18 @@ public final class TftpServer {
         if (group == null) {
             return;
         }
+        stopping = true; // no waiting request starts from here on
         listener.close().awaitUninterruptibly();
         for (Channel c : transfers) {
             c.close();
         }
         listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // The listener's loop has ended: nothing else touches the queue now.
+        List<Waiting> dropped = new ArrayList<>(waiting.values());
+        waiting.clear();
+        running = 0;
+        dropped.forEach(w -> w.discard.run());
         LOG.info("TFTP server on {} stopped", listener.localAddress());
         listenerGroup = null;
         group = null;
@@ -158,8 +208,14 @@ public final class TftpServer {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    private synchronized EventLoopGroup transferGroup() {
-        return group;
+    /**
+     * An IPv4 socket when bound to an IPv4 address: the JDK's default dual-stack socket sends
+     * every packet through the IPv6 path with a mapped address, which costs CPU per packet.
+     */
+    private NioDatagramChannel newChannel() {
+        return config.bindAddress() instanceof Inet4Address
+                ? new NioDatagramChannel(InternetProtocolFamily.IPv4)
+                : new NioDatagramChannel();
     }
 
     /** Handles requests on the well-known port; everything else there is refused. */
@@ -219,11 +275,25 @@ public final class TftpServer {
                 // would break the transfer the client is using. The first one carries on.
                 stats.error(ErrorKind.DUPLICATE_REQUEST);
                 LOG.debug("TFTP {} '{}' from {}: repeated request ignored", op, request.filename(), client);
+                Waiting w = waiting.get(client);
+                if (w != null && ++w.repeats >= REPEATS_BEFORE_FORCED_START && !stopping) {
+                    // The client is running out of patience: start it now, above the limit.
+                    waiting.remove(client);
+                    running++;
+                    LOG.debug("TFTP {} '{}' from {}: started after {} repeats in the queue", op,
+                            request.filename(), client, w.repeats);
+                    w.start.run();
+                }
                 return;
             }
             // A different request from the same TID (a PXE ROM asking again with other options
             // after its tsize probe): the client has moved on, so the old transfer goes.
-            previous.transfer().abandon();
+            Waiting w = waiting.remove(client);
+            if (w != null) {
+                w.discard.run();
+            } else {
+                previous.transfer().abandon();
+            }
             active.remove(client, previous);
         }
         if (request.mode() == TftpPacket.Mode.MAIL) {
@@ -374,18 +444,36 @@ public final class TftpServer {
     }
 
     /**
-     * Binds the transfer's own port; the transfer starts in channelActive. {@code receiveSize}
-     * is one byte more than the largest valid packet, so an oversized DATA is seen as such.
+     * Binds the transfer's own port now, or queues the request while {@code maxActiveTransfers}
+     * run; the transfer starts in channelActive. {@code receiveSize} is one byte more than the
+     * largest valid packet, so an oversized DATA is seen as such. Runs on the listener's loop.
      */
     private void openTransferPort(ChannelHandlerContext ctx, InetSocketAddress client, TftpPacket.Request request,
             Transfer transfer, int receiveSize, Runnable onBindFailure) {
         Active entry = new Active(request, transfer);
         active.put(client, entry);
-        Bootstrap b = new Bootstrap().group(transferGroup()).channel(NioDatagramChannel.class)
+        Runnable start = () -> bindTransfer(ctx, client, entry, receiveSize, onBindFailure);
+        int limit = config.maxActiveTransfers();
+        if (limit > 0 && running >= limit) {
+            waiting.put(client, new Waiting(start, () -> {
+                active.remove(client, entry);
+                onBindFailure.run();
+            }));
+            LOG.debug("TFTP {} '{}' from {} waits: {} transfers running, {} waiting", request.write() ? "WRQ" : "RRQ",
+                    request.filename(), client, running, waiting.size());
+            return;
+        }
+        running++;
+        start.run();
+    }
+
+    private void bindTransfer(ChannelHandlerContext ctx, InetSocketAddress client, Active entry, int receiveSize,
+            Runnable onBindFailure) {
+        Bootstrap b = new Bootstrap().group(transferLoops).channelFactory(this::newChannel)
                 // One datagram per read: a transfer gets one ACK per window, and stopping after
                 // it spares the read loop a system call that would find nothing.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveSize).maxMessagesPerRead(1))
-                .handler(transfer);
+                .handler(entry.transfer());
         InetSocketAddress local = new InetSocketAddress(config.bindAddress(), 0);
         b.bind(local).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
@@ -394,6 +482,7 @@ public final class TftpServer {
                 c.closeFuture().addListener(cf -> {
                     transfers.remove(c);
                     active.remove(client, entry);
+                    onListenerLoop(ctx, this::transferEnded);
                 });
             } else {
                 active.remove(client, entry);
@@ -401,7 +490,29 @@ public final class TftpServer {
                 LOG.warn("TFTP cannot open a transfer port for {}", client, f.cause());
                 onBindFailure.run();
                 refuse(ctx, client, TftpErrorCode.NOT_DEFINED, "Server busy");
+                onListenerLoop(ctx, this::transferEnded);
             }
         });
+    }
+
+    private static void onListenerLoop(ChannelHandlerContext ctx, Runnable task) {
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            // stopping: stop() clears the queue itself
+        }
+    }
+
+    /** A running transfer ended (on the listener's loop): the oldest waiting request takes its place. */
+    private void transferEnded() {
+        running--;
+        int limit = config.maxActiveTransfers();
+        Iterator<Waiting> it = waiting.values().iterator();
+        while (!stopping && it.hasNext() && (limit <= 0 || running < limit)) {
+            Waiting next = it.next();
+            it.remove();
+            running++;
+            next.start.run();
+        }
     }
 }

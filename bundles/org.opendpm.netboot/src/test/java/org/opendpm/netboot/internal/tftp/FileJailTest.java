@@ -67,12 +67,19 @@ public class FileJailTest {
     }
 
     @Test
-    public void absolutePathsAreRefused() {
-        refusedRead("/etc/passwd");
-        refusedRead("//etc/passwd");
-        refusedRead("\\etc\\passwd");
+    public void absolutePathsStayInTheRootAndDriveLettersAreRefused() throws Exception {
+        // A leading slash names the root (GRUB asks "/grub/grub.cfg"): /etc/passwd is <root>/etc/passwd, never the
+        // system's, and does not exist there.
+        assertThat(FileJail.normalize("/etc/passwd")).isEqualTo("etc/passwd");
+        assertThat(FileJail.normalize("//etc/passwd")).isEqualTo("etc/passwd");
+        assertThat(FileJail.normalize("\\etc\\passwd")).isEqualTo("etc/passwd");
+        assertThatThrownBy(() -> jail.resolveForRead(FileJail.normalize("/etc/passwd")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("tftp");
+        assertThat(jail.resolveForRead(FileJail.normalize("/pxelinux.0")))
+                .isEqualTo(root.toRealPath().resolve("pxelinux.0"));
         refusedRead("C:\\Windows\\win.ini");
         refusedRead("c:/boot.ini");
+        refusedRead("/../etc/passwd");
     }
 
     @Test

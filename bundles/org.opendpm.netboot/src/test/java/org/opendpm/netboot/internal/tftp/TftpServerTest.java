@@ -439,14 +439,18 @@ public class TftpServerTest {
         Files.writeString(outside, "secret");
         Files.createSymbolicLink(root.resolve("link-out"), outside);
         Files.createSymbolicLink(root.resolve("passwd"), Path.of("/etc/passwd"));
-        String[] names = { "../../etc/passwd", "/etc/passwd", "..\\..\\etc\\passwd", "../tftp2/secret", "link-out",
-                "passwd", "pxelinux.cfg" };
+        String[] names = { "../../etc/passwd", "..\\..\\etc\\passwd", "../tftp2/secret", "link-out", "passwd",
+                "pxelinux.cfg" };
         for (String name : names) {
             RawTftpClient c = client();
             c.request(address, false, name, "octet");
             expectError(c, 2);
         }
         assertThat(server.stats().errors(ErrorKind.ACCESS_DENIED)).isEqualTo(names.length);
+        // A leading slash names the root, as with tftpd-hpa -s (GRUB asks that way): the system's file is not served.
+        RawTftpClient absolute = client();
+        absolute.request(address, false, "/etc/passwd", "octet");
+        expectError(absolute, 1);
         assertThat(server.stats().snapshot().started()).isZero();
     }
 
@@ -526,6 +530,78 @@ public class TftpServerTest {
         RawTftpClient c = client();
         c.request(w.localAddress(), true, "upload/huge", "octet", "tsize", "999999999999999999");
         expectError(c, 3);
+    }
+
+    // ---- admission: a limit on transfers served at once (NET-1, boot storms) ----
+
+    @Test
+    public void requestsAboveTheLimitWaitAndStartInArrivalOrder() throws Exception {
+        TftpServer s = start(b -> b.maxActiveTransfers(1));
+        RawTftpClient first = client();
+        RawTftpClient second = client();
+        RawTftpClient third = client();
+        first.request(s.localAddress(), false, "pxelinux.0", "octet", "blksize", "1024");
+        Received oack = first.receive(2000);
+        assertThat(oack.isOack()).isTrue();
+        second.request(s.localAddress(), false, "pxelinux.0", "octet");
+        third.request(s.localAddress(), false, "pxelinux.0", "octet");
+        assertThat(second.receive(300)).as("second waits while the first runs").isNull();
+        assertThat(s.stats().snapshot().started()).isEqualTo(1);
+        // the first finishes: 5000 bytes in blocks of 1024, lock-step
+        first.ack(oack.from(), 0);
+        for (int block = 1; block <= 5; block++) {
+            Received data = first.receive(2000);
+            assertThat(data.block()).isEqualTo(block);
+            first.ack(data.from(), block);
+        }
+        Received secondData = second.receive(2000);
+        assertThat(secondData.isData()).as("second starts when the first ends").isTrue();
+        assertThat(secondData.block()).isEqualTo(1);
+        assertThat(third.receive(300)).as("third still waits behind the second").isNull();
+    }
+
+    @Test
+    public void waitingRequestStartsOnItsClientsSecondRepeat() throws Exception {
+        TftpServer s = start(b -> b.maxActiveTransfers(1));
+        RawTftpClient holder = client();
+        holder.request(s.localAddress(), false, "pxelinux.0", "octet");
+        assertThat(holder.receive(2000).isData()).isTrue();
+        RawTftpClient impatient = client();
+        impatient.request(s.localAddress(), false, "pxelinux.0", "octet", "blksize", "1456");
+        impatient.request(s.localAddress(), false, "pxelinux.0", "octet", "blksize", "1456");
+        assertThat(impatient.receive(300)).as("one repeat is not enough").isNull();
+        impatient.request(s.localAddress(), false, "pxelinux.0", "octet", "blksize", "1456");
+        Received oack = impatient.receive(2000);
+        assertThat(oack.isOack()).as("started above the limit after two repeats").isTrue();
+        assertThat(impatient.receive(300)).as("exactly one transfer for the three requests").isNull();
+        assertThat(s.stats().errors(ErrorKind.DUPLICATE_REQUEST)).isEqualTo(2);
+        assertThat(s.stats().snapshot().started()).isEqualTo(2);
+    }
+
+    @Test
+    public void waitingRequestReplacedByANewOneAndDiscardedOnStop() throws Exception {
+        TftpServer s = start(b -> b.maxActiveTransfers(1));
+        RawTftpClient holder = client();
+        holder.request(s.localAddress(), false, "pxelinux.0", "octet");
+        assertThat(holder.receive(2000).isData()).isTrue();
+        RawTftpClient c = client();
+        c.request(s.localAddress(), false, "pxelinux.0", "octet", "tsize", "0");
+        c.request(s.localAddress(), false, "missing.0", "octet"); // a new request replaces the waiting one
+        Received refused = c.receive(2000);
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.errorCode()).isEqualTo(TftpErrorCode.FILE_NOT_FOUND.code());
+        RawTftpClient other = client();
+        other.request(s.localAddress(), false, "pxelinux.0", "octet");
+        s.stop();
+        assertThat(other.receive(300)).as("nothing starts after stop").isNull();
+        assertThat(s.stats().snapshot().started()).isEqualTo(1);
+        assertThat(s.stats().inFlight()).isZero();
+    }
+
+    @Test
+    public void negativeLimitIsRefused() {
+        assertThatThrownBy(() -> TftpServerConfig.builder(root).maxActiveTransfers(-1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxActiveTransfers");
     }
 
     // ---- life cycle ----
