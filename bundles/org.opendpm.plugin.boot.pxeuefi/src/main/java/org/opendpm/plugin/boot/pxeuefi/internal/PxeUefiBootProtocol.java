@@ -11,10 +11,19 @@ import org.opendpm.spi.DeployOs;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * UEFI PXE clients (architecture 6 IA32, 7 and 9 x86-64) that are not iPXE: they load GRUB from the TFTP root,
- * which on network boot reads {@code grub.cfg-01-<mac>} from its prefix before {@code grub.cfg}; we generate that
- * file for the intent. The boot root must hold {@code grubx64.efi} / {@code grubia32.efi} built with the root as
- * prefix ({@code grub-mknetdir --net-directory=ROOT --subdir=/}, or Debian's signed {@code grubnetx64.efi} renamed).
+ * UEFI PXE clients (architecture 6 IA32, 7 and 9 x86-64) that are not iPXE: they load GRUB from the TFTP root and
+ * read {@code grub.cfg-01-<mac>} there, which we generate for the intent. Two GRUB images work:
+ * <ul>
+ * <li>one built with the root as prefix ({@code grub-mknetdir --net-directory=ROOT --subdir=/}): its normal mode
+ * looks for {@code grub.cfg-01-<mac>} in the prefix before {@code grub.cfg};
+ * <li>Debian's and Ubuntu's {@code grubnetx64.efi} (package {@code grub-efi-amd64-bin}, or the signed one), renamed
+ * to the boot file: its prefix is {@code /grub} and its built-in configuration only sources
+ * {@code grub/grub.cfg}, never the per-MAC names. The boot root then holds {@link #GRUBNET_LOADER} as
+ * {@value #GRUBNET_LOADER_PATH}, which loads the generated file by the client's MAC (a machine without one boots its
+ * disk). It is one file for every machine, so it is not generated per decision.
+ * </ul>
+ * Paths in the generated file are absolute below the TFTP root, which is GRUB's {@code $root} on network boot; GRUB
+ * asks the server for them with a leading '/'. GRUB 2.06 speaks TFTP to port 69 only.
  *
  * <p>Local disk is GRUB's {@code exit}: the firmware goes on to its next boot option, the disk. The registration
  * menu (INV-5) shows the message with a 30 s countdown that powers the machine off ({@code halt}); Esc opens the
@@ -24,6 +33,20 @@ import org.osgi.service.component.annotations.Component;
 public class PxeUefiBootProtocol implements BootProtocol {
 
     public static final String KEY = "pxe-uefi";
+
+    /** Where Debian's {@code grubnetx64.efi} (prefix {@code /grub}) reads its configuration. */
+    public static final String GRUBNET_LOADER_PATH = "grub/grub.cfg";
+
+    /**
+     * The static {@value #GRUBNET_LOADER_PATH} for Debian's {@code grubnetx64.efi}: spells the MAC as the generated
+     * file's name does (GRUB's {@code $net_default_mac} is lower case with colons) and loads that file; when there
+     * is none, {@code exit} hands the machine back to the firmware, which boots the disk.
+     */
+    public static final String GRUBNET_LOADER = "regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5"
+            + " --set=6:m6 '^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$'"
+            + " \"$net_default_mac\"\n"
+            + "configfile \"/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\n"
+            + "exit\n";
 
     @Override
     public boolean supports(BootClient client) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.Test;
 import org.opendpm.spi.BootClient;
@@ -59,5 +61,45 @@ public class PxeUefiBootProtocolTest {
         assertThat(cfg).contains("set default=poweroff\n", "set timeout=30\n", "echo 'Registered, it'\\''s new.'\n",
                 "echo 'Press F8 to view menu.'\n", "menuentry 'Power Down' --id poweroff {\n  halt\n}\n",
                 "menuentry 'Local Boot' --id local {\n  exit\n}\n");
+    }
+
+    /**
+     * NET-1: Debian's grubnetx64.efi reads only grub/grub.cfg; the loader there must name exactly the file we
+     * generate, from GRUB's spelling of the MAC (lower case, colons). Runs the loader's own regular expression and
+     * substitution on that spelling.
+     */
+    @Test
+    public void grubnetLoaderNamesTheGeneratedFileForTheMac() {
+        String generated = protocol.respond(BootClients.uefi("52:54:00:AB:CD:02"), new BootIntent.LocalDisk())
+                .generatedFiles().keySet().iterator().next();
+        assertThat(loaderTarget("52:54:00:ab:cd:02")).isEqualTo("/" + generated);
+        assertThat(PxeUefiBootProtocol.GRUBNET_LOADER_PATH).isEqualTo("grub/grub.cfg");
+        assertThat(PxeUefiBootProtocol.GRUBNET_LOADER).endsWith("\nexit\n");
+    }
+
+    @Test
+    public void grubnetLoaderMatchesNoOtherSpellingAndThenExitsToTheDisk() {
+        // An unexpected spelling leaves the variables empty: configfile fails, the next line is exit.
+        assertThat(loaderTarget("52-54-00-ab-cd-02")).isNull();
+        assertThat(loaderTarget("52:54:00:ab:cd")).isNull();
+        assertThat(loaderTarget("52:54:00:ab:cd:02:03")).isNull();
+    }
+
+    /** The file the loader's configfile line names for GRUB's $net_default_mac, or null when its regexp fails. */
+    private static String loaderTarget(String grubMac) {
+        Matcher regexp = Pattern.compile("regexp (?:--set=\\d:m\\d )+'([^']+)' \"\\$net_default_mac\"\n")
+                .matcher(PxeUefiBootProtocol.GRUBNET_LOADER);
+        assertThat(regexp.find()).isTrue();
+        Matcher mac = Pattern.compile(regexp.group(1)).matcher(grubMac);
+        if (!mac.matches()) {
+            return null;
+        }
+        Matcher configfile = Pattern.compile("configfile \"([^\"]+)\"\n").matcher(PxeUefiBootProtocol.GRUBNET_LOADER);
+        assertThat(configfile.find()).isTrue();
+        String target = configfile.group(1);
+        for (int i = 1; i <= 6; i++) {
+            target = target.replace("$m" + i, mac.group(i));
+        }
+        return target;
     }
 }
