@@ -17,6 +17,7 @@ import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.scenario.ScenarioSpec;
 import org.opendpm.inventory.internal.JdbcInventoryService;
+import org.opendpm.scheduler.internal.schedule.ScheduleBench;
 import org.opendpm.store.Database;
 
 /**
@@ -74,7 +75,7 @@ public class EngineBatchBench {
         });
         long scenario = scenarios.createScenario(new ScenarioSpec("Batch", scenarios.createGroup("/Batch").id(),
                 Map.of("cmd", Map.of("command", "true")), null)).id();
-        long[] before = space(database);
+        long[] before = ScheduleBench.space(database, "EXECUTION", "SCENARIO_ASSIGNMENT");
         var engine = new ExecutionEngine(database, scenarios, plugins, inventory, new EngineFixture.Settings(),
                 agents, power, null, new ServerFiles(dir.resolve("files")), Clock.systemUTC());
         try {
@@ -83,7 +84,7 @@ public class EngineBatchBench {
                     "schedule:bench"));
             double seconds = (System.nanoTime() - t0) / 1e9;
             long failed = accepted.stream().filter(e -> e.state() == ExecutionState.FAILED).count();
-            long[] after = space(database);
+            long[] after = ScheduleBench.space(database, "EXECUTION", "SCENARIO_ASSIGNMENT");
             System.out.printf("engine: a batch of %d machines accepted in %.2f s (%d refused by a precondition):"
                     + " assigned, checked and recorded%n", ids.size(), seconds, failed);
             System.out.printf("  space: execution %d -> %d bytes (%.0f bytes per execution), scenario_assignment"
@@ -92,23 +93,5 @@ public class EngineBatchBench {
         } finally {
             engine.deactivate();
         }
-    }
-
-    private static long[] space(Database database) {
-        return database.inTransaction(c -> {
-            long[] r = new long[2];
-            String[] tables = { "EXECUTION", "SCENARIO_ASSIGNMENT" };
-            for (int i = 0; i < 2; i++) {
-                try (var ps = c.prepareStatement("SELECT SUM((NUMALLOCATEDPAGES + NUMFREEPAGES) * PAGESIZE) FROM"
-                        + " TABLE (SYSCS_DIAG.SPACE_TABLE(CURRENT SCHEMA, ?)) T")) {
-                    ps.setString(1, tables[i]);
-                    try (var rs = ps.executeQuery()) {
-                        rs.next();
-                        r[i] = rs.getLong(1);
-                    }
-                }
-            }
-            return r;
-        });
     }
 }

@@ -74,7 +74,7 @@ public final class ScheduleBench {
         long group = inventory.findGroup("/bench").orElseThrow().id();
         long scenario = scenarios.createScenario(new org.opendpm.api.scenario.ScenarioSpec("Bench", scenarios
                 .createGroup("/Bench").id(), java.util.Map.of(), null)).id();
-        long[] before = space(database);
+        long[] before = space(database, "SCHEDULE", "SCHEDULE_MACHINE");
 
         var service = new JdbcScheduleService(database, inventory, executions, power, Duration.ofHours(1), 2);
         try {
@@ -86,7 +86,7 @@ public final class ScheduleBench {
                         Optional.of("0 0 3 * * ?"), "Europe/Berlin", true), "bench");
                 create.add(ms(t));
             }
-            long[] afterGroup = space(database);
+            long[] afterGroup = space(database, "SCHEDULE", "SCHEDULE_MACHINE");
             System.out.printf("create GROUP_EXECUTE over %d machines (with sub-groups): median %.1f ms, max %.1f ms"
                     + " (%d rounds)%n", MACHINES, median(create), Collections.max(create), ROUNDS);
             System.out.printf("  table cost: schedule %d -> %d bytes, schedule_machine %d -> %d bytes (one row per"
@@ -118,7 +118,7 @@ public final class ScheduleBench {
                     Optional.of(scenario), all, Optional.empty(), false, Optional.empty(),
                     Optional.of("0 0 3 * * ?"), "Europe/Berlin", true), "bench");
             double createExplicit = ms(t);
-            long[] afterExplicit = space(database);
+            long[] afterExplicit = space(database, "SCHEDULE", "SCHEDULE_MACHINE");
             t = System.nanoTime();
             service.schedule(explicit.id());
             double read = ms(t);
@@ -134,11 +134,11 @@ public final class ScheduleBench {
     }
 
     /** Bytes allocated (pages times page size) of schedule and schedule_machine with their indexes. */
-    private static long[] space(Database database) {
+    /** Bytes allocated to each table (Derby's space table), in the order given. */
+    public static long[] space(Database database, String... tables) {
         return database.inTransaction(c -> {
-            long[] r = new long[2];
-            String[] tables = { "SCHEDULE", "SCHEDULE_MACHINE" };
-            for (int i = 0; i < 2; i++) {
+            long[] r = new long[tables.length];
+            for (int i = 0; i < tables.length; i++) {
                 try (var ps = c.prepareStatement("SELECT SUM((NUMALLOCATEDPAGES + NUMFREEPAGES) * PAGESIZE) FROM"
                         + " TABLE (SYSCS_DIAG.SPACE_TABLE(CURRENT SCHEMA, ?)) T")) {
                     ps.setString(1, tables[i]);
