@@ -44,13 +44,37 @@ public class ServerProcessIT {
         return p;
     }
 
+    /**
+     * Starts the server and waits for REST. A start that hangs in Karaf's own boot stage, before any OpenDPM
+     * feature is installed (karaf.log names none), is stopped and started once more, saying so: that hang is
+     * Karaf's and rare, and it must not hide a failure of ours, so a start that reached OpenDPM is never retried.
+     */
+    private Process startUp(Path home, Map<String, String> env, Rest rest) throws IOException {
+        Process p = start(home, env);
+        try {
+            Distribution.awaitUp(rest, home);
+            return p;
+        } catch (AssertionError e) {
+            String log = Files.readString(home.resolve("data/log/karaf.log"));
+            if (log.contains("org.opendpm")) {
+                throw e;
+            }
+            System.err.println("Karaf hung in its boot stage before any OpenDPM feature (" + home
+                    + "/data/log/karaf.log ends there); starting it once more");
+            Distribution.stop(p);
+            started.remove(p);
+            Process again = start(home, env);
+            Distribution.awaitUp(rest, home);
+            return again;
+        }
+    }
+
     @Test
     public void firstStartGeneratesAnOwnerOnlyAdminPasswordAndSettingsSurviveARestart() throws Exception {
         var server = Distribution.unpack("generated");
         Path home = server.getKey();
         Rest rest = new Rest(server.getValue());
-        Process first = start(home, Map.of());
-        Distribution.awaitUp(rest, home);
+        Process first = startUp(home, Map.of(), rest);
         Path file = home.resolve("data/initial-admin-password");
         Rest.awaitMillis(20_000, () -> Files.exists(file), "initial admin password file");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -75,8 +99,7 @@ public class ServerProcessIT {
         Distribution.stop(first);
         assertFalse(first.isAlive());
         assertFalse(first.descendants().findAny().isPresent());
-        start(home, Map.of());
-        Distribution.awaitUp(rest, home);
+        startUp(home, Map.of(), rest);
         // Just after start the DataSource may still be coming up (503); what matters is what is read once it is.
         Rest.awaitMillis(30_000, () -> {
             Rest.Response r = rest.get("settings", "admin", password);
@@ -174,8 +197,7 @@ public class ServerProcessIT {
         Path home = server.getKey();
         Rest rest = new Rest(server.getValue());
         String password = "set by automation 42";
-        start(home, Map.of("OPENDPM_ADMIN_PASSWORD", password));
-        Distribution.awaitUp(rest, home);
+        startUp(home, Map.of("OPENDPM_ADMIN_PASSWORD", password), rest);
         Rest.awaitMillis(20_000, () -> rest.get("plugins", "admin", password).status() == 200, "admin login");
         assertFalse(new File(home.toFile(), "data/initial-admin-password").exists());
         assertEquals(401, rest.get("plugins", "admin", "admin").status());
