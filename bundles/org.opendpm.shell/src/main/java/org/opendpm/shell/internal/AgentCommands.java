@@ -13,7 +13,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.OpenDpmException;
@@ -121,12 +120,8 @@ public final class AgentCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            try {
-                return new StringsCompleter(link.agents().stream().map(AgentInfo::mac).toList()).complete(session,
-                        commandLine, candidates);
-            } catch (OpenDpmException e) {
-                return -1;
-            }
+            return Completions.of(() -> link.agents().stream().map(AgentInfo::mac).toList(),
+                    session, commandLine, candidates);
         }
     }
 }

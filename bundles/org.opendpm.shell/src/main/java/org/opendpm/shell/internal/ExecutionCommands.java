@@ -20,7 +20,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.execution.ExecuteRequest;
@@ -305,12 +304,8 @@ public final class ExecutionCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            try {
-                return new StringsCompleter(executions.active().stream().map(e -> Long.toString(e.id())).toList())
-                        .complete(session, commandLine, candidates);
-            } catch (OpenDpmException e) {
-                return -1;
-            }
+            return Completions.of(() -> executions.active().stream().map(e -> Long.toString(e.id())).toList(),
+                    session, commandLine, candidates);
         }
     }
 }

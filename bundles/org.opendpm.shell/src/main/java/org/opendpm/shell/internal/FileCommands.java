@@ -13,7 +13,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.agent.RemoteFile;
@@ -221,12 +220,8 @@ public final class FileCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            try {
-                return new StringsCompleter(files.serverFiles().stream().map(ServerFile::name).toList())
-                        .complete(session, commandLine, candidates);
-            } catch (OpenDpmException e) {
-                return -1;
-            }
+            return Completions.of(() -> files.serverFiles().stream().map(ServerFile::name).toList(),
+                    session, commandLine, candidates);
         }
     }
 }

@@ -13,7 +13,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.inventory.InventoryService;
@@ -185,13 +184,8 @@ public final class GroupCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            List<String> paths;
-            try {
-                paths = inventory.groups().stream().map(MachineGroup::path).toList();
-            } catch (OpenDpmException e) {
-                return -1;
-            }
-            return new StringsCompleter(paths).complete(session, commandLine, candidates);
+            return Completions.of(() -> inventory.groups().stream().map(MachineGroup::path).toList(), session,
+                    commandLine, candidates);
         }
     }
 }

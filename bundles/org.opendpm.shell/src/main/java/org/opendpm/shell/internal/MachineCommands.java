@@ -15,7 +15,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.inventory.InventoryService;
@@ -300,14 +299,8 @@ public final class MachineCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            String typed = commandLine.getCursorArgument() == null ? ""
-                    : commandLine.getCursorArgument().substring(0, commandLine.getArgumentPosition());
-            try {
-                return new StringsCompleter(inventory.machineNames(typed, 200)).complete(session, commandLine,
-                        candidates);
-            } catch (OpenDpmException e) {
-                return -1;
-            }
+            return Completions.of(() -> inventory.machineNames(Completions.typed(commandLine), 200),
+                    session, commandLine, candidates);
         }
     }
 
@@ -319,12 +312,8 @@ public final class MachineCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            try {
-                return new StringsCompleter(inventory.newMachines().stream().map(NewMachine::mac).toList())
-                        .complete(session, commandLine, candidates);
-            } catch (OpenDpmException e) {
-                return -1;
-            }
+            return Completions.of(() -> inventory.newMachines().stream().map(NewMachine::mac).toList(),
+                    session, commandLine, candidates);
         }
     }
 }

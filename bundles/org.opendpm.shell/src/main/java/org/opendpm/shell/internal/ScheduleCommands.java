@@ -289,14 +289,8 @@ public final class ScheduleCommands {
 
         @Override
         public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-            String typed = commandLine.getCursorArgument() == null ? ""
-                    : commandLine.getCursorArgument().substring(0, commandLine.getArgumentPosition());
-            try {
-                return new StringsCompleter(schedules.scheduleNames(typed, 200)).complete(session, commandLine,
-                        candidates);
-            } catch (OpenDpmException e) {
-                return -1;
-            }
+            return Completions.of(() -> schedules.scheduleNames(Completions.typed(commandLine), 200),
+                    session, commandLine, candidates);
         }
     }
 
