@@ -19,8 +19,8 @@ public sealed interface BootIntent {
     /**
      * Boot an operating system installer.
      *
-     * @param kernel kernel below the TFTP root
-     * @param initrd initial ram disk below the TFTP root
+     * @param kernel kernel below the boot root, or an {@code http://} URL (iPXE and HTTP boot fetch it directly)
+     * @param initrd initial ram disk below the boot root, or an {@code http://} URL
      * @param bootArguments command line, including the installation parameter file's location
      */
     record OsInstaller(String kernel, String initrd, String bootArguments) implements BootIntent {
@@ -33,5 +33,31 @@ public sealed interface BootIntent {
      * @param powerOffSeconds seconds before the machine powers off unless a menu entry is chosen
      */
     record RegistrationMenu(String message, int powerOffSeconds) implements BootIntent {
+    }
+
+    /**
+     * Chain-load a floppy image through memdisk (BIOS firmware flashing, HWS-1).
+     *
+     * @param memdisk memdisk below the boot root (syslinux-common's {@code memdisk})
+     * @param image the floppy image below the boot root
+     */
+    record MemdiskFloppy(String memdisk, String image) implements BootIntent {
+        public MemdiskFloppy {
+            Objects.requireNonNull(memdisk, "memdisk");
+            Objects.requireNonNull(image, "image");
+        }
+    }
+
+    /**
+     * Chain-load an EFI application (a UEFI firmware updater, a shell).
+     *
+     * @param application the {@code .efi} file below the boot root
+     * @param arguments its command line, may be empty
+     */
+    record EfiApplication(String application, String arguments) implements BootIntent {
+        public EfiApplication {
+            Objects.requireNonNull(application, "application");
+            arguments = arguments == null ? "" : arguments;
+        }
     }
 }

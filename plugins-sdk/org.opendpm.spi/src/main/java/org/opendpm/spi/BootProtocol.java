@@ -1,5 +1,7 @@
 package org.opendpm.spi;
 
+import java.util.Optional;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -7,7 +9,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>Registered with the property {@value #PROPERTY} set to its key, for example {@code pxe-bios}. The core asks
  * every protocol, best ranked first ({@code service.ranking}, then lowest {@code service.id}), whether it
- * {@link #supports} the client, and uses the first that does.
+ * {@link #supports} the client, and uses the first that does and can {@link #respond} to the intent.
  */
 @ConsumerType
 public interface BootProtocol {
@@ -18,6 +20,10 @@ public interface BootProtocol {
     /** Whether this protocol can boot the client (by its architecture and user class). */
     boolean supports(BootClient client);
 
-    /** The boot file and generated configuration that carry out the intent for the client. */
-    BootResponse respond(BootClient client, BootIntent intent);
+    /**
+     * The boot file and generated configuration that carry out the intent for the client, or empty when this
+     * protocol cannot carry out that intent (an EFI application on a BIOS client, say); the core then asks the next
+     * protocol that supports the client. A protocol never answers an intent it does not know with something else.
+     */
+    Optional<BootResponse> respond(BootClient client, BootIntent intent);
 }

@@ -33,8 +33,8 @@ public interface DeployOsModel {
         return List.of();
     }
 
-    /** Power control keys this model supports, most preferred first; empty means the default ({@code wol}). */
-    default List<String> powerControls() {
+    /** Power driver keys this model supports, most preferred first; empty means the server default. */
+    default List<String> powerDrivers() {
         return List.of();
     }
 }

@@ -28,6 +28,13 @@ public interface ScenarioType {
      */
     int settingsVersion();
 
+    /**
+     * JSON Schema (draft 2020-12) of this tab's settings document, so REST, the shell and the web console can draw and
+     * check the tab without knowing the plugin. {@link #validate} stays the authority: it also checks what a schema
+     * cannot say.
+     */
+    String settingsSchema();
+
     /** Whether a machine must boot its Deploy-OS to carry out this type (backup, restore, OS install, HW setting). */
     boolean needsDeployOs();
 
@@ -43,6 +50,9 @@ public interface ScenarioType {
         return settings;
     }
 
-    /** The ordered steps that carry out valid settings on one machine. */
+    /**
+     * The ordered steps that carry out valid settings on one machine. Called by the core off its own threads, under
+     * a time bound and outside any transaction; it must not block.
+     */
     List<Step> plan(Map<String, Object> settings, PlanTarget target);
 }

@@ -31,6 +31,12 @@ public interface ExecutionService {
     /** Ends a waiting or running execution as cancelled; the machine's status becomes "Scenario Execution Stop". */
     Execution cancel(long id, String by);
 
+    /** The steps of an execution's plan with their state and progress; empty while it waits or is planned. */
+    List<ExecutionStep> steps(long executionId);
+
+    /** The lines the execution's steps logged, oldest first. */
+    List<ExecutionStep.LogLine> log(long executionId);
+
     /** The Scenario Execution Result List (EXE-7). */
     ResultPage results(ResultQuery query);
 

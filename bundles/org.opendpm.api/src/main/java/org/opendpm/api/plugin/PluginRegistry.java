@@ -5,8 +5,9 @@ import java.util.Optional;
 
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootProtocol;
-import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.PowerDriver;
 import org.opendpm.spi.ScenarioType;
+import org.opendpm.spi.StepExecutor;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -35,8 +36,19 @@ public interface PluginRegistry {
 
     Optional<ScenarioType> scenarioType(String key);
 
-    Optional<PowerControl> powerControl(String key);
+    Optional<PowerDriver> powerDriver(String key);
 
-    /** The best-ranked boot protocol that supports the client. */
-    Optional<BootProtocol> bootProtocolFor(BootClient client);
+    Optional<StepExecutor> stepExecutor(String key);
+
+    /**
+     * The power driver keys the machine model's Deploy-OS model plugin prefers, most preferred first (exact model
+     * match, then pattern); empty when the model is unknown or its plugin prefers none.
+     */
+    List<String> powerDriversFor(Optional<String> model);
+
+    /**
+     * The boot protocols that support the client, best ranked first; the first that can carry out an intent answers
+     * it.
+     */
+    List<BootProtocol> bootProtocolsFor(BootClient client);
 }

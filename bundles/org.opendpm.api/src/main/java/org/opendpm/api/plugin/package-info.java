@@ -1,5 +1,5 @@
 /** The plugins the core has found, and what they resolve to. */
-@Version("1.0.0")
+@Version("2.0.0")
 @Export
 package org.opendpm.api.plugin;
 

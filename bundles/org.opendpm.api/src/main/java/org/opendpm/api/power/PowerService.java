@@ -3,7 +3,7 @@ package org.opendpm.api.power;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Powers managed machines on and off through the machine's {@code PowerControl} plugin (Wake-on-LAN and the agent by
+ * Powers managed machines on and off through the machine's power driver (Wake-on-LAN and the agent by
  * default).
  *
  * <p>Power on returns once the command is sent; the machine must then come up (its agent connects) within the Remote

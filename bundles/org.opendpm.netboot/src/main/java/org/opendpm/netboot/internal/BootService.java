@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,20 +156,45 @@ public final class BootService implements GeneratedFileSource {
         if (clientsSeen.size() < BootStatus.CLIENTS_SEEN_CAP) {
             clientsSeen.add(client.mac());
         }
-        Optional<BootProtocol> protocol = plugins.bootProtocolFor(client);
-        if (protocol.isEmpty()) {
+        List<BootProtocol> protocols = plugins.bootProtocolsFor(client);
+        if (protocols.isEmpty()) {
             return Optional.empty();
         }
         Optional<SeenResult> seen = reportSeen(client);
         Chosen chosen = intentFor(client, seen);
-        BootResponse response = protocol.get().respond(client, chosen.intent());
+        BootProtocol protocol = null;
+        BootResponse response = null;
+        for (BootProtocol candidate : protocols) {
+            Optional<BootResponse> answer = respondSafely(candidate, client, chosen.intent());
+            if (answer.isPresent()) {
+                protocol = candidate;
+                response = answer.get();
+                break;
+            }
+        }
+        if (response == null) {
+            LOG.warn("Network boot of {}: none of the {} boot protocol(s) for its firmware can carry out {}; it gets "
+                    + "no answer", client.mac(), protocols.size(), chosen.intent().getClass().getSimpleName());
+            return Optional.empty();
+        }
         generated.putAll(response.generatedFiles());
         trackOneShot(response, chosen.stored());
-        String name = protocol.get().getClass().getSimpleName();
+        String name = protocol.getClass().getSimpleName();
         LOG.info("Network boot of {} (uuid {}, architecture {}{}): {} by {}, boot file {}", client.mac(),
                 client.uuid().orElse("-"), client.architecture(), client.isIpxe() ? ", iPXE" : "",
                 chosen.intent().getClass().getSimpleName(), name, response.bootFile());
         return Optional.of(new Decision(client, chosen.intent(), seen, name, response));
+    }
+
+    /** A plugin that throws is treated as declining; it must not take boot serving down. */
+    private static Optional<BootResponse> respondSafely(BootProtocol protocol, BootClient client, BootIntent intent) {
+        try {
+            Optional<BootResponse> r = protocol.respond(client, intent);
+            return r == null ? Optional.empty() : r;
+        } catch (RuntimeException e) {
+            LOG.error("Boot protocol {} failed to answer {}", protocol.getClass().getName(), client.mac(), e);
+            return Optional.empty();
+        }
     }
 
     /** Counts a request to the HTTP boot endpoint. */

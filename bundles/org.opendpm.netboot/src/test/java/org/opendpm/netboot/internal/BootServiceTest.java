@@ -47,7 +47,7 @@ public class BootServiceTest {
         }
 
         @Override
-        public BootResponse respond(BootClient client, BootIntent intent) {
+        public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
             String text;
             if (intent instanceof BootIntent.RegistrationMenu m) {
                 text = "menu " + m.powerOffSeconds() + " " + m.message();
@@ -58,7 +58,7 @@ public class BootServiceTest {
             } else {
                 text = intent.getClass().getSimpleName();
             }
-            return new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/" + client.mac(), text, "../escape", "x"));
+            return java.util.Optional.of(new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/" + client.mac(), text, "../escape", "x")));
         }
     };
 

@@ -10,7 +10,7 @@ import org.opendpm.api.plugin.PluginRegistry;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.DeployOs;
-import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.PowerDriver;
 import org.opendpm.spi.ScenarioType;
 
 /** A registry holding boot protocols only, asked in order as the real one asks by ranking. */
@@ -23,8 +23,8 @@ final class FakePlugins implements PluginRegistry {
     }
 
     @Override
-    public Optional<BootProtocol> bootProtocolFor(BootClient client) {
-        return protocols.stream().filter(p -> p.supports(client)).findFirst();
+    public List<BootProtocol> bootProtocolsFor(BootClient client) {
+        return protocols.stream().filter(p -> p.supports(client)).toList();
     }
 
     @Override
@@ -60,7 +60,17 @@ final class FakePlugins implements PluginRegistry {
     }
 
     @Override
-    public Optional<PowerControl> powerControl(String key) {
+    public Optional<PowerDriver> powerDriver(String key) {
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<org.opendpm.spi.StepExecutor> stepExecutor(String key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<String> powerDriversFor(Optional<String> model) {
+        return List.of();
     }
 }

@@ -32,9 +32,9 @@ public class PxeComponentTest {
         }
 
         @Override
-        public BootResponse respond(BootClient client, BootIntent intent) {
-            return new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/01-" + client.mac().replace(':', '-'),
-                    intent.getClass().getSimpleName()));
+        public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
+            return java.util.Optional.of(new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/01-" + client.mac().replace(':', '-'),
+                    intent.getClass().getSimpleName())));
         }
     };
 

@@ -31,7 +31,7 @@ public final class TestBoot {
             }
 
             @Override
-            public BootResponse respond(BootClient client, BootIntent intent) {
+            public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
                 clients.add(client);
                 return ipxe.respond(client, intent);
             }

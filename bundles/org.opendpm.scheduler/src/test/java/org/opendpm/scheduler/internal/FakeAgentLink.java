@@ -26,21 +26,21 @@ import org.opendpm.api.agent.RemoteFile;
  * The agent link as the engine sees it: the test connects and disconnects agents and answers their requests, which
  * wait in queues until it does.
  */
-final class FakeAgentLink implements AgentLink {
+public final class FakeAgentLink implements AgentLink {
 
     /** A request the engine made, for the test to answer. */
-    record Request<T>(long machineId, String what, CompletableFuture<T> answer) {
+    public record Request<T>(long machineId, String what, CompletableFuture<T> answer) {
     }
 
-    final Map<Long, AgentInfo> connected = new ConcurrentHashMap<>();
-    final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
-    final BlockingQueue<Request<CommandResult>> commands = new LinkedBlockingQueue<>();
-    final BlockingQueue<Request<Void>> powerRequests = new LinkedBlockingQueue<>();
-    final BlockingQueue<Request<Void>> files = new LinkedBlockingQueue<>();
+    public final Map<Long, AgentInfo> connected = new ConcurrentHashMap<>();
+    public final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
+    public final BlockingQueue<Request<CommandResult>> commands = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Request<Void>> powerRequests = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Request<Void>> files = new LinkedBlockingQueue<>();
     /** Every request made, answered or not; the open ones fail when their agent goes. */
     private final List<Request<?>> made = new CopyOnWriteArrayList<>();
 
-    void connect(long machineId, boolean deployOs) {
+    public void connect(long machineId, boolean deployOs) {
         AgentInfo info = new AgentInfo(Optional.of(machineId), String.format("02:00:00:00:00:%02x", machineId % 256),
                 Optional.empty(), "127.0.0.1", "m" + machineId, "Linux", "test", deployOs, Instant.now(),
                 Instant.now());
@@ -49,7 +49,7 @@ final class FakeAgentLink implements AgentLink {
     }
 
     /** Drops the agent: its open requests fail as the real link fails them. */
-    void disconnect(long machineId, String reason) {
+    public void disconnect(long machineId, String reason) {
         AgentInfo info = connected.remove(machineId);
         made.stream().filter(r -> r.machineId() == machineId).forEach(r -> r.answer()
                 .completeExceptionally(new AgentUnavailableException("agent connection lost: " + reason)));

@@ -13,7 +13,8 @@ import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.DeployOs;
-import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.PowerDriver;
+import org.opendpm.spi.StepExecutor;
 import org.opendpm.spi.ScenarioType;
 
 /**
@@ -22,9 +23,41 @@ import org.opendpm.spi.ScenarioType;
  */
 public final class TestPlugins implements PluginRegistry {
     public final Map<String, ScenarioType> types = new ConcurrentHashMap<>();
-    public final Map<String, PowerControl> powerControls = new ConcurrentHashMap<>(Map.<String, PowerControl>of(
-            "fake", (op, target) -> List.of(new org.opendpm.spi.PowerCommand.Simulated(op)),
-            "wol", new WakeOnLanPowerControl()));
+    public final Map<String, PowerDriver> powerDrivers = new ConcurrentHashMap<>(Map.<String, PowerDriver>of(
+            "fake", new SimulatedPower(), "wol", new org.opendpm.scheduler.internal.power.WakeOnLanPowerDriver()));
+    /** Power drivers a machine model prefers, by model. */
+    public final Map<String, List<String>> modelPowerDrivers = new ConcurrentHashMap<>();
+    public final Map<String, StepExecutor> stepExecutors = new ConcurrentHashMap<>(builtInSteps());
+
+    /** The core's built-in step executors, as the container registers them. */
+    public static Map<String, StepExecutor> builtInSteps() {
+        return Map.of(StepExecutor.POWER_ON, new org.opendpm.scheduler.internal.engine.steps.PowerOnStep(),
+                StepExecutor.REBOOT_INTO_DEPLOY_OS,
+                new org.opendpm.scheduler.internal.engine.steps.RebootIntoDeployOsStep(),
+                StepExecutor.AGENT_COMMAND, new org.opendpm.scheduler.internal.engine.steps.AgentCommandStep(),
+                StepExecutor.TRANSFER, new org.opendpm.scheduler.internal.engine.steps.TransferStep(),
+                StepExecutor.WAIT_FOR_AGENT, new org.opendpm.scheduler.internal.engine.steps.WaitForAgentStep(),
+                StepExecutor.LOCAL_BOOT, new org.opendpm.scheduler.internal.engine.steps.LocalBootStep(),
+                StepExecutor.POWER_OFF, new org.opendpm.scheduler.internal.engine.steps.PowerOffStep());
+    }
+
+    /** A power driver that only records: every machine is on after ON and RESET, off after OFF. */
+    public static final class SimulatedPower implements PowerDriver {
+        public final Map<String, org.opendpm.spi.PowerState> states = new ConcurrentHashMap<>();
+
+        @Override
+        public org.opendpm.spi.PowerState state(org.opendpm.spi.PowerTarget target,
+                org.opendpm.spi.PowerContext context) {
+            return states.getOrDefault(target.primaryMac(), org.opendpm.spi.PowerState.OFF);
+        }
+
+        @Override
+        public void set(org.opendpm.spi.PowerTarget target, org.opendpm.spi.PowerOperation operation,
+                org.opendpm.spi.PowerContext context) {
+            states.put(target.primaryMac(), operation == org.opendpm.spi.PowerOperation.OFF
+                    ? org.opendpm.spi.PowerState.OFF : org.opendpm.spi.PowerState.ON);
+        }
+    }
 
     @Override
     public Optional<ScenarioType> scenarioType(String key) {
@@ -43,8 +76,18 @@ public final class TestPlugins implements PluginRegistry {
     }
 
     @Override
-    public Optional<PowerControl> powerControl(String key) {
-        return Optional.ofNullable(powerControls.get(key));
+    public Optional<PowerDriver> powerDriver(String key) {
+        return Optional.ofNullable(powerDrivers.get(key));
+    }
+
+    @Override
+    public Optional<StepExecutor> stepExecutor(String key) {
+        return Optional.ofNullable(stepExecutors.get(key));
+    }
+
+    @Override
+    public List<String> powerDriversFor(Optional<String> model) {
+        return model.map(m -> modelPowerDrivers.getOrDefault(m, List.of())).orElse(List.of());
     }
 
     @Override
@@ -58,7 +101,7 @@ public final class TestPlugins implements PluginRegistry {
     }
 
     @Override
-    public Optional<BootProtocol> bootProtocolFor(BootClient client) {
+    public List<BootProtocol> bootProtocolsFor(BootClient client) {
         throw new AssertionError("not used by this test");
     }
 }

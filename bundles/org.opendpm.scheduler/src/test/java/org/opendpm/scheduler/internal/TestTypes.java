@@ -9,9 +9,10 @@ import org.opendpm.spi.PlanTarget;
 import org.opendpm.spi.ScenarioType;
 import org.opendpm.spi.SettingViolation;
 import org.opendpm.spi.Step;
+import org.opendpm.spi.StepExecutor;
 
 /** Scenario types for the tests. */
-final class TestTypes {
+public final class TestTypes {
 
     private TestTypes() {
     }
@@ -20,11 +21,11 @@ final class TestTypes {
      * Settings {@code {"command": string}} in version 1; version 2 renames it to {@code "script"} and migrates old
      * settings, so the same key at two versions stands for a plugin that was updated.
      */
-    static final class Command implements ScenarioType {
+    public static final class Command implements ScenarioType {
         final int version;
         final boolean deployOs;
 
-        Command(int version, boolean deployOs) {
+        public Command(int version, boolean deployOs) {
             this.version = version;
             this.deployOs = deployOs;
         }
@@ -41,6 +42,11 @@ final class TestTypes {
         @Override
         public int settingsVersion() {
             return version;
+        }
+
+        @Override
+        public String settingsSchema() {
+            return "{\"type\":\"object\"}";
         }
 
         @Override
@@ -74,8 +80,8 @@ final class TestTypes {
 
         @Override
         public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
-            return List.of(new Step(Step.Kind.AGENT_COMMAND, Map.of("command", (String) settings.get(field())),
-                    deployOs));
+            return List.of(new Step(StepExecutor.AGENT_COMMAND, "Agent command",
+                    Map.of("command", (String) settings.get(field())), deployOs, false));
         }
     }
 }

@@ -53,4 +53,32 @@ public final class ScenarioTypeChecks {
             throw new PluginAssertionError("expected a violation on '" + field + "', got " + violations);
         }
     }
+
+    /**
+     * Asserts that {@link ScenarioType#settingsSchema()} is a JSON Schema of an object: parseable JSON whose
+     * {@code type} is {@code object} and whose {@code properties}, if any, are objects.
+     */
+    public static void assertSchema(ScenarioType type) {
+        String schema = type.settingsSchema();
+        if (schema == null || schema.isBlank()) {
+            throw new PluginAssertionError("settingsSchema() is empty");
+        }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema);
+        } catch (java.io.IOException e) {
+            throw new PluginAssertionError("settingsSchema() is not JSON: " + e.getMessage());
+        }
+        if (!root.isObject() || !"object".equals(root.path("type").asText())) {
+            throw new PluginAssertionError("settingsSchema() must describe an object (\"type\": \"object\")");
+        }
+        if (root.has("properties") && !root.get("properties").isObject()) {
+            throw new PluginAssertionError("settingsSchema()'s properties must be an object");
+        }
+        root.path("properties").fields().forEachRemaining(f -> {
+            if (!f.getValue().isObject()) {
+                throw new PluginAssertionError("settingsSchema() property '" + f.getKey() + "' is not a schema");
+            }
+        });
+    }
 }

@@ -19,8 +19,9 @@ import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.DeployOs;
 import org.opendpm.spi.DeployOsModel;
-import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.PowerDriver;
 import org.opendpm.spi.ScenarioType;
+import org.opendpm.spi.StepExecutor;
 import org.opendpm.spi.descriptor.DeployOsDescriptor;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
@@ -95,16 +96,30 @@ public class PluginRegistryImpl implements PluginRegistry {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindPowerControl(PowerControl service, ServiceReference<PowerControl> ref) {
-        add(PluginKind.POWER_CONTROL, PluginEntry.of(service, ref, PowerControl.PROPERTY));
+    void bindPowerDriver(PowerDriver service, ServiceReference<PowerDriver> ref) {
+        add(PluginKind.POWER_DRIVER, PluginEntry.of(service, ref, PowerDriver.PROPERTY));
     }
 
-    void updatedPowerControl(PowerControl service, ServiceReference<PowerControl> ref) {
-        bindPowerControl(service, ref);
+    void updatedPowerDriver(PowerDriver service, ServiceReference<PowerDriver> ref) {
+        bindPowerDriver(service, ref);
     }
 
-    void unbindPowerControl(ServiceReference<PowerControl> ref) {
-        remove(PluginKind.POWER_CONTROL, ref);
+    void unbindPowerDriver(ServiceReference<PowerDriver> ref) {
+        remove(PluginKind.POWER_DRIVER, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStepExecutor(StepExecutor service, ServiceReference<StepExecutor> ref) {
+        add(PluginKind.STEP_EXECUTOR, PluginEntry.of(service, ref, StepExecutor.PROPERTY));
+    }
+
+    void updatedStepExecutor(StepExecutor service, ServiceReference<StepExecutor> ref) {
+        bindStepExecutor(service, ref);
+    }
+
+    void unbindStepExecutor(ServiceReference<StepExecutor> ref) {
+        remove(PluginKind.STEP_EXECUTOR, ref);
     }
 
     /** Adds or replaces a plugin; used directly by unit tests. */
@@ -216,14 +231,43 @@ public class PluginRegistryImpl implements PluginRegistry {
     }
 
     @Override
-    public Optional<PowerControl> powerControl(String key) {
-        return winner(PluginKind.POWER_CONTROL, key, PowerControl.class);
+    public Optional<PowerDriver> powerDriver(String key) {
+        return winner(PluginKind.POWER_DRIVER, key, PowerDriver.class);
     }
 
     @Override
-    public Optional<BootProtocol> bootProtocolFor(BootClient client) {
+    public Optional<StepExecutor> stepExecutor(String key) {
+        return winner(PluginKind.STEP_EXECUTOR, key, StepExecutor.class);
+    }
+
+    @Override
+    public List<String> powerDriversFor(Optional<String> model) {
+        if (model.filter(s -> !s.isBlank()).isEmpty()) {
+            return List.of();
+        }
+        String m = model.get().strip();
+        Optional<PluginEntry<?>> best = bestModelEntry(k -> !DeployOsDescriptor.isPattern(k) && k.equalsIgnoreCase(m))
+                .or(() -> bestModelEntry(k -> DeployOsDescriptor.isPattern(k) && DeployOsDescriptor.matches(k, m)));
+        return best.map(e -> {
+            try {
+                return List.copyOf(((DeployOsModel) e.service()).powerDrivers());
+            } catch (RuntimeException ex) {
+                LOG.error("Deploy-OS model plugin of bundle {} failed in powerDrivers()", e.bundle(), ex);
+                return List.<String>of();
+            }
+        }).orElse(List.of());
+    }
+
+    private Optional<PluginEntry<?>> bestModelEntry(Predicate<String> keyMatches) {
+        return entries.get(PluginKind.DEPLOY_OS_MODEL).values().stream()
+                .filter(e -> e.keys().stream().anyMatch(keyMatches)).sorted(PluginEntry::compareBestFirst)
+                .findFirst();
+    }
+
+    @Override
+    public List<BootProtocol> bootProtocolsFor(BootClient client) {
         return entries.get(PluginKind.BOOT_PROTOCOL).values().stream().sorted(PluginEntry::compareBestFirst)
-                .map(e -> (BootProtocol) e.service()).filter(p -> supportsSafely(p, client)).findFirst();
+                .map(e -> (BootProtocol) e.service()).filter(p -> supportsSafely(p, client)).toList();
     }
 
     /** A plugin that throws is treated as not supporting the client; it must not take boot serving down. */

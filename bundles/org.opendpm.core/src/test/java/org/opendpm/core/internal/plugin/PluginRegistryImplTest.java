@@ -16,8 +16,7 @@ import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.BootResponse;
 import org.opendpm.spi.DeployOs;
 import org.opendpm.spi.DeployOsModel;
-import org.opendpm.spi.PowerCommand;
-import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.PowerDriver;
 import org.opendpm.spi.testkit.BootClients;
 import org.osgi.framework.Constants;
 
@@ -36,30 +35,41 @@ public class PluginRegistryImplTest {
         return () -> os;
     }
 
-    private static PowerControl power() {
-        return (op, target) -> List.of(new PowerCommand.Simulated(op));
+    private static PowerDriver power() {
+        return new PowerDriver() {
+            @Override
+            public org.opendpm.spi.PowerState state(org.opendpm.spi.PowerTarget target,
+                    org.opendpm.spi.PowerContext context) {
+                return org.opendpm.spi.PowerState.UNKNOWN;
+            }
+
+            @Override
+            public void set(org.opendpm.spi.PowerTarget target, org.opendpm.spi.PowerOperation operation,
+                    org.opendpm.spi.PowerContext context) {
+            }
+        };
     }
 
     @Test
     public void higherRankingWinsThenLowestServiceId() {
         var registry = new PluginRegistryImpl();
-        PowerControl first = power();
-        PowerControl second = power();
-        PowerControl ranked = power();
-        registry.add(PluginKind.POWER_CONTROL, entry(first, PowerControl.PROPERTY, "ipmi", 0, "a"));
-        registry.add(PluginKind.POWER_CONTROL, entry(second, PowerControl.PROPERTY, "ipmi", 0, "b"));
-        assertThat(registry.powerControl("ipmi")).containsSame(first);
+        PowerDriver first = power();
+        PowerDriver second = power();
+        PowerDriver ranked = power();
+        registry.add(PluginKind.POWER_DRIVER, entry(first, PowerDriver.PROPERTY, "ipmi", 0, "a"));
+        registry.add(PluginKind.POWER_DRIVER, entry(second, PowerDriver.PROPERTY, "ipmi", 0, "b"));
+        assertThat(registry.powerDriver("ipmi")).containsSame(first);
 
-        PluginEntry<PowerControl> rankedEntry = entry(ranked, PowerControl.PROPERTY, "ipmi", 10, "c");
-        registry.add(PluginKind.POWER_CONTROL, rankedEntry);
-        assertThat(registry.powerControl("ipmi")).containsSame(ranked);
+        PluginEntry<PowerDriver> rankedEntry = entry(ranked, PowerDriver.PROPERTY, "ipmi", 10, "c");
+        registry.add(PluginKind.POWER_DRIVER, rankedEntry);
+        assertThat(registry.powerDriver("ipmi")).containsSame(ranked);
         assertThat(registry.plugins()).filteredOn(PluginInfo::winner).extracting(PluginInfo::bundle)
                 .containsExactly("c");
         assertThat(registry.plugins()).extracting(PluginInfo::bundle).containsExactly("c", "a", "b");
 
-        registry.remove(PluginKind.POWER_CONTROL, rankedEntry.serviceId());
-        assertThat(registry.powerControl("ipmi")).containsSame(first);
-        assertThat(registry.powerControl("redfish")).isEmpty();
+        registry.remove(PluginKind.POWER_DRIVER, rankedEntry.serviceId());
+        assertThat(registry.powerDriver("ipmi")).containsSame(first);
+        assertThat(registry.powerDriver("redfish")).isEmpty();
     }
 
     @Test
@@ -110,14 +120,14 @@ public class PluginRegistryImplTest {
         });
         registry.add(PluginKind.BOOT_PROTOCOL, entry(biosOnly, BootProtocol.PROPERTY, "pxe-bios", 0, "p"));
         registry.add(PluginKind.BOOT_PROTOCOL, entry(broken, BootProtocol.PROPERTY, "broken", 50, "q"));
-        assertThat(registry.bootProtocolFor(BootClients.bios("00:11:22:33:44:55"))).containsSame(biosOnly);
-        assertThat(registry.bootProtocolFor(BootClients.uefi("00:11:22:33:44:55"))).isEmpty();
+        assertThat(registry.bootProtocolsFor(BootClients.bios("00:11:22:33:44:55"))).containsExactly(biosOnly);
+        assertThat(registry.bootProtocolsFor(BootClients.uefi("00:11:22:33:44:55"))).isEmpty();
     }
 
     @Test
     public void serviceWithoutKeyIsListedNowhere() {
         var registry = new PluginRegistryImpl();
-        registry.add(PluginKind.POWER_CONTROL, entry(power(), PowerControl.PROPERTY, "", 0, "a"));
+        registry.add(PluginKind.POWER_DRIVER, entry(power(), PowerDriver.PROPERTY, "", 0, "a"));
         assertThat(registry.plugins()).isEmpty();
     }
 
@@ -129,8 +139,8 @@ public class PluginRegistryImplTest {
             }
 
             @Override
-            public BootResponse respond(BootClient client, BootIntent intent) {
-                return new BootResponse("x", Map.of());
+            public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
+                return java.util.Optional.of(new BootResponse("x", Map.of()));
             }
         };
     }

@@ -39,7 +39,7 @@ import org.opendpm.plugin.boot.pxeuefi.internal.PxeUefiBootProtocol;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.DeployOs;
-import org.opendpm.spi.PowerControl;
+import org.opendpm.spi.PowerDriver;
 import org.opendpm.spi.ScenarioType;
 
 /**
@@ -241,8 +241,8 @@ final class PxeFirmwareFixture implements AutoCloseable {
         }
 
         @Override
-        public Optional<BootProtocol> bootProtocolFor(BootClient client) {
-            return protocols.stream().filter(p -> p.supports(client)).findFirst();
+        public List<BootProtocol> bootProtocolsFor(BootClient client) {
+            return protocols.stream().filter(p -> p.supports(client)).toList();
         }
 
         @Override
@@ -271,8 +271,18 @@ final class PxeFirmwareFixture implements AutoCloseable {
         }
 
         @Override
-        public Optional<PowerControl> powerControl(String key) {
+        public Optional<PowerDriver> powerDriver(String key) {
             return Optional.empty();
+        }
+
+        @Override
+        public Optional<org.opendpm.spi.StepExecutor> stepExecutor(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<String> powerDriversFor(Optional<String> model) {
+            return List.of();
         }
     }
 }

@@ -53,6 +53,16 @@ public class ExecutionResourcesTest {
      * has finished.
      */
     static final class Executions implements ExecutionService {
+        @Override
+        public List<org.opendpm.api.execution.ExecutionStep> steps(long executionId) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public List<org.opendpm.api.execution.ExecutionStep.LogLine> log(long executionId) {
+            throw new AssertionError("not used by this test");
+        }
+
         final List<ExecuteRequest> requests = new ArrayList<>();
         final List<ResultQuery> queries = new ArrayList<>();
         final List<String> cancelledBy = new ArrayList<>();

@@ -35,7 +35,7 @@ import org.opendpm.api.scenario.ScenarioSpec;
 import org.opendpm.api.schedule.ScheduleKind;
 import org.opendpm.api.schedule.ScheduleSpec;
 import org.opendpm.inventory.internal.JdbcInventoryService;
-import org.opendpm.scheduler.internal.JdbcScenarioService;
+import org.opendpm.scheduler.internal.scenario.JdbcScenarioService;
 import org.opendpm.store.Database;
 
 /**
@@ -168,6 +168,16 @@ final class ScheduleFixture implements AutoCloseable {
         final List<ExecuteRequest> requests = Collections.synchronizedList(new ArrayList<>());
         final Set<Long> refuse = ConcurrentHashMap.newKeySet();
         private final AtomicLong ids = new AtomicLong();
+
+        @Override
+        public List<org.opendpm.api.execution.ExecutionStep> steps(long executionId) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public List<org.opendpm.api.execution.ExecutionStep.LogLine> log(long executionId) {
+            throw new AssertionError("not used by this test");
+        }
 
         List<ExecuteRequest> by(String requestedBy) {
             synchronized (requests) {

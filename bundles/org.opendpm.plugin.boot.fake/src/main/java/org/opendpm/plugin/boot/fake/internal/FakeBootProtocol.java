@@ -1,6 +1,7 @@
 package org.opendpm.plugin.boot.fake.internal;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
@@ -23,7 +24,7 @@ public class FakeBootProtocol implements BootProtocol {
     }
 
     @Override
-    public BootResponse respond(BootClient client, BootIntent intent) {
+    public Optional<BootResponse> respond(BootClient client, BootIntent intent) {
         String file = FILE_PREFIX + client.mac().replace(':', '-') + ".txt";
         String text;
         if (intent instanceof BootIntent.DeployOsBoot d) {
@@ -32,9 +33,11 @@ public class FakeBootProtocol implements BootProtocol {
             text = "os-installer " + o.kernel() + " " + o.bootArguments() + "\n";
         } else if (intent instanceof BootIntent.RegistrationMenu r) {
             text = "registration-menu " + r.powerOffSeconds() + " " + r.message() + "\n";
-        } else {
+        } else if (intent instanceof BootIntent.LocalDisk) {
             text = "local-disk\n";
+        } else {
+            return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }
-        return new BootResponse(file, Map.of(file, text));
+        return Optional.of(new BootResponse(file, Map.of(file, text)));
     }
 }

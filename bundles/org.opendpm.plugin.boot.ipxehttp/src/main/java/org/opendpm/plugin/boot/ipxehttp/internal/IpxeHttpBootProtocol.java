@@ -2,6 +2,7 @@ package org.opendpm.plugin.boot.ipxehttp.internal;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
@@ -38,9 +39,9 @@ public class IpxeHttpBootProtocol implements BootProtocol {
     }
 
     @Override
-    public BootResponse respond(BootClient client, BootIntent intent) {
+    public Optional<BootResponse> respond(BootClient client, BootIntent intent) {
         if (!client.isIpxe()) {
-            return new BootResponse(EFI_LOADER, Map.of());
+            return Optional.of(new BootResponse(EFI_LOADER, Map.of()));
         }
         String script;
         if (intent instanceof BootIntent.DeployOsBoot d) {
@@ -50,11 +51,13 @@ public class IpxeHttpBootProtocol implements BootProtocol {
             script = linux("OS installer", o.kernel(), o.initrd(), o.bootArguments());
         } else if (intent instanceof BootIntent.RegistrationMenu m) {
             script = registrationMenu(m);
-        } else {
+        } else if (intent instanceof BootIntent.LocalDisk) {
             script = "#!ipxe\necho Booting from the local disk\n" + LOCAL_BOOT;
+        } else {
+            return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }
         String path = scriptPath(client.mac());
-        return new BootResponse(path, Map.of(path, script));
+        return Optional.of(new BootResponse(path, Map.of(path, script)));
     }
 
     static String scriptPath(String mac) {

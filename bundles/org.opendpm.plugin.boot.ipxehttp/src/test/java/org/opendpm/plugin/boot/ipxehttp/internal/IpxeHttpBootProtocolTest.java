@@ -18,7 +18,7 @@ public class IpxeHttpBootProtocolTest {
     private final IpxeHttpBootProtocol protocol = new IpxeHttpBootProtocol();
 
     private String script(BootIntent intent) {
-        BootResponse r = protocol.respond(BootClients.ipxe(MAC, BootClient.ARCH_BIOS), intent);
+        BootResponse r = protocol.respond(BootClients.ipxe(MAC, BootClient.ARCH_BIOS), intent).orElseThrow();
         assertThat(r.bootFile()).isEqualTo(SCRIPT);
         assertThat(r.generatedFiles()).containsOnlyKeys(SCRIPT);
         String s = r.generatedFiles().get(SCRIPT);
@@ -37,7 +37,7 @@ public class IpxeHttpBootProtocolTest {
 
     @Test
     public void uefiHttpFirmwareFirstLoadsIpxe() {
-        BootResponse r = protocol.respond(BootClients.uefiHttp(MAC), new BootIntent.LocalDisk());
+        BootResponse r = protocol.respond(BootClients.uefiHttp(MAC), new BootIntent.LocalDisk()).orElseThrow();
         assertThat(r.bootFile()).isEqualTo("ipxe.efi");
         assertThat(r.generatedFiles()).isEmpty();
     }

@@ -1,6 +1,7 @@
 package org.opendpm.plugin.boot.pxebios.internal;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
@@ -30,7 +31,7 @@ public class PxeBiosBootProtocol implements BootProtocol {
     }
 
     @Override
-    public BootResponse respond(BootClient client, BootIntent intent) {
+    public Optional<BootResponse> respond(BootClient client, BootIntent intent) {
         String config;
         if (intent instanceof BootIntent.DeployOsBoot d) {
             DeployOs os = d.deployOs();
@@ -39,10 +40,12 @@ public class PxeBiosBootProtocol implements BootProtocol {
             config = linux("installer", "OS installer", o.kernel(), o.initrd(), o.bootArguments());
         } else if (intent instanceof BootIntent.RegistrationMenu m) {
             config = registrationMenu(m);
-        } else {
+        } else if (intent instanceof BootIntent.LocalDisk) {
             config = "DEFAULT local\nLABEL local\n  LOCALBOOT 0\n";
+        } else {
+            return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }
-        return new BootResponse(BOOT_FILE, Map.of(configPath(client.mac()), config));
+        return Optional.of(new BootResponse(BOOT_FILE, Map.of(configPath(client.mac()), config)));
     }
 
     /** pxelinux looks for {@code 01-} (ARP type Ethernet) and the MAC in lower case with dashes. */

@@ -2,6 +2,7 @@ package org.opendpm.plugin.boot.pxeuefi.internal;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
@@ -56,7 +57,7 @@ public class PxeUefiBootProtocol implements BootProtocol {
     }
 
     @Override
-    public BootResponse respond(BootClient client, BootIntent intent) {
+    public Optional<BootResponse> respond(BootClient client, BootIntent intent) {
         String bootFile = client.architecture() == BootClient.ARCH_EFI_IA32 ? "grubia32.efi" : "grubx64.efi";
         String config;
         if (intent instanceof BootIntent.DeployOsBoot d) {
@@ -66,10 +67,12 @@ public class PxeUefiBootProtocol implements BootProtocol {
             config = linux("OS installer", o.kernel(), o.initrd(), o.bootArguments());
         } else if (intent instanceof BootIntent.RegistrationMenu m) {
             config = registrationMenu(m);
-        } else {
+        } else if (intent instanceof BootIntent.LocalDisk) {
             config = "set timeout=0\nmenuentry 'Local Boot' {\n  exit\n}\n";
+        } else {
+            return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }
-        return new BootResponse(bootFile, Map.of(configPath(client.mac()), config));
+        return Optional.of(new BootResponse(bootFile, Map.of(configPath(client.mac()), config)));
     }
 
     static String configPath(String mac) {

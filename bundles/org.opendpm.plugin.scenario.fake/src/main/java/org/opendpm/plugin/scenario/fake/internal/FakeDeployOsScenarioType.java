@@ -31,6 +31,11 @@ public class FakeDeployOsScenarioType implements ScenarioType {
     }
 
     @Override
+    public String settingsSchema() {
+        return FakeScenarioType.SCHEMA;
+    }
+
+    @Override
     public boolean needsDeployOs() {
         return true;
     }
@@ -43,6 +48,6 @@ public class FakeDeployOsScenarioType implements ScenarioType {
     @Override
     public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
         return command.plan(settings, target).stream()
-                .map(s -> new Step(s.kind(), s.parameters(), true)).toList();
+                .map(s -> Step.inDeployOs(s.executor(), s.name(), s.parameters())).toList();
     }
 }

@@ -9,6 +9,7 @@ import org.opendpm.spi.PlanTarget;
 import org.opendpm.spi.ScenarioType;
 import org.opendpm.spi.SettingViolation;
 import org.opendpm.spi.Step;
+import org.opendpm.spi.StepExecutor;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -35,6 +36,17 @@ public class FakeScenarioType implements ScenarioType {
     public int settingsVersion() {
         return 1;
     }
+
+    @Override
+    public String settingsSchema() {
+        return SCHEMA;
+    }
+
+    static final String SCHEMA = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+            + "\"additionalProperties\":false,\"required\":[\"command\"],\"properties\":{"
+            + "\"command\":{\"type\":\"string\",\"title\":\"Command\",\"minLength\":1,\"maxLength\":" + MAX_COMMAND_LENGTH
+            + "},\"expectedExitCode\":{\"type\":\"integer\",\"title\":\"Expected exit code\",\"minimum\":0,"
+            + "\"maximum\":255,\"default\":0}}}";
 
     @Override
     public boolean needsDeployOs() {
@@ -77,7 +89,7 @@ public class FakeScenarioType implements ScenarioType {
     @Override
     public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
         Object code = settings.get(EXPECTED_EXIT_CODE);
-        return List.of(new Step(Step.Kind.AGENT_COMMAND, Map.of(COMMAND, (String) settings.get(COMMAND),
-                EXPECTED_EXIT_CODE, String.valueOf(code == null ? 0 : exitCode(code))), false));
+        return List.of(Step.of(StepExecutor.AGENT_COMMAND, "Agent command", Map.of(COMMAND,
+                (String) settings.get(COMMAND), EXPECTED_EXIT_CODE, String.valueOf(code == null ? 0 : exitCode(code)))));
     }
 }

@@ -21,7 +21,7 @@ public class FakeScenarioTypeTest {
     public void plansOneAgentCommandWithTheDefaultExitCode() {
         List<Step> plan = ScenarioTypeChecks.assertPlans(type, Map.of("command", "echo hello"));
         assertThat(plan).hasSize(1);
-        assertThat(plan.get(0).kind()).isEqualTo(Step.Kind.AGENT_COMMAND);
+        assertThat(plan.get(0).executor()).isEqualTo(org.opendpm.spi.StepExecutor.AGENT_COMMAND);
         assertThat(plan.get(0).parameters()).containsEntry("command", "echo hello")
                 .containsEntry("expectedExitCode", "0");
         assertThat(type.needsDeployOs()).isFalse();

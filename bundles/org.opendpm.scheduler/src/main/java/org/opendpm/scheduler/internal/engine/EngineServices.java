@@ -1,0 +1,25 @@
+package org.opendpm.scheduler.internal.engine;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.opendpm.api.agent.AgentLink;
+import org.opendpm.api.boot.BootIntentService;
+import org.opendpm.api.boot.DeployOsSessions;
+import org.opendpm.api.boot.PublishedFiles;
+import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.scheduler.internal.files.ServerFiles;
+import org.opendpm.scheduler.internal.power.PowerDrivers;
+import org.opendpm.spi.ImageStore;
+
+/**
+ * The parts of the server step contexts act through. Network boot's services are optional (the feature may be
+ * absent): a step that needs them fails with a clear message.
+ */
+record EngineServices(AgentLink agents, AgentWaits waits, PowerDrivers power, InventoryService inventory,
+        ServerFiles files, ServerSettingsService settings, ImageStore images,
+        Supplier<Optional<BootIntentService>> bootIntents, Supplier<Optional<DeployOsSessions>> sessions,
+        Supplier<Optional<PublishedFiles>> published, Clock clock) {
+}

@@ -1,0 +1,757 @@
+package org.opendpm.scheduler.internal.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.opendpm.api.ConflictException;
+import org.opendpm.api.NotFoundException;
+import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.ValidationException;
+import org.opendpm.api.agent.AgentInfo;
+import org.opendpm.api.agent.AgentLink;
+import org.opendpm.api.agent.AgentListener;
+import org.opendpm.api.boot.BootIntentService;
+import org.opendpm.api.execution.ExecuteRequest;
+import org.opendpm.api.execution.Execution;
+import org.opendpm.api.execution.ExecutionService;
+import org.opendpm.api.execution.ExecutionState;
+import org.opendpm.api.execution.ResultPage;
+import org.opendpm.api.execution.ResultQuery;
+import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.inventory.Machine;
+import org.opendpm.api.inventory.MachineStatus;
+import org.opendpm.api.inventory.PowerState;
+import org.opendpm.api.plugin.DeployOsResolution;
+import org.opendpm.api.plugin.PluginRegistry;
+import org.opendpm.api.scenario.Executability;
+import org.opendpm.api.scenario.Scenario;
+import org.opendpm.api.scenario.ScenarioService;
+import org.opendpm.api.settings.ServerSettings;
+import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
+import org.opendpm.scheduler.internal.engine.ExecutionTable.NewExecution;
+import org.opendpm.scheduler.internal.files.ServerFiles;
+import org.opendpm.scheduler.internal.power.PowerDrivers;
+import org.opendpm.scheduler.internal.scenario.Store;
+import org.opendpm.scheduler.internal.images.ImageFolder;
+import org.opendpm.api.boot.DeployOsSessions;
+import org.opendpm.api.boot.PublishedFiles;
+import org.opendpm.api.execution.ExecutionStep;
+import org.opendpm.spi.DeployOs;
+import org.opendpm.spi.StepExecutor;
+import org.opendpm.spi.StepFailedException;
+import org.opendpm.spi.PlanTarget;
+import org.opendpm.spi.Step;
+import org.opendpm.store.Database;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The execution engine (EXE-1 to EXE-9): a state machine whose state is the {@code execution} and
+ * {@code execution_step} tables.
+ *
+ * <p>One thread, the loop, makes every state change after a request is accepted: it starts waiting executions while
+ * fewer than "Machines for Simultaneous Execution" run (EXE-4), has each planned off the loop by its scenario types,
+ * stores the plan step by step, and carries the steps out through their {@link StepExecutor}s (each step answers
+ * later, and the answer comes back onto the loop); it ends executions past their time-out (EXE-5) and stops their
+ * step, which cancels what the step asked of the agent. Plugins are called only through {@link PluginCalls}: off the
+ * loop, under a time bound, never inside a transaction, so a plugin that hangs or throws fails its own execution and
+ * nothing else. On start the engine carries on with what an earlier run of this server left running: a resumable
+ * step runs again from its start, any other ends the execution with an error naming the step.
+ */
+@Component(service = { ExecutionService.class, AgentListener.class }, immediate = true)
+public class ExecutionEngine implements ExecutionService, AgentListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
+    /** How long one plugin call (planning, starting a step) may take. */
+    static final Duration PLUGIN_CALL_BOUND = Duration.ofSeconds(30);
+
+    private final Database database;
+    private final ScenarioService scenarios;
+    private final PluginRegistry plugins;
+    private final InventoryService inventory;
+    private final ServerSettingsService settings;
+    private final AgentLink agents;
+    /** Optional: without network boot installed, steps that set the next boot fail with a clear error. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BootIntentService bootIntents;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DeployOsSessions sessions;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PublishedFiles published;
+    private final EngineServices services;
+    private final ExecutionRequests requests;
+    private final PluginCalls calls;
+    private final ScheduledExecutorService loop;
+    private final Clock clock;
+    /** The server that owns what this engine starts (see {@code execution.owner}). */
+    private final String owner;
+
+    /** Running executions by id; touched on the loop only. */
+    private final Map<Long, Run> runs = new HashMap<>();
+    /** Runs whose end is to be written by the next flush; touched on the loop only. */
+    private final List<Run> ending = new ArrayList<>();
+    /** Runs recovered at start whose step is carried out again once the loop runs. */
+    private final List<Run> resuming = new ArrayList<>();
+    private boolean flushQueued;
+    private final AgentWaits waits;
+    private volatile boolean recovered;
+
+    @Activate
+    public ExecutionEngine(@Reference Database database, @Reference ScenarioService scenarios,
+            @Reference PluginRegistry plugins, @Reference InventoryService inventory,
+            @Reference ServerSettingsService settings, @Reference AgentLink agents, @Reference PowerDrivers power,
+            @Reference ServerFiles serverFiles, @Reference ImageFolder images) {
+        this(database, scenarios, plugins, inventory, settings, agents, power, serverFiles, images, null, null, null,
+                Clock.systemUTC(), PLUGIN_CALL_BOUND);
+    }
+
+    ExecutionEngine(Database database, ScenarioService scenarios, PluginRegistry plugins, InventoryService inventory,
+            ServerSettingsService settings, AgentLink agents, PowerDrivers power, ServerFiles serverFiles,
+            org.opendpm.spi.ImageStore images, BootIntentService bootIntents, DeployOsSessions sessions,
+            PublishedFiles published, Clock clock, Duration pluginCallBound) {
+        this.clock = clock;
+        this.database = database;
+        this.scenarios = scenarios;
+        this.plugins = plugins;
+        this.inventory = inventory;
+        this.settings = settings;
+        this.agents = agents;
+        this.bootIntents = bootIntents;
+        this.sessions = sessions;
+        this.published = published;
+        this.owner = System.getProperty("opendpm.node", "local");
+        this.waits = new AgentWaits(agents);
+        this.services = new EngineServices(agents, waits, power, inventory, serverFiles, settings, images,
+                () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
+                () -> Optional.ofNullable(this.published), clock);
+        this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);
+        this.calls = new PluginCalls("opendpm-plugin-call", 64, pluginCallBound);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "opendpm-execution");
+            t.setDaemon(true);
+            return t;
+        });
+        // Before the service is used: nothing a previous process left running may be shown as running.
+        try {
+            ensureRecovered();
+        } catch (StoreUnavailableException e) {
+            LOG.info("Execution engine waits for the database to recover what a previous run left running");
+        }
+        loop.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        // Let the task at hand finish its transaction; interrupting Derby mid-statement breaks the connection.
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        calls.close();
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    @Override
+    public List<Execution> execute(ExecuteRequest request) {
+        ensureRecovered();
+        List<Execution> created = requests.execute(request);
+        submit(this::dispatch);
+        return created;
+    }
+
+    @Override
+    public List<Execution> active() {
+        ensureRecovered();
+        return database.inTransaction(ExecutionTable::active);
+    }
+
+    @Override
+    public Execution execution(long id) {
+        ensureRecovered();
+        return database.inTransaction(c -> ExecutionTable.find(c, id))
+                .orElseThrow(() -> new NotFoundException("No execution with id " + id));
+    }
+
+    @Override
+    public Execution cancel(long id, String by) {
+        Execution e = execution(id);
+        if (e.state().finished()) {
+            throw new ConflictException("Execution " + id + " has ended already (" + e.state() + ")");
+        }
+        await(submit(() -> {
+            Run run = runs.get(id);
+            if (run != null) {
+                finish(run, ExecutionState.CANCELLED, "Cancelled by " + by + " at " + run.where());
+                flushEnds();
+            } else {
+                database.inTransaction(c -> ExecutionTable.end(c, id, ExecutionState.CANCELLED,
+                        "Cancelled by " + by + " before it started", clock.instant()));
+            }
+        }));
+        return execution(id);
+    }
+
+    @Override
+    public ResultPage results(ResultQuery query) {
+        ensureRecovered();
+        if (query.limit() < 1 || query.limit() > 1000) {
+            throw new ValidationException("limit", "must be from 1 to 1000, not " + query.limit());
+        }
+        if (query.offset() < 0) {
+            throw new ValidationException("offset", "must not be negative");
+        }
+        return database.inTransaction(c -> new ResultPage(ExecutionTable.countResults(c, query),
+                ExecutionTable.results(c, query)));
+    }
+
+    @Override
+    public boolean removeError(long machineId) {
+        Machine m = inventory.machine(machineId);
+        if (!ExecutionRequests.ERROR_STATUSES.contains(m.status())) {
+            return false;
+        }
+        inventory.setStatus(machineId, MachineStatus.NONE);
+        LOG.info("Error status \"{}\" of machine {} removed", m.status().label(), m.name());
+        return true;
+    }
+
+    @Override
+    public List<ExecutionStep> steps(long executionId) {
+        execution(executionId);
+        return database.inTransaction(c -> StepTable.steps(c, executionId));
+    }
+
+    @Override
+    public List<ExecutionStep.LogLine> log(long executionId) {
+        execution(executionId);
+        return database.inTransaction(c -> StepTable.log(c, executionId));
+    }
+
+    // ---------------------------------------------------------------- agent events
+
+    @Override
+    public void connected(AgentInfo agent) {
+        waits.connected(agent);
+    }
+
+    @Override
+    public void disconnected(AgentInfo agent, String reason) {
+        // Requests in flight fail on their own (the link completes them); a step waiting for a reboot expects this.
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void tick() {
+        try {
+            ensureRecovered();
+            Instant now = clock.instant();
+            flushEnds();
+            resume();
+            for (Run run : new ArrayList<>(runs.values())) {
+                if (run.pendingEnd == null && now.isAfter(run.deadline)) {
+                    finish(run, ExecutionState.TIMED_OUT, "Not finished within " + run.timeoutMinutes
+                            + " minutes; stopped at " + run.where());
+                }
+            }
+            waits.expire(now);
+            flushProgress(now);
+            dispatch();
+        } catch (StoreUnavailableException e) {
+            LOG.debug("Execution engine waits for the database: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Execution engine tick failed", e);
+        }
+    }
+
+    /** Writes the progress and log lines the running steps reported since the last tick, in one transaction. */
+    private void flushProgress(Instant now) {
+        record Report(Run run, StepContextImpl ctx, Optional<StepContextImpl.Progress> progress, List<String> lines) {
+        }
+        List<Report> reports = new ArrayList<>();
+        for (Run run : runs.values()) {
+            StepContextImpl ctx = run.context;
+            if (ctx != null && run.pendingEnd == null) {
+                Optional<StepContextImpl.Progress> p = ctx.takeProgress();
+                List<String> lines = ctx.takeLines();
+                if (p.isPresent() || !lines.isEmpty()) {
+                    reports.add(new Report(run, ctx, p, lines));
+                }
+            }
+        }
+        if (reports.isEmpty()) {
+            return;
+        }
+        database.inTransaction(c -> {
+            for (Report r : reports) {
+                if (r.progress.isPresent()) {
+                    StepContextImpl.Progress p = r.progress.get();
+                    StepTable.progress(c, r.run.id, r.ctx.index(), p.done(), p.total(), p.unit());
+                }
+                if (!r.lines.isEmpty()) {
+                    StepTable.log(c, r.run.id, r.ctx.index(), r.lines, now);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Recovers once, before anything about executions is read or changed: the database may come up after this
+     * component, and a request must not see an execution a dead process left running as if it were running here.
+     */
+    private void ensureRecovered() {
+        if (!recovered) {
+            synchronized (this) {
+                if (!recovered) {
+                    recover();
+                    recovered = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Carries on with what an earlier run of this server left running. Nothing of its requests survives in this
+     * process: an execution still being planned waits again; one whose step is resumable carries that step out again
+     * from its start (once the loop runs); any other ends with an error naming the step.
+     */
+    private void recover() {
+        List<Run> resumable = new ArrayList<>();
+        List<String> ended = new ArrayList<>();
+        Instant now = clock.instant();
+        int timeout = settings.get().scenarioTimeoutMinutes();
+        database.inTransaction(c -> {
+            List<Long> ids = ExecutionTable.runningOwnedBy(c, owner);
+            List<Execution> rows = ExecutionTable.byIds(c, ids);
+            Map<Long, MachineRow> machines = ExecutionTable.machines(c,
+                    rows.stream().map(Execution::machineId).toList());
+            for (Execution e : rows) {
+                List<Step> plan = StepTable.plan(c, e.id());
+                Optional<Integer> at = StepTable.running(c, e.id());
+                MachineRow machine = machines.get(e.machineId());
+                if (plan.isEmpty()) {
+                    ExecutionTable.requeue(c, e.id());
+                    continue;
+                }
+                int index = at.orElse(plan.size() - 1);
+                Step step = plan.get(index);
+                if (step.resumable() && machine != null) {
+                    Instant deadline = ExecutionTable.deadline(c, e.id()).orElse(now.plus(Duration.ofMinutes(timeout)));
+                    Run run = new Run(e.id(), machine, e.scenarioName(), plan, deadline, timeout);
+                    run.step = index;
+                    resumable.add(run);
+                } else {
+                    String message = "The server stopped during step " + (index + 1) + " of " + plan.size() + " ("
+                            + step.name() + "), which cannot be carried out again; check the machine, then Remove "
+                            + "Error and execute again";
+                    StepTable.end(c, e.id(), index, StepTable.State.FAILED, message, now);
+                    ExecutionTable.end(c, e.id(), ExecutionState.FAILED, message, now);
+                    ExecutionTable.setMachineStatus(c, e.machineId(), MachineStatus.SCENARIO_EXECUTION_ERROR);
+                    ended.add("Execution " + e.id() + " of scenario " + e.scenarioName() + " on machine "
+                            + e.machineName() + ": " + message);
+                }
+            }
+            return null;
+        });
+        ended.forEach(LOG::warn);
+        synchronized (resuming) {
+            resuming.addAll(resumable);
+        }
+    }
+
+    /** Carries out again the steps recovered at start; on the loop. */
+    private void resume() {
+        List<Run> batch;
+        synchronized (resuming) {
+            batch = new ArrayList<>(resuming);
+            resuming.clear();
+        }
+        for (Run run : batch) {
+            LOG.info("Execution {} of scenario {} on machine {} resumes at {}", run.id, run.scenarioName,
+                    run.machine.name(), run.where());
+            runs.put(run.id, run);
+            runStep(run, run.step, true);
+        }
+    }
+
+    /** Starts waiting executions while there is room, in batches: one transaction starts many. */
+    private void dispatch() {
+        if (!recovered) {
+            return;
+        }
+        while (true) {
+            int free = settings.get().machinesForSimultaneousExecution() - runs.size();
+            if (free <= 0) {
+                return;
+            }
+            int want = Math.min(free, 500);
+            List<Long> waiting = database.inTransaction(c -> ExecutionTable.waiting(c, want));
+            if (waiting.isEmpty()) {
+                return;
+            }
+            startAll(waiting);
+            if (waiting.size() < want) {
+                return;
+            }
+        }
+    }
+
+    /** Marks the executions running (so nothing else starts them) and has each planned off the loop. */
+    private void startAll(List<Long> ids) {
+        Instant now = clock.instant();
+        int timeout = settings.get().scenarioTimeoutMinutes();
+        Instant deadline = now.plus(Duration.ofMinutes(timeout));
+        List<Run> started = database.inTransaction(c -> {
+            List<Execution> rows = ExecutionTable.byIds(c, ids);
+            Map<Long, MachineRow> machines = ExecutionTable.machines(c,
+                    rows.stream().map(Execution::machineId).toList());
+            List<Run> ok = new ArrayList<>();
+            for (Execution e : rows) {
+                MachineRow machine = machines.get(e.machineId());
+                if (machine == null) {
+                    ExecutionTable.end(c, e.id(), ExecutionState.FAILED, "Machine " + e.machineName()
+                            + " was deleted before the execution started", now);
+                } else if (ExecutionTable.start(c, e.id(), owner, now, deadline)) {
+                    ExecutionTable.setMachineStatus(c, machine.id(), MachineStatus.SCENARIO_EXECUTING);
+                    ok.add(new Run(e.id(), machine, e.scenarioName(), null, deadline, timeout));
+                }
+            }
+            return ok;
+        });
+        ServerSettings server = settings.get();
+        Map<Long, Execution> byId = new HashMap<>();
+        database.inTransaction(c -> ExecutionTable.byIds(c, ids)).forEach(e -> byId.put(e.id(), e));
+        for (Run run : started) {
+            runs.put(run.id, run);
+            Execution e = byId.get(run.id);
+            calls.call("Planning of scenario " + run.scenarioName, () -> plan(e, run.machine, server))
+                    .whenComplete((plan, error) -> submit(() -> planned(run, plan, error)));
+        }
+    }
+
+    /** The plan of one execution; throws with the reason it cannot start. Runs off the loop. */
+    private List<Step> plan(Execution e, MachineRow machine, ServerSettings server) {
+        Scenario scenario = scenarios.scenario(e.scenarioId());
+        Executability x = scenarios.executability(e.scenarioId());
+        if (!x.executable()) {
+            throw new StepFailed("Scenario " + scenario.name() + " cannot be executed: "
+                    + x.reason().orElse("unavailable"));
+        }
+        Optional<DeployOs> deployOs = Optional.empty();
+        if (x.needsDeployOs()) {
+            DeployOsResolution r = plugins.resolveDeployOs(machine.deployOs(), machine.model(),
+                    server.defaultDeployOs());
+            deployOs = Optional.of(r.deployOs());
+        }
+        PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs);
+        ExecutionPlan plan = ExecutionPlan.of(scenario, x.needsDeployOs(), server.checkCompletionByAgent(), target,
+                tab -> ExecutionPlan.planTab(plugins.scenarioType(tab.type())
+                        .orElseThrow(() -> new StepFailed("Scenario type plugin unavailable: " + tab.type())), tab,
+                        target));
+        for (Step step : plan.steps()) {
+            StepExecutor executor = plugins.stepExecutor(step.executor()).orElseThrow(() -> new StepFailed(
+                    "Step '" + step.name() + "' needs the step executor '" + step.executor() + "', which is not "
+                            + "installed"));
+            List<org.opendpm.spi.SettingViolation> problems = executor.validate(step);
+            if (problems != null && !problems.isEmpty()) {
+                throw new StepFailed("Step '" + step.name() + "' cannot be carried out: " + problems.get(0).field()
+                        + ": " + problems.get(0).message());
+            }
+        }
+        if (plan.steps().isEmpty()) {
+            throw new StepFailed("Scenario " + scenario.name() + " has nothing to do");
+        }
+        return plan.steps();
+    }
+
+    /** The plan is made (or failed): store it step by step and carry out the first. On the loop. */
+    private void planned(Run run, List<Step> plan, Throwable error) {
+        if (runs.get(run.id) != run || run.pendingEnd != null) {
+            return; // cancelled or timed out while it was planned
+        }
+        if (error != null) {
+            finish(run, ExecutionState.FAILED, reason(error));
+            return;
+        }
+        run.plan = plan;
+        boolean stored = database.inTransaction(c -> {
+            if (!ExecutionTable.planned(c, run.id, plan.size())) {
+                return false;
+            }
+            StepTable.insert(c, run.id, plan);
+            return true;
+        });
+        if (!stored) {
+            runs.remove(run.id);
+            return;
+        }
+        runStep(run, 0, false);
+    }
+
+    /** Carries out step {@code index}; {@code again} when it was begun before (resumed after a restart). */
+    private void runStep(Run run, int index, boolean again) {
+        if (index == run.plan.size()) {
+            finish(run, ExecutionState.COMPLETED, "");
+            return;
+        }
+        Step step = run.plan.get(index);
+        run.step = index;
+        Instant now = clock.instant();
+        boolean recorded = database.inTransaction(c -> {
+            if (index > 0 && !again) {
+                StepTable.end(c, run.id, index - 1, StepTable.State.DONE, "", now);
+            }
+            StepTable.begin(c, run.id, index, now);
+            return ExecutionTable.step(c, run.id, index + 1, step.name());
+        });
+        if (!recorded) {
+            runs.remove(run.id);
+            return;
+        }
+        PlanTarget target = new PlanTarget(run.machine.name(), run.machine.primaryMac(), run.machine.model(),
+                Optional.empty());
+        StepContextImpl ctx = new StepContextImpl(services, run.id, index, step, run.machine, target, run.deadline,
+                () -> run.powerOnError = true);
+        run.context = ctx;
+        if (again) {
+            ctx.log("Resumed after the server restarted");
+        }
+        Optional<StepExecutor> executor = plugins.stepExecutor(step.executor());
+        CompletableFuture<Void> done;
+        if (executor.isEmpty()) {
+            done = CompletableFuture.failedFuture(new StepFailed("the step executor '" + step.executor()
+                    + "' is not installed"));
+        } else {
+            done = calls.call("Step executor '" + step.executor() + "'", () -> executor.get().execute(ctx))
+                    .thenCompose(stage -> stage == null ? CompletableFuture.<Void>completedFuture(null) : stage);
+        }
+        done.whenComplete((v, error) -> submit(() -> stepDone(run, index, error)));
+    }
+
+    private void stepDone(Run run, int index, Throwable error) {
+        if (runs.get(run.id) != run || run.step != index || run.pendingEnd != null) {
+            return; // ended meanwhile (time-out, cancel): the late answer changes nothing
+        }
+        if (error == null) {
+            runStep(run, index + 1, false);
+            return;
+        }
+        String where = run.where();
+        finish(run, ExecutionState.FAILED, Character.toUpperCase(where.charAt(0)) + where.substring(1) + " failed: "
+                + reason(error));
+    }
+
+    private static String reason(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof OpenDpmException || cause instanceof StepFailedException ? cause.getMessage()
+                : cause.toString();
+    }
+
+    /**
+     * Ends a run and stops its step. The end is written with the others that end in the same moment, in one
+     * transaction, by the task queued behind them on the loop; until then the run ignores late answers.
+     */
+    private void finish(Run run, ExecutionState state, String message) {
+        if (run.pendingEnd != null) {
+            return; // the first end stands
+        }
+        run.pendingEnd = state;
+        run.pendingMessage = message;
+        if (run.context != null) {
+            run.context.stop();
+        }
+        ending.add(run);
+        if (!flushQueued) {
+            flushQueued = true;
+            submit(this::flushEnds);
+        }
+    }
+
+    private void flushEnds() {
+        flushQueued = false;
+        if (ending.isEmpty()) {
+            return;
+        }
+        List<Run> batch = new ArrayList<>(ending);
+        Instant now = clock.instant();
+        try {
+            database.inTransaction(c -> {
+                for (Run run : batch) {
+                    if (ExecutionTable.end(c, run.id, run.pendingEnd, run.pendingMessage, now)) {
+                        ExecutionTable.setMachineStatus(c, run.machine.id(), statusAfter(run));
+                    }
+                    if (run.plan != null && run.context != null) {
+                        List<String> lines = run.context.takeLines();
+                        if (!lines.isEmpty()) {
+                            StepTable.log(c, run.id, run.context.index(), lines, now);
+                        }
+                        StepTable.end(c, run.id, run.step, stepStateAfter(run.pendingEnd),
+                                run.pendingEnd == ExecutionState.COMPLETED ? "" : run.pendingMessage, now);
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Kept and written by the next tick, so no row stays running.
+            LOG.warn("{} execution end(s) could not be written yet: {}", batch.size(), e.getMessage());
+            return;
+        }
+        ending.removeAll(batch);
+        for (Run run : batch) {
+            runs.remove(run.id);
+            release(run);
+            if (run.pendingEnd == ExecutionState.COMPLETED) {
+                LOG.info("Execution {} of scenario {} on machine {} completed", run.id, run.scenarioName,
+                        run.machine.name());
+            } else {
+                LOG.warn("Execution {} of scenario {} on machine {} ended {}: {}", run.id, run.scenarioName,
+                        run.machine.name(), run.pendingEnd, run.pendingMessage);
+            }
+        }
+        dispatch();
+    }
+
+    /** Withdraws what the execution was given: its Deploy-OS token, its published files. */
+    private void release(Run run) {
+        try {
+            DeployOsSessions s = sessions;
+            if (s != null) {
+                s.revoke(run.machine.id());
+            }
+            PublishedFiles p = published;
+            if (p != null) {
+                p.withdraw(run.id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Execution {}: its Deploy-OS token or published files could not be withdrawn: {}", run.id,
+                    e.getMessage());
+        }
+    }
+
+    private static StepTable.State stepStateAfter(ExecutionState state) {
+        switch (state) {
+        case COMPLETED:
+            return StepTable.State.DONE;
+        case FAILED:
+            return StepTable.State.FAILED;
+        default:
+            return StepTable.State.STOPPED;
+        }
+    }
+
+    private static MachineStatus statusAfter(Run run) {
+        switch (run.pendingEnd) {
+        case COMPLETED:
+            return MachineStatus.NONE;
+        case CANCELLED:
+            return MachineStatus.SCENARIO_EXECUTION_STOP;
+        default:
+            return run.powerOnError ? MachineStatus.REMOTE_POWER_ON_ERROR : MachineStatus.SCENARIO_EXECUTION_ERROR;
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private java.util.concurrent.Future<?> submit(Runnable task) {
+        try {
+            return loop.submit(() -> {
+                try {
+                    task.run();
+                } catch (StoreUnavailableException e) {
+                    LOG.warn("Execution engine: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("Execution engine task failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // stopping: the next start recovers
+        }
+    }
+
+    private static void await(java.util.concurrent.Future<?> f) {
+        try {
+            f.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Execution engine did not answer", e);
+        }
+    }
+
+    /** A step or plan that cannot go on; its message is for the administrator. */
+    static class StepFailed extends OpenDpmException {
+        private static final long serialVersionUID = 1L;
+
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+
+    /** An execution being carried out; fields change on the loop only. */
+    private static final class Run {
+        final long id;
+        final MachineRow machine;
+        final String scenarioName;
+        /** Null while it is planned. */
+        List<Step> plan;
+        final Instant deadline;
+        final int timeoutMinutes;
+        int step;
+        StepContextImpl context;
+        volatile boolean powerOnError;
+        ExecutionState pendingEnd;
+        String pendingMessage;
+
+        Run(long id, MachineRow machine, String scenarioName, List<Step> plan, Instant deadline, int timeoutMinutes) {
+            this.id = id;
+            this.machine = machine;
+            this.scenarioName = scenarioName;
+            this.plan = plan;
+            this.deadline = deadline;
+            this.timeoutMinutes = timeoutMinutes;
+        }
+
+        /** Where the run is, for messages: "step 2 of 5 (Disk check)" or "planning". */
+        String where() {
+            if (plan == null) {
+                return "planning";
+            }
+            return "step " + (step + 1) + " of " + plan.size() + " (" + plan.get(step).name() + ")";
+        }
+    }
+}

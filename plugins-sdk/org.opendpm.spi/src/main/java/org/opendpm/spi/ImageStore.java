@@ -1,0 +1,41 @@
+package org.opendpm.spi;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The server's image store ("Folder for Image"). Image names are plain file names; a new image is written aside and
+ * replaces one of the same name only when {@link NewImage#commit()} succeeds, so a failed backup never spoils a good
+ * image (IMG-1).
+ */
+@ProviderType
+public interface ImageStore {
+
+    /** Whether an image of that name exists. */
+    boolean exists(String name) throws IOException;
+
+    /** Opens an image for reading. */
+    SeekableByteChannel open(String name) throws IOException;
+
+    /**
+     * Starts writing a new image; refused up front when fewer than {@code expectedBytes} are free, with the needed
+     * and free figures.
+     */
+    NewImage create(String name, long expectedBytes) throws IOException;
+
+    /** An image being written. */
+    interface NewImage extends AutoCloseable {
+        /** Where the bytes go. */
+        WritableByteChannel channel();
+
+        /** Flushes to disk and puts the image in place under its name. */
+        void commit() throws IOException;
+
+        /** Drops what was written unless committed. */
+        @Override
+        void close() throws IOException;
+    }
+}
