@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Once an admin exists (created now or found), it registers {@link LoginReady}, once for the life of this
  * component: until then REST answers "starting" (503) instead of refusing logins that would succeed a moment later.
  */
-@Component(service = DatabaseReadyListener.class)
+// Immediate: a delayed component would be deactivated, withdrawing LoginReady, as soon as the database let go of it.
+@Component(service = DatabaseReadyListener.class, immediate = true)
 public class InitialAdmin implements DatabaseReadyListener {
 
     static final String ENV = "OPENDPM_ADMIN_PASSWORD";
