@@ -93,7 +93,7 @@ public class ServerProcessIT {
             beforeLogin.clear();
             unauthorizedOnlyOnceTheAdminExists(rest, file, home, beforeLogin);
         });
-        System.out.println("Answers without credentials from process start to the first 401: " + beforeLogin);
+        System.out.println("Answers without credentials from process start to the end of Karaf's boot: " + beforeLogin);
         Rest.awaitMillis(20_000, () -> Files.exists(file), "initial admin password file");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String password = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -233,47 +233,48 @@ public class ServerProcessIT {
     }
 
     /**
-     * Asks as the admin from the process start until it is let in and Karaf has finished both boot stages. Fails at
-     * the first 401 or 403. Before REST is registered the connection is refused or the HTTP service answers 404;
-     * while resources arrive the JAX-RS whiteboard rebuilds the application, and a request may meet 404 or 500.
+     * Asks as the admin from the process start to the end of Karaf's boot. Fails at the first 401 or 403. Before REST
+     * is registered the connection is refused or the HTTP service answers 404; while resources arrive the JAX-RS
+     * whiteboard rebuilds the application, and a request may meet 404 in between.
      */
     private static void adminIsNeverRefused(Rest rest, String password, Path home, Map<String, Integer> seen) {
-        Path log = home.resolve("data/log/karaf.log");
-        long logStart = log.toFile().length();
-        long[] nextLogCheck = { 0 };
         pollFromStart(() -> rest.get("plugins", "admin", password), r -> {
             assertTrue("the admin's password was refused while OpenDPM started: " + r.status() + " " + r.body()
                     + " after " + seen, r.status() != 401 && r.status() != 403);
-            if (r.status() != 200 || System.nanoTime() < nextLogCheck[0]) {
-                return false;
-            }
-            nextLogCheck[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-            return bootStagesDone(log, logStart) >= 2;
-        }, seen, "the admin let in and Karaf booted", home);
+            return r.status() == 200;
+        }, seen, home);
     }
 
     /**
-     * Asks without credentials from the process start until REST says 401. REST says 401 only once logins are
-     * possible, so by then the first admin's password file exists.
+     * Asks without credentials from the process start to the end of Karaf's boot. Nothing is answered without
+     * credentials, and REST says 401 only once logins are possible, so by then the first admin's password file
+     * exists.
      */
     private static void unauthorizedOnlyOnceTheAdminExists(Rest rest, Path passwordFile, Path home,
             Map<String, Integer> seen) {
         pollFromStart(() -> rest.get("server", null, null), r -> {
+            assertTrue("answered without credentials: " + r.status() + " " + r.body() + " after " + seen,
+                    r.status() < 200 || r.status() > 299);
             if (r.status() == 401) {
                 assertTrue("401 before the first admin's password was written: " + seen, Files.exists(passwordFile));
                 return true;
             }
             return false;
-        }, seen, "REST saying 401", home);
+        }, seen, home);
     }
 
     /**
-     * Sends the request every few milliseconds until {@code done} holds (120 s at most), counting the answers by
-     * status and problem title in {@code seen}. A 503 problem must be "OpenDPM is starting" with Retry-After.
+     * Sends the request every few milliseconds, counting the answers by status and problem title in {@code seen},
+     * until {@code check} has called one the awaited answer and Karaf has logged both boot stages done (120 s at
+     * most). A 503 problem must be "OpenDPM is starting" with Retry-After.
      */
-    private static void pollFromStart(Supplier<Rest.Response> request, Predicate<Rest.Response> done,
-            Map<String, Integer> seen, String what, Path home) {
+    private static void pollFromStart(Supplier<Rest.Response> request, Predicate<Rest.Response> check,
+            Map<String, Integer> seen, Path home) {
+        Path log = home.resolve("data/log/karaf.log");
+        long logStart = log.toFile().length();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long nextLogCheck = 0;
+        boolean awaited = false;
         while (true) {
             Rest.Response r = request.get();
             boolean problem = r.body().startsWith("{");
@@ -282,12 +283,16 @@ public class ServerProcessIT {
                 assertEquals(r.body(), "OpenDPM is starting", r.json().get("title").asText());
                 assertEquals(r.body(), "1", r.retryAfter());
             }
-            if (done.test(r)) {
-                return;
+            awaited |= check.test(r);
+            if (awaited && System.nanoTime() > nextLogCheck) {
+                if (bootStagesDone(log, logStart) >= 2) {
+                    return;
+                }
+                nextLogCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within 120 s (" + seen + "); see " + home
-                        + "/data/log/karaf.log");
+                throw new AssertionError("not the awaited answer and a finished boot within 120 s (" + seen
+                        + "); see " + log);
             }
             try {
                 Thread.sleep(5);

@@ -36,6 +36,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = ContainerRequestFilter.class, configurationPid = "org.opendpm.rest")
 @Designate(ocd = BasicAuthFilter.Config.class)
 @JaxrsExtension
+@JaxrsName(OpenDpmApplication.AUTHENTICATION_NAME)
 @JaxrsApplicationSelect(OpenDpmApplication.SELECT)
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)

@@ -119,7 +119,8 @@ public class OpenApiDocumentTest {
                   "200":{"description":"ok"},
                   "404":{"description":"no body"},
                   "409":{"description":"other","content":{"application/json":{"schema":{"type":"string"}}}},
-                  "503":{"description":"good","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}
+                  "503":{"description":"good","content":{"application/json":{"schema":{
+                    "$ref":"#/components/schemas/Problem"}}}}
                 }}}},"components":{"schemas":{"Problem":{"type":"object"}}}}""";
         SwaggerParseResult result = parse(bad);
         assertThat(result.getMessages()).isEmpty();
