@@ -107,6 +107,7 @@ final class Distribution {
         }
     }
 
+    /** REST refuses a request without credentials with 401 only once logins are possible (503 "starting" before). */
     static void awaitUp(Rest rest, Path home) {
         Rest.awaitMillis(120_000, () -> rest.get("server", null, null).status() == 401,
                 "REST of " + home + " up (see its data/log/karaf.log)");

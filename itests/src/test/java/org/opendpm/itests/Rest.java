@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** A small REST client for the tests: JSON in and out, HTTP Basic. */
 final class Rest {
 
-    record Response(int status, String body, String wwwAuthenticate) {
+    record Response(int status, String body, String wwwAuthenticate, String retryAfter) {
         JsonNode json() {
             try {
                 return new ObjectMapper().readTree(body);
@@ -54,9 +54,10 @@ final class Rest {
         }
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers().firstValue("WWW-Authenticate").orElse(null));
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("WWW-Authenticate").orElse(null),
+                    r.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
-            return new Response(-1, e.toString(), null);
+            return new Response(-1, e.toString(), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -71,9 +72,9 @@ final class Rest {
                         + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), null);
+            return new Response(r.statusCode(), r.body(), null, null);
         } catch (IOException e) {
-            return new Response(-1, e.toString(), null);
+            return new Response(-1, e.toString(), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -14,13 +14,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.junit.After;
 import org.junit.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 /**
  * The distribution as an administrator runs it: unpacked, started with {@code bin/karaf server}, stopped and started
@@ -44,15 +52,20 @@ public class ServerProcessIT {
         return p;
     }
 
+    /** Starts the server and waits for REST; see {@link #startUp(Path, Map, Runnable)}. */
+    private Process startUp(Path home, Map<String, String> env, Rest rest) throws IOException {
+        return startUp(home, env, () -> Distribution.awaitUp(rest, home));
+    }
+
     /**
-     * Starts the server and waits for REST. A start that hangs in Karaf's own boot stage, before any OpenDPM
-     * feature is installed (karaf.log names none), is stopped and started once more, saying so: that hang is
+     * Starts the server and runs {@code awaitUp} at once. A start that hangs in Karaf's own boot stage, before any
+     * OpenDPM feature is installed (karaf.log names none), is stopped and started once more, saying so: that hang is
      * Karaf's and rare, and it must not hide a failure of ours, so a start that reached OpenDPM is never retried.
      */
-    private Process startUp(Path home, Map<String, String> env, Rest rest) throws IOException {
+    private Process startUp(Path home, Map<String, String> env, Runnable awaitUp) throws IOException {
         Process p = start(home, env);
         try {
-            Distribution.awaitUp(rest, home);
+            awaitUp.run();
             return p;
         } catch (AssertionError e) {
             String log = Files.readString(home.resolve("data/log/karaf.log"));
@@ -64,7 +77,7 @@ public class ServerProcessIT {
             Distribution.stop(p);
             started.remove(p);
             Process again = start(home, env);
-            Distribution.awaitUp(rest, home);
+            awaitUp.run();
             return again;
         }
     }
@@ -74,8 +87,13 @@ public class ServerProcessIT {
         var server = Distribution.unpack("generated");
         Path home = server.getKey();
         Rest rest = new Rest(server.getValue());
-        Process first = startUp(home, Map.of(), rest);
         Path file = home.resolve("data/initial-admin-password");
+        Map<String, Integer> beforeLogin = new TreeMap<>();
+        Process first = startUp(home, Map.of(), () -> {
+            beforeLogin.clear();
+            unauthorizedOnlyOnceTheAdminExists(rest, file, home, beforeLogin);
+        });
+        System.out.println("Answers without credentials from process start to the end of Karaf's boot: " + beforeLogin);
         Rest.awaitMillis(20_000, () -> Files.exists(file), "initial admin password file");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String password = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -191,16 +209,148 @@ public class ServerProcessIT {
         assertTrue(fired.toString(), fired.hasNonNull("lastFiredAt"));
     }
 
+    /**
+     * The first admin's password from the environment is never refused: polled from the moment the process starts
+     * to the end of Karaf's boot, REST answers "starting" (503) until it lets the admin in, never 401. Then, on the
+     * same server, the OpenAPI document as a viewer reads it.
+     */
     @Test
-    public void theEnvironmentSetsTheFirstAdminPasswordAndNoFileIsWritten() throws Exception {
+    public void theEnvironmentSetsTheFirstAdminPasswordWhichIsNeverRefusedAndNoFileIsWritten() throws Exception {
         var server = Distribution.unpack("from-env");
         Path home = server.getKey();
         Rest rest = new Rest(server.getValue());
         String password = "set by automation 42";
-        startUp(home, Map.of("OPENDPM_ADMIN_PASSWORD", password), rest);
-        Rest.awaitMillis(20_000, () -> rest.get("plugins", "admin", password).status() == 200, "admin login");
+        Map<String, Integer> seen = new TreeMap<>();
+        startUp(home, Map.of("OPENDPM_ADMIN_PASSWORD", password), () -> {
+            seen.clear();
+            adminIsNeverRefused(rest, password, home, seen);
+        });
+        System.out.println("Answers to the admin from process start to the end of Karaf's boot: " + seen);
         assertFalse(new File(home.toFile(), "data/initial-admin-password").exists());
         assertEquals(401, rest.get("plugins", "admin", "admin").status());
         assertEquals(401, rest.get("plugins", "karaf", "karaf").status());
+        theOpenApiDocumentIsValidAndEveryErrorIsAProblem(rest, password);
+    }
+
+    /**
+     * Asks as the admin from the process start to the end of Karaf's boot. Fails at the first 401 or 403. Before REST
+     * is registered the connection is refused or the HTTP service answers 404; while resources arrive the JAX-RS
+     * whiteboard rebuilds the application, and a request may meet 404 in between.
+     */
+    private static void adminIsNeverRefused(Rest rest, String password, Path home, Map<String, Integer> seen) {
+        pollFromStart(() -> rest.get("plugins", "admin", password), r -> {
+            assertTrue("the admin's password was refused while OpenDPM started: " + r.status() + " " + r.body()
+                    + " after " + seen, r.status() != 401 && r.status() != 403);
+            return r.status() == 200;
+        }, seen, home);
+    }
+
+    /**
+     * Asks without credentials from the process start to the end of Karaf's boot. Nothing is answered without
+     * credentials, and REST says 401 only once logins are possible, so by then the first admin's password file
+     * exists.
+     */
+    private static void unauthorizedOnlyOnceTheAdminExists(Rest rest, Path passwordFile, Path home,
+            Map<String, Integer> seen) {
+        pollFromStart(() -> rest.get("server", null, null), r -> {
+            assertTrue("answered without credentials: " + r.status() + " " + r.body() + " after " + seen,
+                    r.status() < 200 || r.status() > 299);
+            if (r.status() == 401) {
+                assertTrue("401 before the first admin's password was written: " + seen, Files.exists(passwordFile));
+                return true;
+            }
+            return false;
+        }, seen, home);
+    }
+
+    /**
+     * Sends the request every few milliseconds, counting the answers by status and problem title in {@code seen},
+     * until {@code check} has called one the awaited answer and Karaf has logged both boot stages done (120 s at
+     * most). A 503 problem must be "OpenDPM is starting" with Retry-After.
+     */
+    private static void pollFromStart(Supplier<Rest.Response> request, Predicate<Rest.Response> check,
+            Map<String, Integer> seen, Path home) {
+        Path log = home.resolve("data/log/karaf.log");
+        long logStart = log.toFile().length();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long nextLogCheck = 0;
+        boolean awaited = false;
+        while (true) {
+            Rest.Response r = request.get();
+            boolean problem = r.body().startsWith("{");
+            seen.merge(r.status() + (problem ? " " + r.json().path("title").asText() : ""), 1, Integer::sum);
+            if (r.status() == 503 && problem) {
+                assertEquals(r.body(), "OpenDPM is starting", r.json().get("title").asText());
+                assertEquals(r.body(), "1", r.retryAfter());
+            }
+            awaited |= check.test(r);
+            if (awaited && System.nanoTime() > nextLogCheck) {
+                if (bootStagesDone(log, logStart) >= 2) {
+                    return;
+                }
+                nextLogCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not the awaited answer and a finished boot within 120 s (" + seen
+                        + "); see " + log);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** How many feature provisionings Karaf has logged as done since {@code offset} of its log. */
+    private static long bootStagesDone(Path log, long offset) {
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(offset);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.contains("| FeaturesServiceImpl ") && l.endsWith("| Done.")).count();
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + log, e);
+        }
+    }
+
+    /**
+     * The served OpenAPI document, as a viewer fetches it, read by a real OpenAPI parser: no messages, the known
+     * paths, and every 4xx or 5xx answer of every operation is the one {@code Problem} schema.
+     */
+    private static void theOpenApiDocumentIsValidAndEveryErrorIsAProblem(Rest rest, String password) {
+        Rest.Response created = rest.send("POST", "users", "{\"name\":\"reader\",\"password\":\"a long password 1\","
+                + "\"roles\":[\"viewer\"]}", "admin", password);
+        assertEquals(created.body(), 201, created.status());
+        Rest.Response doc = rest.get("openapi.json", "reader", "a long password 1");
+        assertEquals(doc.body(), 200, doc.status());
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        options.setValidateInternalRefs(true);
+        SwaggerParseResult result = new OpenAPIV3Parser().readContents(doc.body(), null, options);
+        assertEquals(List.of(), result.getMessages());
+        OpenAPI api = result.getOpenAPI();
+        assertTrue(api.getPaths().keySet().toString(), api.getPaths().keySet().containsAll(
+                List.of("/machines", "/executions", "/scenarios", "/users", "/server", "/openapi.json")));
+        String problem = "#/components/schemas/Problem";
+        assertTrue(api.getComponents().getSchemas().containsKey("Problem"));
+        List<String> errors = new ArrayList<>();
+        List<String> notProblem = new ArrayList<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> op.getResponses()
+                .forEach((status, response) -> {
+                    if (status.startsWith("4") || status.startsWith("5")) {
+                        errors.add(method + " " + path + " " + status);
+                        boolean ok = response.getContent() != null && !response.getContent().isEmpty()
+                                && response.getContent().values().stream().allMatch(m -> m.getSchema() != null
+                                        && problem.equals(m.getSchema().get$ref()));
+                        if (!ok) {
+                            notProblem.add(method + " " + path + " " + status);
+                        }
+                    }
+                })));
+        assertTrue("no operation declares an error answer", errors.size() > 10);
+        assertEquals(List.of(), notProblem);
+        System.out.println("OpenAPI " + api.getOpenapi() + ": " + api.getPaths().size() + " paths, " + errors.size()
+                + " error answers, all Problem");
     }
 }

@@ -32,4 +32,14 @@ public class OpenDpmApplication extends Application {
     public static final String NAME = "opendpm";
     /** Filter that attaches resources and extensions to this application. */
     public static final String SELECT = "(osgi.jaxrs.name=" + NAME + ")";
+    /** Names of the extensions that authenticate requests and check roles. */
+    public static final String AUTHENTICATION_NAME = "opendpm.authentication";
+    public static final String ROLE_CHECK_NAME = "opendpm.roles";
+    /**
+     * Every resource requires these two extensions in this application. The whiteboard rebuilds the application as
+     * each resource and extension arrives during start-up; without the requirement a resource could be served
+     * before the authentication filter or role check had joined, to anyone.
+     */
+    public static final String AUTHENTICATION = "(osgi.jaxrs.name=" + AUTHENTICATION_NAME + ")";
+    public static final String ROLE_CHECK = "(osgi.jaxrs.name=" + ROLE_CHECK_NAME + ")";
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
@@ -106,8 +107,18 @@ public class JdbcUserServiceTest {
     @Test
     public void firstStartGeneratesAnOwnerOnlyPasswordFile() throws Exception {
         Path data = tmp.newFolder("data").toPath();
-        var initial = new InitialAdmin(users, data, name -> null);
+        var announced = new AtomicInteger();
+        var initial = new InitialAdmin(users, data, name -> null, () -> {
+            // Logins are announced ready only once the admin can log in.
+            assertThat(users.list()).anyMatch(u -> u.roles().contains(Role.ADMIN));
+            announced.incrementAndGet();
+            return () -> announced.decrementAndGet();
+        });
         initial.databaseReady(database);
+        assertThat(announced).hasValue(1);
+        // The database coming back (ready again) announces nothing more.
+        initial.databaseReady(database);
+        assertThat(announced).hasValue(1);
         Path file = initial.passwordFile();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         String password = Files.readString(file).strip();
@@ -115,16 +126,49 @@ public class JdbcUserServiceTest {
         assertThat(users.authenticate("admin", password.toCharArray())).get()
                 .satisfies(u -> assertThat(u.roles()).contains(Role.ADMIN));
         // A second start with an admin present changes nothing.
-        new InitialAdmin(users, data, name -> null).databaseReady(database);
+        var again = new InitialAdmin(users, data, name -> null, () -> {
+            announced.incrementAndGet();
+            return () -> announced.decrementAndGet();
+        });
+        again.databaseReady(database);
         assertThat(Files.readString(file).strip()).isEqualTo(password);
+        assertThat(announced).hasValue(2);
+        again.deactivate();
+        initial.deactivate();
+        assertThat(announced).hasValue(0);
+    }
+
+    @Test
+    public void withoutAnAdminLoginsAreNotAnnouncedReady() throws Exception {
+        Path notAFolder = tmp.newFile("data-is-a-file").toPath();
+        var announced = new AtomicInteger();
+        var initial = new InitialAdmin(users, notAFolder, name -> null, () -> {
+            announced.incrementAndGet();
+            return () -> { };
+        });
+        initial.databaseReady(database);
+        assertThat(users.list()).isEmpty();
+        assertThat(announced).hasValue(0);
+        assertThatThrownBy(() -> new InitialAdmin(users, notAFolder,
+                name -> InitialAdmin.ENV.equals(name) ? "short" : null, () -> {
+                    announced.incrementAndGet();
+                    return () -> { };
+                }).databaseReady(database)).isInstanceOf(ValidationException.class);
+        assertThat(announced).hasValue(0);
     }
 
     @Test
     public void environmentSetsTheFirstPasswordAndNoFileIsWritten() throws Exception {
         Path data = tmp.newFolder("data2").toPath();
+        var announced = new AtomicInteger();
         var initial = new InitialAdmin(users, data,
-                name -> InitialAdmin.ENV.equals(name) ? "from the environment" : null);
+                name -> InitialAdmin.ENV.equals(name) ? "from the environment" : null, () -> {
+                    assertThat(users.authenticate("admin", "from the environment".toCharArray())).isPresent();
+                    announced.incrementAndGet();
+                    return () -> { };
+                });
         initial.databaseReady(database);
+        assertThat(announced).hasValue(1);
         assertThat(initial.passwordFile()).doesNotExist();
         assertThat(users.authenticate("admin", "from the environment".toCharArray())).isPresent();
     }

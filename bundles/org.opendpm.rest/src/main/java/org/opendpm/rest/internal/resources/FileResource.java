@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,6 +42,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Component(service = FileResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(OpenDpmApplication.SELECT)
+@JaxrsExtensionSelect({ OpenDpmApplication.AUTHENTICATION, OpenDpmApplication.ROLE_CHECK })
 @Path("files")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "files")

@@ -18,6 +18,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,9 +28,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Component(service = ServerResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(OpenDpmApplication.SELECT)
+@JaxrsExtensionSelect({ OpenDpmApplication.AUTHENTICATION, OpenDpmApplication.ROLE_CHECK })
 @Path("/")
 @Tag(name = "server")
 public class ServerResource {
+
+    /** Where the build writes the document: the swagger-maven-plugin's outputPath in this bundle's pom. */
+    static final String OPENAPI_DOCUMENT = "/org/opendpm/rest/internal/openapi.json";
 
     private final String version;
     private final org.opendpm.store.Database database;
@@ -57,9 +62,9 @@ public class ServerResource {
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "This API's OpenAPI 3 document")
     public Response openApi() throws IOException {
-        try (InputStream in = ServerResource.class.getResourceAsStream("openapi.json")) {
+        try (InputStream in = ServerResource.class.getResourceAsStream(OPENAPI_DOCUMENT)) {
             if (in == null) {
-                return Response.status(500).build();
+                throw new IllegalStateException("The OpenAPI document " + OPENAPI_DOCUMENT + " is not in the bundle");
             }
             return Response.ok(in.readAllBytes(), MediaType.APPLICATION_JSON).build();
         }

@@ -25,13 +25,18 @@ import javax.ws.rs.core.SecurityContext;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.security.LoginReady;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.dto.Problem;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -40,11 +45,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP Basic authentication of every request through the JAAS realm (by default {@code opendpm}). A request without
- * valid credentials gets 401 before any resource runs.
+ * valid credentials gets 401 before any resource runs. Until {@link LoginReady} is registered (the database is ready
+ * and an administrator exists) every request gets 503 "OpenDPM is starting" with {@code Retry-After} instead: a
+ * login refused then could succeed a moment later, so it must not be told its credentials are wrong.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = "org.opendpm.rest")
 @Designate(ocd = BasicAuthFilter.Config.class)
 @JaxrsExtension
+@JaxrsName(OpenDpmApplication.AUTHENTICATION_NAME)
 @JaxrsApplicationSelect(OpenDpmApplication.SELECT)
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -58,11 +66,24 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthFilter.class);
 
+    /** Seconds a client is asked to wait while OpenDPM starts; start-up takes a few. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
     private volatile String realm;
+    private volatile boolean loginReady;
 
     @Activate
     public BasicAuthFilter(Config config) {
         modified(config);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindLoginReady(LoginReady ready) {
+        loginReady = true;
+    }
+
+    void unbindLoginReady(LoginReady ready) {
+        loginReady = false;
     }
 
     @Modified
@@ -72,6 +93,12 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (!loginReady) {
+            request.abortWith(Response.fromResponse(problem(503, "OpenDPM is starting", "Logins are possible once"
+                    + " the database is ready and an administrator exists; if this lasts, see the server log"))
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build());
+            return;
+        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             request.abortWith(unauthorized("Credentials are required (HTTP Basic)"));

@@ -20,6 +20,7 @@ import org.opendpm.rest.internal.dto.Problem;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 
 /**
  * Enforces {@code @RolesAllowed} on resource methods (method first, then class). A method with neither
@@ -27,6 +28,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
  */
 @Component(service = DynamicFeature.class)
 @JaxrsExtension
+@JaxrsName(OpenDpmApplication.ROLE_CHECK_NAME)
 @JaxrsApplicationSelect(OpenDpmApplication.SELECT)
 public class RolesAllowedFeature implements DynamicFeature {
 
