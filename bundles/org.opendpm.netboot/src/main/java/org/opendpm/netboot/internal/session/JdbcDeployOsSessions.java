@@ -152,6 +152,13 @@ public final class JdbcDeployOsSessions implements DeployOsSessions {
         Instant now = now();
         return database.inTransaction(c -> {
             confirmKey(c);
+            long machineId;
+            long executionId;
+            String nonce;
+            Instant expires;
+            boolean used;
+            // Read and closed before the update: an open cursor keeps its row's read lock on Derby, and concurrent
+            // redeems would each hold one while waiting for the others' to write.
             try (PreparedStatement ps = c.prepareStatement("SELECT s.machine_id, s.execution_id, s.nonce,"
                     + " s.expires_at, s.used_at FROM deployos_session s JOIN machine_nic n ON n.machine_id ="
                     + " s.machine_id WHERE n.mac = ?")) {
@@ -161,29 +168,28 @@ public final class JdbcDeployOsSessions implements DeployOsSessions {
                         LOG.warn("Deploy-OS session for {} refused: none issued", canonical);
                         return Optional.<Long>empty();
                     }
-                    long machineId = rs.getLong(1);
-                    long executionId = rs.getLong(2);
-                    String nonce = rs.getString(3);
-                    Instant expires = rs.getTimestamp(4).toInstant();
-                    boolean used = rs.getTimestamp(5) != null;
-                    if (!SessionKey.sameToken(key.token(machineId, executionId, nonce), token)) {
-                        LOG.warn("Deploy-OS session for {} (machine {}) refused: wrong token", canonical, machineId);
-                        return Optional.<Long>empty();
-                    }
-                    if (used) {
-                        LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: already used",
-                                canonical, machineId, executionId);
-                        return Optional.<Long>empty();
-                    }
-                    if (!expires.isAfter(now)) {
-                        LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: expired at {}",
-                                canonical, machineId, executionId, expires);
-                        return Optional.<Long>empty();
-                    }
-                    return markUsed(c, machineId, executionId, nonce, now) ? Optional.of(executionId)
-                            : Optional.<Long>empty();
+                    machineId = rs.getLong(1);
+                    executionId = rs.getLong(2);
+                    nonce = rs.getString(3);
+                    expires = rs.getTimestamp(4).toInstant();
+                    used = rs.getTimestamp(5) != null;
                 }
             }
+            if (!SessionKey.sameToken(key.token(machineId, executionId, nonce), token)) {
+                LOG.warn("Deploy-OS session for {} (machine {}) refused: wrong token", canonical, machineId);
+                return Optional.<Long>empty();
+            }
+            if (used) {
+                LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: already used", canonical,
+                        machineId, executionId);
+                return Optional.<Long>empty();
+            }
+            if (!expires.isAfter(now)) {
+                LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: expired at {}", canonical,
+                        machineId, executionId, expires);
+                return Optional.<Long>empty();
+            }
+            return markUsed(c, machineId, executionId, nonce, now) ? Optional.of(executionId) : Optional.<Long>empty();
         });
     }
 
