@@ -15,6 +15,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -30,6 +31,8 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.opendpm.api.boot.DeployOsSessions;
+import org.opendpm.api.boot.PublishedFiles;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -303,6 +306,60 @@ public class PlatformIT {
 
         assertEquals(204, rest.send("DELETE", intent, null, "admin", adminPassword).status());
         assertFalse(rest.get(intent, viewer, "a long password 1").json().get("stored").asBoolean());
+    }
+
+    @Test
+    public void deployOsSessionsAndPublishedFilesAreServicesOfTheDistribution() throws Exception {
+        String group = "/dos-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, rest.send("POST", "groups", "{\"path\":\"" + group + "\"}", "admin", adminPassword).status());
+        Rest.Response m = rest.send("POST", "machines", "{\"groupPath\":\"" + group + "\",\"name\":\"dos-"
+                + group.substring(5) + "\",\"macs\":[\"02-00-5E-10-00-02\"]}", "admin", adminPassword);
+        assertEquals(m.body(), 201, m.status());
+        long machine = m.json().get("id").asLong();
+
+        DeployOsSessions sessions = service(DeployOsSessions.class);
+        sessions.issue(machine, 9001, Instant.now().plusSeconds(600));
+        String token = sessions.token(machine).orElseThrow();
+        assertEquals(Long.valueOf(9001), sessions.redeem("02:00:5e:10:00:02", token).orElseThrow());
+        assertFalse(sessions.redeem("02:00:5e:10:00:02", token).isPresent());
+        assertTrue(Files.isRegularFile(Path.of(System.getProperty("karaf.data"), "netboot",
+                "deployos-session.key")));
+
+        PublishedFiles published = service(PublishedFiles.class);
+        String path = published.publish(9001, "ks.cfg", "reboot\n".getBytes(StandardCharsets.UTF_8),
+                "text/plain; charset=utf-8", Instant.now().plusSeconds(600));
+        URL url = new URL("http://127.0.0.1:" + Integer.getInteger(Container.HTTP_PORT) + path);
+        Rest.awaitMillis(30_000, () -> status(url) == 200, "the published file over HTTP");
+        try (InputStream in = url.openStream()) {
+            assertEquals("reboot\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertEquals(1, published.withdraw(9001));
+        assertEquals(404, status(url));
+    }
+
+    private <T> T service(Class<T> type) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            var ref = context.getServiceReference(type);
+            if (ref != null) {
+                return context.getService(ref);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(type.getName() + " is not registered");
+    }
+
+    private static int status(URL url) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+            try {
+                return c.getResponseCode();
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Test

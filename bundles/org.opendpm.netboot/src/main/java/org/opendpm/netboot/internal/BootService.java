@@ -1,5 +1,7 @@
 package org.opendpm.netboot.internal;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 
+import org.opendpm.api.agent.AgentLink;
+import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.boot.BootIntentService;
+import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.boot.BootStatus;
 import org.opendpm.api.boot.MachineBootIntent;
 import org.opendpm.api.boot.NextBoot;
@@ -32,9 +38,11 @@ import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
 import org.opendpm.spi.BootProtocol;
 import org.opendpm.spi.BootResponse;
+import org.opendpm.spi.DeployOs;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -59,16 +67,25 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * decided: a PXE client asks twice (proxyDHCP, then the boot server) and an iPXE client once more over HTTP, and each
  * of those must see the same intent. The clear names the intent's time of setting, so an intent set meanwhile stays.
  *
- * <p>Inventory, intents and settings are optional, dynamic references: netboot runs (and serves local boot) without
- * them.
+ * <p>The Deploy-OS gets its way back to this server on its kernel command line: {@code opendpm.server=<host>:<port>
+ * opendpm.fingerprint=<sha256 hex>} of the agent link, {@code opendpm.mac=<primary MAC>} and, while one is issued,
+ * {@code opendpm.token=<Deploy-OS session token>} ({@link DeployOsSessions}). The host is {@code advertisedAddress}
+ * of PID {@value HttpBootServlet#PID}, else the address the boot request came in on unless that is a wildcard or
+ * loopback address; without either, or without the agent link, there is no {@code opendpm.server} and the Deploy-OS
+ * searches for the server (OSI-6). The token is never logged.
+ *
+ * <p>Inventory, intents, settings, the agent link and the sessions are optional, dynamic references: netboot runs
+ * (and serves local boot) without them.
  */
-@Component(service = { BootService.class, GeneratedFileSource.class })
+@Component(service = { BootService.class, GeneratedFileSource.class }, configurationPid = HttpBootServlet.PID)
 public final class BootService implements GeneratedFileSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootService.class);
     /** A machine count far above the largest site's concurrent boots; each entry is a few hundred bytes. */
     private static final int MAX_GENERATED = 50_000;
     private static final Duration GENERATED_TTL = Duration.ofHours(1);
+    /** A host name or an IP literal: it goes onto a kernel command line, so nothing else may. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
 
     /** The decision for one client, with what the inventory made of it. */
     public record Decision(BootClient client, BootIntent intent, Optional<SeenResult> seen, String protocol,
@@ -90,9 +107,18 @@ public final class BootService implements GeneratedFileSource {
     private volatile InventoryService inventory;
     private volatile BootIntentService intents;
     private volatile ServerSettingsService settings;
+    private volatile AgentLink agentLink;
+    private volatile DeployOsSessions sessions;
+    private volatile String advertisedAddress = "";
 
     @Activate
-    public BootService(@Reference PluginRegistry plugins) {
+    public BootService(HttpBootServlet.Config config, @Reference PluginRegistry plugins) {
+        this(plugins);
+        advertisedAddress(config.advertisedAddress());
+    }
+
+    /** Without configuration: the address each boot request came in on is advertised. */
+    public BootService(PluginRegistry plugins) {
         this(plugins, Clock.systemUTC(),
                 Executors.newSingleThreadExecutor(new DefaultThreadFactory("opendpm-boot-intent-clear", true)));
     }
@@ -101,6 +127,22 @@ public final class BootService implements GeneratedFileSource {
         this.plugins = plugins;
         this.generated = new GeneratedFiles(MAX_GENERATED, GENERATED_TTL, clock);
         this.clears = clears;
+    }
+
+    @Modified
+    void modified(HttpBootServlet.Config config) {
+        advertisedAddress(config.advertisedAddress());
+    }
+
+    /** The host machines reach this server at, for the Deploy-OS command line; blank: the request's address. */
+    void advertisedAddress(String address) {
+        String a = address == null ? "" : address.strip();
+        if (!a.isEmpty() && !HOST.matcher(a).matches()) {
+            LOG.error("advertisedAddress '{}' of {} is not a host name or IP address; the address of each boot"
+                    + " request is used instead", a.replaceAll("[^\\x20-\\x7e]", "?"), HttpBootServlet.PID);
+            a = "";
+        }
+        advertisedAddress = a;
     }
 
     @Deactivate
@@ -146,12 +188,44 @@ public final class BootService implements GeneratedFileSource {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setAgentLink(AgentLink service) {
+        agentLink = service;
+    }
+
+    void unsetAgentLink(AgentLink service) {
+        if (agentLink == service) {
+            agentLink = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSessions(DeployOsSessions service) {
+        sessions = service;
+    }
+
+    void unsetSessions(DeployOsSessions service) {
+        if (sessions == service) {
+            sessions = null;
+        }
+    }
+
+    /** {@link #boot(BootClient, Optional)} for a request whose local address is not known. */
+    public Optional<Decision> boot(BootClient client) {
+        return boot(client, Optional.empty());
+    }
+
     /**
      * Registers the client as seen and answers with its boot protocol's response, whose generated files are kept for
      * TFTP and HTTP. Empty when no boot protocol supports the client. May block on the database: never call it on a
      * network event loop.
+     *
+     * @param receivedOn the server address the request came in on, the Deploy-OS's way back when no
+     *            {@code advertisedAddress} is configured
      */
-    public Optional<Decision> boot(BootClient client) {
+    public Optional<Decision> boot(BootClient client, Optional<InetAddress> receivedOn) {
         decisions.increment();
         if (clientsSeen.size() < BootStatus.CLIENTS_SEEN_CAP) {
             clientsSeen.add(client.mac());
@@ -161,7 +235,7 @@ public final class BootService implements GeneratedFileSource {
             return Optional.empty();
         }
         Optional<SeenResult> seen = reportSeen(client);
-        Chosen chosen = intentFor(client, seen);
+        Chosen chosen = intentFor(client, seen, receivedOn);
         BootProtocol protocol = null;
         BootResponse response = null;
         for (BootProtocol candidate : protocols) {
@@ -235,14 +309,14 @@ public final class BootService implements GeneratedFileSource {
         }
     }
 
-    private Chosen intentFor(BootClient client, Optional<SeenResult> seen) {
+    private Chosen intentFor(BootClient client, Optional<SeenResult> seen, Optional<InetAddress> receivedOn) {
         InventoryService inv = inventory;
         if (seen.isEmpty() || inv == null) {
             return Chosen.localDisk();
         }
         SeenResult.Outcome o = seen.get().outcome();
         if (o == SeenResult.Outcome.KNOWN || o == SeenResult.Outcome.AUTO_REGISTERED) {
-            return managedIntent(client, seen.get().id(), inv);
+            return managedIntent(client, seen.get().id(), inv, receivedOn);
         }
         BootDecision decision;
         try {
@@ -258,7 +332,8 @@ public final class BootService implements GeneratedFileSource {
         return Chosen.localDisk();
     }
 
-    private Chosen managedIntent(BootClient client, long machineId, InventoryService inv) {
+    private Chosen managedIntent(BootClient client, long machineId, InventoryService inv,
+            Optional<InetAddress> receivedOn) {
         BootIntentService service = intents;
         if (service == null) {
             return Chosen.localDisk();
@@ -277,7 +352,10 @@ public final class BootService implements GeneratedFileSource {
                 var resolution = plugins.resolveDeployOs(next.deployOs().or(m::deployOs), m.model(), serverDefault);
                 LOG.debug("Deploy-OS of {} ({}): {} by rule {}", m.name(), client.mac(), resolution.deployOs().id(),
                         resolution.rule());
-                return new Chosen(new BootIntent.DeployOsBoot(resolution.deployOs()), stored);
+                DeployOs os = resolution.deployOs();
+                String arguments = join(os.bootArguments(), deployOsArguments(m, receivedOn));
+                return new Chosen(new BootIntent.DeployOsBoot(new DeployOs(os.id(), os.kernel(), os.initrd(),
+                        arguments, os.architectures())), stored);
             case OS_INSTALLER:
                 return new Chosen(new BootIntent.OsInstaller(next.kernel(), next.initrd(), next.bootArguments()),
                         stored);
@@ -290,6 +368,63 @@ public final class BootService implements GeneratedFileSource {
                     client.mac(), e.toString());
             return Chosen.localDisk();
         }
+    }
+
+    /** The Deploy-OS's way back to this server; see the class comment. Never logs the token. */
+    private String deployOsArguments(Machine m, Optional<InetAddress> receivedOn) {
+        StringBuilder b = new StringBuilder();
+        AgentLink link = agentLink;
+        AgentLinkStatus status = null;
+        if (link != null) {
+            try {
+                status = link.status();
+            } catch (RuntimeException e) {
+                LOG.warn("Agent link status unavailable; the Deploy-OS of {} searches for the server: {}", m.name(),
+                        e.toString());
+            }
+        }
+        if (status != null && status.port() > 0) {
+            Optional<String> host = advertisedHost(receivedOn);
+            if (host.isPresent()) {
+                b.append("opendpm.server=").append(host.get()).append(':').append(status.port()).append(' ');
+            } else {
+                LOG.warn("No address to give the Deploy-OS of {}: set advertisedAddress in {} (the request came in"
+                        + " on {}); it searches for the server", m.name(), HttpBootServlet.PID,
+                        receivedOn.map(InetAddress::getHostAddress).orElse("an unknown address"));
+            }
+            b.append("opendpm.fingerprint=").append(status.certificateFingerprint()).append(' ');
+        }
+        b.append("opendpm.mac=").append(m.primaryMac());
+        DeployOsSessions s = sessions;
+        boolean token = false;
+        if (s != null) {
+            try {
+                Optional<String> t = s.token(m.id());
+                if (t.isPresent()) {
+                    b.append(" opendpm.token=").append(t.get());
+                    token = true;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Deploy-OS session of {} unavailable; it boots without a token: {}", m.name(), e.toString());
+            }
+        }
+        LOG.debug("Deploy-OS arguments of {}: agent link {}, token {}", m.name(),
+                status == null ? "absent" : status.port(), token ? "issued" : "none");
+        return b.toString();
+    }
+
+    private Optional<String> advertisedHost(Optional<InetAddress> receivedOn) {
+        String configured = advertisedAddress;
+        if (!configured.isEmpty()) {
+            return Optional.of(configured);
+        }
+        return receivedOn.filter(a -> !a.isAnyLocalAddress() && !a.isLoopbackAddress())
+                .map(a -> a instanceof Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*", "") + "]"
+                        : a.getHostAddress());
+    }
+
+    private static String join(String first, String second) {
+        return first.isBlank() ? second : first.strip() + " " + second;
     }
 
     /**

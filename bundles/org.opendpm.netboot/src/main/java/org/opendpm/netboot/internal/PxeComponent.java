@@ -128,7 +128,7 @@ public final class PxeComponent {
         String url = c.httpBootUrl().isBlank() ? "http://" + server.getHostAddress() + ":8181/opendpm/boot/"
                 : c.httpBootUrl().trim();
         PxeResponder responder = new PxeResponder(server, url,
-                client -> boot.boot(client).map(BootService.Decision::response), stats);
+                client -> boot.boot(client, Optional.of(server)).map(BootService.Decision::response), stats);
         if (c.bootServerEnabled()) {
             startOne(new PxeServer(Service.BOOT_SERVER, new InetSocketAddress(bind, c.bootServerPort()), broadcast,
                     responder, stats));

@@ -136,7 +136,8 @@ public class BootServiceTest {
         }
         // Explicit on the machine, then the model, then the server default.
         assertThat(s.boot(bios(WEB01)).orElseThrow().intent()).isEqualTo(new BootIntent.DeployOsBoot(
-                new DeployOs("ia32_080331_24", "deployos/ia32_080331_24/vmlinuz", "", "", List.of("x86_64"))));
+                new DeployOs("ia32_080331_24", "deployos/ia32_080331_24/vmlinuz", "", "opendpm.mac=" + WEB01,
+                        List.of("x86_64"))));
         assertThat(file(s, WEB01)).isEqualTo("deploy-os ia32_080331_24 deployos/ia32_080331_24/vmlinuz");
         s.boot(bios(WEB02));
         assertThat(file(s, WEB02)).startsWith("deploy-os model-Express5800/R120h ");

@@ -3,6 +3,7 @@ package org.opendpm.netboot.internal.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.netboot.internal.BootService;
 import org.opendpm.netboot.internal.tftp.FileJail;
 import org.opendpm.netboot.internal.tftp.FileJail.JailException;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * chains to the next URL with the client's MAC, UUID and firmware.</li>
  * <li>{@code GET ipxe?mac=&uuid=&arch=${buildarch}&platform=${platform}}: reports the machine as seen (New Machine)
  * and answers the iPXE script of its boot intent.</li>
+ * <li>{@code GET/HEAD published/<token>/<name>}: a file published for an execution ({@link PublishedLookup}); an
+ * unknown or expired token, or another name, is 404 without saying which. Tokens are never logged.</li>
  * <li>{@code GET/HEAD <path>}: a generated file, else a file below the boot root, with single-range requests.</li>
  * </ul>
  * A missing file is answered 404 and logged, and harms nothing (OSI-4).
@@ -51,10 +55,19 @@ public final class HttpBoot {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int COPY_BUFFER = 64 * 1024;
+    private static final String TEXT = "text/plain; charset=utf-8";
 
-    /** A request as the adapters see it; {@code path} is below the endpoint and still percent-decoded. */
-    public record Request(String method, String path, String rawQuery, Optional<String> range) {
+    /**
+     * A request as the adapters see it; {@code path} is below the endpoint and already percent-decoded;
+     * {@code localAddress} is the server address it came in on.
+     */
+    public record Request(String method, String path, String rawQuery, Optional<String> range,
+            Optional<InetAddress> localAddress) {
     }
+
+    private static final String PUBLISHED = "published";
+    /** What could be a published file's token (base64url of 256 bits), kept out of log lines. */
+    private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9_-]{43,}");
 
     /** What to send: status, headers and either bytes or a region of a file. */
     public static final class Reply {
@@ -128,10 +141,12 @@ public final class HttpBoot {
 
     private final BootService boot;
     private final FileJail jail;
+    private final PublishedLookup published;
 
-    public HttpBoot(BootService boot, FileJail jail) {
+    public HttpBoot(BootService boot, FileJail jail, PublishedLookup published) {
         this.boot = boot;
         this.jail = jail;
+        this.published = published;
     }
 
     public Reply handle(Request r) {
@@ -151,15 +166,18 @@ public final class HttpBoot {
             return Reply.text(e.getMessage().equals("no file name") || e.getMessage().equals("empty file name")
                     ? 404 : 403, "refused\n", head);
         }
+        if (path.equals(PUBLISHED) || path.startsWith(PUBLISHED + "/")) {
+            return published(path.substring(PUBLISHED.length()), r, head);
+        }
         if (path.equals("chain.ipxe")) {
-            return content(CHAIN_SCRIPT.getBytes(StandardCharsets.UTF_8), r, head);
+            return content(CHAIN_SCRIPT.getBytes(StandardCharsets.UTF_8), TEXT, r, head);
         }
         if (path.equals("ipxe")) {
             return ipxe(r, head);
         }
         Optional<byte[]> generated = boot.generated(path);
         if (generated.isPresent()) {
-            return content(generated.get(), r, head);
+            return content(generated.get(), TEXT, r, head);
         }
         return file(path, r, head);
     }
@@ -188,7 +206,7 @@ public final class HttpBoot {
                 Optional.of("iPXE"));
         Optional<BootService.Decision> d;
         try {
-            d = boot.boot(client);
+            d = boot.boot(client, r.localAddress());
         } catch (RuntimeException e) {
             // A failing boot protocol plugin costs this one answer, never the endpoint.
             LOG.warn("HTTP boot: boot decision for {} failed: {}", mac, e.toString(), e);
@@ -204,7 +222,27 @@ public final class HttpBoot {
             // The protocol names a file rather than generating a script: hand iPXE a chain to it.
             script = Optional.of(("#!ipxe\nchain " + bootFile + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        return content(script.get(), r, head);
+        return content(script.get(), TEXT, r, head);
+    }
+
+    /** {@code /<token>/<name>}; whatever else is below {@code published} is unknown alike. */
+    private Reply published(String rest, Request r, boolean head) {
+        String tokenAndName = rest.startsWith("/") ? rest.substring(1) : rest;
+        int slash = tokenAndName.indexOf('/');
+        Optional<PublishedLookup.Found> found = Optional.empty();
+        if (slash > 0) {
+            try {
+                found = published.find(tokenAndName.substring(0, slash), tokenAndName.substring(slash + 1));
+            } catch (StoreUnavailableException e) {
+                LOG.warn("HTTP boot: published files unavailable: {}", e.getMessage());
+                return Reply.text(503, "unavailable\n", head);
+            }
+        }
+        if (found.isEmpty()) {
+            LOG.info("HTTP boot: a published file asked for with an unknown or expired token");
+            return Reply.text(404, "not found\n", head);
+        }
+        return content(found.get().content(), found.get().mediaType(), r, head);
     }
 
     /** iPXE's {@code ${platform}} and {@code ${buildarch}} as a DHCP option 93 architecture (RFC 4578). */
@@ -236,13 +274,13 @@ public final class HttpBoot {
             real = jail.resolveForRead(path);
             size = Files.size(real);
         } catch (NoSuchFileException e) {
-            LOG.info("HTTP boot: '{}' not found (harmless: clients probe for optional files)", path);
+            LOG.info("HTTP boot: '{}' not found (harmless: clients probe for optional files)", printable(path));
             return Reply.text(404, "not found\n", head);
         } catch (JailException e) {
-            LOG.info("HTTP boot: '{}' refused: {}", path, e.getMessage());
+            LOG.info("HTTP boot: '{}' refused: {}", printable(path), e.getMessage());
             return Reply.text(403, "refused\n", head);
         } catch (IOException e) {
-            LOG.warn("HTTP boot: '{}' unreadable: {}", path, e.toString());
+            LOG.warn("HTTP boot: '{}' unreadable: {}", printable(path), e.toString());
             return Reply.text(500, "unreadable\n", head);
         }
         Optional<ByteRange> range;
@@ -260,8 +298,7 @@ public final class HttpBoot {
         return reply;
     }
 
-    private static Reply content(byte[] data, Request r, boolean head) {
-        String type = "text/plain; charset=utf-8";
+    private static Reply content(byte[] data, String type, Request r, boolean head) {
         Optional<ByteRange> range;
         try {
             range = ByteRange.parse(r.range().orElse(null), data.length);
@@ -304,10 +341,12 @@ public final class HttpBoot {
         return q;
     }
 
+    /** For a log line: at most 80 printable characters, with anything shaped like a token left out. */
     private static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 80));
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
+        String redacted = TOKEN_LIKE.matcher(s).replaceAll("<token>");
+        StringBuilder b = new StringBuilder(Math.min(redacted.length(), 80));
+        for (int i = 0; i < redacted.length() && i < 80; i++) {
+            char c = redacted.charAt(i);
             b.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return b.toString();

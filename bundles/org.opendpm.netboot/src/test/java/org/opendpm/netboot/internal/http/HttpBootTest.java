@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import org.junit.After;
@@ -43,7 +44,8 @@ public class HttpBootTest {
         Files.writeString(tmp.getRoot().toPath().resolve("secret"), "secret");
         Files.createSymbolicLink(root.resolve("link"), tmp.getRoot().toPath().resolve("secret"));
         boot = TestBoot.withRegistrationMenu();
-        server = new HttpBootTestServer(new HttpBoot(boot.service(), new FileJail(root, "")), "127.0.0.1");
+        server = new HttpBootTestServer(
+                new HttpBoot(boot.service(), new FileJail(root, ""), (token, name) -> Optional.empty()), "127.0.0.1");
     }
 
     @After

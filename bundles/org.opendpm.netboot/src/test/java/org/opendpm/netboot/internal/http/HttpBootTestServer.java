@@ -36,7 +36,8 @@ public final class HttpBootTestServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath().substring(PREFIX.length());
             HttpBoot.Reply reply = http.handle(new HttpBoot.Request(ex.getRequestMethod(), path,
-                    ex.getRequestURI().getRawQuery(), Optional.ofNullable(ex.getRequestHeaders().getFirst("Range"))));
+                    ex.getRequestURI().getRawQuery(), Optional.ofNullable(ex.getRequestHeaders().getFirst("Range")),
+                    Optional.of(ex.getLocalAddress().getAddress())));
             for (Map.Entry<String, String> h : reply.headers().entrySet()) {
                 ex.getResponseHeaders().set(h.getKey(), h.getValue());
             }

@@ -7,6 +7,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -81,7 +82,8 @@ public class QemuIpxeInteropTest {
         requireFile(IPXE_ROM, "ipxe-qemu");
         Path root = tmp.newFolder().toPath();
         Path log = tmp.getRoot().toPath().resolve("qemu-" + mac.replace(':', '-') + ".log");
-        try (HttpBootTestServer server = new HttpBootTestServer(new HttpBoot(boot.service(), new FileJail(root, "")),
+        try (HttpBootTestServer server = new HttpBootTestServer(
+                new HttpBoot(boot.service(), new FileJail(root, ""), (token, name) -> Optional.empty()),
                 "127.0.0.1")) {
             String bootFile = "http://10.0.2.2:" + server.port() + HttpBootTestServer.PREFIX + "/chain.ipxe";
             List<String> cmd = new java.util.ArrayList<>(List.of(QEMU, "-accel", "tcg", "-m", "256", "-display",

@@ -13,12 +13,29 @@ import org.opendpm.store.Database;
 
 /**
  * A fresh, migrated in-memory Derby database (every changeSet, so the inventory's machine table too) with machines
- * inserted directly, and an intent service over it whose clock the test moves.
+ * inserted directly (with their primary NIC), and an intent service over it whose clock the test moves.
  */
 public final class IntentFixture {
 
     public final Database database;
     public final JdbcBootIntentService service;
+    /** The test's clock: it stands still until {@link #advance} moves it. */
+    public final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
     private Instant now = Instant.parse("2026-03-01T10:00:00.123456Z");
 
     public IntentFixture() {
@@ -33,29 +50,14 @@ public final class IntentFixture {
             }
             return null;
         });
-        service = new JdbcBootIntentService(database, new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        });
+        service = new JdbcBootIntentService(database, clock);
     }
 
     public void advance(long seconds) {
         now = now.plusSeconds(seconds);
     }
 
-    /** Inserts a managed machine into group 1. */
+    /** Inserts a managed machine into group 1, with {@code mac} as its one (primary) NIC. */
     public void machine(long id, String name, String mac) {
         database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO machine (id, group_id, name, name_key,"
@@ -65,6 +67,12 @@ public final class IntentFixture {
                 ps.setString(3, name.toLowerCase());
                 ps.setString(4, mac);
                 ps.setTimestamp(5, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO machine_nic (mac, machine_id, nic_order) VALUES (?, ?, 0)")) {
+                ps.setString(1, mac);
+                ps.setLong(2, id);
                 ps.executeUpdate();
             }
             return null;
