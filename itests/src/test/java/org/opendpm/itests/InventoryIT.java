@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,9 @@ import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.opendpm.api.inventory.DiskInfo;
+import org.opendpm.api.inventory.InventoryService;
+import org.opendpm.api.inventory.PartitionInfo;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -43,6 +47,9 @@ public class InventoryIT {
 
     @Inject
     private SessionFactory sessions;
+
+    @Inject
+    private InventoryService inventory;
 
     private Rest rest;
     private String adminPassword;
@@ -368,6 +375,51 @@ public class InventoryIT {
             rest.send("PUT", "rules/GroupAsIp.ini", "text/plain", "", "admin", adminPassword);
             rest.send("PUT", "rules/forceskip.ini", "text/plain", "*\n", "admin", adminPassword);
             deleteGroupTree("/auto");
+        }
+    }
+
+    /** IMG-4: disks recorded for a machine (as the agent's disk check will) are shown by REST and the shell. */
+    @Test
+    public void recordedDisksAppearThroughRestAndTheShell() throws Exception {
+        String viewer = "viewer-" + UUID.randomUUID().toString().substring(0, 8);
+        ok(admin("POST", "users", "{\"name\":\"" + viewer + "\",\"password\":\"a long password 1\","
+                + "\"roles\":[\"viewer\"]}"), 201);
+        try {
+            long group = createGroup("/disks");
+            long id = ok(admin("POST", "machines", "{\"groupId\":" + group + ",\"name\":\"disk-pc\",\"macs\":"
+                    + "[\"00-50-56-00-D1-01\"]}"), 201).get("id").asLong();
+            JsonNode never = ok(rest.get("machines/" + id + "/disks", viewer, "a long password 1"), 200);
+            assertTrue(never.toString(), never.get("scannedAt").isNull() && never.get("disks").isEmpty());
+
+            inventory.recordDisks(id, List.of(
+                    new DiskInfo(1, "sda", 64L << 20, "mbr", "QEMU HARDDISK", List.of(
+                            new PartitionInfo(1, 1 << 20, 8L << 20, "83", "ext4"),
+                            new PartitionInfo(2, 9L << 20, 50L << 20, "05", ""),
+                            new PartitionInfo(5, 10L << 20, 4L << 20, "82", "swap"))),
+                    new DiskInfo(2, "nvme0n1", 1L << 30, "gpt", "", List.of(new PartitionInfo(1, 1 << 20, 512L << 20,
+                            "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "vfat")))),
+                    Instant.parse("2026-03-01T10:00:00Z"));
+
+            JsonNode disks = ok(rest.get("machines/" + id + "/disks", viewer, "a long password 1"), 200);
+            assertEquals("2026-03-01T10:00:00Z", disks.get("scannedAt").asText());
+            assertEquals(2, disks.get("disks").size());
+            JsonNode sda = disks.get("disks").get(0);
+            assertEquals("sda", sda.get("device").asText());
+            assertEquals("mbr", sda.get("partitionTable").asText());
+            assertEquals(3, sda.get("partitions").size());
+            assertEquals(5, sda.get("partitions").get(2).get("number").asInt());
+            assertEquals("swap", sda.get("partitions").get(2).get("filesystem").asText());
+            assertEquals("vfat", disks.get("disks").get(1).get("partitions").get(0).get("filesystem").asText());
+            assertEquals(404, rest.get("machines/999999/disks", viewer, "a long password 1").status());
+
+            String shown = shell("dpm:machine-disks disk-pc");
+            assertTrue(shown, shown.contains("Disks of disk-pc, checked 2026-03-01T10:00:00Z"));
+            assertTrue(shown, shown.contains("1      sda            64.0 MiB mbr         QEMU HARDDISK"));
+            assertTrue(shown, shown.contains("  5           10.0 MiB    4.0 MiB  82"));
+            assertTrue(shown, shown.contains("2      nvme0n1         1.0 GiB gpt"));
+        } finally {
+            deleteGroupTree("/disks");
+            admin("DELETE", "users/" + viewer, null);
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
  *            lists the machine's disks
  * @param device the kernel's name for it ({@code sda}, {@code vda}, {@code nvme0n1})
  * @param sizeBytes its size in bytes
- * @param partitionTable {@code gpt}, {@code mbr} or {@code none}
+ * @param partitionTable {@code gpt}, {@code mbr}, {@code none}, or {@code unreadable} when the Deploy-OS could not
+ *            read the disk or found its table corrupt
  * @param model the model string the disk reports, empty when it reports none
  * @param partitions its partitions, ordered by number
  */

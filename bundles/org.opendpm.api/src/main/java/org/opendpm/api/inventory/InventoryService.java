@@ -1,5 +1,6 @@
 package org.opendpm.api.inventory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,6 +78,27 @@ public interface InventoryService {
 
     /** Records the status set by scenario execution. */
     void setStatus(long machineId, MachineStatus status);
+
+    // ---- disks (IMG-4)
+
+    /**
+     * Replaces the machine's disks with what a disk check found, in one transaction. Refused whole with
+     * {@link org.opendpm.api.ValidationException} naming the field ({@code disks[1].partitions[0].sizeBytes}): disk
+     * numbers unique and from 1, partition numbers unique per disk and from 1, sizes and offsets 0 or more,
+     * partitions within their disk, partition table {@code gpt}, {@code mbr}, {@code none} (then no partitions) or
+     * {@code unreadable} (likewise), at most {@value #MAX_DISKS} disks and {@value #MAX_PARTITIONS} partitions per
+     * disk; {@link org.opendpm.api.NotFoundException} for an unknown machine.
+     */
+    void recordDisks(long machineId, List<DiskInfo> disks, Instant scannedAt);
+
+    /** The machine's disks from its last disk check; {@link MachineDisks#never} when it was never scanned. */
+    MachineDisks disks(long machineId);
+
+    /** Most disks one machine's disk check may record. */
+    int MAX_DISKS = 64;
+
+    /** Most partitions one disk may have in a record (GPT's usual 128 entries, twice). */
+    int MAX_PARTITIONS = 256;
 
     // ---- New Machine (INV-4, INV-7, INV-8)
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,12 +21,14 @@ import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.inventory.BootDecision;
+import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.FileProblem;
 import org.opendpm.api.inventory.GroupNode;
 import org.opendpm.api.inventory.ImportResult;
 import org.opendpm.api.inventory.InvalidFileException;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
+import org.opendpm.api.inventory.MachineDisks;
 import org.opendpm.api.inventory.MachineGroup;
 import org.opendpm.api.inventory.MachinePage;
 import org.opendpm.api.inventory.MachineQuery;
@@ -71,6 +74,7 @@ public class JdbcInventoryService implements InventoryService {
     private final Database database;
     private final RuleFiles ruleFiles;
     private final Limits limits;
+    private final MachineDiskStore diskStore;
 
     @Activate
     public JdbcInventoryService(@Reference Database database) {
@@ -81,6 +85,7 @@ public class JdbcInventoryService implements InventoryService {
         this.database = database;
         this.ruleFiles = new RuleFiles(ruleDirectory);
         this.limits = limits;
+        this.diskStore = new MachineDiskStore(database);
     }
 
     // ---------------------------------------------------------------- groups
@@ -468,6 +473,18 @@ public class JdbcInventoryService implements InventoryService {
                         + h.get().describe());
             }
         }
+    }
+
+    // ---------------------------------------------------------------- disks (IMG-4)
+
+    @Override
+    public void recordDisks(long machineId, List<DiskInfo> found, Instant scannedAt) {
+        diskStore.record(machineId, found, scannedAt);
+    }
+
+    @Override
+    public MachineDisks disks(long machineId) {
+        return diskStore.load(machineId);
     }
 
     // ---------------------------------------------------------------- New Machine
