@@ -55,7 +55,32 @@ public final class MessageCodec {
     static final int MAX_PARTITIONS = 256;
     static final int MAX_PARAMETERS = 32;
 
+    /** The JSON {@code type} of every record; {@code error} is both {@link ErrorAnswer} and {@link ConnectionError}. */
+    private static final Map<Class<?>, String> TYPES = Map.ofEntries(Map.entry(Register.class, "register"),
+            Map.entry(Hello.class, "hello"), Map.entry(Registered.class, "registered"),
+            Map.entry(Welcome.class, "welcome"), Map.entry(Heartbeat.class, "heartbeat"),
+            Map.entry(ConnectionError.class, "error"), Map.entry(Command.class, "command"),
+            Map.entry(Power.class, "power"), Map.entry(FileBegin.class, "fileBegin"),
+            Map.entry(DeleteFile.class, "deleteFile"), Map.entry(ListFolder.class, "listFolder"),
+            Map.entry(ReadStream.class, "readStream"), Map.entry(DiskInventory.class, "diskInventory"),
+            Map.entry(FileEnd.class, "fileEnd"), Map.entry(Cancel.class, "cancel"),
+            Map.entry(StreamCredit.class, "streamCredit"), Map.entry(Progress.class, "progress"),
+            Map.entry(StreamBegin.class, "streamBegin"), Map.entry(CommandResult.class, "commandResult"),
+            Map.entry(Ack.class, "ack"), Map.entry(FolderListing.class, "folderListing"),
+            Map.entry(Disks.class, "disks"), Map.entry(StreamEnd.class, "streamEnd"),
+            Map.entry(ErrorAnswer.class, "error"));
+
     private MessageCodec() {
+    }
+
+    /** The JSON {@code type} of a message, for logs and error messages. */
+    public static String type(Message message) {
+        return TYPES.get(message.getClass());
+    }
+
+    /** The JSON {@code type} of a message class. */
+    public static String type(Class<? extends Message> messageClass) {
+        return TYPES.get(messageClass);
     }
 
     public static Message decode(ByteBuffer payload) throws ProtocolException {
@@ -227,7 +252,7 @@ public final class MessageCodec {
 
     private static void write(JsonGenerator g, Message message) throws IOException {
         if (message instanceof Register r) {
-            g.writeStringField("type", "register");
+            g.writeStringField("type", type(r));
             g.writeStringField("mac", r.mac());
             optional(g, "credential", r.credential());
             g.writeArrayFieldStart("macs");
@@ -238,7 +263,7 @@ public final class MessageCodec {
             identity(g, r.uuid(), r.ip(), r.hostName(), r.os(), r.agentVersion(), r.deployOs());
             g.writeNumberField("protocol", r.protocol());
         } else if (message instanceof Hello h) {
-            g.writeStringField("type", "hello");
+            g.writeStringField("type", type(h));
             g.writeStringField("mac", h.mac());
             optional(g, "credential", h.credential());
             optional(g, "token", h.token());
@@ -246,15 +271,15 @@ public final class MessageCodec {
             g.writeStringField("powerState", h.powerState());
             g.writeNumberField("protocol", h.protocol());
         } else if (message instanceof Registered r) {
-            g.writeStringField("type", "registered");
+            g.writeStringField("type", type(r));
             g.writeStringField("credential", r.credential());
         } else if (message instanceof Welcome w) {
-            g.writeStringField("type", "welcome");
+            g.writeStringField("type", type(w));
             g.writeNumberField("heartbeatSeconds", w.heartbeatSeconds());
         } else if (message instanceof Heartbeat) {
-            g.writeStringField("type", "heartbeat");
+            g.writeStringField("type", type(message));
         } else if (message instanceof ConnectionError e) {
-            g.writeStringField("type", "error");
+            g.writeStringField("type", type(e));
             g.writeStringField("code", e.code());
             g.writeStringField("message", e.message());
         } else if (message instanceof Message.Request r) {
@@ -268,14 +293,14 @@ public final class MessageCodec {
 
     private static void writeRequest(JsonGenerator g, Message.Request request) throws IOException {
         if (request instanceof Command c) {
-            head(g, "command", c.id());
+            head(g, c, c.id());
             g.writeStringField("commandLine", c.commandLine());
             g.writeNumberField("timeoutSeconds", c.timeoutSeconds());
         } else if (request instanceof Power p) {
-            head(g, "power", p.id());
+            head(g, p, p.id());
             g.writeStringField("action", p.action());
         } else if (request instanceof FileBegin f) {
-            head(g, "fileBegin", f.id());
+            head(g, f, f.id());
             g.writeNumberField("transferId", f.transferId());
             g.writeStringField("folder", f.folder());
             g.writeStringField("name", f.name());
@@ -283,13 +308,13 @@ public final class MessageCodec {
             g.writeStringField("sha256", f.sha256());
             optional(g, "permissions", f.permissions());
         } else if (request instanceof DeleteFile d) {
-            head(g, "deleteFile", d.id());
+            head(g, d, d.id());
             g.writeStringField("path", d.path());
         } else if (request instanceof ListFolder l) {
-            head(g, "listFolder", l.id());
+            head(g, l, l.id());
             g.writeStringField("path", l.path());
         } else if (request instanceof ReadStream r) {
-            head(g, "readStream", r.id());
+            head(g, r, r.id());
             g.writeNumberField("transferId", r.transferId());
             g.writeStringField("source", r.source());
             g.writeObjectFieldStart("parameters");
@@ -299,19 +324,19 @@ public final class MessageCodec {
             g.writeEndObject();
             g.writeNumberField("windowBytes", r.windowBytes());
         } else if (request instanceof DiskInventory d) {
-            head(g, "diskInventory", d.id());
+            head(g, d, d.id());
         }
     }
 
     private static void writeAnswer(JsonGenerator g, Message.Answer answer) throws IOException {
         if (answer instanceof CommandResult c) {
-            head(g, "commandResult", c.id());
+            head(g, c, c.id());
             g.writeNumberField("exitCode", c.exitCode());
             g.writeStringField("output", c.output());
         } else if (answer instanceof Ack a) {
-            head(g, "ack", a.id());
+            head(g, a, a.id());
         } else if (answer instanceof FolderListing l) {
-            head(g, "folderListing", l.id());
+            head(g, l, l.id());
             g.writeArrayFieldStart("entries");
             for (FolderListing.Entry e : l.entries()) {
                 g.writeStartObject();
@@ -329,7 +354,7 @@ public final class MessageCodec {
                 g.writeBooleanField("truncated", true);
             }
         } else if (answer instanceof Disks d) {
-            head(g, "disks", d.id());
+            head(g, d, d.id());
             g.writeArrayFieldStart("disks");
             for (Disks.Disk disk : d.disks()) {
                 g.writeStartObject();
@@ -353,11 +378,11 @@ public final class MessageCodec {
             }
             g.writeEndArray();
         } else if (answer instanceof StreamEnd s) {
-            head(g, "streamEnd", s.id());
+            head(g, s, s.id());
             g.writeNumberField("bytes", s.bytes());
             g.writeStringField("sha256", s.sha256());
         } else if (answer instanceof ErrorAnswer e) {
-            head(g, "error", e.id());
+            head(g, e, e.id());
             g.writeStringField("code", e.code());
             g.writeStringField("message", e.message());
         }
@@ -365,28 +390,28 @@ public final class MessageCodec {
 
     private static void writeEvent(JsonGenerator g, Message.Event event) throws IOException {
         if (event instanceof FileEnd f) {
-            head(g, "fileEnd", f.id());
+            head(g, f, f.id());
             g.writeNumberField("transferId", f.transferId());
         } else if (event instanceof Cancel c) {
-            head(g, "cancel", c.id());
+            head(g, c, c.id());
         } else if (event instanceof StreamCredit c) {
-            head(g, "streamCredit", c.id());
+            head(g, c, c.id());
             g.writeNumberField("bytes", c.bytes());
         } else if (event instanceof Progress p) {
-            head(g, "progress", p.id());
+            head(g, p, p.id());
             g.writeNumberField("done", p.done());
             g.writeNumberField("total", p.total());
             g.writeStringField("unit", p.unit());
         } else if (event instanceof StreamBegin s) {
-            head(g, "streamBegin", s.id());
+            head(g, s, s.id());
             g.writeNumberField("size", s.size());
         } else {
             throw new IllegalArgumentException("no encoding for " + event);
         }
     }
 
-    private static void head(JsonGenerator g, String type, long id) throws IOException {
-        g.writeStringField("type", type);
+    private static void head(JsonGenerator g, Message message, long id) throws IOException {
+        g.writeStringField("type", type(message));
         g.writeNumberField("id", id);
     }
 
