@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
+import org.opendpm.agent.protocol.Message;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -65,7 +66,11 @@ public class ShadedJarIT {
             }
             assertThat(jf.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo("org.opendpm.agent.Main");
-            assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/databind/ObjectMapper.class")).isNotNull();
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/core/JsonFactory.class")).isNotNull();
+            // Only the streaming parser: no databind (reflection, java.desktop/java.sql in a jlinked runtime).
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/databind/ObjectMapper.class")).isNull();
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/protocol/MessageCodec.class")).isNotNull();
+            assertThat(jf.getEntry("org/opendpm/agent/protocol/MessageCodec.class")).isNull();
             assertThat(jf.getEntry("org/opendpm/agent/shaded/picocli/CommandLine.class")).isNotNull();
         }
         assertThat(stray).isEmpty();
@@ -82,8 +87,8 @@ public class ShadedJarIT {
             try {
                 TestServer.Conn c = server.awaitSession(Duration.ofSeconds(30));
                 assertThat(c.mac()).isEqualTo("52:54:00:00:00:99");
-                assertThat(c.request(TestServer.message("command").put("commandLine", "echo from jar")
-                        .put("timeoutSeconds", 10)).get("output").asText()).isEqualTo("from jar\n");
+                assertThat(((Message.CommandResult) c.request(id -> new Message.Command(id, "echo from jar", 10)))
+                        .output()).isEqualTo("from jar\n");
             } finally {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);

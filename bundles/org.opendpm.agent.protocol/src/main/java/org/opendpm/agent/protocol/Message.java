@@ -181,10 +181,9 @@ public sealed interface Message {
     record StreamEnd(long id, long bytes, String sha256) implements Answer {
     }
 
-    /** Request {@code id} failed; {@code code} is {@code failed}, {@code cancelled} or {@code unsupported}. */
+    /** Request {@code id} failed; {@code code} is {@code failed} or {@code cancelled}. */
     record ErrorAnswer(long id, String code, String message) implements Answer {
         public static final String FAILED = "failed";
         public static final String CANCELLED = "cancelled";
-        public static final String UNSUPPORTED = "unsupported";
     }
 }

@@ -100,6 +100,18 @@ public final class MessageCodec {
         }
         String type = t.get();
         JsonObject m = raw.named(type);
+        try {
+            return decode(type, m);
+        } catch (ProtocolException e) {
+            if (e.reason() == Reason.BAD_MEMBER && e.requestId().isEmpty() && idOfUnknown(m) >= 0) {
+                // The peer may answer that request with an error and keep the connection.
+                throw new ProtocolException(e.reason(), e.member().orElse(null), e.getMessage(), idOfUnknown(m));
+            }
+            throw e;
+        }
+    }
+
+    private static Message decode(String type, JsonObject m) throws ProtocolException {
         switch (type) {
             case "register":
                 return new Register(m.string("mac"), m.optionalString("credential"), strings(m, "macs", MAX_MACS),
@@ -157,8 +169,16 @@ public final class MessageCodec {
             case "streamEnd":
                 return new StreamEnd(m.integer("id"), m.integer("bytes"), m.string("sha256"));
             default:
-                throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + JsonObject.clip(type)
-                        + "'");
+                throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
+                        + JsonObject.clip(type) + "'", idOfUnknown(m));
+        }
+    }
+
+    private static long idOfUnknown(JsonObject m) {
+        try {
+            return m.optionalInteger("id", -1);
+        } catch (ProtocolException e) {
+            return -1;
         }
     }
 

@@ -2,6 +2,7 @@ package org.opendpm.agent.protocol;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Bytes that break the protocol: a frame too long or too short, an unknown frame or message type, JSON that does not
@@ -22,15 +23,30 @@ public final class ProtocolException extends IOException {
 
     private final Reason reason;
     private final String member;
+    private final long requestId;
 
     public ProtocolException(Reason reason, String message) {
         this(reason, null, message);
     }
 
     public ProtocolException(Reason reason, String member, String message) {
+        this(reason, member, message, -1);
+    }
+
+    ProtocolException(Reason reason, String member, String message, long requestId) {
         super(message);
         this.reason = reason;
         this.member = member;
+        this.requestId = requestId;
+    }
+
+    /**
+     * For {@link Reason#UNKNOWN_TYPE} and {@link Reason#BAD_MEMBER}: the integer {@code id} of the message, if it had
+     * one. The agent answers such a request (of a newer server, or malformed) with an error and keeps the connection;
+     * the server closes it.
+     */
+    public OptionalLong requestId() {
+        return requestId >= 0 ? OptionalLong.of(requestId) : OptionalLong.empty();
     }
 
     public Reason reason() {
