@@ -27,11 +27,16 @@ public abstract class SessionFixture {
         return b;
     }
 
+    /** The agent's disk scanner; the platform's unless a test class gives one. */
+    protected DiskScanner disks() {
+        return DiskScanner.platform();
+    }
+
     @Before
     public void openSession() throws Exception {
         server = new TestServer("server-a.p12");
         state = tmp.newFolder("state").toPath();
-        agent = TestSupport.start(configure(TestSupport.config(server, state)).build());
+        agent = TestSupport.start(configure(TestSupport.config(server, state)).build(), disks());
         session = server.awaitSession(Duration.ofSeconds(20));
     }
 
