@@ -320,11 +320,10 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /** The connection ended: unfinished files are removed and streams stop; commands run on to their end. */
     @Override
     public void close() {
         files.abortAll();
         streams.values().forEach(StreamSender::cancel);
-        running.values().forEach(Runnable::run);
-        running.clear();
     }
 }

@@ -388,9 +388,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         onBlocking(session, () -> {
             Optional<Long> execution = deployOsSessions.redeem(g.mac(), g.token().orElse(""));
             if (execution.isEmpty()) {
-                stats.add(LinkStats.Kind.DEPLOY_OS_REFUSED);
                 session.refuse("unauthenticated", "refused Deploy-OS hello for MAC " + g.mac() + " from "
-                        + session.remote() + ": wrong or used token", LinkStats.Kind.UNAUTHENTICATED);
+                        + session.remote() + ": wrong or used token", LinkStats.Kind.DEPLOY_OS_REFUSED);
                 return;
             }
             Optional<Long> machineId = byMac(g.mac());

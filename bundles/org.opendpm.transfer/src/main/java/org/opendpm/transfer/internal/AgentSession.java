@@ -332,7 +332,8 @@ final class AgentSession extends ChannelDuplexHandler {
         }
         if (m instanceof Message.Progress p) {
             Pending<?> open = pending.get(p.id());
-            if (open != null) {
+            // A stream's progress is what its sink has taken, which the server counts itself.
+            if (open != null && streamOfRequest(p.id()) == null) {
                 tell(open.progress, p.done(), p.total(), p.unit());
             }
         } else if (m instanceof Message.StreamBegin b) {
