@@ -164,9 +164,12 @@ public sealed interface Message {
             disks = List.copyOf(disks);
         }
 
-        /** As {@code org.opendpm.api.inventory.DiskInfo}. */
+        /**
+         * As {@code org.opendpm.api.inventory.DiskInfo}; a disk that could not be read is listed in its place with
+         * {@code partitionTable} {@code unreadable} and the reason in {@code problem} (empty otherwise).
+         */
         public record Disk(int number, String device, long sizeBytes, String partitionTable, String model,
-                List<Partition> partitions) {
+                List<Partition> partitions, String problem) {
             public Disk {
                 partitions = List.copyOf(partitions);
             }

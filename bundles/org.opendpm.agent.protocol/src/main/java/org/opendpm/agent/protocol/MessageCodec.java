@@ -250,7 +250,8 @@ public final class MessageCodec {
                         p.string("type"), p.optionalString("filesystem").orElse("")));
             }
             disks.add(new Disks.Disk(d.int32("number"), d.string("device"), d.integer("sizeBytes"),
-                    d.string("partitionTable"), d.optionalString("model").orElse(""), parts));
+                    d.string("partitionTable"), d.optionalString("model").orElse(""), parts,
+                    d.optionalString("problem").orElse("")));
         }
         return new Disks(m.integer("id"), disks);
     }
@@ -394,6 +395,9 @@ public final class MessageCodec {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                if (!disk.problem().isEmpty()) {
+                    g.writeStringField("problem", disk.problem());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -61,7 +61,8 @@ public class GoldenVectorTest {
                 new FolderListing.Entry("lib", true, 4096, Instant.parse("2026-01-02T03:04:05Z"), "")), true));
         m.put("disks", new Disks(13, List.of(new Disks.Disk(1, "sda", 68719476736L, "gpt", "QEMU HARDDISK", List.of(
                 new Disks.Partition(1, 1048576, 536870912, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "vfat"),
-                new Disks.Partition(2, 537919488, 68180508672L, "0fc63daf-8483-4772-8e79-3d69d8477de4", "ext4"))))));
+                new Disks.Partition(2, 537919488, 68180508672L, "0fc63daf-8483-4772-8e79-3d69d8477de4", "ext4")),
+                ""), new Disks.Disk(2, "sdb", 0, "unreadable", "", List.of(), "cannot read /dev/sdb: I/O error"))));
         m.put("stream-end", new StreamEnd(12, 67108864, EMPTY_SHA));
         m.put("error-answer", new ErrorAnswer(7, "cancelled", "cancelled by the server"));
         return m;

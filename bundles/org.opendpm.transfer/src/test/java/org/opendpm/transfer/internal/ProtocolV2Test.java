@@ -95,7 +95,7 @@ public class ProtocolV2Test {
             CompletableFuture<List<DiskInfo>> disks = f.link.disks(m.id()).toCompletableFuture();
             Message.DiskInventory req = agent.expect(Message.DiskInventory.class);
             agent.send(new Message.Disks(req.id(), List.of(new Message.Disks.Disk(1, "sda", 1L << 36, "mbr", "QEMU",
-                    List.of(new Message.Disks.Partition(1, 1 << 20, 1L << 30, "83", "ext4"))))));
+                    List.of(new Message.Disks.Partition(1, 1 << 20, 1L << 30, "83", "ext4")), ""))));
             assertThat(disks.get(10, TimeUnit.SECONDS)).containsExactly(new DiskInfo(1, "sda", 1L << 36, "mbr",
                     "QEMU", List.of(new PartitionInfo(1, 1 << 20, 1L << 30, "83", "ext4"))));
 
