@@ -29,7 +29,12 @@ final class Agent implements AutoCloseable {
     }
 
     static Agent create(AgentConfig config) throws IOException {
-        AgentContext ctx = new AgentContext(config);
+        return create(config, DiskScanner.platform());
+    }
+
+    /** With the disk scanner given, for tests. */
+    static Agent create(AgentConfig config, DiskScanner disks) throws IOException {
+        AgentContext ctx = new AgentContext(config, disks);
         try {
             List<AgentRunner> runners = new ArrayList<>();
             if (config.simulate() > 0) {

@@ -13,12 +13,14 @@ import java.util.Objects;
  * @param serverFingerprint the expected SHA-256 fingerprint of the server certificate, or null to trust on first use
  * @param mac with {@code simulate > 0} the first simulated MAC; otherwise the MAC that overrides the system's
  * @param powerCommands per power action, the command lines tried in order until one succeeds
+ * @param deployOsToken in a Deploy-OS: the one-time token the agent says hello with instead of a credential (it
+ *            never registers); null otherwise
  */
 record AgentConfig(String serverHost, int serverPort, Path stateDir, String serverFingerprint, String discoverAddress,
         int discoverPort, Duration discoverInterval, String mac, String uuid, String name, boolean deployOs,
         int heartbeatGrace, Duration backoffInitial, Duration backoffMax, Duration connectTimeout, boolean allowPower,
         Map<String, List<List<String>>> powerCommands, int simulate, boolean simulateExec, int simulateRate,
-        Duration statusInterval) {
+        Duration statusInterval, String deployOsToken) {
 
     static final int DEFAULT_PORT = 26509;
     static final int DEFAULT_DISCOVER_PORT = 26529;
@@ -60,6 +62,7 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
         private boolean simulateExec;
         private int simulateRate = 10;
         private Duration statusInterval = Duration.ofSeconds(10);
+        private String deployOsToken;
 
         Builder server(String host, int port) {
             this.serverHost = host;
@@ -146,10 +149,18 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
             return this;
         }
 
+        /** Deploy-OS mode: hello with this one-time token, no registration. */
+        Builder deployOsToken(String token) {
+            this.deployOsToken = token;
+            this.deployOs = true;
+            return this;
+        }
+
         AgentConfig build() {
             return new AgentConfig(serverHost, serverPort, stateDir, serverFingerprint, discoverAddress, discoverPort,
                     discoverInterval, mac, uuid, name, deployOs, heartbeatGrace, backoffInitial, backoffMax,
-                    connectTimeout, allowPower, powerCommands, simulate, simulateExec, simulateRate, statusInterval);
+                    connectTimeout, allowPower, powerCommands, simulate, simulateExec, simulateRate, statusInterval,
+                    deployOsToken);
         }
     }
 }

@@ -28,11 +28,17 @@ final class AgentContext implements AutoCloseable {
     final ExecutorService workers;
     final CommandRunner commands = new CommandRunner();
     final PowerControl power;
+    final DiskScanner disks;
     final Stats stats = new Stats();
     final String agentVersion;
 
     AgentContext(AgentConfig config) throws IOException {
+        this(config, DiskScanner.platform());
+    }
+
+    AgentContext(AgentConfig config, DiskScanner disks) throws IOException {
         this.config = config;
+        this.disks = disks;
         this.state = new StateFolder(config.stateDir());
         if (config.serverFingerprint() != null) {
             state.pin(StateFolder.normalizeFingerprint(config.serverFingerprint()), "--server-fingerprint");
@@ -60,6 +66,14 @@ final class AgentContext implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * The folder whose files {@code readStream} may read besides block devices: the state folder, except in a
+     * Deploy-OS, whose state folder is a throwaway one in its RAM disk.
+     */
+    java.nio.file.Path streamableFolder() {
+        return config.deployOsToken() != null ? null : config.stateDir();
     }
 
     private static String readVersion() {

@@ -3,6 +3,7 @@ package org.opendpm.agent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -19,9 +21,10 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.MessageCodec;
+import org.opendpm.agent.protocol.ProtocolException;
 
 /**
  * One agent identity's link to the server: connect, {@code register} once, then {@code hello} and serve requests
@@ -178,6 +181,11 @@ final class AgentRunner implements Runnable {
             return Outcome.FAILED;
         }
         try {
+            String ip = localIp(channel.socket());
+            if (ctx.config.deployOsToken() != null) {
+                return hello(channel, where, ip, deployOsMac(channel.socket()), Optional.empty(),
+                        Optional.of(ctx.config.deployOsToken()));
+            }
             String credential;
             try {
                 credential = ctx.state.readCredential(credentialFile);
@@ -185,9 +193,9 @@ final class AgentRunner implements Runnable {
                 LOG.severe(e.getMessage());
                 return Outcome.FAILED;
             }
-            String ip = localIp(channel.socket());
-            return credential == null ? register(channel, where, ip) : hello(channel, where, ip, credential);
-        } catch (ProtocolException e) {
+            return credential == null ? register(channel, where, ip)
+                    : hello(channel, where, ip, identity.mac(), Optional.of(credential), Optional.empty());
+        } catch (LinkViolation | ProtocolException e) {
             log(Level.WARNING, "Closing the connection to " + where + ": " + e.getMessage());
             return Outcome.FAILED;
         } catch (IOException e) {
@@ -242,19 +250,14 @@ final class AgentRunner implements Runnable {
             proposed = StateFolder.newCredential();
             ctx.state.writeCredential(pendingFile, proposed);
         }
-        ObjectNode r = Json.object("register");
-        r.put("mac", identity.mac());
-        r.put("credential", proposed);
-        ArrayNode macs = r.putArray("macs");
-        identity.macs().forEach(macs::add);
-        describe(r, ip);
-        channel.send(r);
-        ObjectNode answer = readOpeningAnswer(channel);
-        String type = answer.get("type").asText();
-        if (type.equals("registered")) {
-            String credential = answer.path("credential").asText(proposed);
+        channel.send(new Message.Register(identity.mac(), Optional.of(proposed), identity.macs(),
+                Optional.ofNullable(identity.uuid()), Optional.of(ip), Optional.of(identity.hostName()),
+                identity.os(), ctx.agentVersion, identity.deployOs(), Message.PROTOCOL_VERSION));
+        Message answer = readOpeningAnswer(channel);
+        if (answer instanceof Message.Registered registered) {
+            String credential = registered.credential();
             if (!StateFolder.validCredential(credential)) {
-                throw new ProtocolException("'registered' without a valid credential");
+                throw new LinkViolation("'registered' without a valid credential");
             }
             try {
                 ctx.state.writeCredential(credentialFile, credential);
@@ -270,9 +273,9 @@ final class AgentRunner implements Runnable {
                     + credentialFile);
             return Outcome.REGISTERED;
         }
-        if (type.equals("error")) {
-            String code = answer.path("code").asText("");
-            String message = answer.path("message").asText("");
+        if (answer instanceof Message.ConnectionError error) {
+            String code = error.code();
+            String message = error.message();
             if (code.equals("already-registered")) {
                 LOG.severe("The server at " + where + " refuses to register " + identity.mac() + ": a credential "
                         + "was already issued for this MAC (" + message + "). After replacing a machine an "
@@ -284,66 +287,69 @@ final class AgentRunner implements Runnable {
             }
             return Outcome.FAILED;
         }
-        throw new ProtocolException("expected 'registered', got '" + type + "'");
+        throw new LinkViolation("expected 'registered', got '" + MessageCodec.type(answer) + "'");
     }
 
-    private Outcome hello(FrameChannel channel, String where, String ip, String credential) throws IOException {
-        ObjectNode h = Json.object("hello");
-        h.put("mac", identity.mac());
-        h.put("credential", credential);
-        describe(h, ip);
-        h.put("powerState", "on");
-        channel.send(h);
-        ObjectNode answer = readOpeningAnswer(channel);
-        String type = answer.get("type").asText();
-        if (type.equals("error")) {
-            String code = answer.path("code").asText("");
-            String message = answer.path("message").asText("");
-            if (code.equals("unauthenticated")) {
-                LOG.severe("The server at " + where + " refused the credential of " + identity.mac() + " in "
-                        + credentialFile + " (unauthenticated: " + message + "). The agent does not register "
-                        + "again by itself; if the credential was reset on the server, delete " + credentialFile
-                        + " so that the agent registers anew. Retrying");
+    /**
+     * Opens the session with the credential, or, in a Deploy-OS, with the one-time token from the kernel command
+     * line, which the server redeems for the execution the machine was booted for.
+     */
+    private Outcome hello(FrameChannel channel, String where, String ip, String mac, Optional<String> credential,
+            Optional<String> token) throws IOException {
+        channel.send(new Message.Hello(mac, credential, token, Optional.ofNullable(identity.uuid()), Optional.of(ip),
+                Optional.of(identity.hostName()), identity.os(), ctx.agentVersion, token.isPresent(), "on",
+                Message.PROTOCOL_VERSION));
+        Message answer = readOpeningAnswer(channel);
+        if (answer instanceof Message.ConnectionError error) {
+            if (!error.code().equals("unauthenticated")) {
+                LOG.severe("The server at " + where + " refused the session of " + mac + ": " + error.code() + ": "
+                        + error.message());
+            } else if (token.isPresent()) {
+                LOG.severe("The server at " + where + " refused the Deploy-OS token of " + mac + " (" + error
+                        .message() + "): it is wrong, used or expired. Retrying");
             } else {
-                LOG.severe("The server at " + where + " refused the session of " + identity.mac() + ": " + code
-                        + ": " + message);
+                LOG.severe("The server at " + where + " refused the credential of " + mac + " in "
+                        + credentialFile + " (unauthenticated: " + error.message() + "). The agent does not "
+                        + "register again by itself; if the credential was reset on the server, delete "
+                        + credentialFile + " so that the agent registers anew. Retrying");
             }
             return Outcome.FAILED;
         }
-        if (!type.equals("welcome")) {
-            throw new ProtocolException("expected 'welcome', got '" + type + "'");
+        if (!(answer instanceof Message.Welcome welcome)) {
+            throw new LinkViolation("expected 'welcome', got '" + MessageCodec.type(answer) + "'");
         }
-        JsonNode hb = answer.get("heartbeatSeconds");
-        if (hb == null || !hb.isIntegralNumber() || hb.asLong() < 1 || hb.asLong() > MAX_HEARTBEAT_SECONDS) {
-            throw new ProtocolException("'welcome' without a heartbeatSeconds between 1 and "
-                    + MAX_HEARTBEAT_SECONDS);
+        if (welcome.heartbeatSeconds() < 1 || welcome.heartbeatSeconds() > MAX_HEARTBEAT_SECONDS) {
+            throw new LinkViolation("'welcome' without a heartbeatSeconds between 1 and " + MAX_HEARTBEAT_SECONDS);
         }
-        return serve(channel, where, hb.asInt());
+        return serve(channel, where, welcome.heartbeatSeconds());
     }
 
-    private void describe(ObjectNode n, String ip) {
-        if (identity.uuid() != null) {
-            n.put("uuid", identity.uuid());
-        } else {
-            n.putNull("uuid");
+    /**
+     * The MAC a Deploy-OS agent says hello for: the one given (on the kernel command line by iPXE, or with --mac), else
+     * that of the network interface the connection goes out of.
+     */
+    private String deployOsMac(Socket socket) throws IOException {
+        if (ctx.config.mac() != null) {
+            return ctx.config.mac();
         }
-        n.put("ip", ip);
-        n.put("hostName", identity.hostName());
-        n.put("os", identity.os());
-        n.put("agentVersion", ctx.agentVersion);
-        n.put("deployOs", identity.deployOs());
+        NetworkInterface nic = NetworkInterface.getByInetAddress(socket.getLocalAddress());
+        byte[] hw = nic == null ? null : nic.getHardwareAddress();
+        if (hw == null || hw.length != 6) {
+            return identity.mac(); // loopback or a tunnel: the machine's first NIC
+        }
+        return Identity.formatMac(hw);
     }
 
     /** The first answer of the server; heartbeats cannot come before it, anything else is out of order. */
-    private static ObjectNode readOpeningAnswer(FrameChannel channel) throws IOException {
-        FrameChannel.Frame f = channel.read();
+    private static Message readOpeningAnswer(FrameChannel channel) throws IOException {
+        Frame f = channel.read();
         if (f == null) {
-            throw new ProtocolException("the server closed the connection without answering");
+            throw new LinkViolation("the server closed the connection without answering");
         }
-        if (f.type() != FrameChannel.CONTROL) {
-            throw new ProtocolException("data frame before the session was opened");
+        if (!(f instanceof Frame.Control c)) {
+            throw new LinkViolation("data frame before the session was opened");
         }
-        return Json.parse(f.payload());
+        return c.message();
     }
 
     private Outcome serve(FrameChannel channel, String where, int heartbeatSeconds) throws IOException {
@@ -364,7 +370,7 @@ final class AgentRunner implements Runnable {
         } catch (SocketTimeoutException e) {
             log(Level.WARNING, "Heartbeat lost: nothing from " + where + " for " + silenceMillis / 1000
                     + " s; reconnecting");
-        } catch (ProtocolException e) {
+        } catch (LinkViolation | ProtocolException e) {
             log(Level.WARNING, "Closing the connection to " + where + ": " + e.getMessage());
         } catch (IOException e) {
             if (running) {

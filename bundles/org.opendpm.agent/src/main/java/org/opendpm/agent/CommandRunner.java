@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -34,9 +35,17 @@ final class CommandRunner {
     }
 
     Result run(String commandLine, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(commandLine, timeoutSeconds, p -> {
+        });
+    }
+
+    /** @param started told the process once it runs, so that it can be killed from elsewhere ({@code cancel}) */
+    Result run(String commandLine, long timeoutSeconds, Consumer<ProcessHandle> started)
+            throws IOException, InterruptedException {
         List<String> command = Platform.shell(commandLine);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(Platform.nullDevice()).start();
+        started.accept(process.toHandle());
         TailBuffer tail = new TailBuffer(OUTPUT_LIMIT);
         InputStream out = process.getInputStream();
         Thread reader = new Thread(null, () -> tail.drain(out), "command-output-" + process.pid(), 64 * 1024);

@@ -13,8 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** {@code deleteFile} and {@code listFolder} (FIL-1). */
 final class FileOperations {
@@ -78,8 +77,8 @@ final class FileOperations {
         }
     }
 
-    /** The entries of a folder sorted by name, as the {@code folderListing} answer's {@code entries}. */
-    static ObjectNode listFolder(long requestId, String path) throws OperationFailure {
+    /** The entries of a folder sorted by name, as the {@code folderListing} answer. */
+    static Message.FolderListing listFolder(long requestId, String path) throws OperationFailure {
         Path dir = absolute(path);
         if (!Files.exists(dir)) {
             throw new OperationFailure("folder " + path + " does not exist");
@@ -94,27 +93,27 @@ final class FileOperations {
             throw new OperationFailure("cannot list folder " + path + ": " + e);
         }
         children.sort(Comparator.comparing(c -> c.getFileName().toString()));
-        ObjectNode answer = Json.object("folderListing");
-        answer.put("id", requestId);
-        ArrayNode entries = answer.putArray("entries");
+        List<Message.FolderListing.Entry> entries = new ArrayList<>();
         boolean posix = FileReceiver.posix();
+        boolean truncated = false;
         int bytes = 200;
         for (Path c : children) {
-            ObjectNode e = entry(c, posix);
+            Message.FolderListing.Entry e = entry(c, posix);
             if (e == null) {
                 continue;
             }
-            bytes += Json.bytes(e).length + 1;
+            // An entry's JSON: its members' names and punctuation (about 80 bytes), the name escaped at worst 6:1.
+            bytes += 100 + 6 * e.name().length();
             if (bytes > MAX_LISTING_BYTES) {
-                answer.put("truncated", true);
+                truncated = true;
                 break;
             }
             entries.add(e);
         }
-        return answer;
+        return new Message.FolderListing(requestId, entries, truncated);
     }
 
-    private static ObjectNode entry(Path c, boolean posix) {
+    private static Message.FolderListing.Entry entry(Path c, boolean posix) {
         BasicFileAttributes a;
         try {
             // Symbolic links are described by what they point to; a dangling one by the link itself.
@@ -128,16 +127,8 @@ final class FileOperations {
         } catch (IOException e) {
             return null; // vanished while listing
         }
-        ObjectNode e = Json.MAPPER.createObjectNode();
-        e.put("name", c.getFileName().toString());
-        e.put("directory", a.isDirectory());
-        e.put("size", a.size());
-        e.put("modified", a.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS).toString());
-        if (a instanceof PosixFileAttributes) {
-            e.put("permissions", FileReceiver.formatPermissions(((PosixFileAttributes) a).permissions()));
-        } else {
-            e.putNull("permissions");
-        }
-        return e;
+        return new Message.FolderListing.Entry(c.getFileName().toString(), a.isDirectory(), a.size(),
+                a.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS),
+                a instanceof PosixFileAttributes p ? FileReceiver.formatPermissions(p.permissions()) : "");
     }
 }

@@ -195,6 +195,23 @@ final class FileReceiver {
         return t.requestId;
     }
 
+    /**
+     * The server cancelled request {@code requestId}: its temporary file is removed and its data still on the way is
+     * discarded; false when no transfer of that request is open.
+     */
+    boolean cancel(long requestId) {
+        for (Map.Entry<Long, Transfer> e : open.entrySet()) {
+            if (e.getValue().requestId == requestId) {
+                open.remove(e.getKey());
+                cleanUp(e.getValue());
+                discard(e.getKey());
+                LOG.info("Transfer of " + e.getValue().target + " cancelled by the server");
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The connection ended: temporary files of unfinished transfers are removed. */
     void abortAll() {
         for (Map.Entry<Long, Transfer> e : open.entrySet()) {

@@ -3,8 +3,6 @@ package org.opendpm.agent;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,26 +10,18 @@ import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.Message;
 
 /**
- * The framing of docs/agent-protocol.md over one socket: {@code uint32 length, uint8 type, payload}. Reads happen on
- * the connection's reader thread only; writes come from the reader, command workers and the heartbeat timer and are
- * serialised by a lock so frames never interleave.
+ * The protocol module's frames over one socket. Reads happen on the connection's reader thread only; writes come
+ * from the reader, workers and the heartbeat timer and are serialised by a lock so frames never interleave.
  */
 final class FrameChannel implements Closeable {
 
-    static final int CONTROL = 1;
-    static final int DATA = 2;
-    /** A sanity cap on what the agent reads; the server's own chunks are at most 256 KiB. */
-    static final int MAX_INBOUND_FRAME = 16 * 1024 * 1024;
-
-    /** One frame as read; for data frames the payload still starts with the 8-byte transfer id. */
-    record Frame(int type, byte[] payload) {
-    }
-
     private final Socket socket;
-    private final DataInputStream in;
+    private final InputStream in;
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -50,47 +40,37 @@ final class FrameChannel implements Closeable {
 
     private FrameChannel(Socket socket, InputStream in, OutputStream out, int inBuffer, int outBuffer) {
         this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(in, inBuffer));
+        this.in = new BufferedInputStream(in, inBuffer);
         this.out = new BufferedOutputStream(out, outBuffer);
     }
 
-    /** The next frame, or null when the server closed the connection between frames. */
+    /**
+     * The next frame, or null when the server closed the connection between frames. A frame longer than
+     * {@link FrameCodec#AGENT_MAX_FRAME} is refused before its payload is read.
+     */
     Frame read() throws IOException {
-        int b0 = in.read();
-        if (b0 < 0) {
-            return null;
-        }
-        long length = ((long) b0 << 24) | ((long) in.readUnsignedByte() << 16) | ((long) in.readUnsignedByte() << 8)
-                | in.readUnsignedByte();
-        if (length < 1) {
-            throw new ProtocolException("frame with length 0 (a frame holds at least its type byte)");
-        }
-        if (length > MAX_INBOUND_FRAME) {
-            // Refused before reading the payload: a broken or hostile peer cannot make the agent allocate it.
-            throw new ProtocolException("frame of " + length + " bytes exceeds the limit of " + MAX_INBOUND_FRAME
-                    + " bytes");
-        }
-        int type = in.readUnsignedByte();
-        byte[] payload = new byte[(int) length - 1];
-        try {
-            in.readFully(payload);
-        } catch (EOFException e) {
-            throw new EOFException("connection closed in the middle of a frame");
-        }
-        if (type != CONTROL && type != DATA) {
-            throw new ProtocolException("frame of unknown type " + type);
-        }
-        if (type == DATA && payload.length < 8) {
-            throw new ProtocolException("data frame shorter than its 8-byte transfer id");
-        }
-        return new Frame(type, payload);
+        return FrameCodec.read(in, FrameCodec.AGENT_MAX_FRAME);
     }
 
-    void send(ObjectNode message) throws IOException {
-        byte[] payload = Json.bytes(message);
+    void send(Message message) throws IOException {
+        byte[] frame = FrameCodec.encode(message);
         writeLock.lock();
         try {
-            writeFrame(CONTROL, payload);
+            out.write(frame);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** One data frame of a stream to the server. */
+    void sendData(long transferId, byte[] chunk, int length) throws IOException {
+        byte[] header = FrameCodec.dataHeader(transferId, length);
+        writeLock.lock();
+        try {
+            out.write(header);
+            out.write(chunk, 0, length);
+            out.flush();
         } finally {
             writeLock.unlock();
         }
@@ -100,8 +80,8 @@ final class FrameChannel implements Closeable {
      * Sends unless another thread is writing right now. Used for heartbeats: a write in progress already shows the
      * link is alive, and a timer thread must not queue up behind a connection whose peer stopped reading.
      */
-    boolean trySend(ObjectNode message) throws IOException {
-        byte[] payload = Json.bytes(message);
+    boolean trySend(Message message) throws IOException {
+        byte[] frame = FrameCodec.encode(message);
         try {
             if (!writeLock.tryLock(0, TimeUnit.MILLISECONDS)) {
                 return false;
@@ -111,30 +91,12 @@ final class FrameChannel implements Closeable {
             return false;
         }
         try {
-            writeFrame(CONTROL, payload);
+            out.write(frame);
+            out.flush();
             return true;
         } finally {
             writeLock.unlock();
         }
-    }
-
-    private void writeFrame(int type, byte[] payload) throws IOException {
-        int length = payload.length + 1;
-        out.write(length >>> 24);
-        out.write(length >>> 16);
-        out.write(length >>> 8);
-        out.write(length);
-        out.write(type);
-        out.write(payload);
-        out.flush();
-    }
-
-    static long transferId(byte[] dataPayload) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (dataPayload[i] & 0xff);
-        }
-        return v;
     }
 
     Socket socket() {

@@ -1,7 +1,9 @@
 package org.opendpm.agent;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 
@@ -60,8 +62,18 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Host name to report instead of the system's.")
     String name;
 
-    @Option(names = "--deploy-os", description = "Report that the agent runs inside a Deploy-OS.")
+    @Option(names = "--deploy-os", description = "Run inside a Deploy-OS: say hello with the one-time token the "
+            + "server put on the kernel command line instead of registering. --server, --server-fingerprint, --token "
+            + "and --mac default to opendpm.server=, opendpm.fingerprint=, opendpm.token= and opendpm.mac= of "
+            + "/proc/cmdline; no state folder is kept.")
     boolean deployOs;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "With --deploy-os: the one-time token.")
+    String token;
+
+    @Option(names = "--kernel-cmdline", paramLabel = "FILE", defaultValue = "/proc/cmdline", hidden = true,
+            description = "Where --deploy-os reads the kernel command line (default: ${DEFAULT-VALUE}).")
+    Path kernelCmdline;
 
     @Option(names = "--heartbeat-grace", paramLabel = "N", defaultValue = "3",
             description = "Heartbeat periods without a frame from the server before reconnecting "
@@ -119,6 +131,11 @@ public final class Main implements Callable<Integer> {
     /** The checked settings; wrong values end with a usage message and exit code 2. */
     AgentConfig toConfig() {
         AgentConfig.Builder b = AgentConfig.builder();
+        if (deployOs) {
+            deployOsDefaults(b);
+        } else if (token != null) {
+            throw new ParameterException(spec.commandLine(), "--token needs --deploy-os");
+        }
         if (server != null) {
             try {
                 HostPort hp = HostPort.parse(server, AgentConfig.DEFAULT_PORT);
@@ -163,6 +180,41 @@ public final class Main implements Callable<Integer> {
         }
         return b.name(name).deployOs(deployOs).discover(discover, discoverPort).heartbeatGrace(heartbeatGrace)
                 .allowPower(allowPower).simulate(simulate, simulateExec, simulateRate).build();
+    }
+
+    /**
+     * Fills what a Deploy-OS agent needs from the kernel command line where the arguments leave it open, and refuses
+     * to start without a server, its fingerprint and a token: a RAM-disk agent has nothing pinned from before.
+     */
+    private void deployOsDefaults(AgentConfig.Builder b) {
+        Map<String, String> cmdline;
+        try {
+            cmdline = KernelCommandLine.read(kernelCmdline);
+        } catch (IOException e) {
+            cmdline = Map.of();
+            LOG.fine("No kernel command line at " + kernelCmdline + ": " + e);
+        }
+        server = server != null ? server : cmdline.get("opendpm.server");
+        serverFingerprint = serverFingerprint != null ? serverFingerprint : cmdline.get("opendpm.fingerprint");
+        token = token != null ? token : cmdline.get("opendpm.token");
+        mac = mac != null ? mac : cmdline.get("opendpm.mac");
+        for (String[] required : new String[][] { { server, "--server", "opendpm.server" },
+            { serverFingerprint, "--server-fingerprint", "opendpm.fingerprint" },
+            { token, "--token", "opendpm.token" } }) {
+            if (required[0] == null || required[0].isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--deploy-os needs " + required[1] + " or "
+                        + required[2] + "= on the kernel command line (" + kernelCmdline + ")");
+            }
+        }
+        b.deployOsToken(token);
+        if (state == null) {
+            try {
+                // The Deploy-OS runs from a RAM disk: a throwaway folder, nothing is kept across boots.
+                state = Files.createTempDirectory("opendpm-agent");
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "no temporary folder for the agent: " + e);
+            }
+        }
     }
 
     /** {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */

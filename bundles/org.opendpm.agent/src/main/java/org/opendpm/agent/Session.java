@@ -1,18 +1,29 @@
 package org.opendpm.agent;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.MessageCodec;
+import org.opendpm.agent.protocol.ProtocolException;
 
 /**
- * A welcomed connection: reads the server's frames and answers its requests. Commands and power actions run on
- * worker threads so that heartbeats and other requests continue meanwhile; file data is written on the reader
- * thread, in order.
+ * A welcomed connection: reads the server's frames and answers its requests. Commands, power actions, streams and
+ * disk scans run on worker threads so that heartbeats and other requests continue meanwhile; file data is written
+ * on the reader thread, in order.
+ *
+ * <p>Every request is answered once. A request that runs on a worker is listed in {@link #running} with what stops
+ * it; whoever removes it from there answers: the worker with the result, or {@code cancel} with the error code
+ * {@code cancelled}.
  */
 final class Session implements AutoCloseable {
 
@@ -24,6 +35,8 @@ final class Session implements AutoCloseable {
     private final boolean simulated;
     private final boolean execute;
     private final FileReceiver files;
+    private final Map<Long, Runnable> running = new ConcurrentHashMap<>();
+    private final Map<Long, StreamSender> streams = new ConcurrentHashMap<>();
 
     Session(AgentContext ctx, FrameChannel channel, boolean simulated) {
         this.ctx = ctx;
@@ -35,133 +48,201 @@ final class Session implements AutoCloseable {
 
     /** Returns when the server closes the connection; throws when it breaks or falls silent. */
     void readLoop() throws IOException {
-        FrameChannel.Frame f;
-        while ((f = channel.read()) != null) {
-            if (f.type() == FrameChannel.DATA) {
-                data(f.payload());
+        while (true) {
+            Frame f;
+            try {
+                f = channel.read();
+            } catch (ProtocolException e) {
+                if (e.requestId().isPresent() && e.reason() == ProtocolException.Reason.UNKNOWN_TYPE) {
+                    // A newer server may ask for more; it learns we cannot, and the link stays.
+                    String type = e.getMessage().replaceFirst("^unknown message type '(.*)'$", "$1");
+                    error(e.requestId().getAsLong(), type, "unsupported request type " + type);
+                    continue;
+                }
+                if (e.requestId().isPresent()) {
+                    // A request with a member missing or of the wrong type: answered, the link stays.
+                    error(e.requestId().getAsLong(), "request", e.getMessage());
+                    continue;
+                }
+                throw e;
+            }
+            if (f == null) {
+                return;
+            }
+            if (f instanceof Frame.Data d) {
+                data(d);
             } else {
-                control(Json.parse(f.payload()));
+                control(((Frame.Control) f).message());
             }
         }
     }
 
     void heartbeat() {
         try {
-            channel.trySend(Json.object("heartbeat"));
+            channel.trySend(new Message.Heartbeat());
         } catch (IOException e) {
             // The reader sees the broken connection too and reconnects.
             channel.close();
         }
     }
 
-    private void data(byte[] payload) {
-        long transferId = FrameChannel.transferId(payload);
+    private void data(Frame.Data d) {
         try {
-            if (!files.data(transferId, payload, 8, payload.length - 8)) {
-                LOG.warning("Data frame for transfer " + transferId + ", which is not open; ignored");
+            byte[] chunk = new byte[d.chunk().remaining()];
+            d.chunk().get(chunk);
+            if (!files.data(d.transferId(), chunk, 0, chunk.length)) {
+                LOG.warning("Data frame for transfer " + d.transferId() + ", which is not open; ignored");
             }
         } catch (FileReceiver.TransferFailure e) {
             error(e.requestId, "fileBegin", e.getMessage());
         }
     }
 
-    private void control(ObjectNode m) throws ProtocolException {
-        String type = m.get("type").asText();
-        switch (type) {
-            case "heartbeat":
-                return;
-            case "error":
-                LOG.warning("The server reported an error: " + m.path("code").asText("?") + ": "
-                        + m.path("message").asText(""));
-                return;
-            case "welcome":
-            case "registered":
-                throw new ProtocolException("'" + type + "' in an open session");
-            default:
-                break;
-        }
-        JsonNode idNode = m.get("id");
-        if (idNode == null || !idNode.isIntegralNumber() || !idNode.canConvertToLong()) {
-            LOG.warning("Ignored a '" + type + "' message without a numeric id");
-            return;
-        }
-        long id = idNode.asLong();
-        LOG.fine(() -> "Request " + id + ": " + m);
+    private void control(Message m) throws IOException {
+        LOG.fine(() -> "From the server: " + m);
         try {
-            switch (type) {
-                case "command":
-                    command(id, Json.text(m, "commandLine"), Json.number(m, "timeoutSeconds"));
-                    break;
-                case "power":
-                    power(id, Json.text(m, "action"));
-                    break;
-                case "fileBegin":
-                    fileBegin(id, m);
-                    break;
-                case "fileEnd":
-                    fileEnd(id, Json.number(m, "transferId"));
-                    break;
-                case "deleteFile":
-                    FileOperations.deleteFile(Json.text(m, "path"), execute);
-                    send(ackMessage(id), id);
-                    break;
-                case "listFolder":
-                    send(FileOperations.listFolder(id, Json.text(m, "path")), id);
-                    break;
-                default:
-                    // A newer server may ask for more; it learns we cannot, and the link stays.
-                    error(id, type, "unsupported request type " + type);
-                    break;
+            if (m instanceof Message.Heartbeat) {
+                return;
+            } else if (m instanceof Message.ConnectionError e) {
+                LOG.warning("The server reported an error: " + e.code() + ": " + e.message());
+            } else if (m instanceof Message.Command c) {
+                command(c);
+            } else if (m instanceof Message.Power p) {
+                power(p.id(), p.action());
+            } else if (m instanceof Message.FileBegin b) {
+                fileBegin(b);
+            } else if (m instanceof Message.FileEnd e) {
+                fileEnd(e.id(), e.transferId());
+            } else if (m instanceof Message.DeleteFile d) {
+                FileOperations.deleteFile(d.path(), execute);
+                send(new Message.Ack(d.id()), d.id());
+            } else if (m instanceof Message.ListFolder l) {
+                send(FileOperations.listFolder(l.id(), l.path()), l.id());
+            } else if (m instanceof Message.ReadStream r) {
+                readStream(r);
+            } else if (m instanceof Message.StreamCredit c) {
+                StreamSender s = streams.get(c.id());
+                if (s != null) {
+                    s.credit(c.bytes());
+                }
+            } else if (m instanceof Message.DiskInventory d) {
+                onWorker(d.id(), "diskInventory", () -> {
+                    List<Message.Disks.Disk> disks;
+                    try {
+                        disks = ctx.disks.scan();
+                    } catch (IOException | RuntimeException e) {
+                        finish(d.id(), new Message.ErrorAnswer(d.id(), Message.ErrorAnswer.FAILED, e.getMessage()));
+                        return;
+                    }
+                    finish(d.id(), new Message.Disks(d.id(), disks));
+                }, () -> {
+                });
+            } else if (m instanceof Message.Cancel c) {
+                cancel(c.id());
+            } else {
+                throw new LinkViolation("'" + MessageCodec.type(m) + "' is not a message the server sends in a session");
             }
-        } catch (Json.BadRequestException e) {
-            error(id, type, type + ": " + e.getMessage());
+        } catch (BadRequest e) {
+            error(e.id, e.requestType, e.requestType + ": " + e.getMessage());
         } catch (FileOperations.OperationFailure e) {
-            error(id, type, e.getMessage());
+            long id = m instanceof Message.Request r ? r.id() : -1;
+            error(id, MessageCodec.type(m), e.getMessage());
         }
     }
 
-    private void command(long id, String commandLine, long timeoutSeconds) throws Json.BadRequestException {
-        if (timeoutSeconds < 1) {
-            throw new Json.BadRequestException("timeoutSeconds must be at least 1");
+    /** A request the agent understands but whose members are wrong; answered with an error, the link stays. */
+    private static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+        final long id;
+        final String requestType;
+
+        BadRequest(long id, String requestType, String message) {
+            super(message);
+            this.id = id;
+            this.requestType = requestType;
         }
-        if (!execute) {
-            commandResult(id, 0, SIMULATED_OUTPUT);
+    }
+
+    /** Runs a request on a worker; {@code stop} is what {@code cancel} does to it. */
+    private void onWorker(long id, String requestType, Runnable work, Runnable stop) {
+        running.put(id, stop);
+        try {
+            ctx.workers.execute(work);
+        } catch (RejectedExecutionException e) {
+            running.remove(id);
+            error(id, requestType, "the agent is shutting down");
+        }
+    }
+
+    /** Answers a worker's request unless it was cancelled (and so answered) meanwhile. */
+    private boolean finish(long id, Message answer) {
+        if (running.remove(id) == null) {
+            return false;
+        }
+        return send(answer, id);
+    }
+
+    private void cancel(long id) {
+        Runnable stop = running.remove(id);
+        if (stop != null) {
+            stop.run();
+        } else if (!files.cancel(id)) {
+            LOG.fine("Cancel of request " + id + ", which is not running; ignored");
             return;
         }
-        try {
-            ctx.workers.execute(() -> {
-                CommandRunner.Result r;
-                try {
-                    r = ctx.commands.run(commandLine, timeoutSeconds);
-                } catch (IOException e) {
-                    error(id, "command", "cannot run '" + commandLine + "': " + e.getMessage());
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                commandResult(id, r.exitCode(), r.output());
-            });
-        } catch (RejectedExecutionException e) {
-            error(id, "command", "the agent is shutting down");
+        LOG.info("Request " + id + " cancelled by the server");
+        send(new Message.ErrorAnswer(id, Message.ErrorAnswer.CANCELLED, "cancelled by the server"), id);
+    }
+
+    private void command(Message.Command c) throws BadRequest {
+        if (c.timeoutSeconds() < 1) {
+            throw new BadRequest(c.id(), "command", "timeoutSeconds must be at least 1");
         }
+        if (!execute) {
+            commandResult(c.id(), 0, SIMULATED_OUTPUT);
+            return;
+        }
+        AtomicReference<ProcessHandle> process = new AtomicReference<>();
+        onWorker(c.id(), "command", () -> {
+            CommandRunner.Result r;
+            try {
+                r = ctx.commands.run(c.commandLine(), c.timeoutSeconds(), p -> {
+                    process.set(p);
+                    if (!running.containsKey(c.id())) {
+                        CommandRunner.killTree(p); // cancelled while it started
+                    }
+                });
+            } catch (IOException e) {
+                finish(c.id(), new Message.ErrorAnswer(c.id(), Message.ErrorAnswer.FAILED, "cannot run '"
+                        + c.commandLine() + "': " + e.getMessage()));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (finish(c.id(), new Message.CommandResult(c.id(), r.exitCode(), r.output()))) {
+                ctx.stats.commandsAnswered.incrementAndGet();
+            }
+        }, () -> {
+            ProcessHandle p = process.get();
+            if (p != null) {
+                LOG.info("Killing process " + p.pid() + " and its children: the server cancelled the command");
+                CommandRunner.killTree(p);
+            }
+        });
     }
 
     private void commandResult(long id, int exitCode, String output) {
-        ObjectNode r = Json.object("commandResult");
-        r.put("id", id);
-        r.put("exitCode", exitCode);
-        r.put("output", output);
-        if (send(r, id)) {
+        if (send(new Message.CommandResult(id, exitCode, output), id)) {
             ctx.stats.commandsAnswered.incrementAndGet();
         }
     }
 
-    private void power(long id, String action) throws Json.BadRequestException {
+    private void power(long id, String action) throws BadRequest {
         if (!ctx.power.knows(action)) {
-            throw new Json.BadRequestException("unknown action '" + action + "' (shutdown or reboot)");
+            throw new BadRequest(id, "power", "unknown action '" + action + "' (shutdown or reboot)");
         }
-        if (!send(ackMessage(id), id)) {
+        if (!send(new Message.Ack(id), id)) {
             return;
         }
         if (simulated) {
@@ -173,18 +254,10 @@ final class Session implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    private void fileBegin(long id, ObjectNode m) throws Json.BadRequestException {
-        long transferId = Json.number(m, "transferId");
-        String folder = Json.text(m, "folder");
-        String name = Json.text(m, "name");
-        long size = Json.number(m, "size");
-        String sha256 = Json.text(m, "sha256");
-        JsonNode p = m.get("permissions");
-        if (p != null && !p.isNull() && !p.isTextual()) {
-            throw new Json.BadRequestException("member 'permissions' is not a string");
-        }
+    private void fileBegin(Message.FileBegin b) {
         try {
-            files.begin(id, transferId, folder, name, size, sha256, p == null || p.isNull() ? null : p.asText());
+            files.begin(b.id(), b.transferId(), b.folder(), b.name(), b.size(), b.sha256(),
+                    b.permissions().orElse(null));
         } catch (FileReceiver.TransferFailure e) {
             error(e.requestId, "fileBegin", e.getMessage());
         }
@@ -193,7 +266,7 @@ final class Session implements AutoCloseable {
     private void fileEnd(long id, long transferId) {
         try {
             long answered = files.end(id, transferId);
-            if (answered >= 0 && send(ackMessage(answered), answered)) {
+            if (answered >= 0 && send(new Message.Ack(answered), answered)) {
                 ctx.stats.filesReceived.incrementAndGet();
             }
         } catch (FileReceiver.TransferFailure e) {
@@ -201,22 +274,43 @@ final class Session implements AutoCloseable {
         }
     }
 
-    private static ObjectNode ackMessage(long id) {
-        ObjectNode a = Json.object("ack");
-        a.put("id", id);
-        return a;
+    private void readStream(Message.ReadStream r) {
+        Path path;
+        try {
+            path = StreamSender.allowedPath(r, ctx.streamableFolder());
+        } catch (StreamSender.Refused e) {
+            error(r.id(), "readStream", e.getMessage());
+            return;
+        }
+        StreamSender sender = new StreamSender(r, channel);
+        streams.put(r.id(), sender);
+        onWorker(r.id(), "readStream", () -> {
+            try {
+                Message.StreamEnd end = sender.send(path);
+                if (end != null) {
+                    finish(r.id(), end);
+                }
+            } catch (IOException e) {
+                finish(r.id(), new Message.ErrorAnswer(r.id(), Message.ErrorAnswer.FAILED, "reading " + path
+                        + " failed: " + e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                streams.remove(r.id());
+            }
+        }, sender::cancel);
     }
 
     private void error(long id, String requestType, String message) {
-        LOG.info("Request " + id + " (" + requestType + ") refused: " + message);
-        ObjectNode e = Json.object("error");
-        e.put("id", id);
-        e.put("code", "failed");
-        e.put("message", message);
-        send(e, id);
+        error(id, requestType, Message.ErrorAnswer.FAILED, message);
     }
 
-    private boolean send(ObjectNode message, long id) {
+    private void error(long id, String requestType, String code, String message) {
+        LOG.info("Request " + id + " (" + requestType + ") refused: " + message);
+        send(new Message.ErrorAnswer(id, code, message), id);
+    }
+
+    private boolean send(Message message, long id) {
         try {
             channel.send(message);
             return true;
@@ -226,8 +320,10 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /** The connection ended: unfinished files are removed and streams stop; commands run on to their end. */
     @Override
     public void close() {
         files.abortAll();
+        streams.values().forEach(StreamSender::cancel);
     }
 }

@@ -50,13 +50,42 @@ public class CommandLineTest {
     @Test
     public void identityOverridesAreNormalised() {
         AgentConfig c = parse("--mac", "52-54-00-AB-CD-EF", "--uuid", "4C4C4544-0042-3510-8052-B4C04F384B32",
-                "--name", "web01", "--deploy-os", "--allow-power", "--server-fingerprint", "AB:".repeat(31) + "AB");
+                "--name", "web01", "--allow-power", "--server-fingerprint", "AB:".repeat(31) + "AB");
         assertThat(c.mac()).isEqualTo("52:54:00:ab:cd:ef");
         assertThat(c.uuid()).isEqualTo("4c4c4544-0042-3510-8052-b4c04f384b32");
         assertThat(c.name()).isEqualTo("web01");
-        assertThat(c.deployOs()).isTrue();
+        assertThat(c.deployOs()).isFalse();
         assertThat(c.allowPower()).isTrue();
         assertThat(c.serverFingerprint()).isEqualTo("ab".repeat(32));
+    }
+
+    @Test
+    public void deployOsModeTakesServerFingerprintTokenAndMacFromTheKernelCommandLine() throws Exception {
+        java.nio.file.Path cmdline = java.nio.file.Files.createTempFile("cmdline", "");
+        try {
+            java.nio.file.Files.writeString(cmdline, "BOOT_IMAGE=/vmlinuz quiet opendpm.server=192.0.2.1:26510 "
+                    + "opendpm.fingerprint=" + "ab".repeat(32) + " opendpm.token=t-1 opendpm.mac=52:54:00:AB:CD:EF\n");
+            AgentConfig c = parse("--deploy-os", "--kernel-cmdline", cmdline.toString());
+            assertThat(c.deployOs()).isTrue();
+            assertThat(c.deployOsToken()).isEqualTo("t-1");
+            assertThat(c.serverHost()).isEqualTo("192.0.2.1");
+            assertThat(c.serverPort()).isEqualTo(26510);
+            assertThat(c.serverFingerprint()).isEqualTo("ab".repeat(32));
+            assertThat(c.mac()).isEqualTo("52:54:00:ab:cd:ef");
+
+            // Arguments win over the command line.
+            AgentConfig given = parse("--deploy-os", "--kernel-cmdline", cmdline.toString(), "--token", "t-2",
+                    "--server", "h");
+            assertThat(given.deployOsToken()).isEqualTo("t-2");
+            assertThat(given.serverHost()).isEqualTo("h");
+
+            java.nio.file.Files.writeString(cmdline, "quiet opendpm.server=h");
+            assertThatThrownBy(() -> parse("--deploy-os", "--kernel-cmdline", cmdline.toString()))
+                    .hasMessageContaining("--deploy-os needs --server-fingerprint or opendpm.fingerprint=");
+            assertThatThrownBy(() -> parse("--token", "t")).hasMessageContaining("--token needs --deploy-os");
+        } finally {
+            java.nio.file.Files.delete(cmdline);
+        }
     }
 
     @Test

@@ -10,14 +10,13 @@ import java.time.Instant;
 
 import org.junit.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** {@code deleteFile} and {@code listFolder} (FIL-1). */
 public class FileOperationsTest extends SessionFixture {
 
-    private ObjectNode delete(Path p) throws Exception {
-        return session.request(request("deleteFile").put("path", p.toString()));
+    private Message delete(Path p) throws Exception {
+        return session.request(id -> new Message.DeleteFile(id, p.toString()));
     }
 
     @Test
@@ -26,19 +25,16 @@ public class FileOperationsTest extends SessionFixture {
         Path file = Files.writeString(dir.resolve("old.log"), "x");
         Path sub = Files.createDirectory(dir.resolve("sub"));
 
-        assertThat(delete(file).get("type").asText()).isEqualTo("ack");
+        assertThat(delete(file)).isInstanceOf(Message.Ack.class);
         assertThat(file).doesNotExist();
 
-        ObjectNode folder = delete(sub);
-        assertThat(folder.get("type").asText()).isEqualTo("error");
-        assertThat(folder.get("message").asText()).isEqualTo(sub + " is a folder; only files are deleted");
+        assertThat(errorMessage(delete(sub))).isEqualTo(sub + " is a folder; only files are deleted");
         assertThat(sub).isDirectory();
 
-        ObjectNode missing = delete(file);
-        assertThat(missing.get("message").asText()).isEqualTo("file " + file + " does not exist");
+        assertThat(errorMessage(delete(file))).isEqualTo("file " + file + " does not exist");
 
-        ObjectNode relative = session.request(request("deleteFile").put("path", "old.log"));
-        assertThat(relative.get("message").asText()).isEqualTo("'old.log' is not an absolute path");
+        Message relative = session.request(id -> new Message.DeleteFile(id, "old.log"));
+        assertThat(errorMessage(relative)).isEqualTo("'old.log' is not an absolute path");
     }
 
     @Test
@@ -49,31 +45,25 @@ public class FileOperationsTest extends SessionFixture {
         Files.setLastModifiedTime(b, FileTime.from(Instant.parse("2026-01-01T00:00:00.750Z")));
         Files.createDirectory(dir.resolve("a-folder"));
 
-        ObjectNode r = session.request(request("listFolder").put("path", dir.toString()));
+        Message.FolderListing r = (Message.FolderListing) session.request(id -> new Message.ListFolder(id,
+                dir.toString()));
 
-        assertThat(r.get("type").asText()).isEqualTo("folderListing");
-        JsonNode entries = r.get("entries");
-        assertThat(entries).hasSize(2);
-        assertThat(entries.get(0).get("name").asText()).isEqualTo("a-folder");
-        assertThat(entries.get(0).get("directory").asBoolean()).isTrue();
-        JsonNode file = entries.get(1);
-        assertThat(file.get("name").asText()).isEqualTo("b.txt");
-        assertThat(file.get("directory").asBoolean()).isFalse();
-        assertThat(file.get("size").asLong()).isEqualTo(5);
-        assertThat(file.get("modified").asText()).isEqualTo("2026-01-01T00:00:00Z");
-        assertThat(file.get("permissions").asText()).isEqualTo("640");
-        assertThat(r.has("truncated")).isFalse();
+        assertThat(r.entries()).hasSize(2);
+        assertThat(r.entries().get(0).name()).isEqualTo("a-folder");
+        assertThat(r.entries().get(0).directory()).isTrue();
+        assertThat(r.entries().get(1)).isEqualTo(new Message.FolderListing.Entry("b.txt", false, 5,
+                Instant.parse("2026-01-01T00:00:00Z"), "640"));
+        assertThat(r.truncated()).isFalse();
     }
 
     @Test
     public void listingAMissingFolderOrAFileIsRefused() throws Exception {
         Path dir = tmp.getRoot().toPath().resolve("gone");
-        ObjectNode missing = session.request(request("listFolder").put("path", dir.toString()));
-        assertThat(missing.get("type").asText()).isEqualTo("error");
-        assertThat(missing.get("message").asText()).isEqualTo("folder " + dir + " does not exist");
+        Message missing = session.request(id -> new Message.ListFolder(id, dir.toString()));
+        assertThat(errorMessage(missing)).isEqualTo("folder " + dir + " does not exist");
 
         Path file = Files.writeString(tmp.newFile("f").toPath(), "x");
-        ObjectNode notFolder = session.request(request("listFolder").put("path", file.toString()));
-        assertThat(notFolder.get("message").asText()).isEqualTo(file + " is not a folder");
+        Message notFolder = session.request(id -> new Message.ListFolder(id, file.toString()));
+        assertThat(errorMessage(notFolder)).isEqualTo(file + " is not a folder");
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** Receiving files (FIL-1): temporary file, size and SHA-256 checked, permissions, atomic rename. */
 public class FileTransferTest extends SessionFixture {
@@ -25,21 +25,17 @@ public class FileTransferTest extends SessionFixture {
     }
 
     /** Sends fileBegin, the data in 256 KiB chunks and fileEnd; returns the answer. */
-    private ObjectNode send(Path folder, String name, byte[] data, long announcedSize, String sha, String perms)
+    private Message send(Path folder, String name, byte[] data, long announcedSize, String sha, String perms)
             throws Exception {
         long id = session.nextId();
         long transferId = 1000 + id;
-        CompletableFuture<ObjectNode> answer = session.expect(id);
-        ObjectNode begin = request("fileBegin").put("id", id).put("transferId", transferId)
-                .put("folder", folder.toString()).put("name", name).put("size", announcedSize).put("sha256", sha);
-        if (perms != null) {
-            begin.put("permissions", perms);
-        }
-        session.send(begin);
+        CompletableFuture<Message> answer = session.expect(id);
+        session.send(new Message.FileBegin(id, transferId, folder.toString(), name, announcedSize, sha,
+                java.util.Optional.ofNullable(perms)));
         for (int off = 0; off < data.length; off += CHUNK) {
             session.sendData(transferId, data, off, Math.min(CHUNK, data.length - off));
         }
-        session.send(request("fileEnd").put("id", id).put("transferId", transferId));
+        session.send(new Message.FileEnd(id, transferId));
         return answer.get(30, TimeUnit.SECONDS);
     }
 
@@ -53,9 +49,9 @@ public class FileTransferTest extends SessionFixture {
     public void fileArrivesByteExactWithPermissions640() throws Exception {
         Path folder = tmp.newFolder("target").toPath();
         byte[] data = random(700_001);
-        ObjectNode r = send(folder, "image.bin", data, data.length, sha256(data), "640");
+        Message r = send(folder, "image.bin", data, data.length, sha256(data), "640");
 
-        assertThat(r.get("type").asText()).isEqualTo("ack");
+        assertThat(r).isInstanceOf(Message.Ack.class);
         Path file = folder.resolve("image.bin");
         assertThat(Files.readAllBytes(file)).isEqualTo(data);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
@@ -69,12 +65,12 @@ public class FileTransferTest extends SessionFixture {
         Path folder = tmp.newFolder("target").toPath();
         Files.writeString(folder.resolve("conf"), "old content that is longer than the new one");
         byte[] data = "new".getBytes();
-        assertThat(send(folder, "conf", data, data.length, sha256(data), "600").get("type").asText())
-                .isEqualTo("ack");
+        assertThat(send(folder, "conf", data, data.length, sha256(data), "600"))
+                .isInstanceOf(Message.Ack.class);
         assertThat(Files.readString(folder.resolve("conf"))).isEqualTo("new");
 
-        assertThat(send(folder, "empty", new byte[0], 0, sha256(new byte[0]), null).get("type").asText())
-                .isEqualTo("ack");
+        assertThat(send(folder, "empty", new byte[0], 0, sha256(new byte[0]), null))
+                .isInstanceOf(Message.Ack.class);
         assertThat(folder.resolve("empty")).exists().isEmptyFile();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("empty"))))
                 .isEqualTo("rw-r--r--");
@@ -85,27 +81,25 @@ public class FileTransferTest extends SessionFixture {
         Path folder = tmp.newFolder("target").toPath();
         byte[] data = random(300_000);
         byte[] other = random(300_001);
-        ObjectNode r = send(folder, "image.bin", data, data.length, sha256(other), "644");
+        Message r = send(folder, "image.bin", data, data.length, sha256(other), "644");
 
-        assertThat(r.get("type").asText()).isEqualTo("error");
-        assertThat(r.get("message").asText()).contains("SHA-256 mismatch");
+        assertThat(errorMessage(r)).contains("SHA-256 mismatch");
         try (var s = Files.list(folder)) {
             assertThat(s).isEmpty();
         }
         // The link stays usable.
         byte[] ok = random(10);
-        assertThat(send(folder, "next", ok, ok.length, sha256(ok), "644").get("type").asText()).isEqualTo("ack");
+        assertThat(send(folder, "next", ok, ok.length, sha256(ok), "644")).isInstanceOf(Message.Ack.class);
     }
 
     @Test
     public void sizeMismatchIsRefusedEitherWay() throws Exception {
         Path folder = tmp.newFolder("target").toPath();
         byte[] data = random(1000);
-        ObjectNode shorter = send(folder, "a", data, 2000, sha256(data), "644");
-        assertThat(shorter.get("message").asText()).contains("received 1000 bytes, announced 2000");
-        ObjectNode longer = send(folder, "b", data, 500, sha256(data), "644");
-        assertThat(longer.get("type").asText()).isEqualTo("error");
-        assertThat(longer.get("message").asText()).contains("more data than the announced size of 500 bytes");
+        assertThat(errorMessage(send(folder, "a", data, 2000, sha256(data), "644")))
+                .contains("received 1000 bytes, announced 2000");
+        assertThat(errorMessage(send(folder, "b", data, 500, sha256(data), "644")))
+                .contains("more data than the announced size of 500 bytes");
         try (var s = Files.list(folder)) {
             assertThat(s).isEmpty();
         }
@@ -116,9 +110,8 @@ public class FileTransferTest extends SessionFixture {
         Path folder = tmp.newFolder("target").toPath();
         byte[] data = random(100);
         for (String bad : new String[] { "../x", "a/b", "..", ".", "", "a\\b" }) {
-            ObjectNode r = send(folder, bad, data, data.length, sha256(data), "644");
-            assertThat(r.get("type").asText()).as(bad).isEqualTo("error");
-            assertThat(r.get("message").asText()).isEqualTo("'" + bad + "' is not a plain file name");
+            assertThat(errorMessage(send(folder, bad, data, data.length, sha256(data), "644"))).as(bad)
+                    .isEqualTo("'" + bad + "' is not a plain file name");
         }
         assertThat(folder.getParent().resolve("x")).doesNotExist();
         try (var s = Files.list(folder)) {
@@ -130,18 +123,17 @@ public class FileTransferTest extends SessionFixture {
     public void missingOrRelativeFolderAndBadPermissionsAreRefused() throws Exception {
         Path missing = tmp.getRoot().toPath().resolve("no-such-folder");
         byte[] data = random(100);
-        ObjectNode r = send(missing, "f", data, data.length, sha256(data), "644");
-        assertThat(r.get("message").asText()).isEqualTo("folder " + missing + " does not exist");
+        assertThat(errorMessage(send(missing, "f", data, data.length, sha256(data), "644")))
+                .isEqualTo("folder " + missing + " does not exist");
         assertThat(missing).doesNotExist();
 
-        ObjectNode relative = send(Path.of("relative"), "f", data, data.length, sha256(data), "644");
-        assertThat(relative.get("message").asText()).contains("is not an absolute path");
+        assertThat(errorMessage(send(Path.of("relative"), "f", data, data.length, sha256(data), "644")))
+                .contains("is not an absolute path");
 
         Path folder = tmp.newFolder("target").toPath();
-        ObjectNode perms = send(folder, "f", data, data.length, sha256(data), "999");
-        assertThat(perms.get("message").asText()).contains("permissions '999' are not three octal digits");
-        ObjectNode sha = send(folder, "f", data, data.length, "abc", "644");
-        assertThat(sha.get("message").asText()).contains("is not 64 hex digits");
+        assertThat(errorMessage(send(folder, "f", data, data.length, sha256(data), "999")))
+                .contains("permissions '999' are not three octal digits");
+        assertThat(errorMessage(send(folder, "f", data, data.length, "abc", "644"))).contains("is not 64 hex digits");
         try (var s = Files.list(folder)) {
             assertThat(s).isEmpty();
         }
@@ -151,8 +143,8 @@ public class FileTransferTest extends SessionFixture {
     public void interruptedTransferLeavesNoTemporaryFile() throws Exception {
         Path folder = tmp.newFolder("target").toPath();
         byte[] data = random(100_000);
-        session.send(request("fileBegin").put("id", 77).put("transferId", 7).put("folder", folder.toString())
-                .put("name", "part").put("size", 200_000).put("sha256", sha256(data)).put("permissions", "644"));
+        session.send(new Message.FileBegin(77, 7, folder.toString(), "part", 200_000, sha256(data),
+                java.util.Optional.of("644")));
         session.sendData(7, data, 0, data.length);
         TestSupport.await(java.time.Duration.ofSeconds(5), () -> {
             try (var s = Files.list(folder)) {

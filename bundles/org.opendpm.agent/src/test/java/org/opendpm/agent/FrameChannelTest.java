@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.Test;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.ProtocolException;
 
 /** The framing of agent-protocol.md, byte for byte, and the small pieces around it. */
 public class FrameChannelTest {
@@ -22,7 +25,7 @@ public class FrameChannelTest {
     @Test
     public void controlFrameIsLengthTypeAndJson() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        over(new byte[0], out).send(Json.object("heartbeat"));
+        over(new byte[0], out).send(new Message.Heartbeat());
         byte[] json = "{\"type\":\"heartbeat\"}".getBytes(StandardCharsets.UTF_8);
         byte[] b = out.toByteArray();
         assertThat(b).hasSize(5 + json.length);
@@ -33,15 +36,16 @@ public class FrameChannelTest {
 
     @Test
     public void readsControlAndDataFramesThenEndOfStream() throws IOException {
-        byte[] in = { 0, 0, 0, 3, 1, '{', '}', 0, 0, 0, 11, 2, 0, 0, 0, 0, 0, 0, 1, 2, (byte) 0xAA, (byte) 0xBB };
-        FrameChannel ch = over(in, new ByteArrayOutputStream());
-        FrameChannel.Frame control = ch.read();
-        assertThat(control.type()).isEqualTo(FrameChannel.CONTROL);
-        assertThat(control.payload()).containsExactly('{', '}');
-        FrameChannel.Frame data = ch.read();
-        assertThat(data.type()).isEqualTo(FrameChannel.DATA);
-        assertThat(FrameChannel.transferId(data.payload())).isEqualTo(258);
-        assertThat(data.payload()).hasSize(10);
+        byte[] heartbeat = "{\"type\":\"heartbeat\"}".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        in.write(new byte[] { 0, 0, 0, (byte) (heartbeat.length + 1), 1 });
+        in.write(heartbeat);
+        in.write(new byte[] { 0, 0, 0, 11, 2, 0, 0, 0, 0, 0, 0, 1, 2, (byte) 0xAA, (byte) 0xBB });
+        FrameChannel ch = over(in.toByteArray(), new ByteArrayOutputStream());
+        assertThat(ch.read()).isEqualTo(new Frame.Control(new Message.Heartbeat()));
+        Frame.Data data = (Frame.Data) ch.read();
+        assertThat(data.transferId()).isEqualTo(258);
+        assertThat(data.chunk().remaining()).isEqualTo(2);
         assertThat(ch.read()).isNull();
     }
 
@@ -50,15 +54,11 @@ public class FrameChannelTest {
         assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 0 }, new ByteArrayOutputStream()).read())
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("length 0");
         assertThatThrownBy(() -> over(new byte[] { (byte) 0xff, 0, 0, 0, 1 }, new ByteArrayOutputStream()).read())
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("exceeds the limit");
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("exceeds the maximum");
         assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 2, 9, 0 }, new ByteArrayOutputStream()).read())
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("unknown type 9");
-        assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 4, 2, 0, 0, 0 }, new ByteArrayOutputStream()).read())
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("8-byte transfer id");
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("frame type 9 is unknown");
         assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 9, 1, '{' }, new ByteArrayOutputStream()).read())
                 .hasMessageContaining("in the middle of a frame");
-        assertThatThrownBy(() -> Json.parse("[1]".getBytes())).hasMessageContaining("not a JSON object");
-        assertThatThrownBy(() -> Json.parse("{\"type\":1}".getBytes())).hasMessageContaining("'type'");
     }
 
     @Test

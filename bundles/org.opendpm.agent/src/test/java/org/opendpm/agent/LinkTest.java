@@ -15,7 +15,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** The link itself: heartbeats, reconnection, frames the agent refuses, power requests. */
 public class LinkTest {
@@ -49,14 +49,12 @@ public class LinkTest {
     @Test
     public void unknownRequestTypeIsAnsweredAndTheLinkStays() throws Exception {
         TestServer.Conn c = open(TestSupport.config(server, state));
-        ObjectNode r = c.request(TestServer.message("firmwareUpdate").put("image", "x"));
-        assertThat(r.get("type").asText()).isEqualTo("error");
-        assertThat(r.get("code").asText()).isEqualTo("failed");
-        assertThat(r.get("message").asText()).isEqualTo("unsupported request type firmwareUpdate");
+        Message r = c.requestUnknown("firmwareUpdate", "\"image\":\"x\"");
+        assertThat(r).isEqualTo(new Message.ErrorAnswer(((Message.ErrorAnswer) r).id(), "failed",
+                "unsupported request type firmwareUpdate"));
 
-        ObjectNode after = c.request(TestServer.message("command").put("commandLine", "echo still here")
-                .put("timeoutSeconds", 10));
-        assertThat(after.get("output").asText()).isEqualTo("still here\n");
+        Message after = c.request(id -> new Message.Command(id, "echo still here", 10));
+        assertThat(((Message.CommandResult) after).output()).isEqualTo("still here\n");
         assertThat(server.hellos.get()).isEqualTo(1);
     }
 
@@ -92,8 +90,8 @@ public class LinkTest {
         TestServer.Conn second = server.awaitSession(Duration.ofSeconds(10));
         assertThat(second).isNotSameAs(first);
         assertThat(server.registers.get()).isEqualTo(1);
-        assertThat(second.request(TestServer.message("command").put("commandLine", "echo again")
-                .put("timeoutSeconds", 10)).get("output").asText()).isEqualTo("again\n");
+        assertThat(((Message.CommandResult) second.request(id -> new Message.Command(id, "echo again", 10)))
+                .output()).isEqualTo("again\n");
     }
 
     @Test
@@ -116,7 +114,7 @@ public class LinkTest {
             c.sendRaw(new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
                 (byte) length, 1 });
             assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
-            assertThat(log.all()).contains("exceeds the limit of 16777216 bytes");
+            assertThat(log.all()).contains("frame of 16777218 bytes exceeds the maximum 16777216");
         }
         server.awaitSession(Duration.ofSeconds(10));
     }
@@ -140,17 +138,15 @@ public class LinkTest {
         TestServer.Conn c = open(TestSupport.config(server, state).powerCommands(Map.of(
                 "shutdown", List.of(List.of("touch", marker.toString())), "reboot", List.of(List.of("false")))));
         try (TestSupport.LogCapture log = new TestSupport.LogCapture()) {
-            ObjectNode r = c.request(TestServer.message("power").put("action", "shutdown"));
-            assertThat(r.get("type").asText()).isEqualTo("ack");
+            assertThat(c.request(id -> new Message.Power(id, "shutdown"))).isInstanceOf(Message.Ack.class);
             await(Duration.ofSeconds(5), () -> log.contains(
                     "power action shutdown not carried out: --allow-power not given"), "refusal logged");
         }
         Thread.sleep(1000);
         assertThat(marker).doesNotExist();
 
-        ObjectNode bad = c.request(TestServer.message("power").put("action", "hibernate"));
-        assertThat(bad.get("type").asText()).isEqualTo("error");
-        assertThat(bad.get("message").asText()).contains("unknown action 'hibernate'");
+        assertThat(SessionFixture.errorMessage(c.request(id -> new Message.Power(id, "hibernate"))))
+                .contains("unknown action 'hibernate'");
     }
 
     @Test
@@ -159,8 +155,7 @@ public class LinkTest {
         TestServer.Conn c = open(TestSupport.config(server, state).allowPower(true).powerCommands(Map.of(
                 "shutdown", List.of(List.of("false")),
                 "reboot", List.of(List.of("false"), List.of("touch", marker.toString())))));
-        ObjectNode r = c.request(TestServer.message("power").put("action", "reboot"));
-        assertThat(r.get("type").asText()).isEqualTo("ack");
+        assertThat(c.request(id -> new Message.Power(id, "reboot"))).isInstanceOf(Message.Ack.class);
         await(Duration.ofSeconds(10), () -> Files.exists(marker), "fallback power command run");
     }
 }

@@ -14,7 +14,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** Opening a session (agent-protocol.md "Opening a session"; INV-4: the agent reports the machine). */
 public class RegistrationTest {
@@ -41,30 +41,30 @@ public class RegistrationTest {
     @Test
     public void registerStoresTheCredentialReadableByOwnerOnlyThenSaysHello() throws Exception {
         Path state = tmp.getRoot().toPath().resolve("state");
-        agent = TestSupport.start(TestSupport.config(server, state).deployOs(true).build());
+        agent = TestSupport.start(TestSupport.config(server, state).build());
 
         TestServer.Conn session = server.awaitSession(Duration.ofSeconds(20));
 
-        ObjectNode register = server.openings.get(0);
-        assertThat(register.get("type").asText()).isEqualTo("register");
-        assertThat(register.get("mac").asText()).isEqualTo("52:54:00:12:34:56");
-        assertThat(register.get("macs").get(0).asText()).isEqualTo("52:54:00:12:34:56");
-        assertThat(register.get("uuid").asText()).isEqualTo("4c4c4544-0042-3510-8052-b4c04f384b32");
-        assertThat(register.get("ip").asText()).isEqualTo("127.0.0.1");
-        assertThat(register.get("hostName").asText()).isEqualTo("test-machine");
-        assertThat(register.get("os").asText()).isNotBlank();
-        assertThat(register.get("agentVersion").asText()).isEqualTo("0.1.0-SNAPSHOT");
-        assertThat(register.get("deployOs").asBoolean()).isTrue();
+        Message.Register register = (Message.Register) server.openings.get(0);
+        assertThat(register.mac()).isEqualTo("52:54:00:12:34:56");
+        assertThat(register.macs().get(0)).isEqualTo("52:54:00:12:34:56");
+        assertThat(register.uuid()).contains("4c4c4544-0042-3510-8052-b4c04f384b32");
+        assertThat(register.ip()).contains("127.0.0.1");
+        assertThat(register.hostName()).contains("test-machine");
+        assertThat(register.os()).isNotBlank();
+        assertThat(register.agentVersion()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(register.deployOs()).isFalse();
+        assertThat(register.protocol()).isEqualTo(Message.PROTOCOL_VERSION);
 
         Path credential = state.resolve("credential");
         String issued = server.credentials.get("52:54:00:12:34:56");
         assertThat(Files.readString(credential).trim()).isEqualTo(issued);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credential))).isEqualTo("rw-------");
 
-        ObjectNode hello = session.hello;
-        assertThat(hello.get("type").asText()).isEqualTo("hello");
-        assertThat(hello.get("credential").asText()).isEqualTo(issued);
-        assertThat(hello.get("powerState").asText()).isEqualTo("on");
+        Message.Hello hello = session.hello;
+        assertThat(hello.credential()).contains(issued);
+        assertThat(hello.token()).isEmpty();
+        assertThat(hello.powerState()).isEqualTo("on");
         assertThat(server.registers.get()).isEqualTo(1);
         assertThat(server.hellos.get()).isEqualTo(1);
         // Pinned on first contact, stored beside the credential.
@@ -79,11 +79,11 @@ public class RegistrationTest {
 
         TestServer.Conn session = server.awaitSession(Duration.ofSeconds(30));
         assertThat(server.registers.get()).isEqualTo(2);
-        ObjectNode first = server.openings.get(0);
-        ObjectNode second = server.openings.get(1);
-        assertThat(first.get("credential").asText()).hasSize(43).isEqualTo(second.get("credential").asText());
-        assertThat(session.hello.get("credential").asText()).isEqualTo(first.get("credential").asText());
-        assertThat(Files.readString(state.resolve("credential")).trim()).isEqualTo(first.get("credential").asText());
+        String first = ((Message.Register) server.openings.get(0)).credential().orElseThrow();
+        String second = ((Message.Register) server.openings.get(1)).credential().orElseThrow();
+        assertThat(first).hasSize(43).isEqualTo(second);
+        assertThat(session.hello.credential()).contains(first);
+        assertThat(Files.readString(state.resolve("credential")).trim()).isEqualTo(first);
         assertThat(state.resolve("credential.pending")).doesNotExist();
     }
 

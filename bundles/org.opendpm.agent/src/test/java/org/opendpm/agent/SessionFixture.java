@@ -8,7 +8,8 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.rules.TemporaryFolder;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.MessageCodec;
 
 /** A test server with one welcomed agent session; subclasses send it requests. */
 public abstract class SessionFixture {
@@ -26,11 +27,16 @@ public abstract class SessionFixture {
         return b;
     }
 
+    /** The agent's disk scanner; the platform's unless a test class gives one. */
+    protected DiskScanner disks() {
+        return DiskScanner.platform();
+    }
+
     @Before
     public void openSession() throws Exception {
         server = new TestServer("server-a.p12");
         state = tmp.newFolder("state").toPath();
-        agent = TestSupport.start(configure(TestSupport.config(server, state)).build());
+        agent = TestSupport.start(configure(TestSupport.config(server, state)).build(), disks());
         session = server.awaitSession(Duration.ofSeconds(20));
     }
 
@@ -42,7 +48,15 @@ public abstract class SessionFixture {
         server.close();
     }
 
-    static ObjectNode request(String type) {
-        return TestServer.message(type);
+    static String type(Message m) {
+        return MessageCodec.type(m);
+    }
+
+    /** The message of an error answer; fails for any other answer. */
+    static String errorMessage(Message m) {
+        if (!(m instanceof Message.ErrorAnswer e)) {
+            throw new AssertionError("expected an error, got " + m);
+        }
+        return e.message();
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
+import org.opendpm.agent.protocol.Message;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -65,10 +66,86 @@ public class ShadedJarIT {
             }
             assertThat(jf.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo("org.opendpm.agent.Main");
-            assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/databind/ObjectMapper.class")).isNotNull();
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/core/JsonFactory.class")).isNotNull();
+            // Only the streaming parser: no databind (reflection, java.desktop/java.sql in a jlinked runtime).
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/databind/ObjectMapper.class")).isNull();
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/protocol/MessageCodec.class")).isNotNull();
+            assertThat(jf.getEntry("org/opendpm/agent/protocol/MessageCodec.class")).isNull();
             assertThat(jf.getEntry("org/opendpm/agent/shaded/picocli/CommandLine.class")).isNotNull();
         }
         assertThat(stray).isEmpty();
+    }
+
+    /**
+     * The Deploy-OS runs the agent on a runtime jlinked from java.base, java.logging and jdk.crypto.ec only: the jar,
+     * its JSON included, must work there — a Deploy-OS hello by token, a command and a stream.
+     */
+    @Test
+    public void jarRunsInAMinimalJlinkedRuntimeInDeployOsMode() throws Exception {
+        Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+        if (!Files.isExecutable(jlink)) {
+            String why = "no jlink in " + System.getProperty("java.home") + " (a JRE, not a JDK)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why);
+            }
+            System.err.println("SKIPPED jarRunsInAMinimalJlinkedRuntimeInDeployOsMode: " + why);
+            org.junit.Assume.assumeTrue(why, false);
+        }
+        Path runtime = tmp.getRoot().toPath().resolve("runtime");
+        Process link = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base,java.logging,jdk.crypto.ec",
+                "--no-header-files", "--no-man-pages", "--output", runtime.toString()).redirectErrorStream(true)
+                .start();
+        String linkOut = new String(link.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(link.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(link.exitValue()).as(linkOut).isZero();
+        Path javaBin = runtime.resolve("bin").resolve("java");
+        Path state = tmp.newFolder("jlinked-state").toPath();
+        byte[] data = new byte[3 * 1024 * 1024 + 5];
+        new java.util.Random(1).nextBytes(data);
+        Path disk = Files.write(state.resolve("disk.img"), data);
+        Path cmdline = Files.writeString(tmp.getRoot().toPath().resolve("cmdline"), "quiet opendpm.token=tok-9 "
+                + "opendpm.mac=52:54:00:00:00:97");
+        try (TestServer server = new TestServer("server-a.p12")) {
+            server.deployOsTokens.add("tok-9");
+            Process installed = new ProcessBuilder(javaBin.toString(), "-jar", jar().toString(), "--server",
+                    "127.0.0.1:" + server.port(), "--state", state.toString(), "--mac", "52:54:00:00:00:98")
+                    .redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve("jlinked.log").toFile())
+                    .start();
+            Process deployOs = null;
+            try {
+                TestServer.Conn c = server.awaitSession(Duration.ofSeconds(30));
+                assertThat(((Message.CommandResult) c.request(id -> new Message.Command(id, "echo minimal", 10)))
+                        .output()).isEqualTo("minimal\n");
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                long streamId = c.nextId();
+                c.streams.put(5L, chunk -> {
+                    got.write(chunk);
+                    c.send(new Message.StreamCredit(streamId, chunk.length));
+                });
+                java.util.concurrent.CompletableFuture<Message> end = c.expect(streamId);
+                c.send(new Message.ReadStream(streamId, 5, "file", java.util.Map.of("path", disk.toString()),
+                        1 << 20));
+                Message.StreamEnd e = (Message.StreamEnd) end.get(30, TimeUnit.SECONDS);
+                assertThat(e.bytes()).isEqualTo(data.length);
+                assertThat(got.toByteArray()).isEqualTo(data);
+
+                deployOs = new ProcessBuilder(javaBin.toString(), "-jar", jar().toString(), "--deploy-os",
+                        "--kernel-cmdline", cmdline.toString(), "--server", "127.0.0.1:" + server.port(),
+                        "--server-fingerprint", server.fingerprint()).redirectErrorStream(true)
+                        .redirectOutput(tmp.getRoot().toPath().resolve("jlinked-deploy-os.log").toFile()).start();
+                TestServer.Conn d = server.awaitSession(Duration.ofSeconds(30));
+                assertThat(d.hello.token()).contains("tok-9");
+                assertThat(d.mac()).isEqualTo("52:54:00:00:00:97");
+            } finally {
+                for (Process p : new Process[] { installed, deployOs }) {
+                    if (p != null) {
+                        p.destroy();
+                        p.waitFor(10, TimeUnit.SECONDS);
+                    }
+                }
+            }
+            assertThat(Files.readString(tmp.getRoot().toPath().resolve("jlinked.log"))).doesNotContain("Exception");
+        }
     }
 
     @Test
@@ -82,8 +159,8 @@ public class ShadedJarIT {
             try {
                 TestServer.Conn c = server.awaitSession(Duration.ofSeconds(30));
                 assertThat(c.mac()).isEqualTo("52:54:00:00:00:99");
-                assertThat(c.request(TestServer.message("command").put("commandLine", "echo from jar")
-                        .put("timeoutSeconds", 10)).get("output").asText()).isEqualTo("from jar\n");
+                assertThat(((Message.CommandResult) c.request(id -> new Message.Command(id, "echo from jar", 10)))
+                        .output()).isEqualTo("from jar\n");
             } finally {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);

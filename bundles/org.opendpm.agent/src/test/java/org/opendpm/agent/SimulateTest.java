@@ -15,7 +15,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** {@code --simulate N}: many agents in one process for the server's load test. */
 @SuppressWarnings("try") // agents live for a try block without being referenced in it
@@ -35,7 +35,7 @@ public class SimulateTest {
             Set<String> uuids = new HashSet<>();
             for (TestServer.Conn c : server.sessions) {
                 macs.add(c.mac());
-                uuids.add(c.hello.get("uuid").asText());
+                uuids.add(c.hello.uuid().orElseThrow());
             }
             assertThat(macs).hasSize(50).contains("02:00:00:00:00:01", "02:00:00:00:00:32");
             assertThat(uuids).hasSize(50);
@@ -49,10 +49,10 @@ public class SimulateTest {
             // Commands are not run without --simulate-exec.
             Path marker = tmp.getRoot().toPath().resolve("must-not-exist");
             TestServer.Conn one = server.sessions.peek();
-            ObjectNode r = one.request(TestServer.message("command").put("commandLine", "touch " + marker)
-                    .put("timeoutSeconds", 10));
-            assertThat(r.get("exitCode").asInt()).isZero();
-            assertThat(r.get("output").asText()).isEqualTo("simulated");
+            Message.CommandResult r = (Message.CommandResult) one.request(id -> new Message.Command(id, "touch "
+                    + marker, 10));
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.output()).isEqualTo("simulated");
             assertThat(marker).doesNotExist();
             // Counted once the answer has been written, which may be just after the server read it.
             await(Duration.ofSeconds(5), () -> agent.stats().commandsAnswered.get() == 1, "answer counted");
@@ -68,9 +68,8 @@ public class SimulateTest {
             await(Duration.ofSeconds(30), () -> server.sessions.size() == 2, "2 sessions");
             assertThat(List.of(server.sessions.poll().mac(), server.sessions.peek().mac()))
                     .containsExactlyInAnyOrder("02:00:00:00:01:00", "02:00:00:00:01:01");
-            ObjectNode r = server.sessions.peek().request(TestServer.message("command")
-                    .put("commandLine", "echo real").put("timeoutSeconds", 10));
-            assertThat(r.get("output").asText()).isEqualTo("real\n");
+            Message r = server.sessions.peek().request(id -> new Message.Command(id, "echo real", 10));
+            assertThat(((Message.CommandResult) r).output()).isEqualTo("real\n");
         }
     }
 }

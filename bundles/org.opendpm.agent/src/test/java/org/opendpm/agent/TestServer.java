@@ -2,11 +2,9 @@ package org.opendpm.agent;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,22 +25,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.MessageCodec;
 
 /**
- * A small server side of docs/agent-protocol.md on 127.0.0.1, written independently of the agent's own framing
- * code: TLS with a fixed self-signed EC certificate, register/hello handling, heartbeats, and requests whose answers
- * a test waits for.
+ * A small server side of docs/agent-protocol.md on 127.0.0.1 over the protocol module's frames: TLS with a fixed
+ * self-signed EC certificate, register/hello handling (and Deploy-OS tokens), heartbeats, stream credit, and
+ * requests whose answers a test waits for.
  */
 final class TestServer implements AutoCloseable {
-
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final SSLServerSocket serverSocket;
     private final String fingerprint;
@@ -51,7 +51,9 @@ final class TestServer implements AutoCloseable {
 
     /** Credentials issued, by MAC; a test may seed one to make registration of that MAC fail. */
     final Map<String, String> credentials = new ConcurrentHashMap<>();
-    final List<ObjectNode> openings = new CopyOnWriteArrayList<>();
+    final List<Message> openings = new CopyOnWriteArrayList<>();
+    /** Deploy-OS tokens accepted once each. */
+    final Set<String> deployOsTokens = ConcurrentHashMap.newKeySet();
     final AtomicInteger registers = new AtomicInteger();
     final AtomicInteger hellos = new AtomicInteger();
     final AtomicInteger accepted = new AtomicInteger();
@@ -129,50 +131,62 @@ final class TestServer implements AutoCloseable {
     /** One agent connection as the server sees it. */
     final class Conn {
         private final Socket socket;
-        private final DataOutputStream out;
-        private final Map<Long, CompletableFuture<ObjectNode>> pending = new ConcurrentHashMap<>();
+        private final OutputStream out;
+        private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
         private final AtomicLong nextId = new AtomicLong(1);
         final AtomicInteger heartbeats = new AtomicInteger();
-        final List<ObjectNode> unsolicited = new CopyOnWriteArrayList<>();
+        final List<Message> unsolicited = new CopyOnWriteArrayList<>();
+        /** Events of requests (progress, streamBegin) in arrival order. */
+        final List<Message> events = new CopyOnWriteArrayList<>();
         final CountDownLatch closed = new CountDownLatch(1);
-        volatile ObjectNode hello;
+        /** Where stream data goes, by transfer id; the reader thread writes it, so a slow sink stops reading. */
+        final Map<Long, StreamSink> streams = new ConcurrentHashMap<>();
+        volatile Message.Hello hello;
         private volatile Thread beater;
+
+        /** Takes the data of a stream; may block (then the agent waits for credit). */
+        interface StreamSink {
+            void accept(byte[] chunk) throws IOException;
+        }
 
         Conn(Socket socket) throws IOException {
             this.socket = socket;
-            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            this.out = new BufferedOutputStream(socket.getOutputStream());
         }
 
         void readLoop() {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()))) {
+            try (InputStream in = new BufferedInputStream(socket.getInputStream())) {
                 boolean opened = false;
                 while (true) {
-                    int length;
-                    try {
-                        length = in.readInt();
-                    } catch (EOFException e) {
+                    Frame f = FrameCodec.read(in, FrameCodec.AGENT_MAX_FRAME);
+                    if (f == null) {
                         return;
                     }
-                    int type = in.readUnsignedByte();
-                    byte[] payload = new byte[length - 1];
-                    in.readFully(payload);
-                    if (type != 1) {
-                        throw new IOException("agent sent a frame of type " + type);
+                    if (f instanceof Frame.Data d) {
+                        StreamSink sink = streams.get(d.transferId());
+                        if (sink == null) {
+                            throw new IOException("data for transfer " + d.transferId() + ", which is not open");
+                        }
+                        byte[] chunk = new byte[d.chunk().remaining()];
+                        d.chunk().get(chunk);
+                        sink.accept(chunk);
+                        continue;
                     }
-                    ObjectNode m = (ObjectNode) JSON.readTree(payload);
-                    String t = m.get("type").asText();
+                    Message m = ((Frame.Control) f).message();
                     if (!opened) {
                         opened = true;
                         openings.add(m);
-                        if (!open(t, m)) {
+                        if (!open(m)) {
                             return;
                         }
                         continue;
                     }
-                    if (t.equals("heartbeat")) {
+                    if (m instanceof Message.Heartbeat) {
                         heartbeats.incrementAndGet();
-                    } else if (m.has("id") && pending.containsKey(m.get("id").asLong())) {
-                        pending.remove(m.get("id").asLong()).complete(m);
+                    } else if (m instanceof Message.Progress || m instanceof Message.StreamBegin) {
+                        events.add(m);
+                    } else if (m instanceof Message.Answer a && pending.containsKey(a.id())) {
+                        pending.remove(a.id()).complete(a);
                     } else {
                         unsolicited.add(m);
                     }
@@ -185,13 +199,14 @@ final class TestServer implements AutoCloseable {
         }
 
         /** Answers register or hello; false when the connection is to close. */
-        private boolean open(String type, ObjectNode m) throws IOException {
-            String mac = m.path("mac").asText();
-            if (type.equals("register")) {
+        private boolean open(Message m) throws IOException {
+            if (m instanceof Message.Register r) {
                 registers.incrementAndGet();
-                String proposed = m.path("credential").asText(null);
+                String mac = r.mac();
+                String proposed = r.credential().orElse(null);
                 if (credentials.containsKey(mac) && !credentials.get(mac).equals(proposed)) {
-                    send(error("already-registered", "a credential was already issued for " + mac));
+                    send(new Message.ConnectionError("already-registered", "a credential was already issued for "
+                            + mac));
                     return false;
                 }
                 String credential = proposed;
@@ -204,18 +219,20 @@ final class TestServer implements AutoCloseable {
                 if (dropRegisterAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     return false;
                 }
-                ObjectNode r = JSON.createObjectNode().put("type", "registered").put("credential", credential);
-                send(r);
+                send(new Message.Registered(credential));
                 return true;
             }
-            if (type.equals("hello")) {
+            if (m instanceof Message.Hello h) {
                 hellos.incrementAndGet();
-                if (!m.path("credential").asText().equals(credentials.get(mac))) {
-                    send(error("unauthenticated", "credential not valid"));
+                boolean ok = h.deployOs() ? deployOsTokens.remove(h.token().orElse(""))
+                        : h.credential().orElse("").equals(credentials.get(h.mac()));
+                if (!ok) {
+                    send(new Message.ConnectionError("unauthenticated", h.deployOs() ? "wrong or used token"
+                            : "credential not valid"));
                     return false;
                 }
-                hello = m;
-                send(JSON.createObjectNode().put("type", "welcome").put("heartbeatSeconds", heartbeatSeconds));
+                hello = h;
+                send(new Message.Welcome(heartbeatSeconds));
                 if (sendHeartbeats) {
                     Thread b = new Thread(this::beat, "test-server-beat");
                     b.setDaemon(true);
@@ -225,45 +242,51 @@ final class TestServer implements AutoCloseable {
                 sessions.add(this);
                 return true;
             }
-            throw new IOException("first frame was " + type);
+            throw new IOException("first frame was " + MessageCodec.type(m));
         }
 
         private void beat() {
             try {
                 while (closed.getCount() > 0) {
                     Thread.sleep(heartbeatSeconds * 1000L);
-                    send(JSON.createObjectNode().put("type", "heartbeat"));
+                    send(new Message.Heartbeat());
                 }
             } catch (InterruptedException | IOException e) {
                 // connection gone
             }
         }
 
-        private ObjectNode error(String code, String message) {
-            return JSON.createObjectNode().put("type", "error").put("code", code).put("message", message);
-        }
-
         String mac() {
-            return hello.path("mac").asText();
+            return hello.mac();
         }
 
         /** Sends a request with the next id and waits for the answer with that id. */
-        ObjectNode request(ObjectNode request, Duration timeout) throws Exception {
-            long id = nextId.getAndIncrement();
-            request.put("id", id);
-            CompletableFuture<ObjectNode> f = new CompletableFuture<>();
-            pending.put(id, f);
-            send(request);
+        Message request(LongFunction<Message.Request> request, Duration timeout) throws Exception {
+            Message.Request r = request.apply(nextId.getAndIncrement());
+            CompletableFuture<Message> f = expect(r.id());
+            send(r);
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        ObjectNode request(ObjectNode request) throws Exception {
+        Message request(LongFunction<Message.Request> request) throws Exception {
             return request(request, Duration.ofSeconds(30));
         }
 
+        /** A request of a type this protocol version does not know, as raw JSON after {@code "id":N,}. */
+        Message requestUnknown(String type, String moreMembers) throws Exception {
+            long id = nextId.getAndIncrement();
+            CompletableFuture<Message> f = expect(id);
+            byte[] json = ("{\"type\":\"" + type + "\",\"id\":" + id + "," + moreMembers + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] frame = new byte[5 + json.length];
+            java.nio.ByteBuffer.wrap(frame).putInt(json.length + 1).put(FrameCodec.CONTROL).put(json);
+            sendRaw(frame);
+            return f.get(30, TimeUnit.SECONDS);
+        }
+
         /** Registers interest in the answer to {@code id} before a request is sent in pieces. */
-        CompletableFuture<ObjectNode> expect(long id) {
-            CompletableFuture<ObjectNode> f = new CompletableFuture<>();
+        CompletableFuture<Message> expect(long id) {
+            CompletableFuture<Message> f = new CompletableFuture<>();
             pending.put(id, f);
             return f;
         }
@@ -272,18 +295,13 @@ final class TestServer implements AutoCloseable {
             return nextId.getAndIncrement();
         }
 
-        synchronized void send(ObjectNode m) throws IOException {
-            byte[] payload = JSON.writeValueAsBytes(m);
-            out.writeInt(payload.length + 1);
-            out.writeByte(1);
-            out.write(payload);
+        synchronized void send(Message m) throws IOException {
+            out.write(FrameCodec.encode(m));
             out.flush();
         }
 
         synchronized void sendData(long transferId, byte[] data, int offset, int length) throws IOException {
-            out.writeInt(length + 9);
-            out.writeByte(2);
-            out.writeLong(transferId);
+            out.write(FrameCodec.dataHeader(transferId, length));
             out.write(data, offset, length);
             out.flush();
         }
@@ -309,13 +327,5 @@ final class TestServer implements AutoCloseable {
             }
             closed.countDown();
         }
-    }
-
-    static ObjectNode message(String type) {
-        return JSON.createObjectNode().put("type", type);
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -38,7 +38,11 @@ final class TestSupport {
     }
 
     static Agent start(AgentConfig config) throws IOException {
-        Agent a = Agent.create(config);
+        return start(config, DiskScanner.platform());
+    }
+
+    static Agent start(AgentConfig config, DiskScanner disks) throws IOException {
+        Agent a = Agent.create(config, disks);
         a.start();
         return a;
     }

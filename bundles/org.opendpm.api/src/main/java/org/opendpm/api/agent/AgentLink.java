@@ -3,9 +3,11 @@ package org.opendpm.api.agent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
+import org.opendpm.api.inventory.DiskInfo;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -15,6 +17,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Every request completes exceptionally with {@link AgentUnavailableException} when the machine has no connected
  * agent or the connection is lost before the answer, and with {@link AgentRequestException} when the agent answers
  * with an error. None of the methods blocks.
+ *
+ * <p>Cancelling the future a request returns ({@code toCompletableFuture().cancel(true)}) tells the agent to stop it:
+ * a command's process tree is killed, a transfer or stream is abandoned.
  */
 @ProviderType
 public interface AgentLink {
@@ -34,6 +39,10 @@ public interface AgentLink {
      */
     CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout);
 
+    /** As {@link #runCommand(long, String, Duration)}, telling {@code progress} what the agent reports meanwhile. */
+    CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout,
+            ProgressListener progress);
+
     /** Asks the agent to shut the machine down or reboot it; completes once the agent has acknowledged. */
     CompletionStage<Void> power(long machineId, AgentPowerAction action);
 
@@ -50,6 +59,20 @@ public interface AgentLink {
 
     /** Lists a folder on the machine (FIL-1). */
     CompletionStage<List<RemoteFile>> listFolder(long machineId, String folder);
+
+    /**
+     * The machine's disks as the agent finds them (IMG-4); an agent that cannot list disks (not in a Deploy-OS, on
+     * Windows) answers with an error.
+     */
+    CompletionStage<List<DiskInfo>> disks(long machineId);
+
+    /**
+     * Streams a source of the agent into {@code sink} and completes with the byte count once the SHA-256 the agent
+     * reports matches what the sink was given. Source {@code file} with parameter {@code path} reads a file or block
+     * device the agent's configuration allows. Back-pressure: a slow sink slows the agent down.
+     */
+    CompletionStage<StreamResult> readStream(long machineId, String source, Map<String, String> parameters,
+            StreamSink sink, ProgressListener progress);
 
     /**
      * Withdraws the credential issued for this MAC and closes its session, so an agent can register for it again

@@ -18,9 +18,14 @@ import org.opendpm.api.agent.AgentLink;
 import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentPowerAction;
+import org.opendpm.api.agent.AgentRequestException;
 import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.CommandResult;
+import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
+import org.opendpm.api.agent.StreamResult;
+import org.opendpm.api.agent.StreamSink;
+import org.opendpm.api.inventory.DiskInfo;
 
 /**
  * The agent link as the engine sees it: the test connects and disconnects agents and answers their requests, which
@@ -43,7 +48,7 @@ public final class FakeAgentLink implements AgentLink {
     public void connect(long machineId, boolean deployOs) {
         AgentInfo info = new AgentInfo(Optional.of(machineId), String.format("02:00:00:00:00:%02x", machineId % 256),
                 Optional.empty(), "127.0.0.1", "m" + machineId, "Linux", "test", deployOs, Instant.now(),
-                Instant.now());
+                Instant.now(), Optional.empty());
         connected.put(machineId, info);
         listeners.forEach(l -> l.connected(info));
     }
@@ -78,6 +83,23 @@ public final class FakeAgentLink implements AgentLink {
     @Override
     public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout) {
         return request(commands, machineId, commandLine);
+    }
+
+    @Override
+    public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout,
+            ProgressListener progress) {
+        return request(commands, machineId, commandLine);
+    }
+
+    @Override
+    public CompletionStage<List<DiskInfo>> disks(long machineId) {
+        return CompletableFuture.failedFuture(new AgentRequestException("the engine tests list no disks"));
+    }
+
+    @Override
+    public CompletionStage<StreamResult> readStream(long machineId, String source, Map<String, String> parameters,
+            StreamSink sink, ProgressListener progress) {
+        return CompletableFuture.failedFuture(new AgentRequestException("the engine tests read no streams"));
     }
 
     @Override

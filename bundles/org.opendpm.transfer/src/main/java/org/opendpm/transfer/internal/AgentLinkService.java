@@ -33,8 +33,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.Message;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentInfo;
@@ -44,10 +48,16 @@ import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentPowerAction;
 import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.CommandResult;
+import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
+import org.opendpm.api.agent.StreamResult;
+import org.opendpm.api.agent.StreamSink;
+import org.opendpm.api.boot.DeployOsSessions;
+import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineQuery;
+import org.opendpm.api.inventory.PartitionInfo;
 import org.opendpm.api.inventory.PowerState;
 import org.opendpm.api.inventory.SeenBy;
 import org.opendpm.api.inventory.SeenMachine;
@@ -66,8 +76,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -147,6 +155,9 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     }
 
     private final InventoryService inventory;
+    /** Issued by network boot (feature opendpm-netboot); without it every Deploy-OS hello is refused. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile DeployOsSessions deployOsSessions;
     private final CredentialStore credentials;
     private final Path dataFolder;
     private final LinkStats stats = new LinkStats();
@@ -154,6 +165,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     private final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor blocking;
     private final ExecutorService notifier;
+    /** One thread per stream being written to its sink, which may block. */
+    private final ExecutorService streamWriters;
     private ConnectionLimiter limiter; // guarded by "this"; one per listener, as it keeps per-address state
     /** For requests other than commands, and for the agent's acknowledgement of a file. */
     private volatile Duration requestTimeout = Duration.ofSeconds(60);
@@ -162,11 +175,14 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Activate
     public AgentLinkService(Config config, @Reference Database database, @Reference InventoryService inventory) {
-        this(config, database, inventory, Path.of(System.getProperty("karaf.data", "data"), "transfer"));
+        this(config, database, inventory, null, Path.of(System.getProperty("karaf.data", "data"),
+                "transfer"));
     }
 
-    AgentLinkService(Config config, Database database, InventoryService inventory, Path dataFolder) {
+    AgentLinkService(Config config, Database database, InventoryService inventory, DeployOsSessions deployOsSessions,
+            Path dataFolder) {
         this.inventory = inventory;
+        this.deployOsSessions = deployOsSessions;
         this.credentials = new CredentialStore(database);
         this.dataFolder = dataFolder;
         // Database checks, file hashing and file reads: bounded, so a flood of hellos queues instead of spawning.
@@ -174,6 +190,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 new DefaultThreadFactory("opendpm-agent-work", true));
         this.blocking.allowCoreThreadTimeOut(true);
         this.notifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("opendpm-agent-listeners", true));
+        this.streamWriters = Executors.newCachedThreadPool(new DefaultThreadFactory("opendpm-agent-stream", true));
         apply(config);
     }
 
@@ -188,6 +205,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             stopServer();
         }
         blocking.shutdownNow();
+        streamWriters.shutdownNow();
         notifier.shutdown();
         try {
             notifier.awaitTermination(2, TimeUnit.SECONDS);
@@ -247,7 +265,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         LinkServer.Settings settings;
         try {
             settings = new LinkServer.Settings(InetAddress.getByName(c.address().strip()), c.port(),
-                    Math.max(c.maxFrameBytes(), Frames.CHUNK + 9), Math.max(1, c.heartbeatSeconds()),
+                    Math.max(c.maxFrameBytes(), FrameCodec.MAX_CHUNK + 9), Math.max(1, c.heartbeatSeconds()),
                     Math.max(1, c.helloTimeoutSeconds()), c.discoveryEnabled(), c.discoveryPort(), c.advertisedHost(),
                     c.ioThreads());
         } catch (UnknownHostException e) {
@@ -327,6 +345,10 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public void hello(AgentSession session, Greeting g) {
+        if (g.deployOs()) {
+            deployOsHello(session, g);
+            return;
+        }
         onBlocking(session, () -> {
             if (!credentials.verify(g.mac(), g.credential().orElse(""))) {
                 session.refuse("unauthenticated", "hello for MAC " + g.mac()
@@ -355,7 +377,34 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 }
             }
             stats.add(LinkStats.Kind.AUTHENTICATED);
-            session.accept(machineId);
+            session.accept(machineId, Optional.empty());
+        });
+    }
+
+    /**
+     * A Deploy-OS agent proves with the one-time token from its kernel command line that it was booted for an
+     * execution; it has no credential and does not register (its RAM disk keeps nothing).
+     */
+    private void deployOsHello(AgentSession session, Greeting g) {
+        onBlocking(session, () -> {
+            DeployOsSessions issued = deployOsSessions;
+            if (issued == null) {
+                session.refuse("unauthenticated", "refused Deploy-OS hello for MAC " + g.mac() + " from "
+                        + session.remote() + ": network boot (feature opendpm-netboot), which issues Deploy-OS "
+                        + "sessions, is not installed", LinkStats.Kind.DEPLOY_OS_REFUSED);
+                return;
+            }
+            Optional<Long> execution = issued.redeem(g.mac(), g.token().orElse(""));
+            if (execution.isEmpty()) {
+                session.refuse("unauthenticated", "refused Deploy-OS hello for MAC " + g.mac() + " from "
+                        + session.remote() + ": wrong or used token", LinkStats.Kind.DEPLOY_OS_REFUSED);
+                return;
+            }
+            Optional<Long> machineId = byMac(g.mac());
+            stats.add(LinkStats.Kind.AUTHENTICATED);
+            LOG.info("Agent {}: Deploy-OS of MAC {} admitted for execution {}", session.remote(), g.mac(),
+                    execution.get());
+            session.accept(machineId, execution);
         });
     }
 
@@ -533,21 +582,60 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
     }
 
-    /** Completes with the original exception rather than a {@link CompletionException} around it. */
-    private static <T> CompletionStage<T> unwrapped(CompletableFuture<T> f) {
+    /**
+     * Runs a request on the machine's session once it is found, and completes with the original exception rather than
+     * a {@link CompletionException} around it. Cancelling the returned future cancels the request, which tells the
+     * agent to stop it.
+     */
+    private <T> CompletableFuture<T> onSession(long machineId, Function<AgentSession, CompletableFuture<T>> request) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        f.whenComplete((v, t) -> {
-            if (t == null) {
-                out.complete(v);
-            } else {
-                out.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+        AtomicReference<CompletableFuture<T>> inner = new AtomicReference<>();
+        sessionAsync(machineId).whenComplete((s, t) -> {
+            if (t != null) {
+                out.completeExceptionally(cause(t));
+                return;
+            }
+            CompletableFuture<T> f;
+            try {
+                f = request.apply(s);
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+                return;
+            }
+            inner.set(f);
+            if (out.isCancelled()) {
+                f.cancel(true);
+                return;
+            }
+            f.whenComplete((v, x) -> {
+                if (x == null) {
+                    out.complete(v);
+                } else {
+                    out.completeExceptionally(cause(x));
+                }
+            });
+        });
+        out.whenComplete((v, t) -> {
+            CompletableFuture<T> f = inner.get();
+            if (out.isCancelled() && f != null) {
+                f.cancel(true);
             }
         });
         return out;
     }
 
+    private static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
     @Override
     public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout) {
+        return runCommand(machineId, commandLine, timeout, ProgressListener.NONE);
+    }
+
+    @Override
+    public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout,
+            ProgressListener progress) {
         if (commandLine == null || commandLine.isBlank()) {
             return CompletableFuture.failedFuture(new ValidationException("commandLine", "a command line is required"));
         }
@@ -555,19 +643,12 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             return CompletableFuture.failedFuture(new ValidationException("timeout", "the time-out must be positive"));
         }
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        return unwrapped(sessionAsync(machineId).thenCompose(s -> {
-            ObjectNode m = Frames.message("command");
-            m.put("commandLine", commandLine);
-            m.put("timeoutSeconds", seconds);
-            return s.request(m, "commandResult", Duration.ofSeconds(seconds).plus(COMMAND_GRACE), a -> {
-                long exit = Messages.integer(a, "exitCode");
-                if (exit < Integer.MIN_VALUE || exit > Integer.MAX_VALUE) {
-                    throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'commandResult' exitCode " + exit
-                            + " is out of range");
-                }
-                return new CommandResult((int) exit, Messages.optionalString(a, "output").orElse(""));
-            });
-        }));
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        return onSession(machineId, s -> s.request(new Message.Command(s.newId(), commandLine, seconds),
+                Message.CommandResult.class, Duration.ofSeconds(seconds).plus(COMMAND_GRACE), listener, a -> {
+                    Message.CommandResult r = (Message.CommandResult) a;
+                    return new CommandResult(r.exitCode(), r.output());
+                }));
     }
 
     @Override
@@ -575,11 +656,9 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         if (action == null) {
             return CompletableFuture.failedFuture(new ValidationException("action", "a power action is required"));
         }
-        return unwrapped(sessionAsync(machineId).thenCompose(s -> {
-            ObjectNode m = Frames.message("power");
-            m.put("action", action == AgentPowerAction.REBOOT ? "reboot" : "shutdown");
-            return s.<Void>request(m, "ack", requestTimeout, a -> null);
-        }));
+        String wire = action == AgentPowerAction.REBOOT ? "reboot" : "shutdown";
+        return onSession(machineId, s -> s.<Void>request(id -> new Message.Power(id, wire), Message.Ack.class,
+                requestTimeout, a -> null));
     }
 
     @Override
@@ -599,7 +678,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             return CompletableFuture.failedFuture(new ValidationException("source", "'" + name
                     + "' is not a plain file name"));
         }
-        return unwrapped(sessionAsync(machineId).thenCompose(s -> {
+        return onSession(machineId, s -> {
             FileChannel file;
             long size;
             String sha256;
@@ -620,7 +699,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 throw new ValidationException("source", "cannot read " + source + ": " + e.getMessage());
             }
             return s.sendFile(file, name, size, sha256, targetFolder, permissions, requestTimeout);
-        }));
+        });
     }
 
     private static String sha256(Path file) throws IOException {
@@ -644,11 +723,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         if (path == null || path.isBlank()) {
             return CompletableFuture.failedFuture(new ValidationException("path", "a path is required"));
         }
-        return unwrapped(sessionAsync(machineId).thenCompose(s -> {
-            ObjectNode m = Frames.message("deleteFile");
-            m.put("path", path);
-            return s.<Void>request(m, "ack", requestTimeout, a -> null);
-        }));
+        return onSession(machineId, s -> s.<Void>request(id -> new Message.DeleteFile(id, path), Message.Ack.class,
+                requestTimeout, a -> null));
     }
 
     @Override
@@ -656,40 +732,36 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         if (folder == null || folder.isBlank()) {
             return CompletableFuture.failedFuture(new ValidationException("folder", "a folder is required"));
         }
-        return unwrapped(sessionAsync(machineId).thenCompose(s -> {
-            ObjectNode m = Frames.message("listFolder");
-            m.put("path", folder);
-            return s.request(m, "folderListing", requestTimeout, AgentLinkService::listing);
-        }));
+        return onSession(machineId, s -> s.request(id -> new Message.ListFolder(id, folder),
+                Message.FolderListing.class, requestTimeout, a -> ((Message.FolderListing) a).entries().stream()
+                        .map(e -> new RemoteFile(e.name(), e.directory(), e.size(), e.modified(), e.permissions()))
+                        .toList()));
     }
 
-    private static List<RemoteFile> listing(ObjectNode a) throws ProtocolException {
-        JsonNode entries = a.get("entries");
-        if (entries == null || !entries.isArray()) {
-            throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'folderListing' has no array member 'entries'");
+    @Override
+    public CompletionStage<List<DiskInfo>> disks(long machineId) {
+        return onSession(machineId, s -> s.request(id -> new Message.DiskInventory(id), Message.Disks.class,
+                requestTimeout, a -> ((Message.Disks) a).disks().stream().map(AgentLinkService::disk).toList()));
+    }
+
+    private static DiskInfo disk(Message.Disks.Disk d) {
+        return new DiskInfo(d.number(), d.device(), d.sizeBytes(), d.partitionTable(), d.model(), d.partitions()
+                .stream().map(p -> new PartitionInfo(p.number(), p.startBytes(), p.sizeBytes(), p.type(),
+                        p.filesystem())).toList());
+    }
+
+    @Override
+    public CompletionStage<StreamResult> readStream(long machineId, String source, Map<String, String> parameters,
+            StreamSink sink, ProgressListener progress) {
+        if (source == null || source.isBlank()) {
+            return CompletableFuture.failedFuture(new ValidationException("source", "a stream source is required"));
         }
-        List<RemoteFile> out = new ArrayList<>(entries.size());
-        for (JsonNode e : entries) {
-            if (!(e instanceof ObjectNode o)) {
-                throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'folderListing' entry is not an object");
-            }
-            Instant modified;
-            String text = Messages.string(o, "modified");
-            try {
-                modified = Instant.parse(text);
-            } catch (DateTimeParseException x) {
-                throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'folderListing' entry modified '" + text
-                        + "' is not an ISO-8601 instant");
-            }
-            JsonNode dir = o.get("directory");
-            if (dir == null || !dir.isBoolean()) {
-                throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'folderListing' entry has no boolean"
-                        + " member 'directory'");
-            }
-            out.add(new RemoteFile(Messages.string(o, "name"), dir.booleanValue(), Messages.integer(o, "size"),
-                    modified, Messages.optionalString(o, "permissions").orElse("")));
+        if (sink == null) {
+            return CompletableFuture.failedFuture(new ValidationException("sink", "a sink is required"));
         }
-        return out;
+        Map<String, String> p = parameters == null ? Map.of() : parameters;
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        return onSession(machineId, s -> s.readStream(source, p, sink, listener, streamWriters));
     }
 
     @Override

@@ -8,11 +8,14 @@ import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -20,21 +23,26 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 import javax.net.ssl.SSLException;
 
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.MessageCodec;
+import org.opendpm.agent.protocol.ProtocolException;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.agent.AgentRequestException;
 import org.opendpm.api.agent.AgentUnavailableException;
+import org.opendpm.api.agent.ProgressListener;
+import org.opendpm.api.agent.StreamResult;
+import org.opendpm.api.agent.StreamSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -61,9 +69,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 final class AgentSession extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
-    /** Message types an agent may send; any other is unknown. */
-    private static final Set<String> AGENT_TYPES = Set.of("register", "hello", "heartbeat", "commandResult", "ack",
-            "folderListing", "error");
     /** A file transfer that could write nothing for this long is given up (the agent stopped reading). */
     static final Duration STALL = Duration.ofSeconds(60);
 
@@ -95,6 +100,10 @@ final class AgentSession extends ChannelDuplexHandler {
     private final AtomicLong nextTransfer = new AtomicLong(1);
     /** Transfers still sending data; event loop only. */
     private final List<FileSender> senders = new ArrayList<>();
+    /** Streams from the agent by transfer id; event loop only. */
+    private final Map<Long, StreamReceiver> streams = new HashMap<>();
+    /** Streams given up whose data may still arrive, the latest few; event loop only. */
+    private final Set<Long> abandonedTransfers = new LinkedHashSet<>();
 
     private Channel channel;
     private String remote = "?";
@@ -108,6 +117,8 @@ final class AgentSession extends ChannelDuplexHandler {
     // Known after hello.
     private volatile Greeting hello;
     private volatile Optional<Long> machineId = Optional.empty();
+    /** For a Deploy-OS agent admitted by its token: the execution it was booted for. */
+    private volatile Optional<Long> executionId = Optional.empty();
     private volatile Instant connectedAt = Instant.now();
     private volatile Instant lastHeard = Instant.now();
 
@@ -143,7 +154,7 @@ final class AgentSession extends ChannelDuplexHandler {
     AgentInfo info() {
         Greeting h = hello;
         return new AgentInfo(machineId, h.mac(), h.uuid(), remote, h.hostName().orElse(""), h.os(), h.agentVersion(),
-                h.deployOs(), connectedAt, lastHeard);
+                h.deployOs(), connectedAt, lastHeard, executionId);
     }
 
     boolean isOpen() {
@@ -162,7 +173,7 @@ final class AgentSession extends ChannelDuplexHandler {
     public void channelActive(ChannelHandlerContext ctx) {
         helloTimer = ctx.executor().schedule(() -> {
             if (state != State.AUTHENTICATED && !closed) {
-                violate(new ProtocolException(LinkStats.Kind.HELLO_TIMEOUT,
+                violate(new LinkViolation(LinkStats.Kind.HELLO_TIMEOUT,
                         "no hello within " + helloTimeoutSeconds + " s"), false);
             }
         }, helloTimeoutSeconds, TimeUnit.SECONDS);
@@ -182,6 +193,10 @@ final class AgentSession extends ChannelDuplexHandler {
             s.abandon();
         }
         senders.clear();
+        for (StreamReceiver r : streams.values()) {
+            r.abandon(unavailable(reason));
+        }
+        streams.clear();
         failAllPending(reason);
         host.closed(this, reason, wasAuthenticated);
         ctx.fireChannelInactive();
@@ -189,7 +204,7 @@ final class AgentSession extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Frames.Inbound frame)) {
+        if (!(msg instanceof NettyFrames.Inbound frame)) {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -199,7 +214,7 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             lastHeard = Instant.now();
             handle(frame);
-        } catch (ProtocolException e) {
+        } catch (LinkViolation e) {
             violate(e, true);
         } finally {
             frame.payload().release();
@@ -210,7 +225,7 @@ final class AgentSession extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE
                 && state == State.AUTHENTICATED) {
-            violate(new ProtocolException(LinkStats.Kind.HEARTBEAT_LOST, "heartbeat lost: nothing heard for "
+            violate(new LinkViolation(LinkStats.Kind.HEARTBEAT_LOST, "heartbeat lost: nothing heard for "
                     + 3 * heartbeatSeconds + " s"), false);
         } else if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess() && !closed
                 && closeReason == null) {
@@ -234,7 +249,7 @@ final class AgentSession extends ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof ProtocolException pe) {
+        if (c instanceof LinkViolation pe) {
             violate(pe, true);
         } else if (closeReason != null || closed) {
             LOG.debug("Agent {}: {} after close", remote, c.toString());
@@ -252,108 +267,129 @@ final class AgentSession extends ChannelDuplexHandler {
 
     // ------------------------------------------------------------------ inbound frames
 
-    private void handle(Frames.Inbound frame) throws ProtocolException {
-        if (frame.type() == Frames.DATA) {
+    private void handle(NettyFrames.Inbound inbound) throws LinkViolation {
+        Frame frame;
+        try {
+            frame = FrameCodec.decode(inbound.type(), inbound.payload().nioBuffer());
+        } catch (ProtocolException e) {
+            throw LinkViolation.of(e);
+        }
+        if (frame instanceof Frame.Data d) {
             if (state != State.AUTHENTICATED) {
-                throw new ProtocolException(LinkStats.Kind.OUT_OF_ORDER, "data frame before hello");
+                throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "data frame before hello");
             }
-            if (frame.payload().readableBytes() < 8) {
-                throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "data frame shorter than its transfer id");
-            }
-            // The server opens no transfers from agents to itself, so every data frame is for no open transfer.
-            throw new ProtocolException(LinkStats.Kind.UNKNOWN_TRANSFER,
-                    "data frame for transfer " + Long.toUnsignedString(frame.payload().getLong(
-                            frame.payload().readerIndex())) + ", which is not open");
+            data(d.transferId(), inbound.payload());
+            return;
         }
-        if (frame.type() != Frames.CONTROL) {
-            throw new ProtocolException(LinkStats.Kind.UNKNOWN_FRAME_TYPE,
-                    "frame type " + (frame.type() & 0xff) + " is unknown");
-        }
-        ObjectNode m = parse(frame.payload());
-        String type = Messages.type(m);
-        if (!AGENT_TYPES.contains(type)) {
-            throw new ProtocolException(LinkStats.Kind.UNKNOWN_TYPE, "unknown message type '" + clip(type) + "'");
+        Message m = ((Frame.Control) frame).message();
+        String type = MessageCodec.type(m);
+        if (!sentByAgents(m)) {
+            throw new LinkViolation(LinkStats.Kind.UNKNOWN_TYPE, "'" + type + "' is not a message an agent sends");
         }
         switch (state) {
             case AWAITING_FIRST_FRAME:
-                if (type.equals("register")) {
-                    Greeting g = Greeting.read(m);
+                if (m instanceof Message.Register r) {
+                    Greeting g = Greeting.of(r);
                     state = State.REGISTERING;
                     host.register(this, g);
-                } else if (type.equals("hello")) {
-                    Greeting g = Greeting.read(m);
+                } else if (m instanceof Message.Hello h) {
+                    Greeting g = Greeting.of(h);
                     hello = g;
                     state = State.AUTHENTICATING;
                     host.hello(this, g);
                 } else {
-                    throw new ProtocolException(LinkStats.Kind.OUT_OF_ORDER, "'" + type + "' before register or hello");
+                    throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "'" + type + "' before register or hello");
                 }
                 break;
             case REGISTERING:
             case AUTHENTICATING:
-                if (!type.equals("heartbeat")) {
-                    throw new ProtocolException(LinkStats.Kind.OUT_OF_ORDER,
+                if (!(m instanceof Message.Heartbeat)) {
+                    throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER,
                             "'" + type + "' while its " + (state == State.REGISTERING ? "register" : "hello")
                                     + " is being checked");
                 }
                 break;
             case AUTHENTICATED:
-                if (type.equals("hello") || type.equals("register")) {
-                    throw new ProtocolException(LinkStats.Kind.OUT_OF_ORDER, "a second '" + type + "' in the session");
-                }
-                if (!type.equals("heartbeat")) {
-                    answer(type, m);
-                }
+                authenticatedMessage(type, m);
                 break;
             default:
                 break;
         }
     }
 
-    private static ObjectNode parse(ByteBuf payload) throws ProtocolException {
-        JsonNode node;
-        try {
-            node = Frames.JSON.readTree(new ByteBufInputStream(payload.duplicate()));
-        } catch (JacksonException e) {
-            throw new ProtocolException(LinkStats.Kind.MALFORMED_FRAME,
-                    "malformed JSON in a control frame: " + clip(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new ProtocolException(LinkStats.Kind.MALFORMED_FRAME, "unreadable control frame: " + e.getMessage());
-        }
-        if (!(node instanceof ObjectNode o)) {
-            throw new ProtocolException(LinkStats.Kind.MALFORMED_FRAME, "a control frame holds "
-                    + (node == null || node.isMissingNode() ? "nothing" : "a JSON " + node.getNodeType()
-                            .name().toLowerCase(java.util.Locale.ROOT)) + ", not an object");
-        }
-        return o;
+    private static boolean sentByAgents(Message m) {
+        return m instanceof Message.Register || m instanceof Message.Hello || m instanceof Message.Heartbeat
+                || m instanceof Message.Answer || m instanceof Message.Progress || m instanceof Message.StreamBegin
+                || m instanceof Message.ConnectionError;
     }
 
-    private void answer(String type, ObjectNode m) throws ProtocolException {
-        long id = Messages.integer(m, "id");
-        Pending<?> p = pending.remove(id);
+    private void authenticatedMessage(String type, Message m) throws LinkViolation {
+        if (m instanceof Message.Hello || m instanceof Message.Register) {
+            throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "a second '" + type + "' in the session");
+        }
+        if (m instanceof Message.ConnectionError) {
+            throw new LinkViolation(LinkStats.Kind.BAD_MEMBER, "'error' has no integer member 'id'");
+        }
+        if (m instanceof Message.Progress p) {
+            Pending<?> open = pending.get(p.id());
+            // A stream's progress is what its sink has taken, which the server counts itself.
+            if (open != null && streamOfRequest(p.id()) == null) {
+                tell(open.progress, p.done(), p.total(), p.unit());
+            }
+        } else if (m instanceof Message.StreamBegin b) {
+            StreamReceiver r = streamOfRequest(b.id());
+            if (r != null) {
+                r.begin(b.size());
+            }
+        } else if (m instanceof Message.Answer a) {
+            answer(type, a);
+        }
+    }
+
+    private void tell(ProgressListener listener, long done, long total, String unit) {
+        try {
+            listener.progress(done, total, unit);
+        } catch (RuntimeException e) {
+            LOG.warn("Progress listener {} failed: {}", listener.getClass().getName(), e.toString());
+        }
+    }
+
+    private void data(long transferId, ByteBuf payload) throws LinkViolation {
+        StreamReceiver r = streams.get(transferId);
+        if (r == null) {
+            if (abandonedTransfers.contains(transferId)) {
+                return; // data of a stream given up, still on its way
+            }
+            throw new LinkViolation(LinkStats.Kind.UNKNOWN_TRANSFER, "data frame for transfer "
+                    + Long.toUnsignedString(transferId) + ", which is not open");
+        }
+        host.stats().add(LinkStats.Kind.STREAM_BYTES_RECEIVED, payload.readableBytes() - 8);
+        r.data(payload.retainedSlice(payload.readerIndex() + 8, payload.readableBytes() - 8));
+    }
+
+    private void answer(String type, Message.Answer a) throws LinkViolation {
+        Pending<?> p = pending.remove(a.id());
         if (p == null) {
-            // Late answers to requests that timed out are expected; anything else is harmless too.
-            LOG.debug("Agent {}: '{}' for request {}, which is not open; ignored", remote, type, id);
+            // Late answers to requests that timed out or were cancelled are expected; anything else is harmless too.
+            LOG.debug("Agent {}: '{}' for request {}, which is not open; ignored", remote, type, a.id());
             return;
         }
         p.cancelTimeout();
-        if (type.equals("error")) {
-            String code = Messages.optionalString(m, "code").orElse("failed");
-            String message = Messages.optionalString(m, "message").orElse("no message");
+        if (a instanceof Message.ErrorAnswer e) {
             p.fail(new AgentRequestException("The agent of " + describeAgent() + " could not carry out '"
-                    + p.requestType + "' (" + code + "): " + message));
+                    + p.requestType + "' (" + e.code() + "): " + (e.message().isEmpty() ? "no message" : e.message())));
             return;
         }
-        if (!type.equals(p.answerType)) {
+        if (!p.answerType.isInstance(a)) {
             p.fail(new AgentRequestException("The agent of " + describeAgent() + " answered '" + type + "' to '"
                     + p.requestType + "'"));
-            throw new ProtocolException(LinkStats.Kind.OUT_OF_ORDER,
-                    "'" + type + "' answers request " + id + " ('" + p.requestType + "'), which expects '"
-                            + p.answerType + "'");
+            throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER,
+                    "'" + type + "' answers request " + a.id() + " ('" + p.requestType + "'), which expects '"
+                            + MessageCodec.type(p.answerType) + "'");
         }
         try {
-            p.complete(m);
-        } catch (ProtocolException e) {
+            p.complete(a);
+        } catch (LinkViolation e) {
             p.fail(new AgentRequestException("The agent of " + describeAgent() + " sent a malformed '" + type
                     + "': " + e.getMessage()));
             throw e;
@@ -368,8 +404,7 @@ final class AgentSession extends ChannelDuplexHandler {
             if (closed) {
                 return;
             }
-            ObjectNode m = Frames.message("registered");
-            m.put("credential", credential);
+            Message m = new Message.Registered(credential);
             closeReason = "registered; the agent reconnects with hello";
             writeAndClose(m);
         });
@@ -384,20 +419,18 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             LOG.warn("Agent {}: {}; connection closed", remote, message);
             closeReason = message;
-            ObjectNode m = Frames.message("error");
-            m.put("code", code);
-            m.put("message", message);
-            writeAndClose(m);
+            writeAndClose(new Message.ConnectionError(code, message));
         });
     }
 
     /** The hello was verified: become the MAC's session, welcome the agent and start heartbeats. */
-    void accept(Optional<Long> resolvedMachineId) {
+    void accept(Optional<Long> resolvedMachineId, Optional<Long> admittedForExecution) {
         channel.eventLoop().execute(() -> {
             if (closed || closeReason != null) {
                 return;
             }
             machineId = resolvedMachineId;
+            executionId = admittedForExecution;
             connectedAt = Instant.now();
             state = State.AUTHENTICATED;
             cancel(helloTimer);
@@ -407,9 +440,7 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             // Findable before the agent hears welcome; requests started now are queued behind the welcome.
             host.authenticated(this);
-            ObjectNode m = Frames.message("welcome");
-            m.put("heartbeatSeconds", heartbeatSeconds);
-            channel.writeAndFlush(Frames.control(channel.alloc(), m));
+            channel.writeAndFlush(NettyFrames.control(new Message.Welcome(heartbeatSeconds)));
             heartbeatTimer = channel.eventLoop().scheduleAtFixedRate(this::heartbeat, heartbeatSeconds,
                     heartbeatSeconds, TimeUnit.SECONDS);
         });
@@ -435,7 +466,7 @@ final class AgentSession extends ChannelDuplexHandler {
         channel.close();
     }
 
-    private void violate(ProtocolException e, boolean tellPeer) {
+    private void violate(LinkViolation e, boolean tellPeer) {
         if (closed || closeReason != null) {
             return;
         }
@@ -444,10 +475,7 @@ final class AgentSession extends ChannelDuplexHandler {
         closeReason = e.getMessage();
         if (tellPeer) {
             // The agent's log then says why too; the close follows the write whatever happens to it.
-            ObjectNode m = Frames.message("error");
-            m.put("code", "protocol");
-            m.put("message", e.getMessage());
-            writeAndClose(m);
+            writeAndClose(new Message.ConnectionError("protocol", e.getMessage()));
         } else {
             channel.close();
         }
@@ -457,8 +485,8 @@ final class AgentSession extends ChannelDuplexHandler {
      * Writes a last message and closes once it is out; a peer that does not read cannot hold the connection open,
      * since it is closed after two seconds anyway.
      */
-    private void writeAndClose(ObjectNode last) {
-        channel.writeAndFlush(Frames.control(channel.alloc(), last)).addListener(ChannelFutureListener.CLOSE);
+    private void writeAndClose(Message last) {
+        channel.writeAndFlush(NettyFrames.control(last)).addListener(ChannelFutureListener.CLOSE);
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, 2, TimeUnit.SECONDS);
@@ -468,7 +496,7 @@ final class AgentSession extends ChannelDuplexHandler {
         if (closed) {
             return;
         }
-        channel.writeAndFlush(Frames.control(channel.alloc(), Frames.message("heartbeat")));
+        channel.writeAndFlush(NettyFrames.control(new Message.Heartbeat()));
         long now = System.nanoTime();
         for (FileSender s : senders) {
             if (now - s.lastProgress > STALL.toNanos()) {
@@ -478,32 +506,53 @@ final class AgentSession extends ChannelDuplexHandler {
                 return;
             }
         }
+        for (StreamReceiver r : List.copyOf(streams.values())) {
+            if (r.stalled(now, STALL.toNanos())) {
+                r.abandon(new AgentUnavailableException("The stream from the agent of " + describeAgent()
+                        + " made no progress for " + STALL.toSeconds() + " s"));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ requests (any thread)
 
+    /** A new request id. */
+    long newId() {
+        return nextId.getAndIncrement();
+    }
+
+    <T> CompletableFuture<T> request(LongFunction<Message.Request> message, Class<? extends Message.Answer> answerType,
+            Duration timeout, Pending.Reader<T> reader) {
+        return request(message.apply(newId()), answerType, timeout, ProgressListener.NONE, reader);
+    }
+
     /**
      * Sends a request and completes with the reader's view of its answer. {@code timeout} starts when the request is
-     * written; {@code null} leaves the clock to the caller ({@link #armTimeout}).
+     * written; {@code null} leaves the clock to the caller ({@link #armTimeout}). Cancelling the future sends
+     * {@code cancel} for the request.
      */
-    <T> CompletableFuture<T> request(ObjectNode message, String answerType, Duration timeout, Pending.Reader<T> reader) {
-        long id = nextId.getAndIncrement();
-        String requestType = message.get("type").textValue();
-        message.put("id", id);
-        Pending<T> p = new Pending<>(id, requestType, answerType, reader);
-        pending.put(id, p);
+    <T> CompletableFuture<T> request(Message.Request message, Class<? extends Message.Answer> answerType,
+            Duration timeout, ProgressListener progress, Pending.Reader<T> reader) {
+        Pending<T> p = new Pending<>(message.id(), MessageCodec.type(message), answerType, reader, progress);
+        pending.put(p.id, p);
         if (closed) {
             // The connection ended between the caller finding the session and now.
             failPending(p, closeReason == null ? "connection closed" : closeReason);
             return p.future;
         }
+        p.future.whenComplete((v, t) -> {
+            if (p.future.isCancelled()) {
+                cancelled(p);
+            }
+        });
         try {
             channel.eventLoop().execute(() -> {
                 if (closed || p.future.isDone()) {
                     return;
                 }
                 host.stats().add(LinkStats.Kind.REQUESTS_SENT);
-                channel.writeAndFlush(Frames.control(channel.alloc(), message));
+                p.sent = true;
+                channel.writeAndFlush(NettyFrames.control(message));
                 if (timeout != null) {
                     armTimeout(p, timeout);
                 }
@@ -512,6 +561,30 @@ final class AgentSession extends ChannelDuplexHandler {
             failPending(p, "the agent link is stopping");
         }
         return p.future;
+    }
+
+    /** The caller cancelled the request: forget it and tell the agent to stop, if it was sent. */
+    private void cancelled(Pending<?> p) {
+        if (!pending.remove(p.id, p)) {
+            return;
+        }
+        p.cancelTimeout();
+        try {
+            channel.eventLoop().execute(() -> {
+                if (closed || !p.sent) {
+                    return;
+                }
+                host.stats().add(LinkStats.Kind.REQUESTS_CANCELLED);
+                channel.writeAndFlush(NettyFrames.control(new Message.Cancel(p.id)));
+                StreamReceiver r = streamOfRequest(p.id);
+                if (r != null) {
+                    r.abandon(new CancellationException("cancelled"));
+                }
+                pump(); // a file transfer of the request stops sending
+            });
+        } catch (RejectedExecutionException e) {
+            // the link is stopping: the connection closes anyway
+        }
     }
 
     /** Event loop only. */
@@ -562,15 +635,9 @@ final class AgentSession extends ChannelDuplexHandler {
     CompletableFuture<Void> sendFile(FileChannel file, String name, long size, String sha256, String folder,
             String permissions, Duration ackTimeout) {
         long transferId = nextTransfer.getAndIncrement();
-        ObjectNode begin = Frames.message("fileBegin");
-        begin.put("transferId", transferId);
-        begin.put("folder", folder);
-        begin.put("name", name);
-        begin.put("size", size);
-        begin.put("sha256", sha256);
-        begin.put("permissions", permissions);
-        CompletableFuture<Void> done = request(begin, "ack", null, a -> null);
-        long id = begin.get("id").longValue();
+        long id = newId();
+        CompletableFuture<Void> done = request(new Message.FileBegin(id, transferId, folder, name, size, sha256,
+                Optional.of(permissions)), Message.Ack.class, null, ProgressListener.NONE, a -> null);
         FileSender sender = new FileSender(id, transferId, file, name, size, ackTimeout);
         done.whenComplete((v, t) -> sender.closeFile());
         if (done.isDone()) {
@@ -591,6 +658,87 @@ final class AgentSession extends ChannelDuplexHandler {
         }
         return done;
     }
+
+    // ------------------------------------------------------------------ streams from the agent
+
+    /**
+     * Asks the agent to stream {@code source} into {@code sink}; completes once the agent's {@code streamEnd} matches
+     * what the sink took. The agent may send {@link StreamReceiver#WINDOW} bytes ahead of what the sink has taken.
+     */
+    CompletableFuture<StreamResult> readStream(String source, Map<String, String> parameters, StreamSink sink,
+            ProgressListener progress, Executor writers) {
+        long id = newId();
+        long transferId = nextTransfer.getAndIncrement();
+        StreamReceiver receiver = new StreamReceiver(id, transferId, sink, progress, writers, this::credit,
+                describeAgent());
+        try {
+            // Registered on the event loop before the request goes out, so no data can come before it.
+            channel.eventLoop().execute(() -> {
+                if (!closed) {
+                    streams.put(transferId, receiver);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new AgentUnavailableException("The agent link is stopping"));
+        }
+        CompletableFuture<Void> answered = request(new Message.ReadStream(id, transferId, source, parameters,
+                StreamReceiver.WINDOW), Message.StreamEnd.class, null, progress, a -> {
+                    receiver.ended((Message.StreamEnd) a);
+                    return null;
+                });
+        answered.whenComplete((v, t) -> {
+            if (t != null && !answered.isCancelled()) {
+                receiver.abandon(t);
+            }
+        });
+        receiver.result().whenComplete((v, t) -> {
+            if (t != null) {
+                answered.cancel(true); // cancelled by the caller or the sink failed: the agent stops
+            }
+            forget(receiver);
+        });
+        return receiver.result();
+    }
+
+    /** Grants the agent {@code bytes} more of the stream; any thread. */
+    private void credit(StreamReceiver r, long bytes) {
+        try {
+            channel.eventLoop().execute(() -> {
+                if (!closed && streams.get(r.transferId) == r) {
+                    channel.writeAndFlush(NettyFrames.control(new Message.StreamCredit(r.id, bytes)));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the link is stopping
+        }
+    }
+
+    private void forget(StreamReceiver r) {
+        try {
+            channel.eventLoop().execute(() -> {
+                if (streams.remove(r.transferId, r)) {
+                    abandonedTransfers.add(r.transferId);
+                    if (abandonedTransfers.size() > 64) {
+                        abandonedTransfers.remove(abandonedTransfers.iterator().next());
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the link is stopping
+        }
+    }
+
+    /** Event loop only. */
+    private StreamReceiver streamOfRequest(long id) {
+        for (StreamReceiver r : streams.values()) {
+            if (r.id == id) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ file transfer (continued)
 
     /** Writes ready chunks while the channel is writable and asks for the next ones; event loop only. */
     private void pump() {
@@ -640,7 +788,7 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             while (ready != null && channel.isWritable()) {
                 int n = ready.readableBytes();
-                channel.writeAndFlush(Frames.data(channel.alloc(), transferId, ready));
+                channel.writeAndFlush(NettyFrames.data(channel.alloc(), transferId, ready));
                 ready = null;
                 sent += n;
                 lastProgress = System.nanoTime();
@@ -658,10 +806,7 @@ final class AgentSession extends ChannelDuplexHandler {
         }
 
         private void endTransfer() {
-            ObjectNode end = Frames.message("fileEnd");
-            end.put("id", id);
-            end.put("transferId", transferId);
-            channel.writeAndFlush(Frames.control(channel.alloc(), end));
+            channel.writeAndFlush(NettyFrames.control(new Message.FileEnd(id, transferId)));
         }
 
         /** Reads the next chunk on the blocking executor, one at a time, so only one chunk waits per transfer. */
@@ -671,7 +816,7 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             readInFlight = true;
             long position = readPosition;
-            int length = (int) Math.min(Frames.CHUNK, size - position);
+            int length = (int) Math.min(FrameCodec.MAX_CHUNK, size - position);
             readPosition += length;
             try {
                 host.blocking().execute(() -> {
@@ -761,12 +906,5 @@ final class AgentSession extends ChannelDuplexHandler {
             return isa.getAddress().getHostAddress() + ":" + isa.getPort();
         }
         return String.valueOf(a);
-    }
-
-    private static String clip(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 }

@@ -2,19 +2,19 @@ package org.opendpm.transfer.internal;
 
 import java.util.List;
 
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.ProtocolException;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
- * Splits the stream into {@link Frames.Inbound} frames. The length is checked against the maximum as soon as its
- * four bytes are in, before any of the payload is buffered, so an oversized frame costs no memory; after a
- * violation everything further is dropped while the connection closes.
+ * Splits the stream into {@link NettyFrames.Inbound} frames. The length is checked ({@link FrameCodec#checkLength})
+ * as soon as its four bytes are in, before any of the payload is buffered, so an oversized frame costs no memory;
+ * after a violation everything further is dropped while the connection closes.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
-
-    /** Before hello only register and hello may come, which are small: this bounds what unauthenticated peers buffer. */
-    static final int MAX_BEFORE_HELLO = 64 * 1024;
 
     private final int maxFrameBytes;
     private int limit;
@@ -35,7 +35,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws ProtocolException {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws LinkViolation {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -43,21 +43,20 @@ final class FrameDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < 4) {
             return;
         }
-        long length = in.getUnsignedInt(in.readerIndex());
-        if (length < 1) {
+        int length;
+        try {
+            length = FrameCodec.checkLength(in.getUnsignedInt(in.readerIndex()), limit);
+        } catch (ProtocolException e) {
             failed = true;
-            throw new ProtocolException(LinkStats.Kind.MALFORMED_FRAME, "frame of length 0 (at least 1 is needed for its type)");
-        }
-        if (length > limit) {
-            failed = true;
-            throw new ProtocolException(LinkStats.Kind.OVERSIZED_FRAME, "frame of " + length
-                    + " bytes exceeds the maximum " + limit + (limit < maxFrameBytes ? " before hello" : ""));
+            LinkViolation v = LinkViolation.of(e);
+            throw limit < maxFrameBytes && v.kind() == LinkStats.Kind.OVERSIZED_FRAME
+                    ? new LinkViolation(v.kind(), v.getMessage() + " before hello") : v;
         }
         if (in.readableBytes() < 4 + length) {
             return;
         }
         in.skipBytes(4);
         byte type = in.readByte();
-        out.add(new Frames.Inbound(type, in.readRetainedSlice((int) length - 1)));
+        out.add(new NettyFrames.Inbound(type, in.readRetainedSlice(length - 1)));
     }
 }

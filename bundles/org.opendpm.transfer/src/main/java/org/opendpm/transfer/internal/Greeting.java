@@ -2,46 +2,44 @@ package org.opendpm.transfer.internal;
 
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /**
- * The first frame of a connection, {@code register} or {@code hello}, with its members checked.
+ * The first frame of a connection, {@code register} or {@code hello}, as the server uses it: the MAC canonical,
+ * blank members absent.
  *
- * @param mac canonical
  * @param credential for {@code hello}; for {@code register} the credential the agent proposes, if it does
+ * @param token for the {@code hello} of a Deploy-OS agent: its one-time token
  */
-record Greeting(String type, String mac, Optional<String> credential, Optional<String> uuid, Optional<String> ip,
-        Optional<String> hostName, String os, String agentVersion, boolean deployOs) {
+record Greeting(String type, String mac, Optional<String> credential, Optional<String> token, Optional<String> uuid,
+        Optional<String> ip, Optional<String> hostName, String os, String agentVersion, boolean deployOs) {
 
-    static Greeting read(ObjectNode m) throws ProtocolException {
-        String type = Messages.type(m);
-        String macText = Messages.string(m, "mac");
-        String mac;
-        try {
-            mac = Macs.canonical(macText);
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'" + type + "' member 'mac': " + e.getMessage());
-        }
-        Optional<String> credential;
-        if (type.equals("hello")) {
-            credential = Optional.of(Messages.string(m, "credential"));
-        } else {
+    static Greeting of(Message.Register r) throws LinkViolation {
+        if (r.credential().isPresent() && !CredentialStore.wellFormed(r.credential().get())) {
             // A register may propose the credential, so that a retry after a lost answer proposes it again.
-            credential = Messages.optionalString(m, "credential");
-            if (credential.isPresent() && !CredentialStore.wellFormed(credential.get())) {
-                throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'register' member 'credential' is not 43 to "
-                        + "512 characters of base64url");
-            }
+            throw new LinkViolation(LinkStats.Kind.BAD_MEMBER, "'register' member 'credential' is not 43 to 512 "
+                    + "characters of base64url");
         }
-        JsonNode macs = m.get("macs");
-        if (macs != null && !macs.isNull() && !macs.isArray()) {
-            throw new ProtocolException(LinkStats.Kind.BAD_MEMBER, "'" + type + "' member 'macs' is not an array");
+        return new Greeting("register", canonical("register", r.mac()), r.credential(), Optional.empty(),
+                blank(r.uuid()), blank(r.ip()), r.hostName().map(String::strip).filter(s -> !s.isEmpty()), r.os(),
+                r.agentVersion(), r.deployOs());
+    }
+
+    static Greeting of(Message.Hello h) throws LinkViolation {
+        return new Greeting("hello", canonical("hello", h.mac()), h.credential(), h.token(), blank(h.uuid()),
+                blank(h.ip()), h.hostName().map(String::strip).filter(s -> !s.isEmpty()), h.os(), h.agentVersion(),
+                h.deployOs());
+    }
+
+    private static String canonical(String type, String mac) throws LinkViolation {
+        try {
+            return Macs.canonical(mac);
+        } catch (IllegalArgumentException e) {
+            throw new LinkViolation(LinkStats.Kind.BAD_MEMBER, "'" + type + "' member 'mac': " + e.getMessage());
         }
-        return new Greeting(type, mac, credential, Messages.optionalString(m, "uuid").filter(s -> !s.isBlank()),
-                Messages.optionalString(m, "ip").filter(s -> !s.isBlank()),
-                Messages.optionalString(m, "hostName").map(String::strip).filter(s -> !s.isEmpty()),
-                Messages.optionalString(m, "os").orElse(""), Messages.optionalString(m, "agentVersion").orElse(""),
-                Messages.optionalBoolean(m, "deployOs"));
+    }
+
+    private static Optional<String> blank(Optional<String> s) {
+        return s.filter(v -> !v.isBlank());
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
+import org.opendpm.agent.protocol.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ final class LinkServer {
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     // Two file chunks may be on their way; beyond that the sender waits for writability.
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new WriteBufferWaterMark(Frames.CHUNK, 2 * Frames.CHUNK + 64 * 1024))
+                            new WriteBufferWaterMark(FrameCodec.MAX_CHUNK, 2 * FrameCodec.MAX_CHUNK + 64 * 1024))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -105,7 +106,7 @@ final class LinkServer {
                                     .addLast("idle", new IdleStateHandler(3 * settings.heartbeatSeconds(), 0, 0,
                                             TimeUnit.SECONDS))
                                     .addLast("frames", new FrameDecoder(settings.maxFrameBytes(),
-                                            FrameDecoder.MAX_BEFORE_HELLO))
+                                            FrameCodec.MAX_BEFORE_HELLO))
                                     .addLast("session", new AgentSession(host, settings.heartbeatSeconds(),
                                             settings.helloTimeoutSeconds()));
                         }

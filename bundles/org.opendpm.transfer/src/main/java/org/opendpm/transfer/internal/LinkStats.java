@@ -41,6 +41,11 @@ public final class LinkStats {
         SERVER_UNAVAILABLE,
         REQUESTS_SENT,
         REQUESTS_TIMED_OUT,
+        /** Requests the caller cancelled; the agent was told to stop them. */
+        REQUESTS_CANCELLED,
+        /** A Deploy-OS hello whose one-time token was wrong, used or expired. */
+        DEPLOY_OS_REFUSED,
+        STREAM_BYTES_RECEIVED,
         FILE_BYTES_SENT,
         DISCOVERY_ANSWERED,
         /** Datagrams on the discovery port that were not a discovery request, or over its rate. */
@@ -54,6 +59,8 @@ public final class LinkStats {
                 case AUTHENTICATED:
                 case REQUESTS_SENT:
                 case REQUESTS_TIMED_OUT:
+                case REQUESTS_CANCELLED:
+                case STREAM_BYTES_RECEIVED:
                 case FILE_BYTES_SENT:
                 case DISCOVERY_ANSWERED:
                 case DISCOVERY_IGNORED:

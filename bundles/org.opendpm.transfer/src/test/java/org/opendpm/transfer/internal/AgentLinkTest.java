@@ -33,7 +33,9 @@ import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.NewMachine;
 import org.opendpm.api.inventory.PowerState;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.Message;
 
 /**
  * The agent link over real TLS sockets on 127.0.0.1 with the real inventory on in-memory Derby (EXE-9, FIL-1,
@@ -73,12 +75,8 @@ public class AgentLinkTest {
 
     /** Answers the next command the agent receives with exit code 0 and the command line as output. */
     private static void answerCommand(TestAgent agent) throws IOException {
-        ObjectNode cmd = agent.expect("command");
-        ObjectNode result = Frames.message("commandResult");
-        result.put("id", cmd.get("id").longValue());
-        result.put("exitCode", 0);
-        result.put("output", "ran " + cmd.get("commandLine").textValue());
-        agent.send(result);
+        Message.Command cmd = agent.expect(Message.Command.class);
+        agent.send(new Message.CommandResult(cmd.id(), 0, "ran " + cmd.commandLine()));
     }
 
     /** A managed machine's agent still answers: the link is unaffected by whatever else happened. */
@@ -108,7 +106,7 @@ public class AgentLinkTest {
 
         try (TestAgent agent = f.connect()) {
             agent.send(hello(mac, credential, "web01"));
-            assertThat(agent.expect("welcome").get("heartbeatSeconds").intValue()).isEqualTo(15);
+            assertThat(agent.expect(Message.Welcome.class).heartbeatSeconds()).isEqualTo(15);
             // Under New Machine the agent is connected but serves no managed machine yet.
             LinkFixture.await("the session", Duration.ofSeconds(5),
                     () -> f.link.agents().stream().anyMatch(a -> a.mac().equals(mac)));
@@ -124,13 +122,10 @@ public class AgentLinkTest {
             assertThat(info.get().os()).isEqualTo("Linux 6.1 amd64");
 
             var result = f.link.runCommand(m.id(), "uname -a", Duration.ofSeconds(7));
-            ObjectNode cmd = agent.expect("command");
-            assertThat(cmd.get("commandLine").textValue()).isEqualTo("uname -a");
-            assertThat(cmd.get("timeoutSeconds").longValue()).isEqualTo(7);
-            ObjectNode answer = Frames.message("commandResult");
-            answer.put("id", cmd.get("id").longValue());
-            answer.put("exitCode", 3);
-            answer.put("output", "Linux web01");
+            Message.Command cmd = agent.expect(Message.Command.class);
+            assertThat(cmd.commandLine()).isEqualTo("uname -a");
+            assertThat(cmd.timeoutSeconds()).isEqualTo(7);
+            Message answer = new Message.CommandResult(cmd.id(), 3, "Linux web01");
             agent.send(answer);
             assertThat(get(result)).isEqualTo(new CommandResult(3, "Linux web01"));
         }
@@ -157,8 +152,8 @@ public class AgentLinkTest {
         long before = f.link.stats().get(LinkStats.Kind.UNAUTHENTICATED);
         try (TestAgent agent = f.connect()) {
             agent.send(hello(mac, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "a"));
-            ObjectNode error = agent.expect("error");
-            assertThat(error.get("code").textValue()).isEqualTo("unauthenticated");
+            Message.ConnectionError error = agent.expect(Message.ConnectionError.class);
+            assertThat(error.code()).isEqualTo("unauthenticated");
             agent.awaitClose(Duration.ofSeconds(5));
         }
         assertThat(f.link.stats().get(LinkStats.Kind.UNAUTHENTICATED)).isEqualTo(before + 1);
@@ -173,14 +168,14 @@ public class AgentLinkTest {
         Machine b = f.machine("victim-" + macB.replace(":", ""), macB);
         try (TestAgent agent = f.connect()) {
             agent.send(hello(macB, credentialA, "a"));
-            assertThat(agent.expect("error").get("code").textValue()).isEqualTo("unauthenticated");
+            assertThat(agent.expect(Message.ConnectionError.class).code()).isEqualTo("unauthenticated");
             agent.awaitClose(Duration.ofSeconds(5));
         }
         assertThat(f.link.agent(b.id())).isEmpty();
         // A MAC that never registered is refused the same way.
         try (TestAgent agent = f.connect()) {
             agent.send(hello(nextMac(), credentialA, "a"));
-            assertThat(agent.expect("error").get("code").textValue()).isEqualTo("unauthenticated");
+            assertThat(agent.expect(Message.ConnectionError.class).code()).isEqualTo("unauthenticated");
         }
     }
 
@@ -191,9 +186,9 @@ public class AgentLinkTest {
         try (TestAgent agent = f.connect(); LogCapture log = new LogCapture()) {
             // Another spelling of the same MAC is the same MAC.
             agent.send(register(mac.toUpperCase().replace(':', '-'), "second"));
-            ObjectNode error = agent.expect("error");
-            assertThat(error.get("code").textValue()).isEqualTo("already-registered");
-            assertThat(error.get("message").textValue()).contains("dpm:agent-reset " + mac);
+            Message.ConnectionError error = agent.expect(Message.ConnectionError.class);
+            assertThat(error.code()).isEqualTo("already-registered");
+            assertThat(error.message()).contains("dpm:agent-reset " + mac);
             agent.awaitClose(Duration.ofSeconds(5));
             assertThat(log.lines("Agent 127.0.0.1:", "already issued", "connection closed")).hasSize(1);
         }
@@ -206,27 +201,24 @@ public class AgentLinkTest {
         for (int attempt = 0; attempt < 2; attempt++) {
             // The second attempt stands for an agent that lost the first answer.
             try (TestAgent agent = f.connect()) {
-                ObjectNode r = register(mac, "retrying");
-                r.put("credential", proposed);
+                Message r = register(mac, "retrying", Optional.of(proposed));
                 agent.send(r);
-                assertThat(agent.expect("registered").get("credential").textValue()).isEqualTo(proposed);
+                assertThat(agent.expect(Message.Registered.class).credential()).isEqualTo(proposed);
             }
         }
         try (TestAgent agent = f.connect()) {
-            ObjectNode r = register(mac, "thief");
-            r.put("credential", "q".repeat(43));
+            Message r = register(mac, "thief", Optional.of("q".repeat(43)));
             agent.send(r);
-            assertThat(agent.expect("error").get("code").textValue()).isEqualTo("already-registered");
+            assertThat(agent.expect(Message.ConnectionError.class).code()).isEqualTo("already-registered");
         }
         try (TestAgent agent = f.connect()) {
-            ObjectNode r = register(nextMac(), "weak");
-            r.put("credential", "short");
+            Message r = register(nextMac(), "weak", Optional.of("short"));
             agent.send(r);
-            assertThat(agent.expect("error").get("code").textValue()).isEqualTo("protocol");
+            assertThat(agent.expect(Message.ConnectionError.class).code()).isEqualTo("protocol");
         }
         try (TestAgent agent = f.connect()) {
             agent.send(LinkFixture.hello(mac, proposed, "retrying"));
-            agent.expect("welcome");
+            agent.expect(Message.Welcome.class);
         }
     }
 
@@ -243,9 +235,9 @@ public class AgentLinkTest {
                     try (TestAgent agent = f.connect()) {
                         go.await();
                         agent.send(register(mac, "racer"));
-                        ObjectNode m = agent.read();
-                        return m.get("type").textValue().equals("registered") ? "registered"
-                                : m.get("code").textValue();
+                        Message m = agent.read();
+                        return m instanceof Message.Registered ? "registered"
+                                : ((Message.ConnectionError) m).code();
                     }
                 }));
             }
@@ -303,7 +295,7 @@ public class AgentLinkTest {
                 new Violation("oversized frame after hello", LinkStats.Kind.OVERSIZED_FRAME,
                         "frame of 5000000 bytes exceeds the maximum 1048592", a -> {
                             a.send(hello(otherMac, otherCredential, "other"));
-                            a.expect("welcome");
+                            a.expect(Message.Welcome.class);
                             a.sendRaw(new byte[] {0x00, 0x4c, 0x4b, 0x40});
                         }),
                 new Violation("empty frame", LinkStats.Kind.MALFORMED_FRAME, "frame of length 0",
@@ -311,28 +303,28 @@ public class AgentLinkTest {
                 new Violation("command before hello", LinkStats.Kind.OUT_OF_ORDER, "'commandResult' before register",
                         a -> a.sendJson("{\"type\":\"commandResult\",\"id\":1,\"exitCode\":0,\"output\":\"\"}")),
                 new Violation("data frame before hello", LinkStats.Kind.OUT_OF_ORDER, "data frame before hello",
-                        a -> a.sendFrame(Frames.DATA, new byte[12])),
+                        a -> a.sendFrame(FrameCodec.DATA, new byte[12])),
                 new Violation("hello without credential", LinkStats.Kind.BAD_MEMBER,
                         "'hello' has no string member 'credential'",
                         a -> a.sendJson("{\"type\":\"hello\",\"mac\":\"" + otherMac + "\"}")),
-                new Violation("mac of the wrong type", LinkStats.Kind.BAD_MEMBER, "'register' has no string member 'mac'",
+                new Violation("mac of the wrong type", LinkStats.Kind.BAD_MEMBER, "'register' member 'mac' is not a string",
                         a -> a.sendJson("{\"type\":\"register\",\"mac\":42}")),
                 new Violation("hello twice", LinkStats.Kind.OUT_OF_ORDER, "a second 'hello'", a -> {
                     a.send(hello(otherMac, otherCredential, "other"));
-                    a.expect("welcome");
+                    a.expect(Message.Welcome.class);
                     a.send(hello(otherMac, otherCredential, "other"));
                 }),
                 new Violation("data frame for an unknown transfer", LinkStats.Kind.UNKNOWN_TRANSFER,
                         "data frame for transfer 77, which is not open", a -> {
                             a.send(hello(otherMac, otherCredential, "other"));
-                            a.expect("welcome");
+                            a.expect(Message.Welcome.class);
                             byte[] payload = new byte[20];
                             payload[7] = 77;
-                            a.sendFrame(Frames.DATA, payload);
+                            a.sendFrame(FrameCodec.DATA, payload);
                         }),
                 new Violation("answer without id", LinkStats.Kind.BAD_MEMBER, "'ack' has no integer member 'id'", a -> {
                     a.send(hello(otherMac, otherCredential, "other"));
-                    a.expect("welcome");
+                    a.expect(Message.Welcome.class);
                     a.sendJson("{\"type\":\"ack\"}");
                 }));
         try (LogCapture log = new LogCapture()) {
@@ -392,30 +384,30 @@ public class AgentLinkTest {
         java.nio.file.Files.write(file, content);
         try (TestAgent agent = f.authenticatedAgent(mac, "files")) {
             var sent = f.link.sendFile(m.id(), file, "/var/tmp/in", "640");
-            ObjectNode begin = agent.expect("fileBegin");
-            assertThat(begin.get("folder").textValue()).isEqualTo("/var/tmp/in");
-            assertThat(begin.get("name").textValue()).isEqualTo(file.getFileName().toString());
-            assertThat(begin.get("size").longValue()).isEqualTo(content.length);
-            assertThat(begin.get("permissions").textValue()).isEqualTo("640");
-            long transfer = begin.get("transferId").longValue();
+            Message.FileBegin begin = agent.expect(Message.FileBegin.class);
+            assertThat(begin.folder()).isEqualTo("/var/tmp/in");
+            assertThat(begin.name()).isEqualTo(file.getFileName().toString());
+            assertThat(begin.size()).isEqualTo(content.length);
+            assertThat(begin.permissions()).contains("640");
+            long transfer = begin.transferId();
             var received = new java.io.ByteArrayOutputStream();
             int chunks = 0;
             while (true) {
-                TestAgent.Frame frame = agent.readFrame();
-                if (frame.type() == Frames.DATA) {
-                    assertThat(frame.transferId()).isEqualTo(transfer);
-                    assertThat(frame.payload().length - 8).isBetween(1, Frames.CHUNK);
-                    received.write(frame.payload(), 8, frame.payload().length - 8);
+                Frame frame = agent.readFrame();
+                if (frame instanceof Frame.Data d) {
+                    assertThat(d.transferId()).isEqualTo(transfer);
+                    assertThat(d.chunk().remaining()).isBetween(1, FrameCodec.MAX_CHUNK);
+                    byte[] chunk = new byte[d.chunk().remaining()];
+                    d.chunk().get(chunk);
+                    received.write(chunk);
                     chunks++;
                     continue;
                 }
-                ObjectNode end = frame.json();
-                if (end.get("type").textValue().equals("heartbeat")) {
+                Message end = ((Frame.Control) frame).message();
+                if (end instanceof Message.Heartbeat) {
                     continue;
                 }
-                assertThat(end.get("type").textValue()).isEqualTo("fileEnd");
-                assertThat(end.get("transferId").longValue()).isEqualTo(transfer);
-                assertThat(end.get("id").longValue()).isEqualTo(begin.get("id").longValue());
+                assertThat(end).isEqualTo(new Message.FileEnd(begin.id(), transfer));
                 break;
             }
             assertThat(chunks).isEqualTo(21);
@@ -423,12 +415,10 @@ public class AgentLinkTest {
             assertThat(got).hasSize(content.length);
             String sha = java.util.HexFormat.of().formatHex(
                     java.security.MessageDigest.getInstance("SHA-256").digest(got));
-            assertThat(sha).isEqualTo(begin.get("sha256").textValue());
+            assertThat(sha).isEqualTo(begin.sha256());
             assertThat(got).isEqualTo(content);
             assertThat(sent.toCompletableFuture()).isNotDone();
-            ObjectNode ack = Frames.message("ack");
-            ack.put("id", begin.get("id").longValue());
-            agent.send(ack);
+            agent.send(new Message.Ack(begin.id()));
             assertThat(get(sent)).isNull();
         } finally {
             java.nio.file.Files.deleteIfExists(file);
@@ -459,23 +449,21 @@ public class AgentLinkTest {
             assertThat(whileStalled).isGreaterThan(0).isLessThan(size / 2);
             Thread.sleep(500);
             assertThat(f.link.stats().get(LinkStats.Kind.FILE_BYTES_SENT) - before).isEqualTo(whileStalled);
-            ObjectNode begin = agent.expect("fileBegin");
+            Message.FileBegin begin = agent.expect(Message.FileBegin.class);
             var digest = java.security.MessageDigest.getInstance("SHA-256");
             long total = 0;
             while (true) {
-                TestAgent.Frame frame = agent.readFrame();
-                if (frame.type() == Frames.DATA) {
-                    digest.update(frame.payload(), 8, frame.payload().length - 8);
-                    total += frame.payload().length - 8;
-                } else if (frame.messageType().equals("fileEnd")) {
+                Frame frame = agent.readFrame();
+                if (frame instanceof Frame.Data d) {
+                    total += d.chunk().remaining();
+                    digest.update(d.chunk());
+                } else if (((Frame.Control) frame).message() instanceof Message.FileEnd) {
                     break;
                 }
             }
             assertThat(total).isEqualTo(size);
-            assertThat(java.util.HexFormat.of().formatHex(digest.digest())).isEqualTo(begin.get("sha256").textValue());
-            ObjectNode ack = Frames.message("ack");
-            ack.put("id", begin.get("id").longValue());
-            agent.send(ack);
+            assertThat(java.util.HexFormat.of().formatHex(digest.digest())).isEqualTo(begin.sha256());
+            agent.send(new Message.Ack(begin.id()));
             get(sent);
         } finally {
             java.nio.file.Files.deleteIfExists(file);
@@ -488,44 +476,30 @@ public class AgentLinkTest {
         Machine m = f.machine("err-" + mac.replace(":", ""), mac);
         try (TestAgent agent = f.authenticatedAgent(mac, "err")) {
             var listing = f.link.listFolder(m.id(), "/nope");
-            ObjectNode req = agent.expect("listFolder");
-            assertThat(req.get("path").textValue()).isEqualTo("/nope");
-            ObjectNode error = Frames.message("error");
-            error.put("id", req.get("id").longValue());
-            error.put("code", "failed");
-            error.put("message", "/nope: No such file or directory");
-            agent.send(error);
+            Message.ListFolder req = agent.expect(Message.ListFolder.class);
+            assertThat(req.path()).isEqualTo("/nope");
+            agent.send(new Message.ErrorAnswer(req.id(), "failed", "/nope: No such file or directory"));
             assertThat(failure(listing)).isInstanceOf(AgentRequestException.class)
                     .hasMessageContaining("/nope: No such file or directory").hasMessageContaining("listFolder");
 
             // The session goes on: a listing, a delete and a power request in a row.
             var ok = f.link.listFolder(m.id(), "/etc");
-            req = agent.expect("listFolder");
-            ObjectNode answer = Frames.message("folderListing");
-            answer.put("id", req.get("id").longValue());
-            ObjectNode entry = answer.putArray("entries").addObject();
-            entry.put("name", "hosts");
-            entry.put("directory", false);
-            entry.put("size", 220);
-            entry.put("modified", "2026-01-01T00:00:00Z");
-            entry.put("permissions", "644");
-            agent.send(answer);
+            req = agent.expect(Message.ListFolder.class);
+            agent.send(new Message.FolderListing(req.id(), List.of(new Message.FolderListing.Entry("hosts", false,
+                    220, java.time.Instant.parse("2026-01-01T00:00:00Z"), "644")), false));
             assertThat(get(ok)).containsExactly(new RemoteFile("hosts", false, 220,
                     java.time.Instant.parse("2026-01-01T00:00:00Z"), "644"));
 
             var deleted = f.link.deleteFile(m.id(), "/tmp/x");
-            req = agent.expect("deleteFile");
-            assertThat(req.get("path").textValue()).isEqualTo("/tmp/x");
-            ObjectNode ack = Frames.message("ack");
-            ack.put("id", req.get("id").longValue());
-            agent.send(ack);
+            Message.DeleteFile delete = agent.expect(Message.DeleteFile.class);
+            assertThat(delete.path()).isEqualTo("/tmp/x");
+            agent.send(new Message.Ack(delete.id()));
             assertThat(get(deleted)).isNull();
 
             var power = f.link.power(m.id(), AgentPowerAction.REBOOT);
-            req = agent.expect("power");
-            assertThat(req.get("action").textValue()).isEqualTo("reboot");
-            ack.put("id", req.get("id").longValue());
-            agent.send(ack);
+            Message.Power powerRequest = agent.expect(Message.Power.class);
+            assertThat(powerRequest.action()).isEqualTo("reboot");
+            agent.send(new Message.Ack(powerRequest.id()));
             assertThat(get(power)).isNull();
         }
     }
@@ -551,7 +525,7 @@ public class AgentLinkTest {
         Machine m = f.machine("gone-" + mac.replace(":", ""), mac);
         TestAgent agent = f.authenticatedAgent(mac, "gone");
         var result = f.link.runCommand(m.id(), "sleep 100", Duration.ofSeconds(200));
-        agent.expect("command");
+        agent.expect(Message.Command.class);
         agent.close();
         assertThat(failure(result)).isInstanceOf(AgentUnavailableException.class)
                 .hasMessageContaining("was lost");
@@ -594,13 +568,13 @@ public class AgentLinkTest {
             String credential = f.registerAgent(mac, "l");
             TestAgent first = f.connect();
             first.send(hello(mac, credential, "l"));
-            first.expect("welcome");
+            first.expect(Message.Welcome.class);
             LinkFixture.await("connected", Duration.ofSeconds(5), () -> events.size() == 1);
             assertThat(events).containsExactly("connected " + m.id());
 
             TestAgent second = f.connect();
             second.send(hello(mac, credential, "l"));
-            second.expect("welcome");
+            second.expect(Message.Welcome.class);
             assertThat(first.awaitClose(Duration.ofSeconds(5))).isEmpty();
             LinkFixture.await("replacement", Duration.ofSeconds(5), () -> events.size() == 3);
             assertThat(events).containsExactlyInAnyOrder("connected " + m.id(), "connected " + m.id(),
@@ -628,7 +602,7 @@ public class AgentLinkTest {
         String newCredential = f.registerAgent(mac, "replacement");
         try (TestAgent again = f.connect()) {
             again.send(hello(mac, newCredential, "replacement"));
-            again.expect("welcome");
+            again.expect(Message.Welcome.class);
         }
     }
 

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 
+import org.opendpm.agent.protocol.Message;
 import org.junit.Test;
 
 /** The TLS identity survives restarts; configuration changes rebind; stopping leaves no threads behind. */
@@ -35,7 +36,7 @@ public class CertificateAndConfigTest {
             // An agent pinning the old fingerprint and holding its credential carries on.
             try (TestAgent agent = f.connect()) {
                 agent.send(LinkFixture.hello(mac(1), credential, "before"));
-                agent.expect("welcome");
+                agent.expect(Message.Welcome.class);
             }
         }
     }
@@ -77,11 +78,11 @@ public class CertificateAndConfigTest {
             String credential = f.registerAgent(mac(2), "moved");
             try (TestAgent agent = f.connect()) {
                 agent.send(LinkFixture.hello(mac(2), credential, "moved"));
-                assertThat(agent.expect("welcome").get("heartbeatSeconds").intValue()).isEqualTo(7);
+                assertThat(agent.expect(Message.Welcome.class).heartbeatSeconds()).isEqualTo(7);
                 // Only a rate limit changes: the open session is kept.
                 f.link.modified(LinkFixture.config(Map.of("port", newPort, "heartbeatSeconds", 7,
                         "maxConnectionsPerSecond", 100)));
-                agent.send(Frames.message("heartbeat"));
+                agent.send(new Message.Heartbeat());
                 Thread.sleep(200);
                 assertThat(f.link.agents()).hasSize(1);
             }

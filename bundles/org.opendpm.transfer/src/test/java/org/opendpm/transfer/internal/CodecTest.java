@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.Test;
+import org.opendpm.agent.protocol.FrameCodec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,11 +24,11 @@ public class CodecTest {
             ch.writeInbound(two.retainedSlice(i, 1));
         }
         two.release();
-        Frames.Inbound first = ch.readInbound();
-        Frames.Inbound second = ch.readInbound();
-        assertThat(first.type()).isEqualTo(Frames.CONTROL);
+        NettyFrames.Inbound first = ch.readInbound();
+        NettyFrames.Inbound second = ch.readInbound();
+        assertThat(first.type()).isEqualTo(FrameCodec.CONTROL);
         assertThat(first.payload().toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ab");
-        assertThat(second.type()).isEqualTo(Frames.DATA);
+        assertThat(second.type()).isEqualTo(FrameCodec.DATA);
         assertThat(second.payload().readByte()).isEqualTo((byte) 9);
         first.payload().release();
         second.payload().release();
@@ -39,7 +40,7 @@ public class CodecTest {
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100));
         ByteBuf header = Unpooled.buffer().writeInt(101);
         assertThatThrownBy(() -> ch.writeInbound(header)).isInstanceOf(DecoderException.class)
-                .hasRootCauseInstanceOf(ProtocolException.class)
+                .hasRootCauseInstanceOf(LinkViolation.class)
                 .hasMessageContaining("frame of 101 bytes exceeds the maximum 100");
         // Whatever follows is dropped, not buffered.
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[1000]));
@@ -50,9 +51,9 @@ public class CodecTest {
     @Test
     public void dataFramesCarryTheTransferIdBeforeTheChunk() {
         ByteBuf chunk = Unpooled.wrappedBuffer(new byte[] {5, 6, 7});
-        ByteBuf frame = Frames.data(io.netty.buffer.ByteBufAllocator.DEFAULT, 0x0102030405060708L, chunk);
+        ByteBuf frame = NettyFrames.data(io.netty.buffer.ByteBufAllocator.DEFAULT, 0x0102030405060708L, chunk);
         assertThat(frame.readInt()).isEqualTo(1 + 8 + 3);
-        assertThat(frame.readByte()).isEqualTo(Frames.DATA);
+        assertThat(frame.readByte()).isEqualTo(FrameCodec.DATA);
         assertThat(frame.readLong()).isEqualTo(0x0102030405060708L);
         assertThat(frame.readByte()).isEqualTo((byte) 5);
         frame.release();

@@ -24,7 +24,7 @@ import org.opendpm.api.inventory.NetworkSetting;
 import org.opendpm.inventory.internal.JdbcInventoryService;
 import org.opendpm.store.Database;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /**
  * The link over a fresh, migrated in-memory Derby database with the real inventory, listening on 127.0.0.1 on an
@@ -45,6 +45,7 @@ final class LinkFixture implements Closeable {
     final Database database;
     final InventoryService inventory;
     final Path dataFolder;
+    final TestDeployOsSessions deployOs = new TestDeployOsSessions();
     AgentLinkService link;
 
     LinkFixture(Map<String, Object> config) throws IOException {
@@ -62,7 +63,7 @@ final class LinkFixture implements Closeable {
     }
 
     void start(Map<String, Object> config) {
-        link = new AgentLinkService(config(config), database, inventory, dataFolder);
+        link = new AgentLinkService(config(config), database, inventory, deployOs, dataFolder);
     }
 
     /** Settings for tests: loopback, ephemeral port, no discovery; {@code overrides} by attribute name. */
@@ -103,34 +104,34 @@ final class LinkFixture implements Closeable {
         return String.format("02:00:00:00:%02x:%02x", n >> 8 & 255, n & 255);
     }
 
-    static ObjectNode register(String mac, String hostName) {
-        ObjectNode m = Frames.message("register");
-        m.put("mac", mac);
-        m.putArray("macs").add(mac);
-        m.putNull("uuid");
-        m.put("ip", "192.0.2.10");
-        m.put("hostName", hostName);
-        m.put("os", "Linux 6.1 amd64");
-        m.put("agentVersion", "0.1.0");
-        m.put("deployOs", false);
-        return m;
+    static Message.Register register(String mac, String hostName) {
+        return register(mac, hostName, Optional.empty());
     }
 
-    static ObjectNode hello(String mac, String credential, String hostName) {
-        ObjectNode m = register(mac, hostName);
-        m.put("type", "hello");
-        m.put("credential", credential);
-        m.put("powerState", "on");
-        return m;
+    static Message.Register register(String mac, String hostName, Optional<String> proposed) {
+        return new Message.Register(mac, proposed, List.of(mac), Optional.empty(), Optional.of("192.0.2.10"),
+                Optional.of(hostName), "Linux 6.1 amd64", "0.1.0", false, Message.PROTOCOL_VERSION);
+    }
+
+    static Message.Hello hello(String mac, String credential, String hostName) {
+        return new Message.Hello(mac, Optional.of(credential), Optional.empty(), Optional.empty(),
+                Optional.of("192.0.2.10"), Optional.of(hostName), "Linux 6.1 amd64", "0.1.0", false, "on",
+                Message.PROTOCOL_VERSION);
+    }
+
+    static Message.Hello deployOsHello(String mac, String token) {
+        return new Message.Hello(mac, Optional.empty(), Optional.of(token), Optional.empty(),
+                Optional.of("192.0.2.10"), Optional.empty(), "Linux 6.1 amd64", "0.1.0", true, "on",
+                Message.PROTOCOL_VERSION);
     }
 
     /** Registers {@code mac} and returns the credential the server issued. */
     String registerAgent(String mac, String hostName) throws Exception {
         try (TestAgent a = connect()) {
             a.send(register(mac, hostName));
-            ObjectNode answer = a.expect("registered");
+            Message.Registered answer = a.expect(Message.Registered.class);
             a.awaitClose(Duration.ofSeconds(5));
-            return answer.get("credential").textValue();
+            return answer.credential();
         }
     }
 
@@ -139,7 +140,7 @@ final class LinkFixture implements Closeable {
         String credential = registerAgent(mac, hostName);
         TestAgent a = connect();
         a.send(hello(mac, credential, hostName));
-        a.expect("welcome");
+        a.expect(Message.Welcome.class);
         return a;
     }
 

@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.Message;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -53,8 +55,7 @@ public class LinkTimeoutsTest {
         try (LogCapture log = new LogCapture(); TestAgent agent = f.authenticatedAgent(m, "quiet")) {
             long start = System.nanoTime();
             // The server's heartbeat comes every period; the agent stays silent.
-            TestAgent.Frame first = agent.readFrame();
-            assertThat(first.messageType()).isEqualTo("heartbeat");
+            assertThat(agent.readFrame()).isEqualTo(new Frame.Control(new Message.Heartbeat()));
             agent.awaitClose(Duration.ofSeconds(8));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             assertThat(seconds).isBetween(2L, 5L);
@@ -71,10 +72,10 @@ public class LinkTimeoutsTest {
     public void anAgentThatSendsHeartbeatsStaysConnected() throws Exception {
         try (TestAgent agent = f.authenticatedAgent(mac(2), "chatty")) {
             for (int i = 0; i < 8; i++) {
-                agent.send(Frames.message("heartbeat"));
+                agent.send(new Message.Heartbeat());
                 Thread.sleep(500);
             }
-            agent.send(Frames.message("heartbeat"));
+            agent.send(new Message.Heartbeat());
             assertThat(f.link.agents()).extracting(AgentInfo::mac).contains(mac(2));
         }
     }
@@ -94,10 +95,10 @@ public class LinkTimeoutsTest {
         Machine machine = f.machine("slow", m);
         try (TestAgent agent = f.authenticatedAgent(m, "slow")) {
             var listing = f.link.listFolder(machine.id(), "/");
-            agent.expect("listFolder");
+            agent.expect(Message.ListFolder.class);
             try {
                 for (int i = 0; i < 6 && !listing.toCompletableFuture().isDone(); i++) {
-                    agent.send(Frames.message("heartbeat"));
+                    agent.send(new Message.Heartbeat());
                     Thread.sleep(300);
                 }
                 listing.toCompletableFuture().get(5, TimeUnit.SECONDS);

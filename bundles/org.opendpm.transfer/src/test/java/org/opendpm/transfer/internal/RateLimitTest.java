@@ -16,7 +16,7 @@ import org.junit.Test;
 import org.opendpm.api.agent.CommandResult;
 import org.opendpm.api.inventory.Machine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Message;
 
 /** Connection floods are cut before TLS, counted, logged once, and do not touch authenticated agents. */
 public class RateLimitTest {
@@ -56,12 +56,8 @@ public class RateLimitTest {
                 assertThat(log.lines("connections from 127.0.0.1 closed before TLS")).hasSize(1);
 
                 var result = f.link.runCommand(m.id(), "still there", Duration.ofSeconds(5));
-                ObjectNode cmd = agent.expect("command");
-                ObjectNode answer = Frames.message("commandResult");
-                answer.put("id", cmd.get("id").longValue());
-                answer.put("exitCode", 0);
-                answer.put("output", "yes");
-                agent.send(answer);
+                Message.Command cmd = agent.expect(Message.Command.class);
+                agent.send(new Message.CommandResult(cmd.id(), 0, "yes"));
                 assertThat(result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(new CommandResult(0, "yes"));
             } finally {
                 for (Socket s : flood) {

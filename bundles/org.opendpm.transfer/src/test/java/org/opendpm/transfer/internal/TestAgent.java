@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
@@ -21,31 +20,16 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendpm.agent.protocol.Frame;
+import org.opendpm.agent.protocol.FrameCodec;
+import org.opendpm.agent.protocol.Message;
+import org.opendpm.agent.protocol.MessageCodec;
 
 /**
  * A blocking agent for tests over JDK TLS: it trusts the server by its certificate's SHA-256 fingerprint, as the
- * real agent does, and speaks raw frames so tests can also send what a broken agent would.
+ * real agent does, speaks the protocol module's frames and can also send raw bytes, as a broken agent would.
  */
 final class TestAgent implements Closeable {
-
-    record Frame(byte type, byte[] payload) {
-        ObjectNode json() {
-            try {
-                return (ObjectNode) Frames.JSON.readTree(payload);
-            } catch (IOException e) {
-                throw new AssertionError("server sent bad JSON: " + new String(payload, StandardCharsets.UTF_8), e);
-            }
-        }
-
-        String messageType() {
-            return json().get("type").textValue();
-        }
-
-        long transferId() {
-            return ByteBuffer.wrap(payload, 0, 8).getLong();
-        }
-    }
 
     final SSLSocket socket;
     private final DataInputStream in;
@@ -99,12 +83,13 @@ final class TestAgent implements Closeable {
 
     // ---------------------------------------------------------------- writing
 
-    void send(ObjectNode message) throws IOException {
-        sendFrame(Frames.CONTROL, Frames.JSON.writeValueAsBytes(message));
+    synchronized void send(Message message) throws IOException {
+        out.write(FrameCodec.encode(message));
+        out.flush();
     }
 
     void sendJson(String json) throws IOException {
-        sendFrame(Frames.CONTROL, json.getBytes(StandardCharsets.UTF_8));
+        sendFrame(FrameCodec.CONTROL, json.getBytes(StandardCharsets.UTF_8));
     }
 
     synchronized void sendFrame(byte type, byte[] payload) throws IOException {
@@ -122,33 +107,32 @@ final class TestAgent implements Closeable {
     // ---------------------------------------------------------------- reading
 
     Frame readFrame() throws IOException {
-        int length = in.readInt();
-        byte type = in.readByte();
-        byte[] payload = new byte[length - 1];
-        in.readFully(payload);
-        return new Frame(type, payload);
+        Frame f = FrameCodec.read(in, FrameCodec.AGENT_MAX_FRAME);
+        if (f == null) {
+            throw new EOFException("the server closed the connection");
+        }
+        return f;
     }
 
     /** The next control message that is not a heartbeat. */
-    ObjectNode read() throws IOException {
+    Message read() throws IOException {
         while (true) {
             Frame f = readFrame();
-            if (f.type() != Frames.CONTROL) {
-                throw new AssertionError("expected a control frame, got type " + f.type());
+            if (!(f instanceof Frame.Control c)) {
+                throw new AssertionError("expected a control frame, got " + f);
             }
-            ObjectNode m = f.json();
-            if (!m.get("type").textValue().equals("heartbeat")) {
-                return m;
+            if (!(c.message() instanceof Message.Heartbeat)) {
+                return c.message();
             }
         }
     }
 
-    ObjectNode expect(String type) throws IOException {
-        ObjectNode m = read();
-        if (!m.get("type").textValue().equals(type)) {
-            throw new AssertionError("expected '" + type + "', got " + m);
+    <T extends Message> T expect(Class<T> type) throws IOException {
+        Message m = read();
+        if (!type.isInstance(m)) {
+            throw new AssertionError("expected '" + MessageCodec.type(type) + "', got " + m);
         }
-        return m;
+        return type.cast(m);
     }
 
     /**
@@ -162,8 +146,8 @@ final class TestAgent implements Closeable {
         try {
             while (System.nanoTime() < deadline) {
                 Frame f = readFrame();
-                if (f.type() == Frames.CONTROL && f.messageType().equals("error")) {
-                    last = f.json().get("message").textValue();
+                if (f instanceof Frame.Control c && c.message() instanceof Message.ConnectionError e) {
+                    last = e.message();
                 }
             }
         } catch (EOFException | SocketException e) {

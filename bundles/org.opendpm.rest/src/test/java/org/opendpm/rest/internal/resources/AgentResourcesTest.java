@@ -24,7 +24,11 @@ import org.opendpm.api.agent.AgentLink;
 import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.agent.AgentPowerAction;
 import org.opendpm.api.agent.CommandResult;
+import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
+import org.opendpm.api.agent.StreamResult;
+import org.opendpm.api.agent.StreamSink;
+import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.rest.internal.Roles;
 import org.opendpm.rest.internal.dto.AgentDto;
 import org.opendpm.rest.internal.dto.AgentLinkStatusDto;
@@ -54,13 +58,31 @@ public class AgentResourcesTest {
         @Override
         public List<AgentInfo> agents() {
             return List.of(new AgentInfo(Optional.of(7L), "00:50:56:aa:bb:cc", Optional.of("4c4c4544-0042"),
-                    "192.0.2.7", "pc-7", "Linux 6.1", "1.0.0", false, T0, T0.plusSeconds(30)),
+                    "192.0.2.7", "pc-7", "Linux 6.1", "1.0.0", false, T0, T0.plusSeconds(30),
+                    Optional.empty()),
                     new AgentInfo(Optional.empty(), "00:50:56:aa:bb:dd", Optional.empty(), "192.0.2.8", "new-host",
-                            "Deploy-OS", "1.0.0", true, T0, T0));
+                            "Deploy-OS", "1.0.0", true, T0, T0, Optional.of(42L)));
         }
 
         @Override
         public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout,
+                ProgressListener progress) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public CompletionStage<List<DiskInfo>> disks(long machineId) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
+        public CompletionStage<StreamResult> readStream(long machineId, String source, Map<String, String> parameters,
+                StreamSink sink, ProgressListener progress) {
             throw new AssertionError("not used by this test");
         }
 

@@ -235,7 +235,11 @@ final class StepContextImpl implements StepContext {
         @Override
         public CompletionStage<StreamResult> receive(String source, java.util.Map<String, String> parameters,
                 java.nio.channels.WritableByteChannel sink) {
-            return CompletableFuture.failedFuture(new StepFailedException("READSTREAM_PENDING"));
+            return withAgent(() -> services.agents().readStream(machine.id(), source, parameters, data -> {
+                while (data.hasRemaining()) {
+                    sink.write(data);
+                }
+            }, StepContextImpl.this::progress)).thenApply(r -> new StreamResult(r.bytes(), r.sha256()));
         }
 
         @Override

@@ -1,0 +1,457 @@
+package org.opendpm.agent.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import org.opendpm.agent.protocol.Message.Ack;
+import org.opendpm.agent.protocol.Message.Cancel;
+import org.opendpm.agent.protocol.Message.Command;
+import org.opendpm.agent.protocol.Message.CommandResult;
+import org.opendpm.agent.protocol.Message.ConnectionError;
+import org.opendpm.agent.protocol.Message.DeleteFile;
+import org.opendpm.agent.protocol.Message.DiskInventory;
+import org.opendpm.agent.protocol.Message.Disks;
+import org.opendpm.agent.protocol.Message.ErrorAnswer;
+import org.opendpm.agent.protocol.Message.FileBegin;
+import org.opendpm.agent.protocol.Message.FileEnd;
+import org.opendpm.agent.protocol.Message.FolderListing;
+import org.opendpm.agent.protocol.Message.Heartbeat;
+import org.opendpm.agent.protocol.Message.Hello;
+import org.opendpm.agent.protocol.Message.ListFolder;
+import org.opendpm.agent.protocol.Message.Power;
+import org.opendpm.agent.protocol.Message.Progress;
+import org.opendpm.agent.protocol.Message.ReadStream;
+import org.opendpm.agent.protocol.Message.Register;
+import org.opendpm.agent.protocol.Message.Registered;
+import org.opendpm.agent.protocol.Message.StreamBegin;
+import org.opendpm.agent.protocol.Message.StreamCredit;
+import org.opendpm.agent.protocol.Message.StreamEnd;
+import org.opendpm.agent.protocol.Message.Welcome;
+import org.opendpm.agent.protocol.ProtocolException.Reason;
+
+/**
+ * The one JSON mapping of control payloads. Reading ignores members it does not know (a newer peer may send more)
+ * and refuses a missing or wrongly typed required member with a {@link ProtocolException} naming it; absent and
+ * {@code null} are the same for optional members. Writing puts {@code type} first, then {@code id}, then the members
+ * in the order of the record, and leaves out empty optional members, so the bytes of a message are always the same
+ * (the golden vectors in this module's tests pin them).
+ */
+public final class MessageCodec {
+
+    /** Bounds on lists, checked before anything is built from them. */
+    static final int MAX_MACS = 64;
+    static final int MAX_ENTRIES = 100_000;
+    static final int MAX_DISKS = 256;
+    static final int MAX_PARTITIONS = 256;
+    static final int MAX_PARAMETERS = 32;
+
+    /** The JSON {@code type} of every record; {@code error} is both {@link ErrorAnswer} and {@link ConnectionError}. */
+    private static final Map<Class<?>, String> TYPES = Map.ofEntries(Map.entry(Register.class, "register"),
+            Map.entry(Hello.class, "hello"), Map.entry(Registered.class, "registered"),
+            Map.entry(Welcome.class, "welcome"), Map.entry(Heartbeat.class, "heartbeat"),
+            Map.entry(ConnectionError.class, "error"), Map.entry(Command.class, "command"),
+            Map.entry(Power.class, "power"), Map.entry(FileBegin.class, "fileBegin"),
+            Map.entry(DeleteFile.class, "deleteFile"), Map.entry(ListFolder.class, "listFolder"),
+            Map.entry(ReadStream.class, "readStream"), Map.entry(DiskInventory.class, "diskInventory"),
+            Map.entry(FileEnd.class, "fileEnd"), Map.entry(Cancel.class, "cancel"),
+            Map.entry(StreamCredit.class, "streamCredit"), Map.entry(Progress.class, "progress"),
+            Map.entry(StreamBegin.class, "streamBegin"), Map.entry(CommandResult.class, "commandResult"),
+            Map.entry(Ack.class, "ack"), Map.entry(FolderListing.class, "folderListing"),
+            Map.entry(Disks.class, "disks"), Map.entry(StreamEnd.class, "streamEnd"),
+            Map.entry(ErrorAnswer.class, "error"));
+
+    private MessageCodec() {
+    }
+
+    /** The JSON {@code type} of a message, for logs and error messages. */
+    public static String type(Message message) {
+        return TYPES.get(message.getClass());
+    }
+
+    /** The JSON {@code type} of a message class. */
+    public static String type(Class<? extends Message> messageClass) {
+        return TYPES.get(messageClass);
+    }
+
+    public static Message decode(ByteBuffer payload) throws ProtocolException {
+        if (payload.hasArray()) {
+            return decode(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+        }
+        byte[] copy = new byte[payload.remaining()]; // bounded by the frame limit checked before
+        payload.duplicate().get(copy);
+        return decode(copy, 0, copy.length);
+    }
+
+    public static Message decode(byte[] payload, int offset, int length) throws ProtocolException {
+        JsonObject raw = JsonObject.parse(payload, offset, length);
+        Optional<String> t = raw.optionalString("type");
+        if (t.isEmpty()) {
+            throw new ProtocolException(Reason.BAD_MEMBER, "type", "message has no string member 'type'");
+        }
+        String type = t.get();
+        JsonObject m = raw.named(type);
+        try {
+            return decode(type, m);
+        } catch (ProtocolException e) {
+            if (e.reason() == Reason.BAD_MEMBER && e.requestId().isEmpty() && idOfUnknown(m) >= 0) {
+                // The peer may answer that request with an error and keep the connection.
+                throw new ProtocolException(e.reason(), e.member().orElse(null), e.getMessage(), idOfUnknown(m));
+            }
+            throw e;
+        }
+    }
+
+    private static Message decode(String type, JsonObject m) throws ProtocolException {
+        switch (type) {
+            case "register":
+                return new Register(m.string("mac"), m.optionalString("credential"), strings(m, "macs", MAX_MACS),
+                        m.optionalString("uuid"), m.optionalString("ip"), m.optionalString("hostName"),
+                        m.optionalString("os").orElse(""), m.optionalString("agentVersion").orElse(""),
+                        m.optionalBool("deployOs"), protocol(m));
+            case "hello":
+                return hello(m);
+            case "registered":
+                return new Registered(m.string("credential"));
+            case "welcome":
+                return new Welcome(m.int32("heartbeatSeconds"));
+            case "heartbeat":
+                return new Heartbeat();
+            case "error": {
+                String code = m.optionalString("code").orElse(ErrorAnswer.FAILED);
+                String message = m.optionalString("message").orElse("");
+                long id = m.optionalInteger("id", -1);
+                return id >= 0 ? new ErrorAnswer(id, code, message) : new ConnectionError(code, message);
+            }
+            case "command":
+                return new Command(m.integer("id"), m.string("commandLine"), m.integer("timeoutSeconds"));
+            case "power":
+                return new Power(m.integer("id"), m.string("action"));
+            case "fileBegin":
+                return new FileBegin(m.integer("id"), m.integer("transferId"), m.string("folder"), m.string("name"),
+                        m.integer("size"), m.string("sha256"), m.optionalString("permissions"));
+            case "deleteFile":
+                return new DeleteFile(m.integer("id"), m.string("path"));
+            case "listFolder":
+                return new ListFolder(m.integer("id"), m.string("path"));
+            case "readStream":
+                return new ReadStream(m.integer("id"), m.integer("transferId"), m.string("source"),
+                        m.stringMap("parameters", MAX_PARAMETERS), m.integer("windowBytes"));
+            case "diskInventory":
+                return new DiskInventory(m.integer("id"));
+            case "fileEnd":
+                return new FileEnd(m.integer("id"), m.integer("transferId"));
+            case "cancel":
+                return new Cancel(m.integer("id"));
+            case "streamCredit":
+                return new StreamCredit(m.integer("id"), m.integer("bytes"));
+            case "progress":
+                return new Progress(m.integer("id"), m.integer("done"), m.integer("total"), m.string("unit"));
+            case "streamBegin":
+                return new StreamBegin(m.integer("id"), m.integer("size"));
+            case "commandResult":
+                return new CommandResult(m.integer("id"), m.int32("exitCode"), m.optionalString("output").orElse(""));
+            case "ack":
+                return new Ack(m.integer("id"));
+            case "folderListing":
+                return listing(m);
+            case "disks":
+                return disks(m);
+            case "streamEnd":
+                return new StreamEnd(m.integer("id"), m.integer("bytes"), m.string("sha256"));
+            default:
+                throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
+                        + JsonObject.clip(type) + "'", idOfUnknown(m));
+        }
+    }
+
+    private static long idOfUnknown(JsonObject m) {
+        try {
+            return m.optionalInteger("id", -1);
+        } catch (ProtocolException e) {
+            return -1;
+        }
+    }
+
+    private static int protocol(JsonObject m) throws ProtocolException {
+        long v = m.optionalInteger("protocol", 1);
+        if (v < 1 || v > 1000) {
+            throw new ProtocolException(Reason.BAD_MEMBER, "protocol", "'" + m.context() + "' member 'protocol' "
+                    + v + " is out of range");
+        }
+        return (int) v;
+    }
+
+    private static Hello hello(JsonObject m) throws ProtocolException {
+        String mac = m.string("mac");
+        boolean deployOs = m.optionalBool("deployOs");
+        Optional<String> credential;
+        Optional<String> token;
+        if (deployOs) {
+            credential = m.optionalString("credential");
+            token = Optional.of(m.string("token"));
+        } else {
+            credential = Optional.of(m.string("credential"));
+            token = m.optionalString("token");
+        }
+        return new Hello(mac, credential, token, m.optionalString("uuid"), m.optionalString("ip"),
+                m.optionalString("hostName"), m.optionalString("os").orElse(""),
+                m.optionalString("agentVersion").orElse(""), deployOs, m.optionalString("powerState").orElse("on"),
+                protocol(m));
+    }
+
+    private static List<String> strings(JsonObject m, String member, int max) throws ProtocolException {
+        List<Object> a = m.array(member, max, true);
+        List<String> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(m.stringElement(member, a, i));
+        }
+        return out;
+    }
+
+    private static FolderListing listing(JsonObject m) throws ProtocolException {
+        List<Object> a = m.array("entries", MAX_ENTRIES, false);
+        List<FolderListing.Entry> entries = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonObject e = m.element("entries", a, i);
+            String text = e.string("modified");
+            Instant modified;
+            try {
+                modified = Instant.parse(text);
+            } catch (DateTimeParseException x) {
+                throw new ProtocolException(Reason.BAD_MEMBER, "modified", "'" + e.context() + "' member 'modified' '"
+                        + JsonObject.clip(text) + "' is not an ISO-8601 instant");
+            }
+            entries.add(new FolderListing.Entry(e.string("name"), e.bool("directory"), e.integer("size"), modified,
+                    e.optionalString("permissions").orElse("")));
+        }
+        return new FolderListing(m.integer("id"), entries, m.optionalBool("truncated"));
+    }
+
+    private static Disks disks(JsonObject m) throws ProtocolException {
+        List<Object> a = m.array("disks", MAX_DISKS, false);
+        List<Disks.Disk> disks = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonObject d = m.element("disks", a, i);
+            List<Object> pa = d.array("partitions", MAX_PARTITIONS, false);
+            List<Disks.Partition> parts = new ArrayList<>(pa.size());
+            for (int j = 0; j < pa.size(); j++) {
+                JsonObject p = d.element("partitions", pa, j);
+                parts.add(new Disks.Partition(p.int32("number"), p.integer("startBytes"), p.integer("sizeBytes"),
+                        p.string("type"), p.optionalString("filesystem").orElse("")));
+            }
+            disks.add(new Disks.Disk(d.int32("number"), d.string("device"), d.integer("sizeBytes"),
+                    d.string("partitionTable"), d.optionalString("model").orElse(""), parts,
+                    d.optionalString("problem").orElse("")));
+        }
+        return new Disks(m.integer("id"), disks);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** The JSON payload of a control frame. */
+    public static byte[] encode(Message message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JsonObject.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            write(g, message);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator g, Message message) throws IOException {
+        if (message instanceof Register r) {
+            g.writeStringField("type", type(r));
+            g.writeStringField("mac", r.mac());
+            optional(g, "credential", r.credential());
+            g.writeArrayFieldStart("macs");
+            for (String mac : r.macs()) {
+                g.writeString(mac);
+            }
+            g.writeEndArray();
+            identity(g, r.uuid(), r.ip(), r.hostName(), r.os(), r.agentVersion(), r.deployOs());
+            g.writeNumberField("protocol", r.protocol());
+        } else if (message instanceof Hello h) {
+            g.writeStringField("type", type(h));
+            g.writeStringField("mac", h.mac());
+            optional(g, "credential", h.credential());
+            optional(g, "token", h.token());
+            identity(g, h.uuid(), h.ip(), h.hostName(), h.os(), h.agentVersion(), h.deployOs());
+            g.writeStringField("powerState", h.powerState());
+            g.writeNumberField("protocol", h.protocol());
+        } else if (message instanceof Registered r) {
+            g.writeStringField("type", type(r));
+            g.writeStringField("credential", r.credential());
+        } else if (message instanceof Welcome w) {
+            g.writeStringField("type", type(w));
+            g.writeNumberField("heartbeatSeconds", w.heartbeatSeconds());
+        } else if (message instanceof Heartbeat) {
+            g.writeStringField("type", type(message));
+        } else if (message instanceof ConnectionError e) {
+            g.writeStringField("type", type(e));
+            g.writeStringField("code", e.code());
+            g.writeStringField("message", e.message());
+        } else if (message instanceof Message.Request r) {
+            writeRequest(g, r);
+        } else if (message instanceof Message.Answer a) {
+            writeAnswer(g, a);
+        } else {
+            writeEvent(g, (Message.Event) message);
+        }
+    }
+
+    private static void writeRequest(JsonGenerator g, Message.Request request) throws IOException {
+        if (request instanceof Command c) {
+            head(g, c, c.id());
+            g.writeStringField("commandLine", c.commandLine());
+            g.writeNumberField("timeoutSeconds", c.timeoutSeconds());
+        } else if (request instanceof Power p) {
+            head(g, p, p.id());
+            g.writeStringField("action", p.action());
+        } else if (request instanceof FileBegin f) {
+            head(g, f, f.id());
+            g.writeNumberField("transferId", f.transferId());
+            g.writeStringField("folder", f.folder());
+            g.writeStringField("name", f.name());
+            g.writeNumberField("size", f.size());
+            g.writeStringField("sha256", f.sha256());
+            optional(g, "permissions", f.permissions());
+        } else if (request instanceof DeleteFile d) {
+            head(g, d, d.id());
+            g.writeStringField("path", d.path());
+        } else if (request instanceof ListFolder l) {
+            head(g, l, l.id());
+            g.writeStringField("path", l.path());
+        } else if (request instanceof ReadStream r) {
+            head(g, r, r.id());
+            g.writeNumberField("transferId", r.transferId());
+            g.writeStringField("source", r.source());
+            g.writeObjectFieldStart("parameters");
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(r.parameters()).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeNumberField("windowBytes", r.windowBytes());
+        } else if (request instanceof DiskInventory d) {
+            head(g, d, d.id());
+        }
+    }
+
+    private static void writeAnswer(JsonGenerator g, Message.Answer answer) throws IOException {
+        if (answer instanceof CommandResult c) {
+            head(g, c, c.id());
+            g.writeNumberField("exitCode", c.exitCode());
+            g.writeStringField("output", c.output());
+        } else if (answer instanceof Ack a) {
+            head(g, a, a.id());
+        } else if (answer instanceof FolderListing l) {
+            head(g, l, l.id());
+            g.writeArrayFieldStart("entries");
+            for (FolderListing.Entry e : l.entries()) {
+                g.writeStartObject();
+                g.writeStringField("name", e.name());
+                g.writeBooleanField("directory", e.directory());
+                g.writeNumberField("size", e.size());
+                g.writeStringField("modified", e.modified().toString());
+                if (!e.permissions().isEmpty()) {
+                    g.writeStringField("permissions", e.permissions());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (l.truncated()) {
+                g.writeBooleanField("truncated", true);
+            }
+        } else if (answer instanceof Disks d) {
+            head(g, d, d.id());
+            g.writeArrayFieldStart("disks");
+            for (Disks.Disk disk : d.disks()) {
+                g.writeStartObject();
+                g.writeNumberField("number", disk.number());
+                g.writeStringField("device", disk.device());
+                g.writeNumberField("sizeBytes", disk.sizeBytes());
+                g.writeStringField("partitionTable", disk.partitionTable());
+                g.writeStringField("model", disk.model());
+                g.writeArrayFieldStart("partitions");
+                for (Disks.Partition p : disk.partitions()) {
+                    g.writeStartObject();
+                    g.writeNumberField("number", p.number());
+                    g.writeNumberField("startBytes", p.startBytes());
+                    g.writeNumberField("sizeBytes", p.sizeBytes());
+                    g.writeStringField("type", p.type());
+                    g.writeStringField("filesystem", p.filesystem());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                if (!disk.problem().isEmpty()) {
+                    g.writeStringField("problem", disk.problem());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } else if (answer instanceof StreamEnd s) {
+            head(g, s, s.id());
+            g.writeNumberField("bytes", s.bytes());
+            g.writeStringField("sha256", s.sha256());
+        } else if (answer instanceof ErrorAnswer e) {
+            head(g, e, e.id());
+            g.writeStringField("code", e.code());
+            g.writeStringField("message", e.message());
+        }
+    }
+
+    private static void writeEvent(JsonGenerator g, Message.Event event) throws IOException {
+        if (event instanceof FileEnd f) {
+            head(g, f, f.id());
+            g.writeNumberField("transferId", f.transferId());
+        } else if (event instanceof Cancel c) {
+            head(g, c, c.id());
+        } else if (event instanceof StreamCredit c) {
+            head(g, c, c.id());
+            g.writeNumberField("bytes", c.bytes());
+        } else if (event instanceof Progress p) {
+            head(g, p, p.id());
+            g.writeNumberField("done", p.done());
+            g.writeNumberField("total", p.total());
+            g.writeStringField("unit", p.unit());
+        } else if (event instanceof StreamBegin s) {
+            head(g, s, s.id());
+            g.writeNumberField("size", s.size());
+        } else {
+            throw new IllegalArgumentException("no encoding for " + event);
+        }
+    }
+
+    private static void head(JsonGenerator g, Message message, long id) throws IOException {
+        g.writeStringField("type", type(message));
+        g.writeNumberField("id", id);
+    }
+
+    private static void identity(JsonGenerator g, Optional<String> uuid, Optional<String> ip,
+            Optional<String> hostName, String os, String agentVersion, boolean deployOs) throws IOException {
+        optional(g, "uuid", uuid);
+        optional(g, "ip", ip);
+        optional(g, "hostName", hostName);
+        g.writeStringField("os", os);
+        g.writeStringField("agentVersion", agentVersion);
+        g.writeBooleanField("deployOs", deployOs);
+    }
+
+    private static void optional(JsonGenerator g, String member, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(member, value.get());
+        }
+    }
+}
