@@ -197,7 +197,7 @@ public class ServerProcessIT {
         JsonNode interrupted = rest.get("executions/" + runningExecution, "admin", password).json();
         assertEquals(interrupted.toString(), "FAILED", interrupted.get("state").asText());
         assertTrue(interrupted.get("message").asText(), interrupted.get("message").asText()
-                .startsWith("The server stopped while this scenario was executing (step 1 of 1: Agent command)"));
+                .startsWith("The server stopped during step 1 of 1 (Agent command), which cannot be carried out again"));
         assertEquals("SCENARIO_EXECUTION_ERROR", rest.get("machines/" + busyMachine, "admin", password).json()
                 .get("status").asText());
         for (JsonNode e : rest.get("executions", "admin", password).json()) {
