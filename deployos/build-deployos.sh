@@ -188,6 +188,7 @@ echo "$version" > "$root/etc/opendpm/version"
 # --- pack --------------------------------------------------------------------------------------------------------
 mkdir -p "$output"
 cp "$kdir/boot/vmlinuz-$kver" "$output/vmlinuz"
+rm -rf "$kdir"   # 400 MB of modules, no longer needed
 # Sorted names, owner root and one timestamp: the same inputs give the same initrd.
 epoch=${SOURCE_DATE_EPOCH:-$(stat -c %Y "$kernel_deb")}
 find "$root" -exec touch -h -d "@$epoch" {} +
