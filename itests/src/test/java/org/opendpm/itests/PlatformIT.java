@@ -144,9 +144,15 @@ public class PlatformIT {
         String table = shell("dpm:plugins");
         assertTrue(table, table.contains("org.opendpm.plugin.deployos.nec"));
         assertTrue(table, table.contains("NEC Express5800 006"));
-        JsonNode resolved = rest.get("deployos/resolve?model=Unknown%20Box", "admin", adminPassword).json();
-        assertEquals("server_default", resolved.get("rule").asText());
-        assertEquals("ia32_110331_26", resolved.get("deployOs").asText());
+        // A model no vendor names gets the OpenDPM Deploy-OS (pattern *); a machine with no model, the server default.
+        JsonNode unknown = rest.get("deployos/resolve?model=Unknown%20Box", "admin", adminPassword).json();
+        assertEquals("model_pattern", unknown.get("rule").asText());
+        assertEquals("opendpm-amd64", unknown.get("deployOs").asText());
+        JsonNode vendor = rest.get("deployos/resolve?model=NEC%20Express5800%20001", "admin", adminPassword).json();
+        assertEquals("ia32_080331_24", vendor.get("deployOs").asText());
+        JsonNode noModel = rest.get("deployos/resolve", "admin", adminPassword).json();
+        assertEquals("server_default", noModel.get("rule").asText());
+        assertEquals("ia32_110331_26", noModel.get("deployOs").asText());
     }
 
     @Test

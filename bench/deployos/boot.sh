@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Deploy-OS boot benchmark: power-on (QEMU started, TCG, SeaBIOS) to the agent's first TCP connection to the server.
+#
+# Usage:   bench/deployos/boot.sh [RUNS]    (default 3)
+# Needs:   the image (deployos/build-deployos.sh), qemu-system-x86 and python3 (the listener).
+# Machine: QEMU -m 512, e1000 NIC on user networking, a 64 MiB raw virtio disk; kernel command line as the
+#          opendpm-amd64 descriptor gives it plus opendpm.server=10.0.2.2:PORT (QEMU maps it to 127.0.0.1:PORT).
+# Output:  a table on stdout, appended with the date and command to bench/RESULTS.md (section Deploy-OS).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+IMAGE=$REPO/deployos/target/opendpm-deployos-amd64
+RUNS=${1:-3}
+COMMAND="bench/deployos/boot.sh${*:+ $*}"
+
+for bin in qemu-system-x86_64 python3; do
+  command -v "$bin" >/dev/null || { echo "missing $bin (apt-get install -y qemu-system-x86 python3)" >&2; exit 1; }
+done
+[ -f "$IMAGE/initrd.img" ] || { echo "no image in $IMAGE: run deployos/build-deployos.sh" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/deployos-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+truncate -s 64M "$WORK/disk.raw"
+
+# Binds a loopback port, starts QEMU with PORT in its arguments replaced by it, and prints the seconds from starting
+# QEMU to the first connection (exit 1 after 300 s without one). QEMU is killed either way.
+cat > "$WORK/boot.py" <<'PY'
+import socket, subprocess, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+s.settimeout(300)
+port = str(s.getsockname()[1])
+log = open(sys.argv[1], "wb")
+t0 = time.monotonic()
+qemu = subprocess.Popen([a.replace("PORT", port) for a in sys.argv[2:]], stdin=subprocess.DEVNULL, stdout=log,
+                        stderr=subprocess.STDOUT)
+try:
+    c, _ = s.accept()
+    print("%.1f" % (time.monotonic() - t0))
+except socket.timeout:
+    sys.exit(1)
+finally:
+    qemu.kill()
+    qemu.wait()
+PY
+
+results=()
+for run in $(seq 1 "$RUNS"); do
+  seconds=$(python3 "$WORK/boot.py" "$WORK/console-$run.log" qemu-system-x86_64 -m 512 -nographic -no-reboot \
+    -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initrd.img" \
+    -append "console=tty0 console=ttyS0 quiet opendpm.server=10.0.2.2:PORT opendpm.token=bench" \
+    -netdev user,id=n0 -device e1000,netdev=n0 -drive "file=$WORK/disk.raw,if=virtio,format=raw") \
+    || { echo "run $run: no connection within 300 s; console:" >&2; tail -20 "$WORK/console-$run.log" >&2; exit 1; }
+  echo "run $run: $seconds s"
+  results+=("$seconds")
+done
+
+median=$(printf '%s\n' "${results[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+prop() { sed -n "s/^$1=//p" "$IMAGE/deployos.properties"; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
+table=$(cat <<MD
+| item | value |
+| --- | --- |
+| kernel ($(prop kernel.package) $(prop kernel.package.version)) | $(prop vmlinuz.size) bytes ($(mb "$(prop vmlinuz.size)")) |
+| initrd.img (zstd -19; $(prop modules) modules, busybox, jlinked $(prop java.modules), agent) | $(prop initrd.size) bytes ($(mb "$(prop initrd.size)")), $(mb "$(prop initrd.unpacked.size)") unpacked |
+| power-on to the agent's first TCP connection, TCG, $RUNS runs | $(printf '%s / ' "${results[@]}" | sed 's: / $::') s (median $median s) |
+MD
+)
+echo "$table"
+RESULTS="$REPO/bench/RESULTS.md"
+grep -q '^## Deploy-OS' "$RESULTS" 2>/dev/null || printf '\n## Deploy-OS\n' >> "$RESULTS"
+{
+  echo
+  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND\`"
+  echo
+  echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(qemu-system-x86_64 --version | head -1); TCG (no KVM)."
+  echo
+  echo "$table"
+} >> "$RESULTS"
