@@ -107,6 +107,15 @@ final class Distribution {
         }
     }
 
+    /** SIGKILL to the JVM, as a power cut or the OOM killer would; the script then ends on its own. */
+    static void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** REST refuses a request without credentials with 401 only once logins are possible (503 "starting" before). */
     static void awaitUp(Rest rest, Path home) {
         Rest.awaitMillis(120_000, () -> rest.get("server", null, null).status() == 401,
