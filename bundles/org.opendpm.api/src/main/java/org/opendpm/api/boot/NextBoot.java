@@ -10,9 +10,13 @@ import java.util.Optional;
  * @param kind what to boot
  * @param deployOs for {@link NextBootKind#DEPLOY_OS}: a Deploy-OS id that overrides the machine's resolution; empty
  *            resolves it when the machine boots (explicit setting, then model, then the server default)
- * @param kernel for {@link NextBootKind#OS_INSTALLER}: the kernel's path below the TFTP root, else empty
- * @param initrd for {@link NextBootKind#OS_INSTALLER}: the initial ram disk's path below the TFTP root, else empty
- * @param bootArguments for {@link NextBootKind#OS_INSTALLER}: the kernel command line, else empty
+ * @param kernel for {@link NextBootKind#OS_INSTALLER}: the kernel's path below the TFTP root; for
+ *            {@link NextBootKind#MEMDISK_FLOPPY} memdisk's; for {@link NextBootKind#EFI_APPLICATION} the application's;
+ *            else empty
+ * @param initrd for {@link NextBootKind#OS_INSTALLER}: the initial ram disk's path below the TFTP root (may be empty);
+ *            for {@link NextBootKind#MEMDISK_FLOPPY} the floppy image's; else empty
+ * @param bootArguments for {@link NextBootKind#OS_INSTALLER}: the kernel command line; for
+ *            {@link NextBootKind#EFI_APPLICATION} the application's; else empty
  * @param oneShot cleared once the machine has fetched the boot configuration generated for it; otherwise it stays
  *            until it is cleared or replaced
  */
@@ -37,5 +41,13 @@ public record NextBoot(NextBootKind kind, Optional<String> deployOs, String kern
 
     public static NextBoot osInstaller(String kernel, String initrd, String bootArguments, boolean oneShot) {
         return new NextBoot(NextBootKind.OS_INSTALLER, Optional.empty(), kernel, initrd, bootArguments, oneShot);
+    }
+
+    public static NextBoot memdiskFloppy(String memdisk, String image, boolean oneShot) {
+        return new NextBoot(NextBootKind.MEMDISK_FLOPPY, Optional.empty(), memdisk, image, "", oneShot);
+    }
+
+    public static NextBoot efiApplication(String application, String arguments, boolean oneShot) {
+        return new NextBoot(NextBootKind.EFI_APPLICATION, Optional.empty(), application, "", arguments, oneShot);
     }
 }

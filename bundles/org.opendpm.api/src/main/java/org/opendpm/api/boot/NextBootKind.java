@@ -7,5 +7,9 @@ public enum NextBootKind {
     /** The Deploy-OS resolved for the machine (explicit setting, model, server default), for scenario work. */
     DEPLOY_OS,
     /** An operating system installer: kernel, initial ram disk and boot arguments below the TFTP root. */
-    OS_INSTALLER
+    OS_INSTALLER,
+    /** A floppy image chain-loaded through memdisk (BIOS firmware): memdisk as the kernel, the image as the initrd. */
+    MEMDISK_FLOPPY,
+    /** An EFI application chain-loaded (UEFI firmware): its path as the kernel, its command line as the arguments. */
+    EFI_APPLICATION
 }

@@ -359,6 +359,10 @@ public final class BootService implements GeneratedFileSource {
             case OS_INSTALLER:
                 return new Chosen(new BootIntent.OsInstaller(next.kernel(), next.initrd(), next.bootArguments()),
                         stored);
+            case MEMDISK_FLOPPY:
+                return new Chosen(new BootIntent.MemdiskFloppy(next.kernel(), next.initrd()), stored);
+            case EFI_APPLICATION:
+                return new Chosen(new BootIntent.EfiApplication(next.kernel(), next.bootArguments()), stored);
             case LOCAL_DISK:
             default:
                 return new Chosen(new BootIntent.LocalDisk(), stored);

@@ -27,7 +27,8 @@ import org.opendpm.shell.internal.MachineCommands.MachineNameCompleter;
 /** dpm:boot-* commands: the network boot servers' counters and a machine's next-boot intent (NET-1). */
 public final class BootCommands {
 
-    static final List<String> INTENTS = List.of("local-disk", "deploy-os", "os-installer");
+    static final List<String> INTENTS = List.of("local-disk", "deploy-os", "os-installer", "memdisk-floppy",
+            "efi-application");
 
     private BootCommands() {
     }
@@ -56,6 +57,21 @@ public final class BootCommands {
                 throw new IllegalArgumentException("os-installer needs --kernel <path below the TFTP root>");
             }
             return NextBoot.osInstaller(kernel, initrd, append, oneShot);
+        case "memdisk-floppy":
+            only(kind, "--deploy-os", deployOs);
+            only(kind, "--append", append);
+            if (kernel == null || initrd == null) {
+                throw new IllegalArgumentException("memdisk-floppy needs --kernel <memdisk> and --initrd <floppy image>,"
+                        + " paths below the TFTP root");
+            }
+            return NextBoot.memdiskFloppy(kernel, initrd, oneShot);
+        case "efi-application":
+            only(kind, "--deploy-os", deployOs);
+            only(kind, "--initrd", initrd);
+            if (kernel == null) {
+                throw new IllegalArgumentException("efi-application needs --kernel <.efi path below the TFTP root>");
+            }
+            return NextBoot.efiApplication(kernel, append, oneShot);
         default:
             throw new IllegalArgumentException("Unknown intent '" + kind + "'; intents are " + INTENTS);
         }
@@ -87,8 +103,9 @@ public final class BootCommands {
 
     @Service
     @Command(scope = "dpm", name = "boot-intent", description = "Shows or sets what a machine boots next from the"
-            + " network: local-disk, deploy-os [--deploy-os ID] or os-installer --kernel K [--initrd I]"
-            + " [--append ARGS]; --clear removes it (local disk)")
+            + " network: local-disk, deploy-os [--deploy-os ID], os-installer --kernel K [--initrd I] [--append ARGS],"
+            + " memdisk-floppy --kernel MEMDISK --initrd IMAGE or efi-application --kernel APP.efi [--append ARGS];"
+            + " --clear removes it (local disk)")
     public static class BootIntentCommand implements Action {
         @Reference
         InventoryService inventory;
@@ -103,20 +120,24 @@ public final class BootCommands {
         @Completion(MachineNameCompleter.class)
         String name;
 
-        @Argument(index = 1, name = "intent", description = "local-disk, deploy-os or os-installer; left out: show")
-        @Completion(value = StringsCompleter.class, values = { "local-disk", "deploy-os", "os-installer" })
+        @Argument(index = 1, name = "intent", description = "local-disk, deploy-os, os-installer, memdisk-floppy or"
+                + " efi-application; left out: show")
+        @Completion(value = StringsCompleter.class, values = { "local-disk", "deploy-os", "os-installer",
+                "memdisk-floppy", "efi-application" })
         String kind;
 
         @Option(name = "--deploy-os", description = "deploy-os: this Deploy-OS instead of the machine's")
         String deployOs;
 
-        @Option(name = "--kernel", description = "os-installer: kernel path below the TFTP root")
+        @Option(name = "--kernel", description = "os-installer: kernel; memdisk-floppy: memdisk; efi-application:"
+                + " the .efi; a path below the TFTP root")
         String kernel;
 
-        @Option(name = "--initrd", description = "os-installer: initial ram disk path below the TFTP root")
+        @Option(name = "--initrd", description = "os-installer: initial ram disk; memdisk-floppy: the floppy image;"
+                + " a path below the TFTP root")
         String initrd;
 
-        @Option(name = "--append", description = "os-installer: kernel command line")
+        @Option(name = "--append", description = "os-installer: kernel command line; efi-application: its arguments")
         String append;
 
         @Option(name = "--one-shot", description = "clear the intent once the machine fetched its boot configuration")

@@ -24,6 +24,10 @@ public class BootCommandsTest {
         assertThat(BootCommands.intent("os-installer", null, "pxelinux/r9/vmlinuz", "pxelinux/r9/initrd.img",
                 "inst.ks=x", false)).isEqualTo(NextBoot.osInstaller("pxelinux/r9/vmlinuz", "pxelinux/r9/initrd.img",
                         "inst.ks=x", false));
+        assertThat(BootCommands.intent("memdisk-floppy", null, "memdisk", "hws/a.img", null, true))
+                .isEqualTo(NextBoot.memdiskFloppy("memdisk", "hws/a.img", true));
+        assertThat(BootCommands.intent("efi-application", null, "hws/fw.efi", null, "-y", true))
+                .isEqualTo(NextBoot.efiApplication("hws/fw.efi", "-y", true));
     }
 
     @Test
@@ -36,6 +40,10 @@ public class BootCommandsTest {
                 .hasMessage("--kernel does not apply to local-disk");
         assertThatThrownBy(() -> BootCommands.intent("os-installer", "ia32", "vmlinuz", null, null, false))
                 .hasMessage("--deploy-os does not apply to os-installer");
+        assertThatThrownBy(() -> BootCommands.intent("memdisk-floppy", null, "memdisk", null, null, false))
+                .hasMessageContaining("--initrd");
+        assertThatThrownBy(() -> BootCommands.intent("efi-application", null, "a.efi", "b.img", null, false))
+                .hasMessage("--initrd does not apply to efi-application");
     }
 
     @Test

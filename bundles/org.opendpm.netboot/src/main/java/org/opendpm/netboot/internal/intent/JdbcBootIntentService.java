@@ -136,18 +136,31 @@ public final class JdbcBootIntentService implements BootIntentService {
                         + " letters, digits, '.', '_' or '-', not '" + printable(id) + "'");
             }
         }
-        if (intent.kind() != NextBootKind.OS_INSTALLER) {
+        NextBootKind kind = intent.kind();
+        boolean chained = kind == NextBootKind.OS_INSTALLER || kind == NextBootKind.MEMDISK_FLOPPY
+                || kind == NextBootKind.EFI_APPLICATION;
+        if (!chained) {
             notFor(intent, "kernel", intent.kernel());
             notFor(intent, "initrd", intent.initrd());
             notFor(intent, "bootArguments", intent.bootArguments());
             return;
         }
         if (intent.kernel().isBlank()) {
-            throw new ValidationException("kernel", "OS_INSTALLER needs the kernel's path below the TFTP root");
+            throw new ValidationException("kernel", kind + " needs the path below the TFTP root of "
+                    + (kind == NextBootKind.OS_INSTALLER ? "the kernel" : kind == NextBootKind.MEMDISK_FLOPPY
+                            ? "memdisk" : "the EFI application"));
         }
         bootPath("kernel", intent.kernel());
-        if (!intent.initrd().isEmpty()) {
+        if (kind == NextBootKind.MEMDISK_FLOPPY && intent.initrd().isBlank()) {
+            throw new ValidationException("initrd", "MEMDISK_FLOPPY needs the floppy image's path below the TFTP root");
+        }
+        if (kind == NextBootKind.EFI_APPLICATION) {
+            notFor(intent, "initrd", intent.initrd());
+        } else if (!intent.initrd().isEmpty()) {
             bootPath("initrd", intent.initrd());
+        }
+        if (kind == NextBootKind.MEMDISK_FLOPPY) {
+            notFor(intent, "bootArguments", intent.bootArguments());
         }
         // A line break would end the kernel line of the generated pxelinux or GRUB file and start a line of our
         // caller's choosing there.
@@ -159,7 +172,7 @@ public final class JdbcBootIntentService implements BootIntentService {
 
     private static void notFor(NextBoot intent, String field, String value) {
         if (!value.isEmpty()) {
-            throw new ValidationException(field, field + " applies to OS_INSTALLER only, not " + intent.kind());
+            throw new ValidationException(field, field + " does not apply to " + intent.kind());
         }
     }
 

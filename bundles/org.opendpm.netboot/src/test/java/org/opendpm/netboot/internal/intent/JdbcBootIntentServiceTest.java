@@ -38,6 +38,14 @@ public class JdbcBootIntentServiceTest {
         assertThat(f.service.get(8)).hasValue(pinned);
         assertThat(pinned.intent().deployOs()).hasValue("ia32_150413_26");
         assertThat(f.rows()).isEqualTo(2);
+
+        // Chain-loading (HWS-1): memdisk with a floppy image, an EFI application with its command line.
+        f.service.set(7, NextBoot.memdiskFloppy("memdisk", "hws/bios-2.1.img", true), "hws");
+        assertThat(f.service.get(7).orElseThrow().intent()).isEqualTo(new NextBoot(NextBootKind.MEMDISK_FLOPPY,
+                Optional.empty(), "memdisk", "hws/bios-2.1.img", "", true));
+        f.service.set(7, NextBoot.efiApplication("hws/fwupdate.efi", "-y -f fw.cap", true), "hws");
+        assertThat(f.service.get(7).orElseThrow().intent()).isEqualTo(new NextBoot(NextBootKind.EFI_APPLICATION,
+                Optional.empty(), "hws/fwupdate.efi", "", "-y -f fw.cap", true));
     }
 
     @Test
@@ -98,6 +106,14 @@ public class JdbcBootIntentServiceTest {
         assertField(new NextBoot(NextBootKind.LOCAL_DISK, Optional.of("ia32_110331_26"), "", "", "", false),
                 "alice", "deployOs");
         assertField(NextBoot.deployOs(Optional.of("ia32 110331"), false), "alice", "deployOs");
+        assertField(NextBoot.memdiskFloppy("memdisk", "", false), "alice", "initrd");
+        assertField(NextBoot.memdiskFloppy("", "hws/a.img", false), "alice", "kernel");
+        assertField(NextBoot.memdiskFloppy("memdisk", "../a.img", false), "alice", "initrd");
+        assertField(new NextBoot(NextBootKind.MEMDISK_FLOPPY, Optional.empty(), "memdisk", "a.img", "raw", false),
+                "alice", "bootArguments");
+        assertField(new NextBoot(NextBootKind.EFI_APPLICATION, Optional.empty(), "a.efi", "b.img", "", false),
+                "alice", "initrd");
+        assertField(NextBoot.efiApplication("a.efi", "x\nset", false), "alice", "bootArguments");
         assertThat(f.rows()).isZero();
 
         // Beside the bad ones, the limits themselves are accepted.

@@ -9,10 +9,12 @@ import org.opendpm.api.boot.NextBoot;
 import org.opendpm.api.boot.NextBootKind;
 
 /**
- * A next-boot intent to set. {@code intent} is {@code LOCAL_DISK}, {@code DEPLOY_OS} or {@code OS_INSTALLER} (case and
- * {@code -}/{@code _} ignored); {@code deployOs} overrides the machine's Deploy-OS for {@code DEPLOY_OS};
- * {@code kernel}, {@code initrd} and {@code bootArguments} are for {@code OS_INSTALLER}; {@code oneShot} left out means
- * sticky (kept until cleared).
+ * A next-boot intent to set. {@code intent} is {@code LOCAL_DISK}, {@code DEPLOY_OS}, {@code OS_INSTALLER},
+ * {@code MEMDISK_FLOPPY} or {@code EFI_APPLICATION} (case and {@code -}/{@code _} ignored); {@code deployOs} overrides
+ * the machine's Deploy-OS for {@code DEPLOY_OS}; {@code kernel}, {@code initrd} and {@code bootArguments} are for
+ * {@code OS_INSTALLER}; memdisk and the floppy image are {@code kernel} and {@code initrd} of {@code MEMDISK_FLOPPY};
+ * the application and its arguments are {@code kernel} and {@code bootArguments} of {@code EFI_APPLICATION};
+ * {@code oneShot} left out means sticky (kept until cleared).
  */
 public record BootIntentInputDto(String intent, String deployOs, String kernel, String initrd, String bootArguments,
         Boolean oneShot) {

@@ -70,7 +70,8 @@ public class MachineBootIntentResource {
     @PUT
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Set the next boot: intent LOCAL_DISK, DEPLOY_OS (optional deployOs overriding the"
-            + " machine's) or OS_INSTALLER (kernel, optional initrd and bootArguments); oneShot=true clears it once"
+            + " machine's), OS_INSTALLER (kernel, optional initrd and bootArguments), MEMDISK_FLOPPY (kernel: memdisk,"
+            + " initrd: the floppy image) or EFI_APPLICATION (kernel: the .efi, bootArguments); oneShot=true clears it once"
             + " the machine fetched its boot configuration; 400 names the field at fault")
     public BootIntentDto put(@PathParam("id") String id, BootIntentInputDto body, @Context SecurityContext security) {
         SettingsResource.required(body);

@@ -305,9 +305,13 @@ final class StepContextImpl implements StepContext {
                 next = NextBoot.deployOs(Optional.of(d.deployOs().id()), oneShot);
             } else if (intent instanceof BootIntent.OsInstaller i) {
                 next = NextBoot.osInstaller(i.kernel(), i.initrd(), i.bootArguments(), oneShot);
+            } else if (intent instanceof BootIntent.MemdiskFloppy f) {
+                next = NextBoot.memdiskFloppy(f.memdisk(), f.image(), oneShot);
+            } else if (intent instanceof BootIntent.EfiApplication a) {
+                next = NextBoot.efiApplication(a.application(), a.arguments(), oneShot);
             } else {
                 throw new StepFailedException("Network boot of this server cannot carry out "
-                        + intent.getClass().getSimpleName() + " yet");
+                        + intent.getClass().getSimpleName());
             }
             bootIntents().set(machine.id(), next, "execution " + executionId);
         }

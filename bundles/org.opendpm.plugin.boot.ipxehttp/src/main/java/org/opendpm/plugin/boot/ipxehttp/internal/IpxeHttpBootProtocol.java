@@ -53,11 +53,22 @@ public class IpxeHttpBootProtocol implements BootProtocol {
             script = registrationMenu(m);
         } else if (intent instanceof BootIntent.LocalDisk) {
             script = "#!ipxe\necho Booting from the local disk\n" + LOCAL_BOOT;
+        } else if (intent instanceof BootIntent.MemdiskFloppy f && client.architecture() == BootClient.ARCH_BIOS) {
+            script = linux("floppy image " + f.image(), f.memdisk(), f.image(), "floppy");
+        } else if (intent instanceof BootIntent.EfiApplication a && isEfi(client)) {
+            script = "#!ipxe\necho Starting EFI application " + text(a.application()) + "\nchain "
+                    + word(a.application()) + (a.arguments().isBlank() ? "" : " " + text(a.arguments())) + "\n";
         } else {
             return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }
         String path = scriptPath(client.mac());
         return Optional.of(new BootResponse(path, Map.of(path, script)));
+    }
+
+    private static boolean isEfi(BootClient client) {
+        int arch = client.architecture();
+        return arch == BootClient.ARCH_EFI_X86_64 || arch == BootClient.ARCH_EFI_BC
+                || arch == BootClient.ARCH_EFI_X86_64_HTTP || arch == BootClient.ARCH_EFI_IA32;
     }
 
     static String scriptPath(String mac) {

@@ -72,4 +72,21 @@ public class IpxeHttpBootProtocolTest {
                 ":local\niseq ${platform} pcbios && sanboot --no-describe --drive 0x80 ||\nexit\n",
                 ":poweroff\npoweroff || exit\n");
     }
+
+    @Test
+    public void aFloppyImageIsChainLoadedThroughMemdiskOnBiosOnly() {
+        BootIntent floppy = new BootIntent.MemdiskFloppy("memdisk", "hws/bios-2.1.img");
+        assertThat(script(floppy)).endsWith("kernel memdisk initrd=bios-2.1.img floppy\ninitrd hws/bios-2.1.img\n"
+                + "boot\n");
+        assertThat(protocol.respond(BootClients.ipxe(MAC, BootClient.ARCH_EFI_X86_64), floppy)).isEmpty();
+    }
+
+    @Test
+    public void anEfiApplicationIsChainedOnUefiOnly() {
+        BootIntent app = new BootIntent.EfiApplication("hws/fwupdate.efi", "-y ${x}");
+        String s = protocol.respond(BootClients.ipxe(MAC, BootClient.ARCH_EFI_X86_64), app).orElseThrow()
+                .generatedFiles().get(SCRIPT);
+        assertThat(s).endsWith("chain hws/fwupdate.efi -y {x}\n");
+        assertThat(protocol.respond(BootClients.ipxe(MAC, BootClient.ARCH_BIOS), app)).isEmpty();
+    }
 }

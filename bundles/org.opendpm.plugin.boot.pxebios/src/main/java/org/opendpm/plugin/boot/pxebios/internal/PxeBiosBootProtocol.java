@@ -42,6 +42,9 @@ public class PxeBiosBootProtocol implements BootProtocol {
             config = registrationMenu(m);
         } else if (intent instanceof BootIntent.LocalDisk) {
             config = "DEFAULT local\nLABEL local\n  LOCALBOOT 0\n";
+        } else if (intent instanceof BootIntent.MemdiskFloppy f) {
+            // memdisk keeps the image in high memory as drive A: (option "floppy") for a DOS flashing tool.
+            config = linux("floppy", "Floppy image " + f.image(), f.memdisk(), f.image(), "floppy");
         } else {
             return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }

@@ -65,4 +65,12 @@ public class PxeBiosBootProtocolTest {
         assertThat(protocol.respond(BootClients.bios(MAC), new BootIntent.EfiApplication("fw/update.efi", "")))
                 .isEmpty();
     }
+
+    @Test
+    public void aFloppyImageGoesThroughMemdiskAndAnEfiApplicationIsLeftToAnotherProtocol() {
+        String cfg = protocol.respond(BootClients.bios(MAC), new BootIntent.MemdiskFloppy("memdisk", "hws/bios.img"))
+                .orElseThrow().generatedFiles().get(CFG);
+        assertThat(cfg).contains("DEFAULT floppy\n", "  KERNEL memdisk\n", "  APPEND initrd=hws/bios.img floppy\n");
+        assertThat(protocol.respond(BootClients.bios(MAC), new BootIntent.EfiApplication("x.efi", ""))).isEmpty();
+    }
 }

@@ -102,4 +102,13 @@ public class PxeUefiBootProtocolTest {
         }
         return target;
     }
+
+    @Test
+    public void anEfiApplicationIsChainLoadedAndAFloppyImageIsLeftToAnotherProtocol() {
+        String cfg = protocol.respond(BootClients.uefi(MAC), new BootIntent.EfiApplication("hws/fw.efi", "-y\nx"))
+                .orElseThrow().generatedFiles().get(CFG);
+        assertThat(cfg).contains("menuentry 'EFI application hws/fw.efi' {\n", "  chainloader '/hws/fw.efi' -y x\n");
+        assertThat(protocol.respond(BootClients.uefi(MAC), new BootIntent.MemdiskFloppy("memdisk", "f.img")))
+                .isEmpty();
+    }
 }
