@@ -250,6 +250,36 @@ public class ExecutionIT {
     }
 
     @Test
+    public void aCancelledExecutionKillsTheCommandOnTheAgent() throws Exception {
+        String mac = "02:e9:00:00:00:01";
+        long m = machine("cancelled", mac, "");
+        Path state = dir("cancelled");
+        agent("cancelled", mac, state);
+        awaitAgent(m);
+        Path pidFile = state.resolve("command.pid");
+        long s = scenario("Ten minutes", "fake", "echo $$ > " + pidFile + "; sleep 600");
+        long e = execute(s, m).get(0);
+        Rest.awaitMillis(30_000, () -> Files.exists(pidFile) && readPid(pidFile) > 0, "the command started");
+        ProcessHandle shell = ProcessHandle.of(readPid(pidFile)).orElseThrow();
+        List<ProcessHandle> tree = new ArrayList<>(shell.descendants().toList());
+        tree.add(shell);
+
+        JsonNode cancelled = ok(admin("POST", "executions/" + e + "/cancel", null), 200);
+        assertEquals(cancelled.toString(), "CANCELLED", cancelled.get("state").asText());
+        Rest.awaitMillis(15_000, () -> tree.stream().noneMatch(ProcessHandle::isAlive),
+                "the command's processes " + tree + " killed by the agent");
+    }
+
+    private static long readPid(Path file) {
+        try {
+            String text = Files.readString(file).strip();
+            return text.isEmpty() ? -1 : Long.parseLong(text);
+        } catch (IOException | NumberFormatException ex) {
+            return -1;
+        }
+    }
+
+    @Test
     public void exe3AMachineWithoutDeployOsIsRefusedWithTheReason() {
         long m = machine("nodeployos", "02:e3:00:00:00:01", ",\"deployOs\":\"ia32_999999_99\"");
         long s = scenario("In the Deploy-OS", "fake-deployos", "true");
