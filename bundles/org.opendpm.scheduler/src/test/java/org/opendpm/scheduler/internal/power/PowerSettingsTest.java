@@ -22,6 +22,7 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.ValidationException;
@@ -54,7 +55,7 @@ public class PowerSettingsTest {
     private static final String SECRET = "s3cret-Pässwort";
 
     /** A BMC-like driver: address required, port an integer, password a secret; it refuses one address itself. */
-    static final class RecordingDriver implements PowerDriver {
+    static class RecordingDriver implements PowerDriver {
         final List<Map<String, String>> calledWith = new ArrayList<>();
 
         @Override
@@ -331,6 +332,31 @@ public class PowerSettingsTest {
                 + " driver 'ipmi', the machine's server default, is not installed: its driver info cannot be checked;"
                 + " name an installed driver");
         assertThat(service.set(m.id(), update(null), "x").effectiveDriver()).isEqualTo("ipmi");
+    }
+
+    /** A driver whose schema is broken is the driver's fault (409), not bad input. */
+    @Test
+    public void aDriverWithABrokenSchemaIsAConflict() {
+        plugins.powerDrivers.put("broken", new RecordingDriver() {
+            @Override
+            public String driverInfoSchema() {
+                return "{\"type\":\"array\"}";
+            }
+        });
+        Machine m = machine("pc1", 1, null);
+        assertThatThrownBy(() -> service.set(m.id(), update("broken", "a", "b"), "x"))
+                .isInstanceOf(ConflictException.class).hasMessage("Power driver 'broken' has a broken driver info"
+                        + " schema: the driver info schema does not describe an object");
+        plugins.powerDrivers.put("throwing", new RecordingDriver() {
+            @Override
+            public List<SettingViolation> validate(Map<String, String> driverInfo) {
+                throw new IllegalStateException("bug");
+            }
+        });
+        assertThatThrownBy(() -> service.set(m.id(), update("throwing", "address", "a"), "x"))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("Power driver 'throwing' (validate"
+                        + " driver info) failed");
+        assertThat(rawValues()).isEmpty();
     }
 
     /** The rows go with their machine. */
