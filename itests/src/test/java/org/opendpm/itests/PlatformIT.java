@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
 import java.util.UUID;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -33,9 +36,12 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.boot.PublishedFiles;
+import org.opendpm.spi.DeployOs;
+import org.opendpm.spi.DeployOsModel;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -312,6 +318,87 @@ public class PlatformIT {
 
         assertEquals(204, rest.send("DELETE", intent, null, "admin", adminPassword).status());
         assertFalse(rest.get(intent, viewer, "a long password 1").json().get("stored").asBoolean());
+    }
+
+    /**
+     * SCH-2: a machine whose model prefers the fake power driver uses it, one that names a driver uses that one; the
+     * driver info's secret is stored sealed and never shown by REST or the shell; bad input is 400 naming the field.
+     */
+    @Test
+    public void aMachinesPowerDriverComesFromItsModelOrItsOwnSettingAndItsSecretIsNeverShown() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String model = "ITest Power " + suffix;
+        // A vendor's model plugin that prefers a driver which is not installed, then the fake one.
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(DeployOsModel.PROPERTY, model);
+        ServiceRegistration<DeployOsModel> vendor = context.registerService(DeployOsModel.class, new DeployOsModel() {
+            @Override
+            public DeployOs deployOs() {
+                return new DeployOs("itest-power", "", "", "", List.of("x86_64"));
+            }
+
+            @Override
+            public List<String> powerDrivers() {
+                return List.of("ipmi", "fake");
+            }
+        }, properties);
+        try {
+            String group = "/power-" + suffix;
+            assertEquals(201, rest.send("POST", "groups", "{\"path\":\"" + group + "\"}", "admin", adminPassword)
+                    .status());
+            Rest.Response m = rest.send("POST", "machines", "{\"groupPath\":\"" + group + "\",\"name\":\"power-"
+                    + suffix + "\",\"macs\":[\"02-00-5E-20-00-01\"],\"model\":\"" + model + "\"}", "admin",
+                    adminPassword);
+            assertEquals(m.body(), 201, m.status());
+            String power = "machines/" + m.json().get("id").asLong() + "/power";
+            String viewer = createUser("viewer");
+            // The fake power plugin is an installed feature of the distribution, not a boot feature.
+            shell("feature:install opendpm-plugin-power-fake");
+            Rest.awaitMillis(30_000, () -> {
+                Rest.Response r = rest.get(power, viewer, "a long password 1");
+                return r.status() == 200 && r.json().get("effectiveDriver").asText().equals("fake");
+            }, "the power settings resource, with the fake driver installed");
+            JsonNode byModel = rest.get(power, viewer, "a long password 1").json();
+            assertEquals(byModel.toString(), "fake", byModel.get("effectiveDriver").asText());
+            assertEquals(byModel.toString(), "MODEL", byModel.get("choice").asText());
+            assertTrue(byModel.toString(), byModel.get("driver").isNull());
+            assertTrue(byModel.toString(), byModel.get("driverInfoSchema").get("properties").get("password")
+                    .get("writeOnly").asBoolean());
+
+            String secret = "itest-Secret-" + suffix;
+            assertEquals(403, rest.send("PUT", power, "{\"driver\":\"fake\"}", viewer, "a long password 1")
+                    .status());
+            Rest.Response unknownDriver = rest.send("PUT", power, "{\"driver\":\"ipmi\"}", "admin", adminPassword);
+            assertEquals(unknownDriver.body(), 400, unknownDriver.status());
+            assertEquals("driver", unknownDriver.json().get("field").asText());
+            Rest.Response badInfo = rest.send("PUT", power, "{\"driverInfo\":{\"colour\":\"red\"}}", "admin",
+                    adminPassword);
+            assertEquals(badInfo.body(), 400, badInfo.status());
+            assertEquals("driverInfo.colour", badInfo.json().get("field").asText());
+
+            Rest.Response set = rest.send("PUT", power, "{\"driverInfo\":{\"bmcAddress\":\"192.0.2.10\","
+                    + "\"password\":\"" + secret + "\"}}", "admin", adminPassword);
+            assertEquals(set.body(), 200, set.status());
+            assertFalse(set.body(), set.body().contains(secret));
+            assertEquals("password", set.json().get("secretsSet").get(0).asText());
+            assertEquals("MODEL", set.json().get("choice").asText());
+            assertFalse(rest.get(power, viewer, "a long password 1").body().contains(secret));
+            String shown = shell("dpm:machine-power-driver power-" + suffix);
+            assertTrue(shown, shown.contains("fake (its model's choice"));
+            assertTrue(shown, shown.contains("password   = ******** (secret, set)"));
+            assertFalse(shown, shown.contains(secret));
+            assertTrue(Files.isRegularFile(Path.of(System.getProperty("karaf.data"), "power", "driver-info.key")));
+            assertEquals(202, rest.send("POST", power, "{\"action\":\"on\"}", "admin", adminPassword).status());
+
+            // Named by the machine, the wol driver wins over the model's.
+            String named = shell("dpm:machine-power-driver --driver wol power-" + suffix);
+            assertTrue(named, named.contains("wol (named by the machine)"));
+            JsonNode explicit = rest.get(power, viewer, "a long password 1").json();
+            assertEquals(explicit.toString(), "EXPLICIT", explicit.get("choice").asText());
+            assertEquals(explicit.toString(), 0, explicit.get("secretsSet").size());
+        } finally {
+            vendor.unregister();
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
-/** Power control of managed machines (SCH-2, SCH-4) through {@link org.opendpm.api.power.PowerService}. */
-@Version("1.0.0")
+/**
+ * Power control of managed machines (SCH-2, SCH-4) through {@link org.opendpm.api.power.PowerService}, and each
+ * machine's power driver and driver info through {@link org.opendpm.api.power.PowerSettingsService}.
+ */
+@Version("1.1.0")
 @Export
 package org.opendpm.api.power;
 

@@ -1,15 +1,8 @@
 package org.opendpm.netboot.internal.session;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -17,6 +10,8 @@ import java.util.Base64;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import org.opendpm.store.secret.KeyFile;
 
 /**
  * The server key from which Deploy-OS session tokens are derived: 256 random bits in a file of the server's data
@@ -26,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class SessionKey {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int KEY_BYTES = 32;
+    private static final int KEY_BYTES = KeyFile.KEY_BYTES;
     private static final String ALGORITHM = "HmacSHA256";
     /** Versioned, so a later derivation can never produce a token this one accepts. */
     private static final String TOKEN_CONTEXT = "opendpm deployos-session v1";
@@ -40,43 +35,9 @@ final class SessionKey {
         this.key = key;
     }
 
-    /** Reads the key file, or creates it (written aside, then moved into place) when it does not exist. */
+    /** Reads the key file, or creates it when it does not exist ({@link KeyFile}). */
     static SessionKey loadOrCreate(Path file) throws IOException {
-        if (Files.exists(file)) {
-            // The file is 43 characters; anything much larger is not ours and is not read whole.
-            if (Files.size(file) > 256) {
-                throw new IOException(file + " is not a Deploy-OS session key (too large)");
-            }
-            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-            byte[] key;
-            try {
-                key = Base64.getUrlDecoder().decode(text);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + " is not a Deploy-OS session key (not base64url)");
-            }
-            if (key.length != KEY_BYTES) {
-                throw new IOException(file + " is not a Deploy-OS session key (" + key.length + " bytes, not "
-                        + KEY_BYTES + ")");
-            }
-            return new SessionKey(file, key);
-        }
-        byte[] key = new byte[KEY_BYTES];
-        RANDOM.nextBytes(key);
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(tmp);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap((Base64.getUrlEncoder().withoutPadding().encodeToString(key) + "\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        return new SessionKey(file, key);
+        return new SessionKey(file, KeyFile.loadOrCreate(file, "Deploy-OS session key"));
     }
 
     Path file() {

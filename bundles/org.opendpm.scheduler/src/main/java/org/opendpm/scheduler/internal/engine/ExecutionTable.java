@@ -41,8 +41,7 @@ public final class ExecutionTable {
             PowerState power, Optional<String> model, Optional<String> deployOs) {
 
         org.opendpm.scheduler.internal.power.PowerDrivers.Machine powerMachine() {
-            return new org.opendpm.scheduler.internal.power.PowerDrivers.Machine(id, name, primaryMac, ip, model,
-                    Optional.empty(), Map.of());
+            return new org.opendpm.scheduler.internal.power.PowerDrivers.Machine(id, name, primaryMac, ip, model);
         }
     }
 

@@ -17,15 +17,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.opendpm.api.ConflictException;
+import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentLink;
 import org.opendpm.api.agent.AgentPowerAction;
 import org.opendpm.api.plugin.PluginRegistry;
+import org.opendpm.api.power.PowerDriverChoice;
 import org.opendpm.scheduler.internal.engine.PluginCalls;
 import org.opendpm.spi.PowerContext;
 import org.opendpm.spi.PowerDriver;
 import org.opendpm.spi.PowerOperation;
 import org.opendpm.spi.PowerState;
 import org.opendpm.spi.PowerTarget;
+import org.opendpm.spi.SettingViolation;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,9 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses each machine's {@link PowerDriver} and calls it on the core's threads under a time bound: the machine's
- * explicit driver, else the first installed driver its Deploy-OS model prefers
- * ({@link org.opendpm.spi.DeployOsModel#powerDrivers()}), else the server's default. Lends drivers the
+ * Chooses each machine's {@link PowerDriver} and calls it on the core's threads under a time bound, with the machine's
+ * stored driver info ({@link PowerSettingsStore}, secrets opened): the machine's explicit driver, else the first
+ * installed driver its Deploy-OS model prefers ({@link org.opendpm.spi.DeployOsModel#powerDrivers()}), else the
+ * server's default. Lends drivers the
  * {@link PowerContext} (Wake-on-LAN packets to the configured address, the agent's shutdown and reboot). Used by power
  * control (SCH-2) and by execution steps.
  */
@@ -70,25 +74,31 @@ public class PowerDrivers {
         int callTimeoutSeconds() default 60;
     }
 
-    /** A machine as power control needs it. */
-    public record Machine(long id, String name, String primaryMac, Optional<String> ip, Optional<String> model,
-            Optional<String> driver, Map<String, String> driverInfo) {
+    /** A machine as power control needs it; its stored power settings are read at each use. */
+    public record Machine(long id, String name, String primaryMac, Optional<String> ip, Optional<String> model) {
     }
 
-    /** A machine of the inventory, with its power settings. */
+    /** A machine of the inventory. */
     public static Machine machine(org.opendpm.api.inventory.Machine m) {
-        return new Machine(m.id(), m.name(), m.primaryMac(), m.ip(), m.model(), Optional.empty(), Map.of());
+        return new Machine(m.id(), m.name(), m.primaryMac(), m.ip(), m.model());
+    }
+
+    /** The driver a machine uses and why. */
+    public record Choice(String key, PowerDriverChoice reason) {
     }
 
     private final PluginRegistry plugins;
     private final AgentLink agents;
+    private final PowerSettingsStore settings;
     private volatile Config config;
     private final PluginCalls calls;
 
     @Activate
-    public PowerDrivers(@Reference PluginRegistry plugins, @Reference AgentLink agents, Config config) {
+    public PowerDrivers(@Reference PluginRegistry plugins, @Reference AgentLink agents,
+            @Reference PowerSettingsStore settings, Config config) {
         this.plugins = plugins;
         this.agents = agents;
+        this.settings = settings;
         this.config = config;
         this.calls = new PluginCalls("opendpm-power", 32, Duration.ofSeconds(config.callTimeoutSeconds()));
     }
@@ -103,26 +113,70 @@ public class PowerDrivers {
         calls.close();
     }
 
-    /** The key of the driver the machine uses. */
+    /** The key of the driver the machine uses, by its stored settings. */
     public String driverKey(Machine machine) {
-        if (machine.driver().filter(d -> !d.isBlank()).isPresent()) {
-            return machine.driver().get();
+        return choose(machine.model(), settings.read(machine.id()).flatMap(PowerSettingsStore.Stored::driver)).key();
+    }
+
+    /**
+     * The driver of a machine with that model and explicit driver: the explicit driver, else the first installed
+     * driver the model prefers, else the server's default.
+     */
+    public Choice choose(Optional<String> model, Optional<String> explicit) {
+        if (explicit.filter(d -> !d.isBlank()).isPresent()) {
+            return new Choice(explicit.get(), PowerDriverChoice.EXPLICIT);
         }
-        List<String> preferred = plugins.powerDriversFor(machine.model());
-        for (String key : preferred) {
+        for (String key : plugins.powerDriversFor(model)) {
             if (plugins.powerDriver(key).isPresent()) {
-                return key;
+                return new Choice(key, PowerDriverChoice.MODEL);
             }
         }
-        return config.powerDriver();
+        return new Choice(config.powerDriver(), PowerDriverChoice.DEFAULT);
+    }
+
+    /** Whether a driver with the key is installed now. */
+    public boolean installed(String key) {
+        return plugins.powerDriver(key).isPresent();
+    }
+
+    /** The driver's JSON Schema of its driver info, asked under the time bound. */
+    public String driverInfoSchema(String key) {
+        PowerDriver driver = plugins.powerDriver(key).orElseThrow(() -> notInstalled(key));
+        return await(calls.call("Power driver '" + key + "' (driver info schema)", driver::driverInfoSchema));
+    }
+
+    /** The driver's own check of driver info, under the time bound. */
+    public List<SettingViolation> validate(String key, Map<String, String> driverInfo) {
+        PowerDriver driver = plugins.powerDriver(key).orElseThrow(() -> notInstalled(key));
+        List<SettingViolation> found = await(calls.call("Power driver '" + key + "' (validate driver info)",
+                () -> driver.validate(Map.copyOf(driverInfo))));
+        return found == null ? List.of() : found;
+    }
+
+    private static ValidationException notInstalled(String key) {
+        return new ValidationException("driver", "Power driver '" + key + "' is not installed");
+    }
+
+    private <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictException("Interrupted while waiting for a power driver");
+        } catch (ExecutionException e) {
+            // PluginCalls names the driver and the call; a plugin failing is a conflict with it, not bad input.
+            throw new ConflictException(e.getCause().getMessage());
+        }
     }
 
     /** Carries out the operation; completes when the driver returned (the machine may still be coming up). */
     public CompletionStage<Void> set(Machine machine, PowerOperation operation) {
-        String key = driverKey(machine);
+        PowerSettingsStore.Settings stored = settings.settings(machine.id(), machine.name());
+        String key = choose(machine.model(), stored.driver()).key();
         PowerDriver driver = driver(key, machine, operation.name().toLowerCase(Locale.ROOT));
+        PowerTarget target = target(machine, stored);
         return calls.call("Power driver '" + key + "' (" + operation + " on " + machine.name() + ")", () -> {
-            driver.set(target(machine), operation, context(machine));
+            driver.set(target, operation, context(machine));
             LOG.info("Power {} of machine {} done by driver {}", operation, machine.name(), key);
             return null;
         });
@@ -130,10 +184,12 @@ public class PowerDrivers {
 
     /** The machine's power state as its driver reports it. */
     public CompletionStage<PowerState> state(Machine machine) {
-        String key = driverKey(machine);
+        PowerSettingsStore.Settings stored = settings.settings(machine.id(), machine.name());
+        String key = choose(machine.model(), stored.driver()).key();
         PowerDriver driver = driver(key, machine, "read");
+        PowerTarget target = target(machine, stored);
         return calls.call("Power driver '" + key + "' (state of " + machine.name() + ")", () -> {
-            PowerState s = driver.state(target(machine), context(machine));
+            PowerState s = driver.state(target, context(machine));
             return s == null ? PowerState.UNKNOWN : s;
         });
     }
@@ -143,8 +199,8 @@ public class PowerDrivers {
                 + "' is not installed; the power of machine " + machine.name() + " cannot be " + what));
     }
 
-    private static PowerTarget target(Machine m) {
-        return new PowerTarget(m.name(), m.primaryMac(), m.ip(), m.driverInfo());
+    private static PowerTarget target(Machine m, PowerSettingsStore.Settings stored) {
+        return new PowerTarget(m.name(), m.primaryMac(), m.ip(), stored.driverInfo());
     }
 
     private PowerContext context(Machine machine) {

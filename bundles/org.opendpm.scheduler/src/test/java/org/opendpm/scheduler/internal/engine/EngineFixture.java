@@ -50,6 +50,7 @@ final class EngineFixture implements AutoCloseable {
     final Settings settings = new Settings();
     final BootIntents bootIntents = new BootIntents();
     final MovableClock clock = new MovableClock();
+    final PowerSettingsStore powerSettings;
     final PowerDrivers power;
     final ImageFolder images;
     final ServerFiles serverFiles;
@@ -65,7 +66,9 @@ final class EngineFixture implements AutoCloseable {
         database = Database.over(ds);
         inventory = new JdbcInventoryService(database);
         scenarios = new JdbcScenarioService(database, plugins, inventory, Limits.GUIDE);
-        power = new PowerDrivers(plugins, agents, powerConfig("fake", "127.0.0.1", 9));
+        powerSettings = new PowerSettingsStore(database,
+                Files.createTempDirectory("power-key").resolve("driver-info.key"));
+        power = new PowerDrivers(plugins, agents, powerSettings, powerConfig("fake", "127.0.0.1", 9));
         images = new ImageFolder(settings);
         serverFiles = new ServerFiles(Files.createTempDirectory("server-files"));
         plugins.types.put("cmd", new TestTypes.Command(1, false));

@@ -47,7 +47,7 @@ public class PowerAndFilesTest {
         f = new EngineFixture();
         wolReceiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         wolReceiver.setSoTimeout(5000);
-        PowerDrivers wol = new PowerDrivers(f.plugins, f.agents,
+        PowerDrivers wol = new PowerDrivers(f.plugins, f.agents, f.powerSettings,
                 EngineFixture.powerConfig("wol", "127.0.0.1", wolReceiver.getLocalPort()));
         powerService = new MachinePowerService(f.database, f.inventory, f.settings, f.agents, wol, f.clock);
         f.agents.listeners.add(powerService);

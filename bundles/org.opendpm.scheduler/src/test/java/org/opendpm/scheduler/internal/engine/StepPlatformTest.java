@@ -248,12 +248,13 @@ public class StepPlatformTest {
     public void aMachineModelPreferringADriverUsesItAndTheDriverReportsState() throws Exception {
         f.plugins.modelPowerDrivers.put("Acme 1000", List.of("ipmi", "fake"));
         TestPlugins.SimulatedPower fake = (TestPlugins.SimulatedPower) f.plugins.powerDrivers.get("fake");
-        PowerDrivers drivers = new PowerDrivers(f.plugins, f.agents, EngineFixture.powerConfig("wol", "127.0.0.1", 9));
+        PowerDrivers drivers = new PowerDrivers(f.plugins, f.agents, f.powerSettings,
+                EngineFixture.powerConfig("wol", "127.0.0.1", 9));
         try {
             var acme = new PowerDrivers.Machine(1, "acme", "02:00:00:00:00:09", Optional.empty(),
-                    Optional.of("Acme 1000"), Optional.empty(), Map.of());
+                    Optional.of("Acme 1000"));
             var other = new PowerDrivers.Machine(2, "other", "02:00:00:00:00:0a", Optional.empty(),
-                    Optional.of("Other"), Optional.empty(), Map.of());
+                    Optional.of("Other"));
             assertThat(drivers.driverKey(acme)).as("ipmi is not installed; fake is next").isEqualTo("fake");
             assertThat(drivers.driverKey(other)).isEqualTo("wol");
             assertThat(drivers.state(acme).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(PowerState.OFF);
