@@ -1,6 +1,5 @@
 package org.opendpm.rest.internal.dto;
 
-import java.math.BigInteger;
 import java.time.Instant;
 
 import org.opendpm.api.execution.ExecutionStep;
@@ -36,26 +35,8 @@ public record ExecutionStepDto(int number, String executor, String name, String 
     public record StepProgressDto(long done, long total, String unit, Integer percent) {
 
         public static StepProgressDto of(ExecutionStep.Progress p) {
-            return new StepProgressDto(p.done(), p.total(), p.unit(), percent(p.done(), p.total()));
-        }
-
-        /** Rounded down, so a step shows 100 only when all is done; never below 0 or above 100. */
-        static Integer percent(long done, long total) {
-            if (total <= 0) {
-                return null;
-            }
-            if (done >= total) {
-                return 100;
-            }
-            if (done <= 0) {
-                return 0;
-            }
-            if (done <= Long.MAX_VALUE / 100) {
-                return (int) (done * 100 / total);
-            }
-            // Exact also where done * 100 overflows a long (and a double would round 49.99... up to 50).
-            return BigInteger.valueOf(done).multiply(BigInteger.valueOf(100)).divide(BigInteger.valueOf(total))
-                    .intValue();
+            return new StepProgressDto(p.done(), p.total(), p.unit(), p.percent().isPresent() ? p.percent()
+                    .getAsInt() : null);
         }
     }
 
