@@ -40,7 +40,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code java -jar opendpm-agent.jar}) connected over TLS on loopback: the simultaneous-execution limit (EXE-4), an
  * agent killed mid-execution and Remove Error (EXE-8), the Deploy-OS precondition (EXE-3), file distribution with
  * permissions (FIL-1, FIL-2), an agent presenting another machine's credential, and bad frames and a connection flood
- * that leave the other agents working.
+ * that leave the other agents working; the scenario types and the steps and log of an execution (SCN-2, EXE-6).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -425,6 +425,74 @@ public class ExecutionIT {
         assertEquals("timeZone", zone.json().get("field").asText());
         Container.shell(sessions, "dpm:schedule-remove nightly-shell");
         assertFalse(Container.shell(sessions, "dpm:schedule-list").contains("nightly-shell"));
+    }
+
+    /** The scenario type of this key in a GET /scenario-types answer, or null. */
+    private static JsonNode typeOf(JsonNode types, String key) {
+        for (JsonNode t : types) {
+            if (t.get("key").asText().equals(key)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * SCN-2, EXE-6, EXE-7, CLI-1: the installed scenario types with their settings schemas as JSON objects, and the
+     * steps and log of a finished execution, through REST and the shell.
+     */
+    @Test
+    public void scenarioTypesWithTheirSchemasAndTheStepsAndLogOfAFinishedExecution() throws Exception {
+        JsonNode types = ok(admin("GET", "scenario-types", null), 200);
+        JsonNode disk = typeOf(types, "disk-check");
+        assertTrue(types.toString(), disk != null);
+        assertTrue(disk.get("needsDeployOs").asBoolean());
+        assertEquals("org.opendpm.plugin.scenario.diskcheck", disk.get("bundle").asText());
+        assertEquals("object", disk.get("settingsSchema").get("type").asText());
+        assertFalse(disk.has("schemaError"));
+        JsonNode fake = ok(admin("GET", "scenario-types/fake", null), 200);
+        assertFalse(fake.get("needsDeployOs").asBoolean());
+        assertEquals("command", fake.get("settingsSchema").get("required").get(0).asText());
+        assertEquals(1024, fake.get("settingsSchema").get("properties").get("command").get("maxLength").asInt());
+        assertTrue(typeOf(types, "fake-deployos").get("needsDeployOs").asBoolean());
+        Rest.Response unknown = admin("GET", "scenario-types/backup-restore", null);
+        assertEquals(unknown.body(), 404, unknown.status());
+        assertTrue(unknown.body(), unknown.json().get("detail").asText().contains("'backup-restore'"));
+
+        String mac = "02:57:00:00:00:01";
+        long m = machine("steps01", mac, "");
+        agent("steps01", mac, dir("steps01"));
+        awaitAgent(m);
+        long e = execute(scenario("Steps echo", "fake", "echo steps"), m).get(0);
+        awaitExecution(e, "COMPLETED");
+
+        JsonNode steps = ok(admin("GET", "executions/" + e + "/steps", null), 200);
+        assertTrue(steps.toString(), steps.size() >= 1);
+        boolean command = false;
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode step = steps.get(i);
+            assertEquals(step.toString(), i + 1, step.get("number").asInt());
+            assertEquals(step.toString(), "DONE", step.get("state").asText());
+            assertTrue(step.toString(), step.get("startedAt").asText().endsWith("Z")
+                    && step.get("endedAt").asText().endsWith("Z"));
+            command |= step.get("executor").asText().equals("agent-command");
+        }
+        assertTrue(steps.toString(), command);
+        // Log lines are written by the engine's loop once a second.
+        Rest.awaitMillis(10_000, () -> ok(admin("GET", "executions/" + e + "/log", null), 200).toString()
+                .contains("exit code 0"), "the command's exit code logged");
+        Rest.Response noSuch = admin("GET", "executions/987654321/steps", null);
+        assertEquals(noSuch.body(), 404, noSuch.status());
+        assertEquals(404, admin("GET", "executions/987654321/log", null).status());
+        assertEquals("id", admin("GET", "executions/x/steps", null).json().get("field").asText());
+
+        String list = Container.shell(sessions, "dpm:scenario-type-list");
+        assertTrue(list, list.contains("disk-check") && list.contains("Fake command")
+                && list.contains("org.opendpm.plugin.scenario.fake"));
+        String schema = Container.shell(sessions, "dpm:scenario-type-schema fake");
+        assertTrue(schema, schema.contains("\"maxLength\" : 1024"));
+        String shown = Container.shell(sessions, "dpm:execution-steps --log " + e);
+        assertTrue(shown, shown.contains("COMPLETED") && shown.contains("DONE") && shown.contains("exit code 0"));
     }
 
     private static String sha256(byte[] data) throws Exception {

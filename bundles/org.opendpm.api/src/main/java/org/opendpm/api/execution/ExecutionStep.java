@@ -1,7 +1,9 @@
 package org.opendpm.api.execution;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One step of an execution's plan as it is stored: what the Scenario Execution List shows in detail (EXE-6).
@@ -28,6 +30,28 @@ public record ExecutionStep(int number, String executor, String name, State stat
      * @param total units in all, -1 when not known
      */
     public record Progress(long done, long total, String unit) {
+
+        /**
+         * {@code done} of {@code total} in whole per cent, rounded down so that 100 means all is done, and within 0
+         * to 100 whatever the step reported; empty when the total is not known.
+         */
+        public OptionalInt percent() {
+            if (total <= 0) {
+                return OptionalInt.empty();
+            }
+            if (done >= total) {
+                return OptionalInt.of(100);
+            }
+            if (done <= 0) {
+                return OptionalInt.of(0);
+            }
+            if (done <= Long.MAX_VALUE / 100) {
+                return OptionalInt.of((int) (done * 100 / total));
+            }
+            // Exact also where done * 100 overflows a long (a double would round 49.99... up to 50).
+            return OptionalInt.of(BigInteger.valueOf(done).multiply(BigInteger.valueOf(100))
+                    .divide(BigInteger.valueOf(total)).intValue());
+        }
     }
 
     /** A line a step executor logged. */

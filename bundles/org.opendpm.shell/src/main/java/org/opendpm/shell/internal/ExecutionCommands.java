@@ -25,6 +25,7 @@ import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.execution.ExecuteRequest;
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionService;
+import org.opendpm.api.execution.ExecutionStep;
 import org.opendpm.api.execution.ResultPage;
 import org.opendpm.api.execution.ResultQuery;
 import org.opendpm.api.inventory.InventoryService;
@@ -34,8 +35,8 @@ import org.opendpm.shell.internal.MachineCommands.MachineNameCompleter;
 import org.opendpm.shell.internal.ScenarioCommands.ScenarioNameCompleter;
 
 /**
- * dpm:execute, dpm:execution-*, dpm:result-list and dpm:remove-error: scenario executions on machines addressed by
- * name (EXE-1, EXE-6 to EXE-8).
+ * dpm:execute, dpm:execution-* (list, cancel, steps), dpm:result-list and dpm:remove-error: scenario executions
+ * on machines addressed by name (EXE-1, EXE-6 to EXE-8).
  */
 public final class ExecutionCommands {
 
@@ -293,6 +294,104 @@ public final class ExecutionCommands {
                 throw UserCommands.clear(e);
             }
             return null;
+        }
+    }
+
+    /** How many of the newest results the execution completer offers besides the active executions. */
+    static final int COMPLETED_TO_OFFER = 50;
+
+    /** A step's progress: "3.0 GiB of 8.0 GiB (37%)", "12 of 40 files (30%)", "5 files"; empty when none. */
+    static String progress(ExecutionStep s) {
+        if (s.progress().isEmpty()) {
+            return "";
+        }
+        ExecutionStep.Progress p = s.progress().get();
+        boolean bytes = "bytes".equals(p.unit());
+        String done = bytes ? MachineDisksCommand.size(p.done()) : Long.toString(p.done());
+        if (p.total() < 0) {
+            return done + (bytes ? "" : " " + p.unit());
+        }
+        String total = bytes ? MachineDisksCommand.size(p.total()) : p.total() + " " + p.unit();
+        return done + " of " + total + p.percent().stream().mapToObj(v -> " (" + v + "%)").findFirst().orElse("");
+    }
+
+    static ShellTable stepTable(List<ExecutionStep> steps) {
+        var table = new ShellTable();
+        table.column("Step").alignRight();
+        table.column("Name");
+        table.column("Executor");
+        table.column("State");
+        table.column("Progress");
+        table.column("Started");
+        table.column("Ended");
+        table.column("Message");
+        for (ExecutionStep s : steps) {
+            table.addRow().addContent(s.number(), s.name() + (s.attempts() > 1 ? " (attempt " + s.attempts() + ")"
+                    : ""), s.executor(), s.state(), progress(s), time(s.startedAt()), time(s.endedAt()), s.message());
+        }
+        return table;
+    }
+
+    /** A log line: "2026-03-01T10:00:29Z [2] agent said hello". */
+    static String logLine(ExecutionStep.LogLine l) {
+        return time(l.at()) + " [" + l.step() + "] " + l.line();
+    }
+
+    @Service
+    @Command(scope = "dpm", name = "execution-steps", description = "Shows the steps of an execution, running or"
+            + " finished, with their state and progress; with --log also the lines its steps logged")
+    public static class ExecutionSteps implements Action {
+        @Reference
+        ExecutionService executions;
+
+        @Argument(index = 0, name = "id", required = true, description = "execution id (dpm:execution-list,"
+                + " dpm:result-list)")
+        @Completion(ExecutionCompleter.class)
+        long id;
+
+        @Option(name = "-l", aliases = "--log", description = "also print the log lines, oldest first")
+        boolean log;
+
+        @Override
+        public Object execute() {
+            try {
+                Execution e = executions.execution(id);
+                System.out.println("Execution " + e.id() + " of " + e.scenarioName() + " on " + e.machineName() + ": "
+                        + e.state() + (e.message().isEmpty() ? "" : " (" + e.message() + ")"));
+                List<ExecutionStep> steps = executions.steps(id);
+                if (steps.isEmpty()) {
+                    System.out.println("No steps yet: the execution waits or is being planned");
+                } else {
+                    stepTable(steps).print(System.out);
+                }
+                if (log) {
+                    List<ExecutionStep.LogLine> lines = executions.log(id);
+                    System.out.println(lines.isEmpty() ? "No log lines" : "Log:");
+                    lines.forEach(l -> System.out.println(logLine(l)));
+                }
+            } catch (OpenDpmException e) {
+                throw UserCommands.clear(e);
+            }
+            return null;
+        }
+    }
+
+    /** Completes the ids of waiting and running executions and of the newest finished ones. */
+    @Service
+    public static class ExecutionCompleter implements Completer {
+        @Reference
+        ExecutionService executions;
+
+        @Override
+        public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+            return Completions.of(() -> {
+                List<String> ids = new ArrayList<>();
+                executions.active().forEach(e -> ids.add(Long.toString(e.id())));
+                executions.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), 0, COMPLETED_TO_OFFER)).results().forEach(e -> ids.add(Long.toString(
+                                e.id())));
+                return ids;
+            }, session, commandLine, candidates);
         }
     }
 

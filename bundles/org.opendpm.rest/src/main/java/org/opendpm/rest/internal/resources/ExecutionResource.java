@@ -23,7 +23,9 @@ import org.opendpm.api.execution.ExecutionService;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.Roles;
 import org.opendpm.rest.internal.dto.ExecutionDto;
+import org.opendpm.rest.internal.dto.ExecutionLogLineDto;
 import org.opendpm.rest.internal.dto.ExecutionRequestDto;
+import org.opendpm.rest.internal.dto.ExecutionStepDto;
 import org.opendpm.rest.internal.dto.Problem;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -101,6 +103,35 @@ public class ExecutionResource {
     @Operation(summary = "One execution, running or finished")
     public ExecutionDto get(@PathParam("id") String id) {
         return ExecutionDto.of(executions.execution(ScenarioParams.id("id", id)));
+    }
+
+    @GET
+    @Path("{id}/steps")
+    @RolesAllowed(Roles.VIEWER)
+    @Operation(summary = "The steps of an execution's plan, running or finished, with state, progress (done, total,"
+            + " unit, percent) and times; empty while it waits or is being planned",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "The steps, by number",
+                            content = @Content(array = @ArraySchema(schema = @Schema(
+                                    implementation = ExecutionStepDto.class)))),
+                    @ApiResponse(responseCode = "404", description = "No execution of this id",
+                            content = @Content(schema = @Schema(implementation = Problem.class))) })
+    public List<ExecutionStepDto> steps(@PathParam("id") String id) {
+        return executions.steps(ScenarioParams.id("id", id)).stream().map(ExecutionStepDto::of).toList();
+    }
+
+    @GET
+    @Path("{id}/log")
+    @RolesAllowed(Roles.VIEWER)
+    @Operation(summary = "The lines an execution's steps logged, oldest first (at most 1000 per execution)",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "The log lines",
+                            content = @Content(array = @ArraySchema(schema = @Schema(
+                                    implementation = ExecutionLogLineDto.class)))),
+                    @ApiResponse(responseCode = "404", description = "No execution of this id",
+                            content = @Content(schema = @Schema(implementation = Problem.class))) })
+    public List<ExecutionLogLineDto> log(@PathParam("id") String id) {
+        return executions.log(ScenarioParams.id("id", id)).stream().map(ExecutionLogLineDto::of).toList();
     }
 
     @POST

@@ -79,8 +79,9 @@ public class ScenarioResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Create a scenario; each tab is checked by its plugin (400 naming tabs.<type>.<field>), a"
-            + " tab whose plugin is not installed is refused (400 naming tabs.<type>)")
+    @Operation(summary = "Create a scenario; each tab is checked by its plugin's own validation, the authority"
+            + " over the schema GET /scenario-types shows (400 naming tabs.<type>.<field>), a tab whose plugin is not"
+            + " installed is refused (400 naming tabs.<type>)")
     public Response create(ScenarioInputDto body) {
         return Response.status(201).entity(ScenarioDto.of(scenarios.createScenario(spec(body)))).build();
     }

@@ -30,13 +30,17 @@ import org.opendpm.api.execution.ExecuteRequest;
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionService;
 import org.opendpm.api.execution.ExecutionState;
+import org.opendpm.api.execution.ExecutionStep;
 import org.opendpm.api.execution.ResultPage;
 import org.opendpm.api.execution.ResultQuery;
 import org.opendpm.rest.internal.ProblemMapper;
 import org.opendpm.rest.internal.Roles;
 import org.opendpm.rest.internal.dto.ExecutionDto;
+import org.opendpm.rest.internal.dto.ExecutionLogLineDto;
 import org.opendpm.rest.internal.dto.ExecutionRemoveErrorDto;
 import org.opendpm.rest.internal.dto.ExecutionRequestDto;
+import org.opendpm.rest.internal.dto.ExecutionStepDto;
+import org.opendpm.rest.internal.dto.ExecutionStepDto.StepProgressDto;
 import org.opendpm.rest.internal.dto.Problem;
 import org.opendpm.rest.internal.dto.ResultPageDto;
 import org.opendpm.rest.internal.json.JsonProvider;
@@ -53,14 +57,29 @@ public class ExecutionResourcesTest {
      * has finished.
      */
     static final class Executions implements ExecutionService {
+        /** Execution 1 is at its second step of three, execution 2 failed at its first; others are unknown. */
         @Override
-        public List<org.opendpm.api.execution.ExecutionStep> steps(long executionId) {
-            throw new AssertionError("not used by this test");
+        public List<ExecutionStep> steps(long executionId) {
+            if (execution(executionId).state().finished()) {
+                return List.of(new ExecutionStep(1, "agent-command", "Agent command", ExecutionStep.State.FAILED,
+                        Optional.empty(), Optional.of(T0.plusSeconds(5)), Optional.of(T0.plusSeconds(60)), 1,
+                        "agent lost"));
+            }
+            return List.of(new ExecutionStep(1, "reboot-deployos", "Reboot into the Deploy-OS",
+                    ExecutionStep.State.DONE, Optional.empty(), Optional.of(T0.plusSeconds(5)),
+                    Optional.of(T0.plusSeconds(30)), 1, ""),
+                    new ExecutionStep(2, "transfer", "Transfer", ExecutionStep.State.RUNNING, Optional.of(
+                            new ExecutionStep.Progress(3L << 30, 8L << 30, "bytes")), Optional.of(T0.plusSeconds(
+                                    31)), Optional.empty(), 2, ""),
+                    new ExecutionStep(3, "local-boot", "Local boot", ExecutionStep.State.PENDING, Optional.empty(),
+                            Optional.empty(), Optional.empty(), 0, ""));
         }
 
         @Override
-        public List<org.opendpm.api.execution.ExecutionStep.LogLine> log(long executionId) {
-            throw new AssertionError("not used by this test");
+        public List<ExecutionStep.LogLine> log(long executionId) {
+            execution(executionId);
+            return executionId == 1 ? List.of(new ExecutionStep.LogLine(1, T0.plusSeconds(29), "agent said hello"),
+                    new ExecutionStep.LogLine(2, T0.plusSeconds(32), "sending disk 1")) : List.of();
         }
 
         final List<ExecuteRequest> requests = new ArrayList<>();
@@ -225,7 +244,8 @@ public class ExecutionResourcesTest {
     @Test
     public void everyMethodHasItsRoleAndDocumentation() {
         assertThat(roles(ExecutionResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("execute",
-                Roles.OPERATOR, "list", Roles.VIEWER, "get", Roles.VIEWER, "cancel", Roles.OPERATOR));
+                Roles.OPERATOR, "list", Roles.VIEWER, "get", Roles.VIEWER, "cancel", Roles.OPERATOR, "steps", Roles.VIEWER, "log",
+                Roles.VIEWER));
         assertThat(roles(ResultResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("list", Roles.VIEWER));
         assertThat(roles(MachineErrorResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("removeError",
                 Roles.OPERATOR));
@@ -307,6 +327,57 @@ public class ExecutionResourcesTest {
         assertThat(field(catchIt(() -> executions.get("one")))).isEqualTo("id");
         assertThat(problem(catchIt(() -> executions.get("9")), 404).detail()).isEqualTo("Execution 9 does not"
                 + " exist");
+    }
+
+    /** EXE-6: the steps of a running execution with state, progress and times; null for what has not happened. */
+    @Test
+    public void stepsShowStateProgressAndTimes() throws Exception {
+        List<ExecutionStepDto> steps = executions.steps("1");
+        assertThat(steps).extracting(ExecutionStepDto::number, ExecutionStepDto::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1, "DONE"), org.assertj.core.groups.Tuple.tuple(2, "RUNNING"),
+                org.assertj.core.groups.Tuple.tuple(3, "PENDING"));
+        assertThat(steps.get(0)).isEqualTo(new ExecutionStepDto(1, "reboot-deployos", "Reboot into the Deploy-OS",
+                "DONE", null, "2026-03-01T10:00:05Z", "2026-03-01T10:00:30Z", 1, ""));
+        assertThat(steps.get(1).progress()).isEqualTo(new StepProgressDto(3L << 30, 8L << 30, "bytes", 37));
+        assertThat(steps.get(1).attempts()).isEqualTo(2);
+        assertThat(steps.get(1).endedAt()).isNull();
+        assertThat(steps.get(2).startedAt()).isNull();
+        // On the wire a progress without a known total has no percent.
+        String json = JsonProvider.mapper().writeValueAsString(StepProgressDto.of(new ExecutionStep.Progress(5, -1,
+                "files")));
+        assertThat(json).isEqualTo("{\"done\":5,\"total\":-1,\"unit\":\"files\"}");
+    }
+
+    /** EXE-7: a finished execution keeps its steps and log; an unknown id is 404, a bad one 400 naming it. */
+    @Test
+    public void stepsAndLogOfFinishedAndUnknownExecutions() {
+        assertThat(executions.steps("2")).extracting(ExecutionStepDto::state, ExecutionStepDto::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("FAILED", "agent lost"));
+        assertThat(executions.log("2")).isEmpty();
+        assertThat(executions.log("1")).containsExactly(new ExecutionLogLineDto(1, "2026-03-01T10:00:29Z",
+                "agent said hello"), new ExecutionLogLineDto(2, "2026-03-01T10:00:32Z", "sending disk 1"));
+        assertThat(problem(catchIt(() -> executions.steps("9")), 404).detail()).isEqualTo("Execution 9 does not"
+                + " exist");
+        assertThat(problem(catchIt(() -> executions.log("9")), 404).detail()).isEqualTo("Execution 9 does not"
+                + " exist");
+        assertThat(problem(catchIt(() -> executions.steps("nine")), 400).field()).isEqualTo("id");
+        assertThat(problem(catchIt(() -> executions.log("-")), 400).field()).isEqualTo("id");
+    }
+
+    /** Percent is rounded down so 100 means done, and stays within 0..100 for any counts a step reports. */
+    @Test
+    public void percentIsRoundedDownAndBounded() {
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(0, 10, "files")).percent()).isZero();
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(999, 1000, "files")).percent()).isEqualTo(99);
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(1000, 1000, "files")).percent()).isEqualTo(100);
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(1500, 1000, "files")).percent()).isEqualTo(100);
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(-3, 1000, "files")).percent()).isZero();
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(5, 0, "files")).percent()).isNull();
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(5, -1, "files")).percent()).isNull();
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(Long.MAX_VALUE - 1, Long.MAX_VALUE, "bytes"))
+                .percent()).isEqualTo(99);
+        assertThat(StepProgressDto.of(new ExecutionStep.Progress(Long.MAX_VALUE / 2, Long.MAX_VALUE, "bytes"))
+                .percent()).isEqualTo(49);
     }
 
     @Test
