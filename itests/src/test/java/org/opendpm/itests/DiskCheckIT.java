@@ -112,10 +112,13 @@ public class DiskCheckIT {
 
         // A Deploy-OS that comes with a token the server did not issue gets nowhere, and the server says so.
         String port = Distribution.key(home.resolve("etc/org.opendpm.transfer.cfg"), "port");
+        String fingerprint = ok(rest.get("agent-link", "admin", ADMIN_PASSWORD), 200).get("certificateFingerprint")
+                .asText();
         String forged = "A".repeat(43);
         qemu(List.of("-kernel", installed.resolve("vmlinuz").toString(), "-initrd",
                 installed.resolve("initrd.img").toString(), "-append", "console=ttyS0 quiet opendpm.server=10.0.2.2:"
-                        + port + " opendpm.mac=" + MAC + " opendpm.token=" + forged,
+                        + port + " opendpm.fingerprint=" + fingerprint + " opendpm.mac=" + MAC + " opendpm.token="
+                        + forged,
                 "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,mac=" + MAC), home.resolve("vm2-console.log"));
         Path log = home.resolve("data/log/karaf.log");
         Rest.awaitMillis(240_000, () -> read(log).contains("refused Deploy-OS hello for MAC " + MAC),
