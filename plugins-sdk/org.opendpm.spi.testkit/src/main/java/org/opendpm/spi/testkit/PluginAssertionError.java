@@ -7,4 +7,8 @@ public class PluginAssertionError extends AssertionError {
     public PluginAssertionError(String message) {
         super(message);
     }
+
+    public PluginAssertionError(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
