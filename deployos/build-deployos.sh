@@ -55,6 +55,9 @@ done
 die() { echo "build-deployos: $*" >&2; exit 1; }
 step() { echo "build-deployos: $*"; }
 
+# depmod and modprobe live in /usr/sbin, which not every user's PATH has.
+PATH=$PATH:/usr/sbin:/sbin
+
 jbin() { if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/$1" ]; then echo "$JAVA_HOME/bin/$1"; else command -v "$1"; fi; }
 jlink=$(jbin jlink) || die "jlink not found: install a JDK 17 (openjdk-17-jdk-headless) or set JAVA_HOME"
 jdeps=$(jbin jdeps) || die "jdeps not found: install a JDK 17 (openjdk-17-jdk-headless) or set JAVA_HOME"
