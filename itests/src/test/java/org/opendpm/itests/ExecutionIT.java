@@ -228,11 +228,15 @@ public class ExecutionIT {
     public void anAgentKilledMidExecutionEndsItWithAnErrorThatRemoveErrorClears() throws Exception {
         String mac = "02:e8:00:00:00:01";
         long m = machine("killed", mac, "");
-        Process agent = agent("killed", mac, dir("killed"));
+        Path state = dir("killed");
+        Process agent = agent("killed", mac, state);
         awaitAgent(m);
-        long s = scenario("Sixty seconds", "fake", "sleep 60");
+        // Killed while its command runs: before the command reaches it, the engine would wait for the agent to
+        // come back (as after a server restart) instead.
+        Path pidFile = state.resolve("command.pid");
+        long s = scenario("Sixty seconds", "fake", "echo $$ > " + pidFile + "; sleep 60");
         long e = execute(s, m).get(0);
-        Rest.awaitMillis(20_000, () -> execution(e).get("state").asText().equals("RUNNING"), "running");
+        Rest.awaitMillis(30_000, () -> Files.exists(pidFile) && readPid(pidFile) > 0, "the command started");
         agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
         JsonNode failed = awaitExecution(e, "FAILED");
