@@ -1,31 +1,23 @@
 package org.opendpm.inventory.internal;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.inventory.BootDecision;
 import org.opendpm.api.inventory.DiskInfo;
-import org.opendpm.api.inventory.FileProblem;
 import org.opendpm.api.inventory.GroupNode;
 import org.opendpm.api.inventory.ImportResult;
-import org.opendpm.api.inventory.InvalidFileException;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineDisks;
@@ -40,20 +32,12 @@ import org.opendpm.api.inventory.NewMachineRegistration;
 import org.opendpm.api.inventory.PowerState;
 import org.opendpm.api.inventory.RuleFile;
 import org.opendpm.api.inventory.RuleFileSaved;
-import org.opendpm.api.inventory.SeenBy;
 import org.opendpm.api.inventory.SeenMachine;
 import org.opendpm.api.inventory.SeenResult;
 import org.opendpm.inventory.internal.Groups.Row;
-import org.opendpm.inventory.internal.Machines.Holder;
-import org.opendpm.inventory.internal.rules.AutoRegistration;
 import org.opendpm.inventory.internal.rules.GroupPath;
-import org.opendpm.inventory.internal.rules.Ipv4;
 import org.opendpm.inventory.internal.rules.MacAddress;
-import org.opendpm.inventory.internal.rules.MachineCsv;
 import org.opendpm.inventory.internal.rules.MachineEntry;
-import org.opendpm.inventory.internal.rules.MachineNames;
-import org.opendpm.inventory.internal.rules.MachineUuid;
-import org.opendpm.inventory.internal.rules.ParseResult;
 import org.opendpm.store.Database;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -75,6 +59,8 @@ public class JdbcInventoryService implements InventoryService {
     private final RuleFiles ruleFiles;
     private final Limits limits;
     private final MachineDiskStore diskStore;
+    private final NewMachineRegistrar newMachines;
+    private final InventoryCsv csv;
 
     @Activate
     public JdbcInventoryService(@Reference Database database) {
@@ -86,6 +72,8 @@ public class JdbcInventoryService implements InventoryService {
         this.ruleFiles = new RuleFiles(ruleDirectory);
         this.limits = limits;
         this.diskStore = new MachineDiskStore(database);
+        this.newMachines = new NewMachineRegistrar(database, ruleFiles, limits);
+        this.csv = new InventoryCsv(database, limits);
     }
 
     // ---------------------------------------------------------------- groups
@@ -324,12 +312,12 @@ public class JdbcInventoryService implements InventoryService {
         return database.inTransaction(c -> {
             Sql.lock(c);
             Row group = Groups.byId(c, groupId);
-            MachineEntry e = entry(group.path(), spec);
+            MachineEntry e = MachineChecks.entry(group.path(), spec);
             if (Machines.count(c) >= limits.maxMachines()) {
                 throw new ConflictException("Cannot register machine '" + e.name() + "': " + limits.machines()
                         + " is reached");
             }
-            checkFree(c, e, null);
+            MachineChecks.checkFree(c, e, null);
             long id = Sql.allocateIds(c, 1);
             Machines.insert(c, List.of(new Machines.Insert(id, groupId, e)));
             NewMachines.deleteMacs(c, e.macs().stream().map(MacAddress::canonical).toList());
@@ -343,8 +331,8 @@ public class JdbcInventoryService implements InventoryService {
         return database.inTransaction(c -> {
             Sql.lock(c);
             Machine m = Machines.byId(c, id).orElseThrow(() -> new NotFoundException("No machine with id " + id));
-            MachineEntry e = entry(GroupPath.parse(m.groupPath()), spec);
-            checkFree(c, e, id);
+            MachineEntry e = MachineChecks.entry(GroupPath.parse(m.groupPath()), spec);
+            MachineChecks.checkFree(c, e, id);
             Machines.update(c, id, e);
             NewMachines.deleteMacs(c, e.macs().stream().map(MacAddress::canonical).toList());
             return Machines.byId(c, id).orElseThrow();
@@ -404,77 +392,6 @@ public class JdbcInventoryService implements InventoryService {
         });
     }
 
-    /** Checks what an administrator entered, naming the field at fault. */
-    private static MachineEntry entry(GroupPath group, MachineSpec spec) {
-        String name = spec.name() == null ? null : spec.name().strip();
-        String nameProblem = MachineNames.problem(name);
-        if (nameProblem != null) {
-            throw new ValidationException("name", nameProblem);
-        }
-        if (spec.macs().isEmpty()) {
-            throw new ValidationException("macs", "At least one MAC address is required");
-        }
-        List<MacAddress> macs = new ArrayList<>();
-        for (int i = 0; i < spec.macs().size(); i++) {
-            MacAddress mac = parse("macs[" + i + "]", spec.macs().get(i), MacAddress::parse);
-            if (macs.contains(mac)) {
-                throw new ValidationException("macs[" + i + "]", "MAC address " + mac + " is listed twice");
-            }
-            macs.add(mac);
-        }
-        MacAddress primary = spec.primaryMac().filter(s -> !s.isBlank())
-                .map(s -> parse("primaryMac", s, MacAddress::parse)).orElse(macs.get(0));
-        if (!macs.contains(primary)) {
-            throw new ValidationException("primaryMac", "Primary MAC address " + primary
-                    + " is not one of the machine's MAC addresses");
-        }
-        Optional<MachineUuid> uuid = spec.uuid().filter(s -> !s.isBlank())
-                .map(s -> parse("uuid", s, MachineUuid::parse));
-        Optional<Ipv4> ip = spec.ip().filter(s -> !s.isBlank()).map(s -> parse("ip", s, JdbcInventoryService::hostIp));
-        Optional<String> model = spec.model().filter(s -> !s.isBlank())
-                .map(s -> parse("model", s.strip(), v -> MachineEntry.checkText(v, "machine model")));
-        Optional<String> deployOs = spec.deployOs().filter(s -> !s.isBlank())
-                .map(s -> parse("deployOs", s.strip(), v -> MachineEntry.checkText(v, "Deploy-OS")));
-        return new MachineEntry(group, name, macs, primary, uuid, ip, model, deployOs);
-    }
-
-    private static Ipv4 hostIp(String text) {
-        Ipv4 ip = Ipv4.parse(text.strip());
-        ip.hostProblem().ifPresent(p -> {
-            throw new IllegalArgumentException(p + ", not a machine's address");
-        });
-        return ip;
-    }
-
-    private static <T> T parse(String field, String text, Function<String, T> parser) {
-        try {
-            return parser.apply(text);
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException(field, e.getMessage());
-        }
-    }
-
-    /** Refuses a name, MAC or UUID that another machine holds, naming that machine. */
-    private static void checkFree(Connection c, MachineEntry e, Long self) throws SQLException {
-        Optional<Holder> name = Machines.nameHolder(c, e.name()).filter(h -> self == null || h.id() != self);
-        if (name.isPresent()) {
-            throw new ConflictException("Machine name '" + e.name() + "' is already used by " + name.get().describe());
-        }
-        for (MacAddress mac : e.macs()) {
-            Optional<Holder> h = Machines.macHolder(c, mac).filter(x -> self == null || x.id() != self);
-            if (h.isPresent()) {
-                throw new ConflictException("MAC address " + mac + " is already registered to " + h.get().describe());
-            }
-        }
-        if (e.uuid().isPresent()) {
-            Optional<Holder> h = Machines.uuidHolder(c, e.uuid().get()).filter(x -> self == null || x.id() != self);
-            if (h.isPresent()) {
-                throw new ConflictException("UUID " + e.uuid().get() + " is already registered to "
-                        + h.get().describe());
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- disks (IMG-4)
 
     @Override
@@ -491,179 +408,29 @@ public class JdbcInventoryService implements InventoryService {
 
     @Override
     public SeenResult registerSeen(SeenMachine seen) {
-        Objects.requireNonNull(seen, "seen");
-        MacAddress mac = parse("mac", seen.mac(), MacAddress::parse);
-        Optional<MachineUuid> uuid = seen.uuid().filter(s -> !s.isBlank()).map(s -> parse("uuid", s, MachineUuid::parse));
-        Optional<Ipv4> ip = seen.ip().filter(s -> !s.isBlank()).map(s -> parse("ip", s, JdbcInventoryService::hostIp));
-        Optional<String> name = seen.name().map(String::strip).filter(s -> !s.isEmpty());
-        if (name.isPresent() && MachineNames.problem(name.get()) != null) {
-            throw new ValidationException("name", MachineNames.problem(name.get()));
-        }
-        // The rule files are read outside the transaction: a slow disk must not hold the inventory lock.
-        Optional<AutoRegistration.Destination> destination = seen.seenBy() == SeenBy.AGENT
-                ? new AutoRegistration(ruleFiles.groupAsName(), ruleFiles.groupAsIp()).resolve(name.orElse(null), ip)
-                : Optional.empty();
-        Optional<String> uuidText = uuid.map(MachineUuid::canonical);
-        Optional<String> ipText = ip.map(Ipv4::toString);
-        return database.inTransaction(c -> {
-            Sql.lock(c);
-            Optional<Holder> known = Machines.macHolder(c, mac);
-            if (known.isEmpty() && uuid.isPresent()) {
-                known = Machines.uuidHolder(c, uuid.get());
-            }
-            if (known.isPresent()) {
-                if (ip.isPresent()) {
-                    Machines.setIp(c, known.get().id(), ip.get());
-                }
-                return new SeenResult(SeenResult.Outcome.KNOWN, known.get().id());
-            }
-            Optional<NewMachine> listed = NewMachines.byMac(c, mac.canonical());
-            if (destination.isPresent()) {
-                String machineName = name.orElse(mac.toHyphenUpper());
-                String refusal = autoRegistrationRefusal(c, destination.get(), machineName);
-                if (refusal == null) {
-                    long id = autoRegister(c, destination.get(), new MachineEntry(destination.get().group(),
-                            machineName, List.of(mac), mac, uuid, ip, Optional.empty(), Optional.empty()));
-                    if (listed.isPresent()) {
-                        NewMachines.delete(c, listed.get().id());
-                    }
-                    LOG.info("Machine {} ({}) registered to {} by {} line {}", machineName, mac,
-                            destination.get().group(), destination.get().source(), destination.get().line());
-                    return new SeenResult(SeenResult.Outcome.AUTO_REGISTERED, id);
-                }
-                LOG.warn("Machine {} ({}) stays under New Machine: {} line {} names {}, but {}", machineName, mac,
-                        destination.get().source(), destination.get().line(), destination.get().group(), refusal);
-            }
-            if (listed.isPresent()) {
-                NewMachines.update(c, listed.get().id(), uuidText, ipText, name, seen.seenBy());
-                return new SeenResult(SeenResult.Outcome.NEW_MACHINE_UPDATED, listed.get().id());
-            }
-            long id = Sql.allocateIds(c, 1);
-            NewMachines.insert(c, id, mac.canonical(), uuidText, ipText, name, seen.seenBy());
-            return new SeenResult(SeenResult.Outcome.NEW_MACHINE, id);
-        });
-    }
-
-    /** Why the machine cannot be registered where the rule file says, or {@code null} if it can. */
-    private String autoRegistrationRefusal(Connection c, AutoRegistration.Destination d, String machineName)
-            throws SQLException {
-        if (d.group().depth() > limits.maxLayers()) {
-            return "group " + d.group() + " would pass " + limits.layers();
-        }
-        Groups.Snapshot s = Groups.load(c);
-        int missing = d.groupsToCreate(s.byPath::containsKey).size();
-        if (s.byId.size() + missing > limits.maxGroups()) {
-            return "creating " + d.group() + " would pass " + limits.groups();
-        }
-        if (Machines.count(c) >= limits.maxMachines()) {
-            return limits.machines() + " is reached";
-        }
-        Optional<Holder> holder = Machines.nameHolder(c, machineName);
-        if (holder.isPresent()) {
-            return "the name is already used by " + holder.get().describe();
-        }
-        return null;
-    }
-
-    private long autoRegister(Connection c, AutoRegistration.Destination d, MachineEntry entry) throws SQLException {
-        Groups.Snapshot s = Groups.load(c);
-        for (AutoRegistration.GroupCreation g : d.groupsToCreate(s.byPath::containsKey)) {
-            GroupPath parent = g.group().parent().orElseThrow();
-            Long parentId = parent.isRoot() ? null : s.byPath.get(parent).id();
-            Row row = new Row(Sql.allocateIds(c, 1), parentId, g.group().name(), g.group(), Groups.toApi(g.network()));
-            Groups.insert(c, List.of(row));
-            s.add(row);
-        }
-        long id = Sql.allocateIds(c, 1);
-        Machines.insert(c, List.of(new Machines.Insert(id, s.byPath.get(d.group()).id(), entry)));
-        return id;
+        return newMachines.registerSeen(seen);
     }
 
     @Override
     public List<NewMachine> newMachines() {
-        return database.inTransaction(NewMachines::all);
+        return newMachines.newMachines();
     }
 
     @Override
     public List<Machine> registerNewMachines(long groupId, List<NewMachineRegistration> choices) {
-        if (choices == null || choices.isEmpty()) {
-            throw new ValidationException("machines", "Choose at least one New Machine to register");
-        }
-        return database.inTransaction(c -> {
-            Sql.lock(c);
-            Row group = Groups.byId(c, groupId);
-            List<Machines.Insert> inserts = new ArrayList<>();
-            Set<Long> chosen = new HashSet<>();
-            Map<String, Integer> names = new HashMap<>();
-            Map<MachineUuid, Integer> uuids = new HashMap<>();
-            long first = Sql.allocateIds(c, choices.size());
-            for (int i = 0; i < choices.size(); i++) {
-                NewMachineRegistration choice = choices.get(i);
-                String field = "machines[" + i + "]";
-                if (!chosen.add(choice.newMachineId())) {
-                    throw new ValidationException(field + ".id", "New Machine " + choice.newMachineId()
-                            + " is chosen twice");
-                }
-                NewMachine nm = NewMachines.byId(c, choice.newMachineId()).orElseThrow(
-                        () -> new NotFoundException("No New Machine with id " + choice.newMachineId()));
-                MacAddress mac = MacAddress.parse(nm.mac());
-                String name = choice.name().map(String::strip).filter(s -> !s.isEmpty()).or(nm::name)
-                        .orElse(mac.toHyphenUpper());
-                String problem = MachineNames.problem(name);
-                if (problem != null) {
-                    throw new ValidationException(field + ".name", problem);
-                }
-                Integer other = names.putIfAbsent(MachineNames.matchKey(name), i);
-                if (other != null) {
-                    throw new ConflictException("Machine name '" + name + "' is given to machines[" + other + "] and "
-                            + field);
-                }
-                MachineEntry e = new MachineEntry(group.path(), name, List.of(mac), mac,
-                        nm.uuid().map(MachineUuid::parse), nm.ip().map(Ipv4::parse), Optional.empty(),
-                        Optional.empty());
-                if (e.uuid().isPresent() && !e.uuid().get().isPlaceholder()) {
-                    Integer same = uuids.putIfAbsent(e.uuid().get(), i);
-                    if (same != null) {
-                        throw new ConflictException("UUID " + e.uuid().get() + " is reported by machines[" + same
-                                + "] and " + field + "; register one of them");
-                    }
-                }
-                checkFree(c, e, null);
-                inserts.add(new Machines.Insert(first + i, group.id(), e));
-            }
-            long count = Machines.count(c);
-            if (count + inserts.size() > limits.maxMachines()) {
-                throw new ConflictException("Registering " + inserts.size() + " machines to the " + count
-                        + " registered would pass " + limits.machines());
-            }
-            Machines.insert(c, inserts);
-            for (Long id : chosen) {
-                NewMachines.delete(c, id);
-            }
-            List<Machine> result = new ArrayList<>();
-            for (Machines.Insert i : inserts) {
-                result.add(Machines.byId(c, i.id()).orElseThrow());
-            }
-            return result;
-        });
+        return newMachines.registerNewMachines(groupId, choices);
     }
 
     @Override
     public void deleteNewMachine(long id) {
-        database.inTransaction(c -> {
-            Sql.lock(c);
-            if (NewMachines.delete(c, id) == 0) {
-                throw new NotFoundException("No New Machine with id " + id);
-            }
-            return null;
-        });
+        newMachines.deleteNewMachine(id);
     }
 
     // ---------------------------------------------------------------- rule files
 
     @Override
     public BootDecision bootDecision(String mac) {
-        return ruleFiles.forceSkip().decide(parse("mac", mac, MacAddress::parse));
+        return ruleFiles.forceSkip().decide(MachineChecks.parse("mac", mac, MacAddress::parse));
     }
 
     @Override
@@ -683,116 +450,11 @@ public class JdbcInventoryService implements InventoryService {
 
     @Override
     public ImportResult importCsv(String content) {
-        ParseResult<List<MachineCsv.Row>> parsed = MachineCsv.parse(content == null ? "" : content);
-        if (parsed.hasErrors()) {
-            throw new InvalidFileException("The import file", RuleFiles.problems(parsed.errors()));
-        }
-        List<MachineCsv.Row> rows = parsed.value();
-        if (rows.isEmpty()) {
-            return new ImportResult(0, 0);
-        }
-        return database.inTransaction(c -> {
-            Sql.lock(c);
-            List<FileProblem> problems = clashes(c, rows);
-            if (!problems.isEmpty()) {
-                throw new InvalidFileException("The import file", problems);
-            }
-            long count = Machines.count(c);
-            if (count + rows.size() > limits.maxMachines()) {
-                throw new ConflictException("Importing " + rows.size() + " machines to the " + count
-                        + " registered would pass " + limits.machines() + "; nothing was imported");
-            }
-            Groups.Snapshot s = Groups.load(c);
-            Set<GroupPath> missing = new LinkedHashSet<>();
-            for (MachineCsv.Row row : rows) {
-                if (row.machine().group().depth() > limits.maxLayers()) {
-                    throw new ConflictException("Line " + row.line() + ": group " + row.machine().group()
-                            + " would pass " + limits.layers() + "; nothing was imported");
-                }
-                // Outermost first, so a parent is always created before its sub-groups.
-                for (GroupPath p : row.machine().group().selfAndAncestors()) {
-                    if (!s.byPath.containsKey(p)) {
-                        missing.add(p);
-                    }
-                }
-            }
-            if (s.byId.size() + missing.size() > limits.maxGroups()) {
-                throw new ConflictException("Importing would create " + missing.size() + " groups next to the "
-                        + s.byId.size() + " there are, past " + limits.groups() + "; nothing was imported");
-            }
-            if (!missing.isEmpty()) {
-                long firstGroup = Sql.allocateIds(c, missing.size());
-                List<Row> created = new ArrayList<>();
-                for (GroupPath p : missing) {
-                    GroupPath parent = p.parent().orElseThrow();
-                    Row row = new Row(firstGroup + created.size(), parent.isRoot() ? null : s.byPath.get(parent).id(),
-                            p.name(), p, NetworkSetting.SAME_SUBNET);
-                    created.add(row);
-                    s.add(row);
-                }
-                Groups.insert(c, created);
-            }
-            long first = Sql.allocateIds(c, rows.size());
-            List<Machines.Insert> inserts = new ArrayList<>(rows.size());
-            Set<String> macs = new HashSet<>();
-            for (int i = 0; i < rows.size(); i++) {
-                MachineEntry e = rows.get(i).machine();
-                inserts.add(new Machines.Insert(first + i, s.byPath.get(e.group()).id(), e));
-                e.macs().forEach(m -> macs.add(m.canonical()));
-            }
-            Machines.insert(c, inserts);
-            NewMachines.deleteMacs(c, macs);
-            LOG.info("Imported {} machines, created {} groups", rows.size(), missing.size());
-            return new ImportResult(rows.size(), missing.size());
-        });
-    }
-
-    /** Rows whose name, MAC or UUID a registered machine holds, or whose name another row has. */
-    private static List<FileProblem> clashes(Connection c, List<MachineCsv.Row> rows) throws SQLException {
-        Map<String, Holder> names = Machines.allNames(c);
-        Map<String, Holder> macs = Machines.allMacs(c);
-        Map<String, Holder> uuids = Machines.allUuids(c);
-        Map<String, Integer> nameLines = new HashMap<>();
-        List<FileProblem> problems = new ArrayList<>();
-        for (MachineCsv.Row row : rows) {
-            MachineEntry e = row.machine();
-            String key = MachineNames.matchKey(e.name());
-            Holder h = names.get(key);
-            if (h != null) {
-                problems.add(new FileProblem(row.line(), MachineCsv.NAME, "machine name '" + e.name()
-                        + "' is already used by " + h.describe(), false));
-            }
-            Integer earlier = nameLines.putIfAbsent(key, row.line());
-            if (earlier != null) {
-                problems.add(new FileProblem(row.line(), MachineCsv.NAME, "machine name '" + e.name()
-                        + "' is also on line " + earlier, false));
-            }
-            for (MacAddress mac : e.macs()) {
-                Holder m = macs.get(mac.canonical());
-                if (m != null) {
-                    problems.add(new FileProblem(row.line(), MachineCsv.MACS, "MAC address " + mac
-                            + " is already registered to " + m.describe(), false));
-                }
-            }
-            Optional<MachineUuid> uuid = e.uuid().filter(u -> !u.isPlaceholder());
-            if (uuid.isPresent() && uuids.containsKey(uuid.get().canonical())) {
-                problems.add(new FileProblem(row.line(), MachineCsv.UUID, "UUID " + uuid.get()
-                        + " is already registered to " + uuids.get(uuid.get().canonical()).describe(), false));
-            }
-        }
-        return problems;
+        return csv.importCsv(content);
     }
 
     @Override
     public String exportCsv() {
-        List<Machine> machines = database.inTransaction(Machines::all);
-        List<MachineEntry> entries = new ArrayList<>(machines.size());
-        for (Machine m : machines) {
-            List<MacAddress> macs = m.macs().stream().map(MacAddress::parse).toList();
-            entries.add(new MachineEntry(GroupPath.parse(m.groupPath()), m.name(), macs,
-                    MacAddress.parse(m.primaryMac()), m.uuid().map(MachineUuid::parse), m.ip().map(Ipv4::parse),
-                    m.model(), m.deployOs()));
-        }
-        return MachineCsv.write(entries);
+        return csv.exportCsv();
     }
 }

@@ -13,8 +13,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -22,19 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.opendpm.agent.protocol.FrameCodec;
@@ -46,7 +38,6 @@ import org.opendpm.api.agent.AgentLink;
 import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentPowerAction;
-import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.CommandResult;
 import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
@@ -56,12 +47,7 @@ import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
-import org.opendpm.api.inventory.MachineQuery;
 import org.opendpm.api.inventory.PartitionInfo;
-import org.opendpm.api.inventory.PowerState;
-import org.opendpm.api.inventory.SeenBy;
-import org.opendpm.api.inventory.SeenMachine;
-import org.opendpm.api.inventory.SeenResult;
 import org.opendpm.store.Database;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -75,7 +61,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -161,12 +146,12 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     private final CredentialStore credentials;
     private final Path dataFolder;
     private final LinkStats stats = new LinkStats();
-    private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
-    private final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor blocking;
     private final ExecutorService notifier;
     /** One thread per stream being written to its sink, which may block. */
     private final ExecutorService streamWriters;
+    private final AgentAdmission admission;
+    private final AgentSessions sessions;
     private ConnectionLimiter limiter; // guarded by "this"; one per listener, as it keeps per-address state
     /** For requests other than commands, and for the agent's acknowledgement of a file. */
     private volatile Duration requestTimeout = Duration.ofSeconds(60);
@@ -191,6 +176,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         this.blocking.allowCoreThreadTimeOut(true);
         this.notifier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("opendpm-agent-listeners", true));
         this.streamWriters = Executors.newCachedThreadPool(new DefaultThreadFactory("opendpm-agent-stream", true));
+        this.admission = new AgentAdmission(inventory, credentials, () -> this.deployOsSessions, stats, blocking);
+        this.sessions = new AgentSessions(inventory, stats, blocking, notifier);
         apply(config);
     }
 
@@ -217,11 +204,11 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addListener(AgentListener listener) {
-        listeners.add(listener);
+        sessions.addListener(listener);
     }
 
     void removeListener(AgentListener listener) {
-        listeners.remove(listener);
+        sessions.removeListener(listener);
     }
 
     // ------------------------------------------------------------------ for the integrator (REST, shell)
@@ -310,215 +297,22 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public void register(AgentSession session, Greeting g) {
-        onBlocking(session, () -> {
-            if (credentials.exists(g.mac())
-                    && !(g.credential().isPresent() && credentials.verify(g.mac(), g.credential().get()))) {
-                refuseAlreadyRegistered(session, g.mac());
-                return;
-            }
-            try {
-                SeenResult seen = seen(g);
-                LOG.info("Agent {}: registered for MAC {} ({}), machine {}", session.remote(), g.mac(),
-                        g.hostName().orElse("no host name"), describe(seen));
-            } catch (ValidationException e) {
-                session.refuse("invalid", "register for MAC " + g.mac() + " refused: " + e.getMessage(),
-                        LinkStats.Kind.BAD_MEMBER);
-                return;
-            }
-            String credential;
-            try {
-                credential = credentials.issue(g.mac(), session.remote(), g.credential());
-            } catch (CredentialStore.AlreadyIssuedException e) {
-                refuseAlreadyRegistered(session, g.mac());
-                return;
-            }
-            stats.add(LinkStats.Kind.REGISTERED);
-            session.registered(credential);
-        });
-    }
-
-    private static void refuseAlreadyRegistered(AgentSession session, String mac) {
-        session.refuse("already-registered", "register for MAC " + mac + " refused: a credential was already issued"
-                + " for it; an administrator withdraws it with dpm:agent-reset " + mac
-                + " (after replacing the machine)", LinkStats.Kind.ALREADY_REGISTERED);
+        admission.register(session, g);
     }
 
     @Override
     public void hello(AgentSession session, Greeting g) {
-        if (g.deployOs()) {
-            deployOsHello(session, g);
-            return;
-        }
-        onBlocking(session, () -> {
-            if (!credentials.verify(g.mac(), g.credential().orElse(""))) {
-                session.refuse("unauthenticated", "hello for MAC " + g.mac()
-                        + " refused: no credential was issued for this MAC, or it is not this one",
-                        LinkStats.Kind.UNAUTHENTICATED);
-                return;
-            }
-            Optional<Long> machineId = Optional.empty();
-            try {
-                SeenResult seen = seen(g);
-                if (seen.outcome() == SeenResult.Outcome.KNOWN || seen.outcome() == SeenResult.Outcome.AUTO_REGISTERED) {
-                    machineId = owner(seen.id(), g.mac());
-                }
-            } catch (RuntimeException e) {
-                // The session is valid whatever the inventory says; it is resolved again when a request comes.
-                LOG.warn("Agent {}: the inventory could not record MAC {}: {}", session.remote(), g.mac(),
-                        e.getMessage());
-                machineId = byMac(g.mac());
-            }
-            if (machineId.isPresent()) {
-                try {
-                    inventory.setPowerState(machineId.get(), PowerState.ON);
-                } catch (RuntimeException e) {
-                    LOG.warn("Agent {}: power state of machine {} not recorded: {}", session.remote(),
-                            machineId.get(), e.getMessage());
-                }
-            }
-            stats.add(LinkStats.Kind.AUTHENTICATED);
-            session.accept(machineId, Optional.empty());
-        });
-    }
-
-    /**
-     * A Deploy-OS agent proves with the one-time token from its kernel command line that it was booted for an
-     * execution; it has no credential and does not register (its RAM disk keeps nothing).
-     */
-    private void deployOsHello(AgentSession session, Greeting g) {
-        onBlocking(session, () -> {
-            DeployOsSessions issued = deployOsSessions;
-            if (issued == null) {
-                session.refuse("unauthenticated", "refused Deploy-OS hello for MAC " + g.mac() + " from "
-                        + session.remote() + ": network boot (feature opendpm-netboot), which issues Deploy-OS "
-                        + "sessions, is not installed", LinkStats.Kind.DEPLOY_OS_REFUSED);
-                return;
-            }
-            Optional<Long> execution = issued.redeem(g.mac(), g.token().orElse(""));
-            if (execution.isEmpty()) {
-                session.refuse("unauthenticated", "refused Deploy-OS hello for MAC " + g.mac() + " from "
-                        + session.remote() + ": wrong or used token", LinkStats.Kind.DEPLOY_OS_REFUSED);
-                return;
-            }
-            Optional<Long> machineId = byMac(g.mac());
-            stats.add(LinkStats.Kind.AUTHENTICATED);
-            LOG.info("Agent {}: Deploy-OS of MAC {} admitted for execution {}", session.remote(), g.mac(),
-                    execution.get());
-            session.accept(machineId, execution);
-        });
-    }
-
-    /** Runs a register or hello check off the event loop; a full queue or missing database refuses the agent. */
-    private void onBlocking(AgentSession session, Runnable work) {
-        try {
-            blocking.execute(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    session.refuse("unavailable", "the server cannot check agents now: " + e.getMessage(),
-                            LinkStats.Kind.SERVER_UNAVAILABLE);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            session.refuse("unavailable", "the server is too busy to check agents now",
-                    LinkStats.Kind.SERVER_UNAVAILABLE);
-        }
-    }
-
-    /**
-     * Reports the agent's machine to the inventory (INV-4). A host name or address the inventory refuses (a name it
-     * cannot take, a loopback address of an agent on the server's own host) is left out rather than refusing the
-     * agent: the MAC is what identifies the machine.
-     */
-    private SeenResult seen(Greeting g) {
-        Optional<String> ip = g.ip();
-        Optional<String> name = g.hostName();
-        while (true) {
-            try {
-                return inventory.registerSeen(new SeenMachine(SeenBy.AGENT, g.mac(), g.uuid(), ip, name));
-            } catch (ValidationException e) {
-                if ("ip".equals(e.field()) && ip.isPresent()) {
-                    ip = Optional.empty();
-                } else if ("name".equals(e.field()) && name.isPresent()) {
-                    name = Optional.empty();
-                } else {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static String describe(SeenResult r) {
-        switch (r.outcome()) {
-            case KNOWN:
-                return "already managed (id " + r.id() + ")";
-            case AUTO_REGISTERED:
-                return "registered by a rule file (id " + r.id() + ")";
-            default:
-                return "listed under New Machine";
-        }
-    }
-
-    /**
-     * The managed machine that owns {@code mac}, checked rather than trusted: the inventory also matches by UUID, and
-     * a session acts only for the machine whose NIC its credential was issued for.
-     */
-    private Optional<Long> owner(long machineId, String mac) {
-        try {
-            return inventory.machine(machineId).macs().contains(mac) ? Optional.of(machineId) : Optional.empty();
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<Long> byMac(String mac) {
-        try {
-            return inventory.machines(new MachineQuery(Optional.empty(), false, Optional.empty(), Optional.of(mac), 0,
-                    20)).machines().stream().filter(m -> m.macs().contains(mac)).map(Machine::id).findFirst();
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        admission.hello(session, g);
     }
 
     @Override
     public void authenticated(AgentSession session) {
-        AgentSession old = sessions.put(session.mac(), session);
-        if (old != null && old != session) {
-            stats.add(LinkStats.Kind.REPLACED);
-            LOG.info("Agent {}: replaced by a new connection from {} for MAC {}; connection closed", old.remote(),
-                    session.remote(), session.mac());
-            old.closeWith("replaced by a new connection");
-        }
-        LOG.info("Agent {}: MAC {} authenticated{}", session.remote(), session.mac(),
-                session.machineId().map(id -> ", machine " + id).orElse(", not a managed machine yet"));
-        AgentInfo info = session.info();
-        notifyListeners(l -> l.connected(info), "connected");
+        sessions.authenticated(session);
     }
 
     @Override
     public void closed(AgentSession session, String reason, boolean wasAuthenticated) {
-        if (!wasAuthenticated) {
-            return;
-        }
-        sessions.remove(session.mac(), session);
-        AgentInfo info = session.info();
-        notifyListeners(l -> l.disconnected(info, reason), "disconnected");
-    }
-
-    private void notifyListeners(java.util.function.Consumer<AgentListener> call, String what) {
-        try {
-            notifier.execute(() -> {
-                for (AgentListener l : listeners) {
-                    try {
-                        call.accept(l);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Agent listener {} failed on {}: {}", l.getClass().getName(), what, e.toString(), e);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Agent listeners not told of {}: the link is stopping", what);
-        }
+        sessions.closed(session, reason, wasAuthenticated);
     }
 
     // ------------------------------------------------------------------ AgentLink
@@ -526,7 +320,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     @Override
     public Optional<AgentInfo> agent(long machineId) {
         try {
-            return session(inventory.machine(machineId)).map(AgentSession::info);
+            return sessions.session(inventory.machine(machineId)).map(AgentSession::info);
         } catch (NotFoundException e) {
             return Optional.empty();
         }
@@ -534,7 +328,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public AgentLinkStatus status() {
-        int connected = (int) sessions.values().stream().filter(AgentSession::isOpen).count();
+        int connected = sessions.open().size();
         return new AgentLinkStatus(listenAddress().map(InetSocketAddress::getPort).orElse(0),
                 fingerprint().orElse(""), connected, stats.closedByReason());
     }
@@ -542,91 +336,16 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     @Override
     public List<AgentInfo> agents() {
         List<AgentInfo> out = new ArrayList<>();
-        for (AgentSession s : sessions.values()) {
-            if (s.isOpen()) {
-                if (s.machineId().isEmpty()) {
-                    s.machineId(byMac(s.mac())); // registered from New Machine since it connected
-                }
-                out.add(s.info());
+        for (AgentSession s : sessions.open()) {
+            if (s.machineId().isEmpty()) {
+                s.machineId(admission.byMac(s.mac())); // registered from New Machine since it connected
             }
+            out.add(s.info());
         }
         out.sort(Comparator.comparing(AgentInfo::mac));
         return out;
     }
 
-    /** The open session of one of the machine's MACs, the primary first; binds it to the machine. */
-    private Optional<AgentSession> session(Machine m) {
-        List<String> macs = new ArrayList<>(m.macs());
-        macs.remove(m.primaryMac());
-        macs.add(0, m.primaryMac());
-        for (String mac : macs) {
-            AgentSession s = sessions.get(mac);
-            if (s != null && s.isOpen()) {
-                s.machineId(Optional.of(m.id()));
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Finds the machine's session off the caller's thread (a database read). */
-    private CompletableFuture<AgentSession> sessionAsync(long machineId) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                Machine m = inventory.machine(machineId);
-                return session(m).orElseThrow(() -> new AgentUnavailableException("Machine " + m.name() + " (id "
-                        + machineId + ") has no connected agent"));
-            }, blocking);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new AgentUnavailableException("The agent link is stopping"));
-        }
-    }
-
-    /**
-     * Runs a request on the machine's session once it is found, and completes with the original exception rather than
-     * a {@link CompletionException} around it. Cancelling the returned future cancels the request, which tells the
-     * agent to stop it.
-     */
-    private <T> CompletableFuture<T> onSession(long machineId, Function<AgentSession, CompletableFuture<T>> request) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        AtomicReference<CompletableFuture<T>> inner = new AtomicReference<>();
-        sessionAsync(machineId).whenComplete((s, t) -> {
-            if (t != null) {
-                out.completeExceptionally(cause(t));
-                return;
-            }
-            CompletableFuture<T> f;
-            try {
-                f = request.apply(s);
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-                return;
-            }
-            inner.set(f);
-            if (out.isCancelled()) {
-                f.cancel(true);
-                return;
-            }
-            f.whenComplete((v, x) -> {
-                if (x == null) {
-                    out.complete(v);
-                } else {
-                    out.completeExceptionally(cause(x));
-                }
-            });
-        });
-        out.whenComplete((v, t) -> {
-            CompletableFuture<T> f = inner.get();
-            if (out.isCancelled() && f != null) {
-                f.cancel(true);
-            }
-        });
-        return out;
-    }
-
-    private static Throwable cause(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
 
     @Override
     public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout) {
@@ -644,7 +363,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
-        return onSession(machineId, s -> s.request(new Message.Command(s.newId(), commandLine, seconds),
+        return sessions.onSession(machineId, s -> s.request(new Message.Command(s.newId(), commandLine, seconds),
                 Message.CommandResult.class, Duration.ofSeconds(seconds).plus(COMMAND_GRACE), listener, a -> {
                     Message.CommandResult r = (Message.CommandResult) a;
                     return new CommandResult(r.exitCode(), r.output());
@@ -657,8 +376,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             return CompletableFuture.failedFuture(new ValidationException("action", "a power action is required"));
         }
         String wire = action == AgentPowerAction.REBOOT ? "reboot" : "shutdown";
-        return onSession(machineId, s -> s.<Void>request(id -> new Message.Power(id, wire), Message.Ack.class,
-                requestTimeout, a -> null));
+        return sessions.onSession(machineId, s -> s.<Void>request(id -> new Message.Power(id, wire),
+                Message.Ack.class, requestTimeout, a -> null));
     }
 
     @Override
@@ -678,7 +397,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             return CompletableFuture.failedFuture(new ValidationException("source", "'" + name
                     + "' is not a plain file name"));
         }
-        return onSession(machineId, s -> {
+        return sessions.onSession(machineId, s -> {
             FileChannel file;
             long size;
             String sha256;
@@ -723,8 +442,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         if (path == null || path.isBlank()) {
             return CompletableFuture.failedFuture(new ValidationException("path", "a path is required"));
         }
-        return onSession(machineId, s -> s.<Void>request(id -> new Message.DeleteFile(id, path), Message.Ack.class,
-                requestTimeout, a -> null));
+        return sessions.onSession(machineId, s -> s.<Void>request(id -> new Message.DeleteFile(id, path),
+                Message.Ack.class, requestTimeout, a -> null));
     }
 
     @Override
@@ -732,7 +451,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         if (folder == null || folder.isBlank()) {
             return CompletableFuture.failedFuture(new ValidationException("folder", "a folder is required"));
         }
-        return onSession(machineId, s -> s.request(id -> new Message.ListFolder(id, folder),
+        return sessions.onSession(machineId, s -> s.request(id -> new Message.ListFolder(id, folder),
                 Message.FolderListing.class, requestTimeout, a -> ((Message.FolderListing) a).entries().stream()
                         .map(e -> new RemoteFile(e.name(), e.directory(), e.size(), e.modified(), e.permissions()))
                         .toList()));
@@ -740,8 +459,9 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public CompletionStage<List<DiskInfo>> disks(long machineId) {
-        return onSession(machineId, s -> s.request(id -> new Message.DiskInventory(id), Message.Disks.class,
-                requestTimeout, a -> ((Message.Disks) a).disks().stream().map(AgentLinkService::disk).toList()));
+        return sessions.onSession(machineId, s -> s.request(id -> new Message.DiskInventory(id),
+                Message.Disks.class, requestTimeout,
+                a -> ((Message.Disks) a).disks().stream().map(AgentLinkService::disk).toList()));
     }
 
     private static DiskInfo disk(Message.Disks.Disk d) {
@@ -761,7 +481,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
         Map<String, String> p = parameters == null ? Map.of() : parameters;
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
-        return onSession(machineId, s -> s.readStream(source, p, sink, listener, streamWriters));
+        return sessions.onSession(machineId, s -> s.readStream(source, p, sink, listener, streamWriters));
     }
 
     @Override

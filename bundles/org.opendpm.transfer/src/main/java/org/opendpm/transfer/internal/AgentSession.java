@@ -7,19 +7,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +25,6 @@ import org.opendpm.agent.protocol.Message;
 import org.opendpm.agent.protocol.MessageCodec;
 import org.opendpm.agent.protocol.ProtocolException;
 import org.opendpm.api.agent.AgentInfo;
-import org.opendpm.api.agent.AgentRequestException;
 import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.StreamResult;
@@ -41,8 +32,6 @@ import org.opendpm.api.agent.StreamSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -54,7 +43,8 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * One agent connection: the session's state machine, its open requests and its outgoing file transfers.
+ * One agent connection: the session's state machine. Its open requests ({@link AgentRequests}), outgoing files
+ * ({@link FileTransfers}) and incoming streams ({@link AgentStreams}) are parts it owns and closes with it.
  *
  * <p>States: {@code AWAITING_FIRST_FRAME} → ({@code register}) {@code REGISTERING} → answered and closed, or
  * ({@code hello}) {@code AUTHENTICATING} → {@code AUTHENTICATED}. Anything out of that order, an unknown message or
@@ -95,15 +85,10 @@ final class AgentSession extends ChannelDuplexHandler {
     private final Host host;
     private final int heartbeatSeconds;
     private final int helloTimeoutSeconds;
-    private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong nextTransfer = new AtomicLong(1);
-    /** Transfers still sending data; event loop only. */
-    private final List<FileSender> senders = new ArrayList<>();
-    /** Streams from the agent by transfer id; event loop only. */
-    private final Map<Long, StreamReceiver> streams = new HashMap<>();
-    /** Streams given up whose data may still arrive, the latest few; event loop only. */
-    private final Set<Long> abandonedTransfers = new LinkedHashSet<>();
+    private final AgentRequests requests = new AgentRequests(this);
+    private final FileTransfers files = new FileTransfers(this);
+    private final AgentStreams streams = new AgentStreams(this);
 
     private Channel channel;
     private String remote = "?";
@@ -189,15 +174,9 @@ final class AgentSession extends ChannelDuplexHandler {
         closeReason = reason;
         cancel(helloTimer);
         cancel(heartbeatTimer);
-        for (FileSender s : senders) {
-            s.abandon();
-        }
-        senders.clear();
-        for (StreamReceiver r : streams.values()) {
-            r.abandon(unavailable(reason));
-        }
-        streams.clear();
-        failAllPending(reason);
+        files.abandonAll();
+        streams.abandonAll(reason);
+        requests.failAll(reason);
         host.closed(this, reason, wasAuthenticated);
         ctx.fireChannelInactive();
     }
@@ -242,7 +221,7 @@ final class AgentSession extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        pump();
+        files.pump();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -278,7 +257,7 @@ final class AgentSession extends ChannelDuplexHandler {
             if (state != State.AUTHENTICATED) {
                 throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "data frame before hello");
             }
-            data(d.transferId(), inbound.payload());
+            streams.data(d.transferId(), inbound.payload());
             return;
         }
         Message m = ((Frame.Control) frame).message();
@@ -331,68 +310,15 @@ final class AgentSession extends ChannelDuplexHandler {
             throw new LinkViolation(LinkStats.Kind.BAD_MEMBER, "'error' has no integer member 'id'");
         }
         if (m instanceof Message.Progress p) {
-            Pending<?> open = pending.get(p.id());
             // A stream's progress is what its sink has taken, which the server counts itself.
-            if (open != null && streamOfRequest(p.id()) == null) {
-                tell(open.progress, p.done(), p.total(), p.unit());
-            }
+            requests.progress(p, streams.ofRequest(p.id()) != null);
         } else if (m instanceof Message.StreamBegin b) {
-            StreamReceiver r = streamOfRequest(b.id());
+            StreamReceiver r = streams.ofRequest(b.id());
             if (r != null) {
                 r.begin(b.size());
             }
         } else if (m instanceof Message.Answer a) {
-            answer(type, a);
-        }
-    }
-
-    private void tell(ProgressListener listener, long done, long total, String unit) {
-        try {
-            listener.progress(done, total, unit);
-        } catch (RuntimeException e) {
-            LOG.warn("Progress listener {} failed: {}", listener.getClass().getName(), e.toString());
-        }
-    }
-
-    private void data(long transferId, ByteBuf payload) throws LinkViolation {
-        StreamReceiver r = streams.get(transferId);
-        if (r == null) {
-            if (abandonedTransfers.contains(transferId)) {
-                return; // data of a stream given up, still on its way
-            }
-            throw new LinkViolation(LinkStats.Kind.UNKNOWN_TRANSFER, "data frame for transfer "
-                    + Long.toUnsignedString(transferId) + ", which is not open");
-        }
-        host.stats().add(LinkStats.Kind.STREAM_BYTES_RECEIVED, payload.readableBytes() - 8);
-        r.data(payload.retainedSlice(payload.readerIndex() + 8, payload.readableBytes() - 8));
-    }
-
-    private void answer(String type, Message.Answer a) throws LinkViolation {
-        Pending<?> p = pending.remove(a.id());
-        if (p == null) {
-            // Late answers to requests that timed out or were cancelled are expected; anything else is harmless too.
-            LOG.debug("Agent {}: '{}' for request {}, which is not open; ignored", remote, type, a.id());
-            return;
-        }
-        p.cancelTimeout();
-        if (a instanceof Message.ErrorAnswer e) {
-            p.fail(new AgentRequestException("The agent of " + describeAgent() + " could not carry out '"
-                    + p.requestType + "' (" + e.code() + "): " + (e.message().isEmpty() ? "no message" : e.message())));
-            return;
-        }
-        if (!p.answerType.isInstance(a)) {
-            p.fail(new AgentRequestException("The agent of " + describeAgent() + " answered '" + type + "' to '"
-                    + p.requestType + "'"));
-            throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER,
-                    "'" + type + "' answers request " + a.id() + " ('" + p.requestType + "'), which expects '"
-                            + MessageCodec.type(p.answerType) + "'");
-        }
-        try {
-            p.complete(a);
-        } catch (LinkViolation e) {
-            p.fail(new AgentRequestException("The agent of " + describeAgent() + " sent a malformed '" + type
-                    + "': " + e.getMessage()));
-            throw e;
+            requests.answer(type, a);
         }
     }
 
@@ -455,7 +381,8 @@ final class AgentSession extends ChannelDuplexHandler {
         ch.eventLoop().execute(() -> closeWith(reason, false));
     }
 
-    private void closeWith(String reason, boolean log) {
+    /** Closes the session, with a log line if {@code log}; event loop only. */
+    void closeWith(String reason, boolean log) {
         if (closed || closeReason != null) {
             return;
         }
@@ -492,33 +419,29 @@ final class AgentSession extends ChannelDuplexHandler {
         }, 2, TimeUnit.SECONDS);
     }
 
+
     private void heartbeat() {
         if (closed) {
             return;
         }
         channel.writeAndFlush(NettyFrames.control(new Message.Heartbeat()));
         long now = System.nanoTime();
-        for (FileSender s : senders) {
-            if (now - s.lastProgress > STALL.toNanos()) {
-                s.fail(new AgentUnavailableException("Sending " + s.name + " to the agent of " + describeAgent()
-                        + " made no progress for " + STALL.toSeconds() + " s"));
-                closeWith("file transfer " + s.transferId + " stalled for " + STALL.toSeconds() + " s", true);
-                return;
-            }
+        if (files.closeIfStalled(now)) {
+            return;
         }
-        for (StreamReceiver r : List.copyOf(streams.values())) {
-            if (r.stalled(now, STALL.toNanos())) {
-                r.abandon(new AgentUnavailableException("The stream from the agent of " + describeAgent()
-                        + " made no progress for " + STALL.toSeconds() + " s"));
-            }
-        }
+        streams.abandonStalled(now);
     }
 
-    // ------------------------------------------------------------------ requests (any thread)
+    // ------------------------------------------------------------------ requests, files and streams (any thread)
 
     /** A new request id. */
     long newId() {
-        return nextId.getAndIncrement();
+        return requests.newId();
+    }
+
+    /** A new transfer id, shared by files sent and streams received. */
+    long newTransferId() {
+        return nextTransfer.getAndIncrement();
     }
 
     <T> CompletableFuture<T> request(LongFunction<Message.Request> message, Class<? extends Message.Answer> answerType,
@@ -526,371 +449,67 @@ final class AgentSession extends ChannelDuplexHandler {
         return request(message.apply(newId()), answerType, timeout, ProgressListener.NONE, reader);
     }
 
-    /**
-     * Sends a request and completes with the reader's view of its answer. {@code timeout} starts when the request is
-     * written; {@code null} leaves the clock to the caller ({@link #armTimeout}). Cancelling the future sends
-     * {@code cancel} for the request.
-     */
+    /** See {@link AgentRequests#send}. */
     <T> CompletableFuture<T> request(Message.Request message, Class<? extends Message.Answer> answerType,
             Duration timeout, ProgressListener progress, Pending.Reader<T> reader) {
-        Pending<T> p = new Pending<>(message.id(), MessageCodec.type(message), answerType, reader, progress);
-        pending.put(p.id, p);
-        if (closed) {
-            // The connection ended between the caller finding the session and now.
-            failPending(p, closeReason == null ? "connection closed" : closeReason);
-            return p.future;
-        }
-        p.future.whenComplete((v, t) -> {
-            if (p.future.isCancelled()) {
-                cancelled(p);
-            }
-        });
-        try {
-            channel.eventLoop().execute(() -> {
-                if (closed || p.future.isDone()) {
-                    return;
-                }
-                host.stats().add(LinkStats.Kind.REQUESTS_SENT);
-                p.sent = true;
-                channel.writeAndFlush(NettyFrames.control(message));
-                if (timeout != null) {
-                    armTimeout(p, timeout);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            failPending(p, "the agent link is stopping");
-        }
-        return p.future;
+        return requests.send(message, answerType, timeout, progress, reader);
     }
 
-    /** The caller cancelled the request: forget it and tell the agent to stop, if it was sent. */
-    private void cancelled(Pending<?> p) {
-        if (!pending.remove(p.id, p)) {
-            return;
-        }
-        p.cancelTimeout();
-        try {
-            channel.eventLoop().execute(() -> {
-                if (closed || !p.sent) {
-                    return;
-                }
-                host.stats().add(LinkStats.Kind.REQUESTS_CANCELLED);
-                channel.writeAndFlush(NettyFrames.control(new Message.Cancel(p.id)));
-                StreamReceiver r = streamOfRequest(p.id);
-                if (r != null) {
-                    r.abandon(new CancellationException("cancelled"));
-                }
-                pump(); // a file transfer of the request stops sending
-            });
-        } catch (RejectedExecutionException e) {
-            // the link is stopping: the connection closes anyway
-        }
+    /** See {@link FileTransfers#send}. */
+    CompletableFuture<Void> sendFile(FileChannel file, String name, long size, String sha256, String folder,
+            String permissions, Duration ackTimeout) {
+        return files.send(file, name, size, sha256, folder, permissions, ackTimeout);
     }
 
-    /** Event loop only. */
-    private void armTimeout(Pending<?> p, Duration timeout) {
-        p.timeout = channel.eventLoop().schedule(() -> {
-            if (pending.remove(p.id, p)) {
-                host.stats().add(LinkStats.Kind.REQUESTS_TIMED_OUT);
-                p.fail(new AgentUnavailableException("The agent of " + describeAgent() + " did not answer '"
-                        + p.requestType + "' within " + timeout.toSeconds() + " s"));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** See {@link AgentStreams#read}. */
+    CompletableFuture<StreamResult> readStream(String source, Map<String, String> parameters, StreamSink sink,
+            ProgressListener progress, Executor writers) {
+        return streams.read(source, parameters, sink, progress, writers);
     }
 
-    private void failPending(Pending<?> p, String reason) {
-        if (pending.remove(p.id, p)) {
-            p.fail(unavailable(reason));
+    /** A sent request was cancelled: its stream stops and its file transfer stops sending; event loop only. */
+    void requestCancelled(long id, CancellationException cancelled) {
+        StreamReceiver r = streams.ofRequest(id);
+        if (r != null) {
+            r.abandon(cancelled);
         }
+        files.pump();
     }
 
-    private void failAllPending(String reason) {
-        for (Iterator<Pending<?>> it = pending.values().iterator(); it.hasNext();) {
-            Pending<?> p = it.next();
-            it.remove();
-            p.cancelTimeout();
-            p.fail(unavailable(reason));
-        }
+    // ------------------------------------------------------------------ for the session's parts
+
+    Channel channel() {
+        return channel;
     }
 
-    private AgentUnavailableException unavailable(String reason) {
+    /** Why the session was closed, {@code null} while it is not closing. */
+    String closeReason() {
+        return closeReason;
+    }
+
+    AgentRequests requests() {
+        return requests;
+    }
+
+    LinkStats stats() {
+        return host.stats();
+    }
+
+    Executor blocking() {
+        return host.blocking();
+    }
+
+    AgentUnavailableException unavailable(String reason) {
         return new AgentUnavailableException("The connection to the agent of " + describeAgent() + " was lost: "
                 + reason);
     }
 
-    private String describeAgent() {
+    String describeAgent() {
         Greeting h = hello;
         if (h == null) {
             return remote;
         }
         return h.hostName().map(n -> n + " (" + h.mac() + ")").orElse(h.mac());
-    }
-
-    // ------------------------------------------------------------------ file transfer
-
-    /**
-     * Sends an open file of {@code size} bytes whose SHA-256 is known: fileBegin, data frames while the connection
-     * is writable, fileEnd; completes when the agent acknowledges. The file channel is closed in every case.
-     */
-    CompletableFuture<Void> sendFile(FileChannel file, String name, long size, String sha256, String folder,
-            String permissions, Duration ackTimeout) {
-        long transferId = nextTransfer.getAndIncrement();
-        long id = newId();
-        CompletableFuture<Void> done = request(new Message.FileBegin(id, transferId, folder, name, size, sha256,
-                Optional.of(permissions)), Message.Ack.class, null, ProgressListener.NONE, a -> null);
-        FileSender sender = new FileSender(id, transferId, file, name, size, ackTimeout);
-        done.whenComplete((v, t) -> sender.closeFile());
-        if (done.isDone()) {
-            return done;
-        }
-        try {
-            // Queued after the fileBegin written by request(), so the data never overtakes it.
-            channel.eventLoop().execute(() -> {
-                if (closed || done.isDone()) {
-                    sender.abandon();
-                    return;
-                }
-                senders.add(sender);
-                pump();
-            });
-        } catch (RejectedExecutionException e) {
-            sender.abandon();
-        }
-        return done;
-    }
-
-    // ------------------------------------------------------------------ streams from the agent
-
-    /**
-     * Asks the agent to stream {@code source} into {@code sink}; completes once the agent's {@code streamEnd} matches
-     * what the sink took. The agent may send {@link StreamReceiver#WINDOW} bytes ahead of what the sink has taken.
-     */
-    CompletableFuture<StreamResult> readStream(String source, Map<String, String> parameters, StreamSink sink,
-            ProgressListener progress, Executor writers) {
-        long id = newId();
-        long transferId = nextTransfer.getAndIncrement();
-        StreamReceiver receiver = new StreamReceiver(id, transferId, sink, progress, writers, this::credit,
-                describeAgent());
-        try {
-            // Registered on the event loop before the request goes out, so no data can come before it.
-            channel.eventLoop().execute(() -> {
-                if (!closed) {
-                    streams.put(transferId, receiver);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new AgentUnavailableException("The agent link is stopping"));
-        }
-        CompletableFuture<Void> answered = request(new Message.ReadStream(id, transferId, source, parameters,
-                StreamReceiver.WINDOW), Message.StreamEnd.class, null, progress, a -> {
-                    receiver.ended((Message.StreamEnd) a);
-                    return null;
-                });
-        answered.whenComplete((v, t) -> {
-            if (t != null && !answered.isCancelled()) {
-                receiver.abandon(t);
-            }
-        });
-        receiver.result().whenComplete((v, t) -> {
-            if (t != null) {
-                answered.cancel(true); // cancelled by the caller or the sink failed: the agent stops
-            }
-            forget(receiver);
-        });
-        return receiver.result();
-    }
-
-    /** Grants the agent {@code bytes} more of the stream; any thread. */
-    private void credit(StreamReceiver r, long bytes) {
-        try {
-            channel.eventLoop().execute(() -> {
-                if (!closed && streams.get(r.transferId) == r) {
-                    channel.writeAndFlush(NettyFrames.control(new Message.StreamCredit(r.id, bytes)));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // the link is stopping
-        }
-    }
-
-    private void forget(StreamReceiver r) {
-        try {
-            channel.eventLoop().execute(() -> {
-                if (streams.remove(r.transferId, r)) {
-                    abandonedTransfers.add(r.transferId);
-                    if (abandonedTransfers.size() > 64) {
-                        abandonedTransfers.remove(abandonedTransfers.iterator().next());
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // the link is stopping
-        }
-    }
-
-    /** Event loop only. */
-    private StreamReceiver streamOfRequest(long id) {
-        for (StreamReceiver r : streams.values()) {
-            if (r.id == id) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    // ------------------------------------------------------------------ file transfer (continued)
-
-    /** Writes ready chunks while the channel is writable and asks for the next ones; event loop only. */
-    private void pump() {
-        if (closed) {
-            return;
-        }
-        for (Iterator<FileSender> it = senders.iterator(); it.hasNext();) {
-            FileSender s = it.next();
-            if (s.step()) {
-                it.remove();
-            }
-        }
-    }
-
-    /** One outgoing file; its fields belong to the event loop except where noted. */
-    private final class FileSender {
-        final long id;
-        final long transferId;
-        final FileChannel file;
-        final String name;
-        final long size;
-        final Duration ackTimeout;
-        long readPosition;
-        long sent;
-        boolean readInFlight;
-        ByteBuf ready;
-        long lastProgress = System.nanoTime();
-
-        FileSender(long id, long transferId, FileChannel file, String name, long size, Duration ackTimeout) {
-            this.id = id;
-            this.transferId = transferId;
-            this.file = file;
-            this.name = name;
-            this.size = size;
-            this.ackTimeout = ackTimeout;
-        }
-
-        /** Advances the transfer; {@code true} when it no longer needs pumping. */
-        boolean step() {
-            Pending<?> p = pending.get(id);
-            if (p == null || p.future.isDone()) {
-                // The agent refused the transfer early (an error to fileBegin) or it failed: stop the data and
-                // close the transfer on the agent's side too.
-                endTransfer();
-                abandon();
-                return true;
-            }
-            while (ready != null && channel.isWritable()) {
-                int n = ready.readableBytes();
-                channel.writeAndFlush(NettyFrames.data(channel.alloc(), transferId, ready));
-                ready = null;
-                sent += n;
-                lastProgress = System.nanoTime();
-                host.stats().add(LinkStats.Kind.FILE_BYTES_SENT, n);
-                readNext();
-            }
-            if (sent == size && ready == null && !readInFlight) {
-                endTransfer();
-                armTimeout(p, ackTimeout);
-                closeFile();
-                return true;
-            }
-            readNext();
-            return false;
-        }
-
-        private void endTransfer() {
-            channel.writeAndFlush(NettyFrames.control(new Message.FileEnd(id, transferId)));
-        }
-
-        /** Reads the next chunk on the blocking executor, one at a time, so only one chunk waits per transfer. */
-        private void readNext() {
-            if (readInFlight || ready != null || readPosition >= size) {
-                return;
-            }
-            readInFlight = true;
-            long position = readPosition;
-            int length = (int) Math.min(FrameCodec.MAX_CHUNK, size - position);
-            readPosition += length;
-            try {
-                host.blocking().execute(() -> {
-                    ByteBuf buf = channel.alloc().directBuffer(length);
-                    Exception failure = null;
-                    try {
-                        long at = position;
-                        while (buf.isWritable()) {
-                            int r = buf.writeBytes(file, at, buf.writableBytes());
-                            if (r < 0) {
-                                throw new IOException("the file is shorter than the " + size + " bytes announced;"
-                                        + " it changed while being sent");
-                            }
-                            at += r;
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        failure = e;
-                        buf.release();
-                    }
-                    Exception f = failure;
-                    try {
-                        channel.eventLoop().execute(() -> chunkRead(f == null ? buf : null, f));
-                    } catch (RejectedExecutionException e) {
-                        if (f == null) {
-                            buf.release();
-                        }
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                readInFlight = false;
-                fail(new AgentUnavailableException("The agent link is stopping"));
-            }
-        }
-
-        private void chunkRead(ByteBuf buf, Exception failure) {
-            readInFlight = false;
-            if (closed || !senders.contains(this)) {
-                if (buf != null) {
-                    buf.release();
-                }
-                return;
-            }
-            if (failure != null) {
-                fail(new AgentRequestException("Cannot read " + name + " to send it: " + failure.getMessage()));
-                pump();
-                return;
-            }
-            ready = buf;
-            pump();
-        }
-
-        void fail(Exception e) {
-            Pending<?> p = pending.remove(id);
-            if (p != null) {
-                p.cancelTimeout();
-                p.fail(e);
-            }
-        }
-
-        void abandon() {
-            if (ready != null) {
-                ready.release();
-                ready = null;
-            }
-            closeFile();
-        }
-
-        void closeFile() {
-            try {
-                file.close();
-            } catch (IOException e) {
-                LOG.debug("Closing {} failed: {}", name, e.toString());
-            }
-        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -36,24 +34,17 @@ import org.opendpm.api.execution.ResultQuery;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineStatus;
-import org.opendpm.api.inventory.PowerState;
-import org.opendpm.api.plugin.DeployOsResolution;
 import org.opendpm.api.plugin.PluginRegistry;
-import org.opendpm.api.scenario.Executability;
-import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioService;
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.api.settings.ServerSettingsService;
 import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
-import org.opendpm.scheduler.internal.engine.ExecutionTable.NewExecution;
 import org.opendpm.scheduler.internal.files.ServerFiles;
 import org.opendpm.scheduler.internal.power.PowerDrivers;
-import org.opendpm.scheduler.internal.scenario.Store;
 import org.opendpm.scheduler.internal.images.ImageFolder;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.boot.PublishedFiles;
 import org.opendpm.api.execution.ExecutionStep;
-import org.opendpm.spi.DeployOs;
 import org.opendpm.spi.StepExecutor;
 import org.opendpm.spi.StepFailedException;
 import org.opendpm.spi.PlanTarget;
@@ -90,11 +81,9 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     static final Duration PLUGIN_CALL_BOUND = Duration.ofSeconds(30);
 
     private final Database database;
-    private final ScenarioService scenarios;
     private final PluginRegistry plugins;
     private final InventoryService inventory;
     private final ServerSettingsService settings;
-    private final AgentLink agents;
     /** Optional: without network boot installed, steps that set the next boot fail with a clear error. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -108,6 +97,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     private final EngineServices services;
     private final ExecutionRequests requests;
     private final PluginCalls calls;
+    private final ExecutionPlanner planner;
     private final ScheduledExecutorService loop;
     private final Clock clock;
     /** The server that owns what this engine starts (see {@code execution.owner}). */
@@ -115,11 +105,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
     /** Running executions by id; touched on the loop only. */
     private final Map<Long, Run> runs = new HashMap<>();
-    /** Runs whose end is to be written by the next flush; touched on the loop only. */
-    private final List<Run> ending = new ArrayList<>();
-    /** Runs recovered at start whose step is carried out again once the loop runs. */
-    private final List<Run> resuming = new ArrayList<>();
-    private boolean flushQueued;
+    private final ExecutionEnds ends;
+    private final ExecutionRecovery recovery;
     private final AgentWaits waits;
     private volatile boolean recovered;
 
@@ -138,11 +125,9 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             PublishedFiles published, Clock clock, Duration pluginCallBound) {
         this.clock = clock;
         this.database = database;
-        this.scenarios = scenarios;
         this.plugins = plugins;
         this.inventory = inventory;
         this.settings = settings;
-        this.agents = agents;
         this.bootIntents = bootIntents;
         this.sessions = sessions;
         this.published = published;
@@ -153,6 +138,10 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 () -> Optional.ofNullable(this.published), clock);
         this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);
         this.calls = new PluginCalls("opendpm-plugin-call", 64, pluginCallBound);
+        this.planner = new ExecutionPlanner(scenarios, plugins);
+        this.ends = new ExecutionEnds(database, clock, () -> this.sessions, () -> this.published,
+                () -> submit(this::flushEnds), run -> runs.remove(run.id));
+        this.recovery = new ExecutionRecovery(database, settings, clock, owner);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opendpm-execution");
             t.setDaemon(true);
@@ -213,7 +202,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         await(submit(() -> {
             Run run = runs.get(id);
             if (run != null) {
-                finish(run, ExecutionState.CANCELLED, "Cancelled by " + by + " at " + run.where());
+                ends.finish(run, ExecutionState.CANCELLED, "Cancelled by " + by + " at " + run.where());
                 flushEnds();
             } else {
                 database.inTransaction(c -> ExecutionTable.end(c, id, ExecutionState.CANCELLED,
@@ -281,50 +270,18 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             resume();
             for (Run run : new ArrayList<>(runs.values())) {
                 if (run.pendingEnd == null && now.isAfter(run.deadline)) {
-                    finish(run, ExecutionState.TIMED_OUT, "Not finished within " + run.timeoutMinutes
+                    ends.finish(run, ExecutionState.TIMED_OUT, "Not finished within " + run.timeoutMinutes
                             + " minutes; stopped at " + run.where());
                 }
             }
             waits.expire(now);
-            flushProgress(now);
+            StepReports.flush(database, runs.values(), now);
             dispatch();
         } catch (StoreUnavailableException e) {
             LOG.debug("Execution engine waits for the database: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Execution engine tick failed", e);
         }
-    }
-
-    /** Writes the progress and log lines the running steps reported since the last tick, in one transaction. */
-    private void flushProgress(Instant now) {
-        record Report(Run run, StepContextImpl ctx, Optional<StepContextImpl.Progress> progress, List<String> lines) {
-        }
-        List<Report> reports = new ArrayList<>();
-        for (Run run : runs.values()) {
-            StepContextImpl ctx = run.context;
-            if (ctx != null && run.pendingEnd == null) {
-                Optional<StepContextImpl.Progress> p = ctx.takeProgress();
-                List<String> lines = ctx.takeLines();
-                if (p.isPresent() || !lines.isEmpty()) {
-                    reports.add(new Report(run, ctx, p, lines));
-                }
-            }
-        }
-        if (reports.isEmpty()) {
-            return;
-        }
-        database.inTransaction(c -> {
-            for (Report r : reports) {
-                if (r.progress.isPresent()) {
-                    StepContextImpl.Progress p = r.progress.get();
-                    StepTable.progress(c, r.run.id, r.ctx.index(), p.done(), p.total(), p.unit());
-                }
-                if (!r.lines.isEmpty()) {
-                    StepTable.log(c, r.run.id, r.ctx.index(), r.lines, now);
-                }
-            }
-            return null;
-        });
     }
 
     /**
@@ -335,70 +292,16 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         if (!recovered) {
             synchronized (this) {
                 if (!recovered) {
-                    recover();
+                    recovery.recover();
                     recovered = true;
                 }
             }
         }
     }
 
-    /**
-     * Carries on with what an earlier run of this server left running. Nothing of its requests survives in this
-     * process: an execution still being planned waits again; one whose step is resumable carries that step out again
-     * from its start (once the loop runs); any other ends with an error naming the step.
-     */
-    private void recover() {
-        List<Run> resumable = new ArrayList<>();
-        List<String> ended = new ArrayList<>();
-        Instant now = clock.instant();
-        int timeout = settings.get().scenarioTimeoutMinutes();
-        database.inTransaction(c -> {
-            List<Long> ids = ExecutionTable.runningOwnedBy(c, owner);
-            List<Execution> rows = ExecutionTable.byIds(c, ids);
-            Map<Long, MachineRow> machines = ExecutionTable.machines(c,
-                    rows.stream().map(Execution::machineId).toList());
-            for (Execution e : rows) {
-                List<Step> plan = StepTable.plan(c, e.id());
-                Optional<Integer> at = StepTable.running(c, e.id());
-                MachineRow machine = machines.get(e.machineId());
-                if (plan.isEmpty()) {
-                    ExecutionTable.requeue(c, e.id());
-                    continue;
-                }
-                int index = at.orElse(plan.size() - 1);
-                Step step = plan.get(index);
-                if (step.resumable() && machine != null) {
-                    Instant deadline = ExecutionTable.deadline(c, e.id()).orElse(now.plus(Duration.ofMinutes(timeout)));
-                    Run run = new Run(e.id(), machine, e.scenarioName(), plan, deadline, timeout);
-                    run.step = index;
-                    resumable.add(run);
-                } else {
-                    String message = "The server stopped during step " + (index + 1) + " of " + plan.size() + " ("
-                            + step.name() + "), which cannot be carried out again; check the machine, then Remove "
-                            + "Error and execute again";
-                    StepTable.end(c, e.id(), index, StepTable.State.FAILED, message, now);
-                    ExecutionTable.end(c, e.id(), ExecutionState.FAILED, message, now);
-                    ExecutionTable.setMachineStatus(c, e.machineId(), MachineStatus.SCENARIO_EXECUTION_ERROR);
-                    ended.add("Execution " + e.id() + " of scenario " + e.scenarioName() + " on machine "
-                            + e.machineName() + ": " + message);
-                }
-            }
-            return null;
-        });
-        ended.forEach(LOG::warn);
-        synchronized (resuming) {
-            resuming.addAll(resumable);
-        }
-    }
-
     /** Carries out again the steps recovered at start; on the loop. */
     private void resume() {
-        List<Run> batch;
-        synchronized (resuming) {
-            batch = new ArrayList<>(resuming);
-            resuming.clear();
-        }
-        for (Run run : batch) {
+        for (Run run : recovery.takeResumable()) {
             LOG.info("Execution {} of scenario {} on machine {} resumes at {}", run.id, run.scenarioName,
                     run.machine.name(), run.where());
             runs.put(run.id, run);
@@ -456,44 +359,9 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         for (Run run : started) {
             runs.put(run.id, run);
             Execution e = byId.get(run.id);
-            calls.call("Planning of scenario " + run.scenarioName, () -> plan(e, run.machine, server))
+            calls.call("Planning of scenario " + run.scenarioName, () -> planner.plan(e, run.machine, server))
                     .whenComplete((plan, error) -> submit(() -> planned(run, plan, error)));
         }
-    }
-
-    /** The plan of one execution; throws with the reason it cannot start. Runs off the loop. */
-    private List<Step> plan(Execution e, MachineRow machine, ServerSettings server) {
-        Scenario scenario = scenarios.scenario(e.scenarioId());
-        Executability x = scenarios.executability(e.scenarioId());
-        if (!x.executable()) {
-            throw new StepFailed("Scenario " + scenario.name() + " cannot be executed: "
-                    + x.reason().orElse("unavailable"));
-        }
-        Optional<DeployOs> deployOs = Optional.empty();
-        if (x.needsDeployOs()) {
-            DeployOsResolution r = plugins.resolveDeployOs(machine.deployOs(), machine.model(),
-                    server.defaultDeployOs());
-            deployOs = Optional.of(r.deployOs());
-        }
-        PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs);
-        ExecutionPlan plan = ExecutionPlan.of(scenario, x.needsDeployOs(), server.checkCompletionByAgent(), target,
-                tab -> ExecutionPlan.planTab(plugins.scenarioType(tab.type())
-                        .orElseThrow(() -> new StepFailed("Scenario type plugin unavailable: " + tab.type())), tab,
-                        target));
-        for (Step step : plan.steps()) {
-            StepExecutor executor = plugins.stepExecutor(step.executor()).orElseThrow(() -> new StepFailed(
-                    "Step '" + step.name() + "' needs the step executor '" + step.executor() + "', which is not "
-                            + "installed"));
-            List<org.opendpm.spi.SettingViolation> problems = executor.validate(step);
-            if (problems != null && !problems.isEmpty()) {
-                throw new StepFailed("Step '" + step.name() + "' cannot be carried out: " + problems.get(0).field()
-                        + ": " + problems.get(0).message());
-            }
-        }
-        if (plan.steps().isEmpty()) {
-            throw new StepFailed("Scenario " + scenario.name() + " has nothing to do");
-        }
-        return plan.steps();
     }
 
     /** The plan is made (or failed): store it step by step and carry out the first. On the loop. */
@@ -502,7 +370,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return; // cancelled or timed out while it was planned
         }
         if (error != null) {
-            finish(run, ExecutionState.FAILED, reason(error));
+            ends.finish(run, ExecutionState.FAILED, reason(error));
             return;
         }
         run.plan = plan;
@@ -523,7 +391,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     /** Carries out step {@code index}; {@code again} when it was begun before (resumed after a restart). */
     private void runStep(Run run, int index, boolean again) {
         if (index == run.plan.size()) {
-            finish(run, ExecutionState.COMPLETED, "");
+            ends.finish(run, ExecutionState.COMPLETED, "");
             return;
         }
         Step step = run.plan.get(index);
@@ -569,8 +437,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return;
         }
         String where = run.where();
-        finish(run, ExecutionState.FAILED, Character.toUpperCase(where.charAt(0)) + where.substring(1) + " failed: "
-                + reason(error));
+        ends.finish(run, ExecutionState.FAILED, Character.toUpperCase(where.charAt(0)) + where.substring(1)
+                + " failed: " + reason(error));
     }
 
     private static String reason(Throwable error) {
@@ -582,106 +450,10 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 : cause.toString();
     }
 
-    /**
-     * Ends a run and stops its step. The end is written with the others that end in the same moment, in one
-     * transaction, by the task queued behind them on the loop; until then the run ignores late answers.
-     */
-    private void finish(Run run, ExecutionState state, String message) {
-        if (run.pendingEnd != null) {
-            return; // the first end stands
-        }
-        run.pendingEnd = state;
-        run.pendingMessage = message;
-        if (run.context != null) {
-            run.context.stop();
-        }
-        ending.add(run);
-        if (!flushQueued) {
-            flushQueued = true;
-            submit(this::flushEnds);
-        }
-    }
-
+    /** Writes the ends of runs that ended since the last flush, then starts waiting executions in their place. */
     private void flushEnds() {
-        flushQueued = false;
-        if (ending.isEmpty()) {
-            return;
-        }
-        List<Run> batch = new ArrayList<>(ending);
-        Instant now = clock.instant();
-        try {
-            database.inTransaction(c -> {
-                for (Run run : batch) {
-                    if (ExecutionTable.end(c, run.id, run.pendingEnd, run.pendingMessage, now)) {
-                        ExecutionTable.setMachineStatus(c, run.machine.id(), statusAfter(run));
-                    }
-                    if (run.plan != null && run.context != null) {
-                        List<String> lines = run.context.takeLines();
-                        if (!lines.isEmpty()) {
-                            StepTable.log(c, run.id, run.context.index(), lines, now);
-                        }
-                        StepTable.end(c, run.id, run.step, stepStateAfter(run.pendingEnd),
-                                run.pendingEnd == ExecutionState.COMPLETED ? "" : run.pendingMessage, now);
-                    }
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            // Kept and written by the next tick, so no row stays running.
-            LOG.warn("{} execution end(s) could not be written yet: {}", batch.size(), e.getMessage());
-            return;
-        }
-        ending.removeAll(batch);
-        for (Run run : batch) {
-            runs.remove(run.id);
-            release(run);
-            if (run.pendingEnd == ExecutionState.COMPLETED) {
-                LOG.info("Execution {} of scenario {} on machine {} completed", run.id, run.scenarioName,
-                        run.machine.name());
-            } else {
-                LOG.warn("Execution {} of scenario {} on machine {} ended {}: {}", run.id, run.scenarioName,
-                        run.machine.name(), run.pendingEnd, run.pendingMessage);
-            }
-        }
-        dispatch();
-    }
-
-    /** Withdraws what the execution was given: its Deploy-OS token, its published files. */
-    private void release(Run run) {
-        try {
-            DeployOsSessions s = sessions;
-            if (s != null) {
-                s.revoke(run.machine.id());
-            }
-            PublishedFiles p = published;
-            if (p != null) {
-                p.withdraw(run.id);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Execution {}: its Deploy-OS token or published files could not be withdrawn: {}", run.id,
-                    e.getMessage());
-        }
-    }
-
-    private static StepTable.State stepStateAfter(ExecutionState state) {
-        switch (state) {
-        case COMPLETED:
-            return StepTable.State.DONE;
-        case FAILED:
-            return StepTable.State.FAILED;
-        default:
-            return StepTable.State.STOPPED;
-        }
-    }
-
-    private static MachineStatus statusAfter(Run run) {
-        switch (run.pendingEnd) {
-        case COMPLETED:
-            return MachineStatus.NONE;
-        case CANCELLED:
-            return MachineStatus.SCENARIO_EXECUTION_STOP;
-        default:
-            return run.powerOnError ? MachineStatus.REMOTE_POWER_ON_ERROR : MachineStatus.SCENARIO_EXECUTION_ERROR;
+        if (ends.flush()) {
+            dispatch();
         }
     }
 
@@ -719,39 +491,6 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
 
         StepFailed(String message) {
             super(message);
-        }
-    }
-
-    /** An execution being carried out; fields change on the loop only. */
-    private static final class Run {
-        final long id;
-        final MachineRow machine;
-        final String scenarioName;
-        /** Null while it is planned. */
-        List<Step> plan;
-        final Instant deadline;
-        final int timeoutMinutes;
-        int step;
-        StepContextImpl context;
-        volatile boolean powerOnError;
-        ExecutionState pendingEnd;
-        String pendingMessage;
-
-        Run(long id, MachineRow machine, String scenarioName, List<Step> plan, Instant deadline, int timeoutMinutes) {
-            this.id = id;
-            this.machine = machine;
-            this.scenarioName = scenarioName;
-            this.plan = plan;
-            this.deadline = deadline;
-            this.timeoutMinutes = timeoutMinutes;
-        }
-
-        /** Where the run is, for messages: "step 2 of 5 (Disk check)" or "planning". */
-        String where() {
-            if (plan == null) {
-                return "planning";
-            }
-            return "step " + (step + 1) + " of " + plan.size() + " (" + plan.get(step).name() + ")";
         }
     }
 }

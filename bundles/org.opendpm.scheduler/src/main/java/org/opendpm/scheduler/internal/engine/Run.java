@@ -1,0 +1,41 @@
+package org.opendpm.scheduler.internal.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.opendpm.api.execution.ExecutionState;
+import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
+import org.opendpm.spi.Step;
+
+/** An execution being carried out; fields change on the loop only. */
+final class Run {
+    final long id;
+    final MachineRow machine;
+    final String scenarioName;
+    /** Null while it is planned. */
+    List<Step> plan;
+    final Instant deadline;
+    final int timeoutMinutes;
+    int step;
+    StepContextImpl context;
+    volatile boolean powerOnError;
+    ExecutionState pendingEnd;
+    String pendingMessage;
+
+    Run(long id, MachineRow machine, String scenarioName, List<Step> plan, Instant deadline, int timeoutMinutes) {
+        this.id = id;
+        this.machine = machine;
+        this.scenarioName = scenarioName;
+        this.plan = plan;
+        this.deadline = deadline;
+        this.timeoutMinutes = timeoutMinutes;
+    }
+
+    /** Where the run is, for messages: "step 2 of 5 (Disk check)" or "planning". */
+    String where() {
+        if (plan == null) {
+            return "planning";
+        }
+        return "step " + (step + 1) + " of " + plan.size() + " (" + plan.get(step).name() + ")";
+    }
+}
