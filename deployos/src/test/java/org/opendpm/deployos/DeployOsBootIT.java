@@ -52,7 +52,8 @@ public class DeployOsBootIT {
         String missing = null;
         if (!onPath("qemu-system-x86_64")) {
             missing = "qemu-system-x86_64 not found (Debian: apt-get install qemu-system-x86)";
-        } else if (!Files.isRegularFile(image.resolve("vmlinuz")) || !Files.isRegularFile(image.resolve("initrd.img"))) {
+        } else if (!Files.isRegularFile(image.resolve("vmlinuz"))
+                || !Files.isRegularFile(image.resolve("initrd.img"))) {
             missing = "no Deploy-OS image in " + image + " (build it: deployos/build-deployos.sh)";
         }
         if (missing != null && "true".equals(System.getenv("CI"))) {

@@ -55,28 +55,28 @@ final class Container {
         int tftp = freeUdpPort();
         int agentLink = freePort();
         List<Option> options = new ArrayList<>(List.of(
-            karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
-                    .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
-                    .useDeployFolder(false),
-            keepRuntimeFolder(),
-            configureConsole().ignoreLocalConsole(),
-            logLevel(LogLevel.INFO),
-            vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository", repo),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.offline", "true"),
-            editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.defaultLocalRepoAsRemote", "true"),
-            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + http),
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
-            editConfigurationFilePut("etc/org.opendpm.netboot.tftp.cfg", "port", "" + tftp),
-            editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "address", "127.0.0.1"),
-            editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "port", "" + agentLink),
-            editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "discoveryPort", "0"),
-            systemProperty(AGENT_PORT).value("" + agentLink),
-            systemProperty(AGENT_JAR).value(System.getProperty(AGENT_JAR, "")),
-            systemProperty(HTTP_PORT).value("" + http),
-            systemProperty(TFTP_PORT).value("" + tftp)));
+                karafDistributionConfiguration().frameworkUrl(new File(System.getProperty("opendpm.distribution"))
+                        .toURI().toString()).name("OpenDPM").unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                keepRuntimeFolder(),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.INFO),
+                vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
+                editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository", repo),
+                editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.offline", "true"),
+                editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.defaultLocalRepoAsRemote", "true"),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + http),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "" + freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "" + freePort()),
+                editConfigurationFilePut("etc/org.opendpm.netboot.tftp.cfg", "port", "" + tftp),
+                editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "address", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "port", "" + agentLink),
+                editConfigurationFilePut("etc/org.opendpm.transfer.cfg", "discoveryPort", "0"),
+                systemProperty(AGENT_PORT).value("" + agentLink),
+                systemProperty(AGENT_JAR).value(System.getProperty(AGENT_JAR, "")),
+                systemProperty(HTTP_PORT).value("" + http),
+                systemProperty(TFTP_PORT).value("" + tftp)));
         return options.toArray(Option[]::new);
     }
 

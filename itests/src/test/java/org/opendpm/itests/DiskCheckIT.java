@@ -162,13 +162,15 @@ public class DiskCheckIT {
         try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(DISK_BYTES);
         }
-        Process sfdisk = new ProcessBuilder(tool("sfdisk"), "--quiet", image.toString()).redirectErrorStream(true).start();
+        Process sfdisk = new ProcessBuilder(tool("sfdisk"), "--quiet", image.toString()).redirectErrorStream(true)
+                .start();
         try (var in = sfdisk.getOutputStream()) {
             in.write(("label: gpt\nstart=2048, size=131072, type=" + LINUX_FS + "\nstart=133120, size=65536, type="
                     + ESP + "\n").getBytes(StandardCharsets.US_ASCII));
         }
         assertEquals(new String(sfdisk.getInputStream().readAllBytes()), 0, sfdisk.waitFor());
-        Distribution.run(List.of(tool("mkfs.ext4"), "-q", "-F", "-E", "offset=" + (1L << 20), image.toString(), "65536"));
+        Distribution
+                .run(List.of(tool("mkfs.ext4"), "-q", "-F", "-E", "offset=" + (1L << 20), image.toString(), "65536"));
         return image;
     }
 

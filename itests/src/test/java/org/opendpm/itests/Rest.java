@@ -43,7 +43,8 @@ final class Rest {
     /** A request with a body of another type (CSV, plain text); {@code body} null sends none. */
     Response send(String method, String path, String contentType, String body, String user, String password) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null) {
             b.header("Content-Type", contentType);

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import org.junit.After;
 import org.junit.Test;
@@ -199,7 +197,8 @@ public class ServerProcessIT {
         JsonNode interrupted = rest.get("executions/" + runningExecution, "admin", password).json();
         assertEquals(interrupted.toString(), "FAILED", interrupted.get("state").asText());
         assertTrue(interrupted.get("message").asText(), interrupted.get("message").asText()
-                .startsWith("The server stopped during step 1 of 1 (Agent command), which cannot be carried out again"));
+                .startsWith(
+                        "The server stopped during step 1 of 1 (Agent command), which cannot be carried out again"));
         assertEquals("SCENARIO_EXECUTION_ERROR", rest.get("machines/" + busyMachine, "admin", password).json()
                 .get("status").asText());
         for (JsonNode e : rest.get("executions", "admin", password).json()) {

@@ -55,7 +55,8 @@ final class Agent implements AutoCloseable {
 
     /** 02:00:00:00:00:01, ...:02, ... (or counting up from {@code --mac}): locally administered, never a real NIC. */
     static List<Identity> simulatedIdentities(AgentConfig config) {
-        long base = Identity.macValue(Identity.normalizeMac(config.mac() != null ? config.mac()
+        long base = Identity.macValue(Identity.normalizeMac(config.mac() != null
+                ? config.mac()
                 : DEFAULT_SIMULATED_MAC));
         List<Identity> ids = new ArrayList<>(config.simulate());
         for (int i = 0; i < config.simulate(); i++) {

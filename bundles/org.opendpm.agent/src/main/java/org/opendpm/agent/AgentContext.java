@@ -45,7 +45,7 @@ final class AgentContext implements AutoCloseable {
         }
         try {
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, new TrustManager[] { new PinningTrustManager(state) }, null);
+            ssl.init(null, new TrustManager[]{ new PinningTrustManager(state) }, null);
             this.sslFactory = ssl.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS is not available in this Java runtime: " + e.getMessage(), e);

@@ -171,7 +171,8 @@ final class AgentRunner implements Runnable {
             if (refused != null) {
                 LOG.severe("Refusing the server at " + where + ": " + refused.getMessage() + ". If the server's "
                         + "certificate was replaced on purpose, delete " + ctx.state.dir().resolve(
-                                StateFolder.PIN_FILE) + " or start with --server-fingerprint");
+                                StateFolder.PIN_FILE)
+                        + " or start with --server-fingerprint");
             } else {
                 log(Level.WARNING, "TLS handshake with " + where + " failed: " + e.getMessage());
             }
@@ -193,7 +194,8 @@ final class AgentRunner implements Runnable {
                 LOG.severe(e.getMessage());
                 return Outcome.FAILED;
             }
-            return credential == null ? register(channel, where, ip)
+            return credential == null
+                    ? register(channel, where, ip)
                     : hello(channel, where, ip, identity.mac(), Optional.of(credential), Optional.empty());
         } catch (LinkViolation | ProtocolException e) {
             log(Level.WARNING, "Closing the connection to " + where + ": " + e.getMessage());

@@ -118,10 +118,12 @@ final class FileOperations {
         try {
             // Symbolic links are described by what they point to; a dangling one by the link itself.
             try {
-                a = posix ? Files.readAttributes(c, PosixFileAttributes.class)
+                a = posix
+                        ? Files.readAttributes(c, PosixFileAttributes.class)
                         : Files.readAttributes(c, BasicFileAttributes.class);
             } catch (NoSuchFileException e) {
-                a = posix ? Files.readAttributes(c, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                a = posix
+                        ? Files.readAttributes(c, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                         : Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             }
         } catch (IOException e) {

@@ -306,9 +306,9 @@ final class FileReceiver {
             throw new TransferFailure(requestId, "permissions '" + permissions + "' are not three octal digits");
         }
         PosixFilePermission[] order = { PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_EXECUTE };
+                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE };
         int bits = Integer.parseInt(p, 8);
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
         for (int i = 0; i < 9; i++) {

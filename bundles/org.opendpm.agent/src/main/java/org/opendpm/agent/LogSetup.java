@@ -33,8 +33,8 @@ final class LogSetup {
     }
 
     static final class OneLine extends Formatter {
-        private static final DateTimeFormatter TIME =
-                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                .withZone(ZoneId.systemDefault());
         private final boolean stackTraces;
 
         OneLine(boolean stackTraces) {

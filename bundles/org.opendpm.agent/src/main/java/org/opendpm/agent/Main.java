@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "opendpm-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpWidth = 110,
         description = {
-            "The OpenDPM agent: keeps a TLS connection to the OpenDPM server and carries out its requests "
-                    + "(commands, power actions, file transfers).",
-            "Without --server the server is found by UDP discovery." })
+                "The OpenDPM agent: keeps a TLS connection to the OpenDPM server and carries out its requests "
+                        + "(commands, power actions, file transfers).",
+                "Without --server the server is found by UDP discovery." })
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -121,8 +121,10 @@ public final class Main implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
         LOG.info("OpenDPM agent " + agent.context().agentVersion + " started; state folder " + config.stateDir()
-                + (config.discovery() ? "; discovering the server via " + config.discoverAddress() + ":"
-                        + config.discoverPort() : "; server " + config.serverHost() + ":" + config.serverPort()));
+                + (config.discovery()
+                        ? "; discovering the server via " + config.discoverAddress() + ":"
+                                + config.discoverPort()
+                        : "; server " + config.serverHost() + ":" + config.serverPort()));
         agent.start();
         agent.awaitTermination();
         return 0;
@@ -198,9 +200,9 @@ public final class Main implements Callable<Integer> {
         serverFingerprint = serverFingerprint != null ? serverFingerprint : cmdline.get("opendpm.fingerprint");
         token = token != null ? token : cmdline.get("opendpm.token");
         mac = mac != null ? mac : cmdline.get("opendpm.mac");
-        for (String[] required : new String[][] { { server, "--server", "opendpm.server" },
-            { serverFingerprint, "--server-fingerprint", "opendpm.fingerprint" },
-            { token, "--token", "opendpm.token" } }) {
+        for (String[] required : new String[][]{ { server, "--server", "opendpm.server" },
+                { serverFingerprint, "--server-fingerprint", "opendpm.fingerprint" },
+                { token, "--token", "opendpm.token" } }) {
             if (required[0] == null || required[0].isBlank()) {
                 throw new ParameterException(spec.commandLine(), "--deploy-os needs " + required[1] + " or "
                         + required[2] + "= on the kernel command line (" + kernelCmdline + ")");
@@ -264,7 +266,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] { "OpenDPM agent " + (v != null ? v : "(development build)") };
+            return new String[]{ "OpenDPM agent " + (v != null ? v : "(development build)") };
         }
     }
 }

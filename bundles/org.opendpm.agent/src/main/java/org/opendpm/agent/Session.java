@@ -140,7 +140,8 @@ final class Session implements AutoCloseable {
             } else if (m instanceof Message.Cancel c) {
                 cancel(c.id());
             } else {
-                throw new LinkViolation("'" + MessageCodec.type(m) + "' is not a message the server sends in a session");
+                throw new LinkViolation(
+                        "'" + MessageCodec.type(m) + "' is not a message the server sends in a session");
             }
         } catch (BadRequest e) {
             error(e.id, e.requestType, e.requestType + ": " + e.getMessage());

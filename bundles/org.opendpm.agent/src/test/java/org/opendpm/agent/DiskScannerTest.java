@@ -20,7 +20,8 @@ public class DiskScannerTest {
                 ""), new ScannedDisk(2, "vdb", 0, ScannedDisk.UNREADABLE, "", List.of(), "I/O error"));
         assertThat(DiskScanner.toMessages(scanned)).containsExactly(new Message.Disks.Disk(1, "vda", 1L << 33, "gpt",
                 "QEMU HARDDISK", List.of(new Message.Disks.Partition(1, 1 << 20, 1L << 29,
-                        "0fc63daf-8483-4772-8e79-3d69d8477de4", "ext4")), ""),
+                        "0fc63daf-8483-4772-8e79-3d69d8477de4", "ext4")),
+                ""),
                 new Message.Disks.Disk(2, "vdb", 0, "unreadable", "", List.of(), "I/O error"));
     }
 

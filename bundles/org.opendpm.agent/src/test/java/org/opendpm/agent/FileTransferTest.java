@@ -109,7 +109,7 @@ public class FileTransferTest extends SessionFixture {
     public void namesThatAreNotPlainFileNamesAreRefused() throws Exception {
         Path folder = tmp.newFolder("target").toPath();
         byte[] data = random(100);
-        for (String bad : new String[] { "../x", "a/b", "..", ".", "", "a\\b" }) {
+        for (String bad : new String[]{ "../x", "a/b", "..", ".", "", "a\\b" }) {
             assertThat(errorMessage(send(folder, bad, data, data.length, sha256(data), "644"))).as(bad)
                     .isEqualTo("'" + bad + "' is not a plain file name");
         }

@@ -38,9 +38,9 @@ public class FrameChannelTest {
     public void readsControlAndDataFramesThenEndOfStream() throws IOException {
         byte[] heartbeat = "{\"type\":\"heartbeat\"}".getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream in = new ByteArrayOutputStream();
-        in.write(new byte[] { 0, 0, 0, (byte) (heartbeat.length + 1), 1 });
+        in.write(new byte[]{ 0, 0, 0, (byte) (heartbeat.length + 1), 1 });
         in.write(heartbeat);
-        in.write(new byte[] { 0, 0, 0, 11, 2, 0, 0, 0, 0, 0, 0, 1, 2, (byte) 0xAA, (byte) 0xBB });
+        in.write(new byte[]{ 0, 0, 0, 11, 2, 0, 0, 0, 0, 0, 0, 1, 2, (byte) 0xAA, (byte) 0xBB });
         FrameChannel ch = over(in.toByteArray(), new ByteArrayOutputStream());
         assertThat(ch.read()).isEqualTo(new Frame.Control(new Message.Heartbeat()));
         Frame.Data data = (Frame.Data) ch.read();
@@ -51,13 +51,13 @@ public class FrameChannelTest {
 
     @Test
     public void brokenFramesAreProtocolErrors() {
-        assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 0 }, new ByteArrayOutputStream()).read())
+        assertThatThrownBy(() -> over(new byte[]{ 0, 0, 0, 0 }, new ByteArrayOutputStream()).read())
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("length 0");
-        assertThatThrownBy(() -> over(new byte[] { (byte) 0xff, 0, 0, 0, 1 }, new ByteArrayOutputStream()).read())
+        assertThatThrownBy(() -> over(new byte[]{ (byte) 0xff, 0, 0, 0, 1 }, new ByteArrayOutputStream()).read())
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("exceeds the maximum");
-        assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 2, 9, 0 }, new ByteArrayOutputStream()).read())
+        assertThatThrownBy(() -> over(new byte[]{ 0, 0, 0, 2, 9, 0 }, new ByteArrayOutputStream()).read())
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("frame type 9 is unknown");
-        assertThatThrownBy(() -> over(new byte[] { 0, 0, 0, 9, 1, '{' }, new ByteArrayOutputStream()).read())
+        assertThatThrownBy(() -> over(new byte[]{ 0, 0, 0, 9, 1, '{' }, new ByteArrayOutputStream()).read())
                 .hasMessageContaining("in the middle of a frame");
     }
 
@@ -87,7 +87,7 @@ public class FrameChannelTest {
 
     @Test
     public void permissionsRoundTrip() throws Exception {
-        for (String p : new String[] { "640", "755", "000", "777", "604" }) {
+        for (String p : new String[]{ "640", "755", "000", "777", "604" }) {
             assertThat(FileReceiver.formatPermissions(FileReceiver.parsePermissions(1, p))).isEqualTo(p);
         }
         assertThatThrownBy(() -> FileReceiver.parsePermissions(1, "0640"))

@@ -111,8 +111,8 @@ public class LinkTest {
         try (TestSupport.LogCapture log = new TestSupport.LogCapture()) {
             // Announces 16 MiB + 2 bytes and sends nothing more: the agent must not wait for them.
             int length = 16 * 1024 * 1024 + 2;
-            c.sendRaw(new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
-                (byte) length, 1 });
+            c.sendRaw(new byte[]{ (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
+                    (byte) length, 1 });
             assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
             assertThat(log.all()).contains("frame of 16777218 bytes exceeds the maximum 16777216");
         }

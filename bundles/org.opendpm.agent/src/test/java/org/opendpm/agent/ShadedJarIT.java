@@ -137,7 +137,7 @@ public class ShadedJarIT {
                 assertThat(d.hello.token()).contains("tok-9");
                 assertThat(d.mac()).isEqualTo("52:54:00:00:00:97");
             } finally {
-                for (Process p : new Process[] { installed, deployOs }) {
+                for (Process p : new Process[]{ installed, deployOs }) {
                     if (p != null) {
                         p.destroy();
                         p.waitFor(10, TimeUnit.SECONDS);

@@ -26,7 +26,8 @@ public class StreamTest extends SessionFixture {
 
     private static final List<Message.Disks.Disk> DISKS = List.of(new Message.Disks.Disk(1, "vda", 8L << 30, "gpt",
             "", List.of(new Message.Disks.Partition(1, 1 << 20, 512L << 20, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b",
-                    "vfat")), ""));
+                    "vfat")),
+            ""));
 
     @Override
     protected DiskScanner disks() {

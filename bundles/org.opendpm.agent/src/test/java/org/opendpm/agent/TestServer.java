@@ -81,7 +81,7 @@ final class TestServer implements AutoCloseable {
         ssl.init(kmf.getKeyManagers(), null, null);
         serverSocket = (SSLServerSocket) ssl.getServerSocketFactory().createServerSocket(port, 500,
                 InetAddress.getLoopbackAddress());
-        serverSocket.setEnabledProtocols(new String[] { "TLSv1.3", "TLSv1.2" });
+        serverSocket.setEnabledProtocols(new String[]{ "TLSv1.3", "TLSv1.2" });
         acceptor = new Thread(this::acceptLoop, "test-server-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -224,10 +224,12 @@ final class TestServer implements AutoCloseable {
             }
             if (m instanceof Message.Hello h) {
                 hellos.incrementAndGet();
-                boolean ok = h.deployOs() ? deployOsTokens.remove(h.token().orElse(""))
+                boolean ok = h.deployOs()
+                        ? deployOsTokens.remove(h.token().orElse(""))
                         : h.credential().orElse("").equals(credentials.get(h.mac()));
                 if (!ok) {
-                    send(new Message.ConnectionError("unauthenticated", h.deployOs() ? "wrong or used token"
+                    send(new Message.ConnectionError("unauthenticated", h.deployOs()
+                            ? "wrong or used token"
                             : "credential not valid"));
                     return false;
                 }

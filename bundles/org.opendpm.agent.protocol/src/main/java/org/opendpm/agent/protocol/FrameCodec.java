@@ -39,7 +39,8 @@ public final class FrameCodec {
     /** Checks a frame's length prefix against {@code limit}; the length as an int. */
     public static int checkLength(long length, int limit) throws ProtocolException {
         if (length < 1) {
-            throw new ProtocolException(Reason.MALFORMED_FRAME, "frame of length 0 (at least 1 is needed for its type)");
+            throw new ProtocolException(Reason.MALFORMED_FRAME,
+                    "frame of length 0 (at least 1 is needed for its type)");
         }
         if (length > limit) {
             throw new ProtocolException(Reason.OVERSIZED_FRAME, "frame of " + length + " bytes exceeds the maximum "

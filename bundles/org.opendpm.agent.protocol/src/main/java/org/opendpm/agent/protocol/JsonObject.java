@@ -73,37 +73,38 @@ final class JsonObject {
                     + " JSON values");
         }
         switch (t) {
-            case START_OBJECT: {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-                    String name = p.currentName();
-                    m.put(name, value(p, p.nextToken(), budget));
-                }
-                return m;
+        case START_OBJECT: {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+                String name = p.currentName();
+                m.put(name, value(p, p.nextToken(), budget));
             }
-            case START_ARRAY: {
-                List<Object> l = new ArrayList<>();
-                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    l.add(value(p, e, budget));
-                }
-                return l;
+            return m;
+        }
+        case START_ARRAY: {
+            List<Object> l = new ArrayList<>();
+            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                l.add(value(p, e, budget));
             }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                // Integers beyond 64 bits are kept as text so that reading them says what is wrong.
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? new BigNumber(p.getText())
-                        : (Object) p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return new BigNumber(p.getText());
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new ProtocolException(Reason.MALFORMED_FRAME, "unexpected JSON token " + t);
+            return l;
+        }
+        case VALUE_STRING:
+            return p.getText();
+        case VALUE_NUMBER_INT:
+            // Integers beyond 64 bits are kept as text so that reading them says what is wrong.
+            return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? new BigNumber(p.getText())
+                    : (Object) p.getLongValue();
+        case VALUE_NUMBER_FLOAT:
+            return new BigNumber(p.getText());
+        case VALUE_TRUE:
+            return Boolean.TRUE;
+        case VALUE_FALSE:
+            return Boolean.FALSE;
+        case VALUE_NULL:
+            return null;
+        default:
+            throw new ProtocolException(Reason.MALFORMED_FRAME, "unexpected JSON token " + t);
         }
     }
 
@@ -244,20 +245,20 @@ final class JsonObject {
 
     private static String describe(JsonToken t) {
         switch (t) {
-            case START_ARRAY:
-                return "array";
-            case VALUE_STRING:
-                return "string";
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                return "number";
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return "boolean";
-            case VALUE_NULL:
-                return "null";
-            default:
-                return t.name().toLowerCase(java.util.Locale.ROOT);
+        case START_ARRAY:
+            return "array";
+        case VALUE_STRING:
+            return "string";
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+            return "number";
+        case VALUE_TRUE:
+        case VALUE_FALSE:
+            return "boolean";
+        case VALUE_NULL:
+            return "null";
+        default:
+            return t.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

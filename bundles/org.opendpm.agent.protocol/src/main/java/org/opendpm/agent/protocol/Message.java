@@ -56,7 +56,8 @@ public sealed interface Message {
         public Hello {
             Objects.requireNonNull(mac, "mac");
             if (deployOs ? token.isEmpty() : credential.isEmpty()) {
-                throw new IllegalArgumentException(deployOs ? "a Deploy-OS hello carries a token"
+                throw new IllegalArgumentException(deployOs
+                        ? "a Deploy-OS hello carries a token"
                         : "a hello carries a credential");
             }
         }
@@ -106,7 +107,8 @@ public sealed interface Message {
      * first {@link StreamCredit}.
      */
     record ReadStream(long id, long transferId, String source, Map<String, String> parameters, long windowBytes)
-            implements Request {
+            implements
+                Request {
         public ReadStream {
             parameters = Map.copyOf(parameters);
         }

@@ -113,64 +113,64 @@ public final class MessageCodec {
 
     private static Message decode(String type, JsonObject m) throws ProtocolException {
         switch (type) {
-            case "register":
-                return new Register(m.string("mac"), m.optionalString("credential"), strings(m, "macs", MAX_MACS),
-                        m.optionalString("uuid"), m.optionalString("ip"), m.optionalString("hostName"),
-                        m.optionalString("os").orElse(""), m.optionalString("agentVersion").orElse(""),
-                        m.optionalBool("deployOs"), protocol(m));
-            case "hello":
-                return hello(m);
-            case "registered":
-                return new Registered(m.string("credential"));
-            case "welcome":
-                return new Welcome(m.int32("heartbeatSeconds"));
-            case "heartbeat":
-                return new Heartbeat();
-            case "error": {
-                String code = m.optionalString("code").orElse(ErrorAnswer.FAILED);
-                String message = m.optionalString("message").orElse("");
-                long id = m.optionalInteger("id", -1);
-                return id >= 0 ? new ErrorAnswer(id, code, message) : new ConnectionError(code, message);
-            }
-            case "command":
-                return new Command(m.integer("id"), m.string("commandLine"), m.integer("timeoutSeconds"));
-            case "power":
-                return new Power(m.integer("id"), m.string("action"));
-            case "fileBegin":
-                return new FileBegin(m.integer("id"), m.integer("transferId"), m.string("folder"), m.string("name"),
-                        m.integer("size"), m.string("sha256"), m.optionalString("permissions"));
-            case "deleteFile":
-                return new DeleteFile(m.integer("id"), m.string("path"));
-            case "listFolder":
-                return new ListFolder(m.integer("id"), m.string("path"));
-            case "readStream":
-                return new ReadStream(m.integer("id"), m.integer("transferId"), m.string("source"),
-                        m.stringMap("parameters", MAX_PARAMETERS), m.integer("windowBytes"));
-            case "diskInventory":
-                return new DiskInventory(m.integer("id"));
-            case "fileEnd":
-                return new FileEnd(m.integer("id"), m.integer("transferId"));
-            case "cancel":
-                return new Cancel(m.integer("id"));
-            case "streamCredit":
-                return new StreamCredit(m.integer("id"), m.integer("bytes"));
-            case "progress":
-                return new Progress(m.integer("id"), m.integer("done"), m.integer("total"), m.string("unit"));
-            case "streamBegin":
-                return new StreamBegin(m.integer("id"), m.integer("size"));
-            case "commandResult":
-                return new CommandResult(m.integer("id"), m.int32("exitCode"), m.optionalString("output").orElse(""));
-            case "ack":
-                return new Ack(m.integer("id"));
-            case "folderListing":
-                return listing(m);
-            case "disks":
-                return disks(m);
-            case "streamEnd":
-                return new StreamEnd(m.integer("id"), m.integer("bytes"), m.string("sha256"));
-            default:
-                throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
-                        + JsonObject.clip(type) + "'", idOfUnknown(m));
+        case "register":
+            return new Register(m.string("mac"), m.optionalString("credential"), strings(m, "macs", MAX_MACS),
+                    m.optionalString("uuid"), m.optionalString("ip"), m.optionalString("hostName"),
+                    m.optionalString("os").orElse(""), m.optionalString("agentVersion").orElse(""),
+                    m.optionalBool("deployOs"), protocol(m));
+        case "hello":
+            return hello(m);
+        case "registered":
+            return new Registered(m.string("credential"));
+        case "welcome":
+            return new Welcome(m.int32("heartbeatSeconds"));
+        case "heartbeat":
+            return new Heartbeat();
+        case "error": {
+            String code = m.optionalString("code").orElse(ErrorAnswer.FAILED);
+            String message = m.optionalString("message").orElse("");
+            long id = m.optionalInteger("id", -1);
+            return id >= 0 ? new ErrorAnswer(id, code, message) : new ConnectionError(code, message);
+        }
+        case "command":
+            return new Command(m.integer("id"), m.string("commandLine"), m.integer("timeoutSeconds"));
+        case "power":
+            return new Power(m.integer("id"), m.string("action"));
+        case "fileBegin":
+            return new FileBegin(m.integer("id"), m.integer("transferId"), m.string("folder"), m.string("name"),
+                    m.integer("size"), m.string("sha256"), m.optionalString("permissions"));
+        case "deleteFile":
+            return new DeleteFile(m.integer("id"), m.string("path"));
+        case "listFolder":
+            return new ListFolder(m.integer("id"), m.string("path"));
+        case "readStream":
+            return new ReadStream(m.integer("id"), m.integer("transferId"), m.string("source"),
+                    m.stringMap("parameters", MAX_PARAMETERS), m.integer("windowBytes"));
+        case "diskInventory":
+            return new DiskInventory(m.integer("id"));
+        case "fileEnd":
+            return new FileEnd(m.integer("id"), m.integer("transferId"));
+        case "cancel":
+            return new Cancel(m.integer("id"));
+        case "streamCredit":
+            return new StreamCredit(m.integer("id"), m.integer("bytes"));
+        case "progress":
+            return new Progress(m.integer("id"), m.integer("done"), m.integer("total"), m.string("unit"));
+        case "streamBegin":
+            return new StreamBegin(m.integer("id"), m.integer("size"));
+        case "commandResult":
+            return new CommandResult(m.integer("id"), m.int32("exitCode"), m.optionalString("output").orElse(""));
+        case "ack":
+            return new Ack(m.integer("id"));
+        case "folderListing":
+            return listing(m);
+        case "disks":
+            return disks(m);
+        case "streamEnd":
+            return new StreamEnd(m.integer("id"), m.integer("bytes"), m.string("sha256"));
+        default:
+            throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
+                    + JsonObject.clip(type) + "'", idOfUnknown(m));
         }
     }
 

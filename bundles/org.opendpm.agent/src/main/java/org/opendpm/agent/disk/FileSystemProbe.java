@@ -53,7 +53,7 @@ final class FileSystemProbe {
         if (fat(b)) {
             return "vfat";
         }
-        for (int page : new int[] { 4096, 8192, 16384, 65536 }) {
+        for (int page : new int[]{ 4096, 8192, 16384, 65536 }) {
             if (at(b, page - 10, "SWAPSPACE2") || at(b, page - 10, "SWAP-SPACE")) {
                 return "swap";
             }

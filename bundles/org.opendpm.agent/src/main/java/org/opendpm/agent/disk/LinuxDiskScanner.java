@@ -95,9 +95,10 @@ public final class LinuxDiskScanner {
             }
             return new ScannedDisk(number, name, size, table.kind(), model, partitions, "");
         } catch (DiskFormatException | IOException e) {
-            String reason = e instanceof NoSuchFileException ? "no device " + dev.resolve(name)
+            String reason = e instanceof NoSuchFileException
+                    ? "no device " + dev.resolve(name)
                     : e instanceof DiskFormatException ? e.getMessage() : e.toString();
-            LOG.log(Level.WARNING, "Disk {0} ({1}) is unreadable: {2}", new Object[] { number, name, reason });
+            LOG.log(Level.WARNING, "Disk {0} ({1}) is unreadable: {2}", new Object[]{ number, name, reason });
             return new ScannedDisk(number, name, size, ScannedDisk.UNREADABLE, model, List.of(), reason);
         }
     }

@@ -69,17 +69,21 @@ public class BadDiskTest {
 
     @Test
     public void aHandMadeGptIsReadAsWritten() throws IOException {
-        assertBothPartitions(scanOne(gpt(g -> { }, g -> { })));
+        assertBothPartitions(scanOne(gpt(g -> {
+        }, g -> {
+        })));
     }
 
     @Test
     public void aWrongHeaderCrcFallsBackToTheBackupHeader() throws IOException {
-        assertBothPartitions(scanOne(gpt(g -> g.breakHeaderCrc = true, g -> { })));
+        assertBothPartitions(scanOne(gpt(g -> g.breakHeaderCrc = true, g -> {
+        })));
     }
 
     @Test
     public void aWrongEntryArrayCrcFallsBackToTheBackupHeader() throws IOException {
-        assertBothPartitions(scanOne(gpt(g -> g.breakArrayCrc = true, g -> { })));
+        assertBothPartitions(scanOne(gpt(g -> g.breakArrayCrc = true, g -> {
+        })));
     }
 
     @Test
@@ -95,12 +99,13 @@ public class BadDiskTest {
         assertUnreadable(d, "entry count 2147483648 is above 1024");
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
         // With a sane backup the disk is read from it.
-        assertBothPartitions(scanOne(gpt(g -> g.count = 1L << 31, g -> { })));
+        assertBothPartitions(scanOne(gpt(g -> g.count = 1L << 31, g -> {
+        })));
     }
 
     @Test
     public void entrySizesOf0And7And1MiBAreRefused() throws IOException {
-        for (long size : new long[] { 0, 7, 1024 * 1024 }) {
+        for (long size : new long[]{ 0, 7, 1024 * 1024 }) {
             assertUnreadable(scanOne(gpt(g -> g.entrySize = size, g -> g.entrySize = size)),
                     "entry size " + size + " is not a multiple of 8 between 128 and 4096");
         }
@@ -133,7 +138,7 @@ public class BadDiskTest {
     public void anMbrPartitionPastTheDiskEndIsAnError() throws IOException {
         Path file = tmp.newFile().toPath();
         try (HandMadeDisk d = new HandMadeDisk(file, SECTORS)) {
-            d.mbr(0, new long[] { 0x83, 2048, 1024 }, new long[] { 0x83, 3072, 2000 });
+            d.mbr(0, new long[]{ 0x83, 2048, 1024 }, new long[]{ 0x83, 3072, 2000 });
         }
         assertUnreadable(scanOne(file), "partition 2 (bytes 1572864 to 2596864) ends past the disk end (2097152"
                 + " bytes)");
@@ -143,11 +148,11 @@ public class BadDiskTest {
     public void anExtendedChainThatLoopsIsAnErrorNotAHang() throws IOException {
         Path file = tmp.newFile().toPath();
         try (HandMadeDisk d = new HandMadeDisk(file, SECTORS)) {
-            d.mbr(0, new long[] { 0x83, 64, 64 }, new long[] { 0x05, 1024, 2048 });
+            d.mbr(0, new long[]{ 0x83, 64, 64 }, new long[]{ 0x05, 1024, 2048 });
             // First EBR: a logical partition, then a link to the second EBR 512 sectors on.
-            d.mbr(1024, new long[] { 0x83, 1, 100 }, new long[] { 0x05, 512, 200 });
+            d.mbr(1024, new long[]{ 0x83, 1, 100 }, new long[]{ 0x05, 512, 200 });
             // Second EBR links back to the first (offset 0 in the extended partition).
-            d.mbr(1536, new long[] { 0x83, 1, 100 }, new long[] { 0x05, 0, 200 });
+            d.mbr(1536, new long[]{ 0x83, 1, 100 }, new long[]{ 0x05, 0, 200 });
         }
         assertUnreadable(scanOne(file), "the extended partition's chain loops back to byte 524288");
     }
@@ -156,9 +161,9 @@ public class BadDiskTest {
     public void moreThan128LogicalPartitionsIsAnError() throws IOException {
         Path file = tmp.newFile().toPath();
         try (HandMadeDisk d = new HandMadeDisk(file, SECTORS)) {
-            d.mbr(0, new long[] { 0x05, 16, 4000 });
+            d.mbr(0, new long[]{ 0x05, 16, 4000 });
             for (int i = 0; i < 130; i++) {
-                d.mbr(16 + i * 4, new long[] { 0x83, 1, 2 }, new long[] { 0x05, (i + 1) * 4, 4 });
+                d.mbr(16 + i * 4, new long[]{ 0x83, 1, 2 }, new long[]{ 0x05, (i + 1) * 4, 4 });
             }
         }
         assertUnreadable(scanOne(file), "chains more than 128 logical partitions");
@@ -168,10 +173,10 @@ public class BadDiskTest {
     public void exactly128LogicalPartitionsAreRead() throws IOException {
         Path file = tmp.newFile().toPath();
         try (HandMadeDisk d = new HandMadeDisk(file, SECTORS)) {
-            d.mbr(0, new long[] { 0x05, 16, 4000 });
+            d.mbr(0, new long[]{ 0x05, 16, 4000 });
             for (int i = 0; i < 128; i++) {
-                long[] link = i == 127 ? new long[] { 0, 0, 0 } : new long[] { 0x05, (i + 1) * 4, 4 };
-                d.mbr(16 + i * 4, new long[] { 0x83, 1, 2 }, link);
+                long[] link = i == 127 ? new long[]{ 0, 0, 0 } : new long[]{ 0x05, (i + 1) * 4, 4 };
+                d.mbr(16 + i * 4, new long[]{ 0x83, 1, 2 }, link);
             }
         }
         ScannedDisk disk = scanOne(file);
@@ -186,8 +191,8 @@ public class BadDiskTest {
     public void anEbrLinkOutsideTheExtendedPartitionIsAnError() throws IOException {
         Path file = tmp.newFile().toPath();
         try (HandMadeDisk d = new HandMadeDisk(file, SECTORS)) {
-            d.mbr(0, new long[] { 0x05, 1024, 1024 });
-            d.mbr(1024, new long[] { 0x83, 1, 100 }, new long[] { 0x05, 5000, 10 });
+            d.mbr(0, new long[]{ 0x05, 1024, 1024 });
+            d.mbr(1024, new long[]{ 0x83, 1, 100 }, new long[]{ 0x05, 5000, 10 });
         }
         assertUnreadable(scanOne(file), "links to byte 3084288, outside its extended partition");
     }
@@ -216,8 +221,8 @@ public class BadDiskTest {
     public void bootCodeWithoutATableIsNoTableAndAnEmptyDiskNeither() throws IOException {
         Path file = tmp.newFile().toPath();
         try (HandMadeDisk d = new HandMadeDisk(file, SECTORS)) {
-            d.mbr(0, new long[] { 0x83, 2048, 1024 });
-            d.write(446, new byte[] { 0x12 }); // boot indicator neither 00 nor 80: boot code, not a table
+            d.mbr(0, new long[]{ 0x83, 2048, 1024 });
+            d.write(446, new byte[]{ 0x12 }); // boot indicator neither 00 nor 80: boot code, not a table
         }
         ScannedDisk code = scanOne(file);
         assertThat(code.partitionTable()).isEqualTo(ScannedDisk.NONE);

@@ -121,7 +121,7 @@ final class HandMadeDisk implements AutoCloseable {
 
     /** A protective MBR and both headers. */
     void gpt(Gpt primary, Gpt backup) throws IOException {
-        mbr(0, new long[] { 0xee, 1, sectors - 1 });
+        mbr(0, new long[]{ 0xee, 1, sectors - 1 });
         gpt(primary);
         gpt(backup);
     }

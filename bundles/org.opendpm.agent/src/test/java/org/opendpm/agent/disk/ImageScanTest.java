@@ -102,8 +102,9 @@ public class ImageScanTest {
         String[] cmd = java.util.Arrays.copyOf(mkfs, mkfs.length + 1);
         cmd[mkfs.length] = fs.toString();
         run(null, cmd);
-        try (FileChannel from = FileChannel.open(fs); FileChannel to = FileChannel.open(image,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel from = FileChannel.open(fs);
+                FileChannel to = FileChannel.open(image,
+                        StandardOpenOption.WRITE)) {
             long done = 0;
             while (done < part.size) {
                 done += from.transferTo(done, part.size - done, to.position(part.start + done));
@@ -213,7 +214,7 @@ public class ImageScanTest {
 
         // Destroy the primary header (one byte of its disk GUID: its CRC no longer matches): the backup answers.
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] { 0x42 }), 512 + 56);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[]{ 0x42 }), 512 + 56);
         }
         ScannedDisk fromBackup = new FakeSysfs(tmp.newFolder().toPath()).disk("nvme0n1", image, "Samsung SSD 980")
                 .scanner().scan().get(0);

@@ -20,7 +20,7 @@ public record ServerPorts(int ftUnicast, int agentTcp1, int agentTcp2, int agent
     public static final ServerPorts DEFAULTS = new ServerPorts(26508, 26509, 26510, 26520, 26529, 68);
 
     public ServerPorts {
-        for (int p : new int[] { ftUnicast, agentTcp1, agentTcp2, agentTcp3, agentUdp, agentSearchUdp }) {
+        for (int p : new int[]{ ftUnicast, agentTcp1, agentTcp2, agentTcp3, agentUdp, agentSearchUdp }) {
             if (p < 1 || p > 65535) {
                 throw new IllegalArgumentException("port out of range 1..65535: " + p);
             }

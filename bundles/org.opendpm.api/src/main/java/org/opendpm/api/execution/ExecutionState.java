@@ -5,13 +5,11 @@ public enum ExecutionState {
     /** Accepted, waiting for a place among the Machines for Simultaneous Execution (EXE-4). */
     WAITING,
     /** Its steps are being carried out; the machine's status is "Scenario Executing". */
-    RUNNING,
-    COMPLETED,
+    RUNNING, COMPLETED,
     /** A step failed, the agent was lost, the server restarted or a precondition failed; the message says which. */
     FAILED,
     /** Not finished within the time-out (EXE-5). */
-    TIMED_OUT,
-    CANCELLED;
+    TIMED_OUT, CANCELLED;
 
     public boolean finished() {
         return this != WAITING && this != RUNNING;

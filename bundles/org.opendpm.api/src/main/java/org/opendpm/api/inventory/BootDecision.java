@@ -19,8 +19,7 @@ public enum BootDecision {
 
     /** Menu entries offered after F8, in the guide's order. */
     public enum MenuOption {
-        POWER_DOWN("Power Down"),
-        LOCAL_BOOT("Local Boot");
+        POWER_DOWN("Power Down"), LOCAL_BOOT("Local Boot");
 
         private final String label;
 

@@ -4,9 +4,7 @@ import java.util.Optional;
 
 /** The rule files in {@code <data>/inventory/} (INV-5, INV-7, INV-8). */
 public enum RuleFile {
-    FORCESKIP("forceskip.ini"),
-    GROUP_AS_NAME("GroupAsName.ini"),
-    GROUP_AS_IP("GroupAsIp.ini");
+    FORCESKIP("forceskip.ini"), GROUP_AS_NAME("GroupAsName.ini"), GROUP_AS_IP("GroupAsIp.ini");
 
     private final String fileName;
 

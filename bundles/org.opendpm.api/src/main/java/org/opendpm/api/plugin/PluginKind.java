@@ -8,11 +8,9 @@ import org.opendpm.spi.StepExecutor;
 
 /** The kinds of plugin, each with the service property that selects it. */
 public enum PluginKind {
-    SCENARIO_TYPE("scenario-type", ScenarioType.PROPERTY),
-    DEPLOY_OS_MODEL("deployos-model", DeployOsModel.PROPERTY),
-    BOOT_PROTOCOL("boot-protocol", BootProtocol.PROPERTY),
-    POWER_DRIVER("power-driver", PowerDriver.PROPERTY),
-    STEP_EXECUTOR("step-executor", StepExecutor.PROPERTY);
+    SCENARIO_TYPE("scenario-type", ScenarioType.PROPERTY), DEPLOY_OS_MODEL("deployos-model",
+            DeployOsModel.PROPERTY), BOOT_PROTOCOL("boot-protocol", BootProtocol.PROPERTY), POWER_DRIVER("power-driver",
+                    PowerDriver.PROPERTY), STEP_EXECUTOR("step-executor", StepExecutor.PROPERTY);
 
     private final String label;
     private final String property;

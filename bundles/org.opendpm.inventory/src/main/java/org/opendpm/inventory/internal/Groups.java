@@ -109,7 +109,8 @@ final class Groups {
     private static Row row(ResultSet rs) throws SQLException {
         long parent = rs.getLong(2);
         Long parentId = rs.wasNull() ? null : parent;
-        NetworkSetting network = rs.getBoolean(5) ? NetworkSetting.SAME_SUBNET
+        NetworkSetting network = rs.getBoolean(5)
+                ? NetworkSetting.SAME_SUBNET
                 : NetworkSetting.differentSubnet(rs.getString(6), rs.getString(7));
         return new Row(rs.getLong(1), parentId, rs.getString(3), GroupPath.parse(rs.getString(4)), network);
     }

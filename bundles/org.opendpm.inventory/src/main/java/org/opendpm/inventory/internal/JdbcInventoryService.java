@@ -111,7 +111,8 @@ public class JdbcInventoryService implements InventoryService {
         }
         return database.inTransaction(c -> {
             Optional<Row> row = Groups.byPath(c, p);
-            return row.isEmpty() ? Optional.<MachineGroup>empty()
+            return row.isEmpty()
+                    ? Optional.<MachineGroup>empty()
                     : Optional.of(Groups.toApi(row.get(), Groups.machineCount(c, row.get().id())));
         });
     }

@@ -213,9 +213,11 @@ final class MachineDiskStore {
                         + p.sizeBytes());
             }
             if (p.startBytes() > d.sizeBytes() || p.sizeBytes() > d.sizeBytes() - p.startBytes()) {
-                throw new ValidationException(pf + (p.startBytes() > d.sizeBytes() ? ".startBytes" : ".sizeBytes"), "Partition " + p.number() + " (bytes "
-                        + p.startBytes() + " to " + (p.startBytes() + p.sizeBytes()) + ") ends past the end of disk "
-                        + d.number() + " (" + d.sizeBytes() + " bytes)");
+                throw new ValidationException(pf + (p.startBytes() > d.sizeBytes() ? ".startBytes" : ".sizeBytes"),
+                        "Partition " + p.number() + " (bytes "
+                                + p.startBytes() + " to " + (p.startBytes() + p.sizeBytes())
+                                + ") ends past the end of disk "
+                                + d.number() + " (" + d.sizeBytes() + " bytes)");
             }
             text(pf + ".type", p.type(), MAX_TYPE, false);
             text(pf + ".filesystem", p.filesystem(), MAX_FILESYSTEM, true);

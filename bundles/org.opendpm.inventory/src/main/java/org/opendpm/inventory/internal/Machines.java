@@ -87,8 +87,9 @@ final class Machines {
         Map<Long, List<String>> macs = new HashMap<>();
         List<Long> ids = heads.stream().map(Head::id).toList();
         for (List<Long> chunk : Sql.chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT machine_id, mac FROM machine_nic WHERE machine_id IN ("
-                    + Sql.marks(chunk.size()) + ") ORDER BY machine_id, nic_order")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT machine_id, mac FROM machine_nic WHERE machine_id IN ("
+                            + Sql.marks(chunk.size()) + ") ORDER BY machine_id, nic_order")) {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setLong(i + 1, chunk.get(i));
                 }
@@ -111,7 +112,8 @@ final class Machines {
         List<Object> params = new ArrayList<>();
         if (q.groupId().isPresent()) {
             if (q.includeSubgroups()) {
-                where.append(" AND m.group_id IN (SELECT id FROM machine_group WHERE id = ? OR path LIKE ? ESCAPE '\\')");
+                where.append(
+                        " AND m.group_id IN (SELECT id FROM machine_group WHERE id = ? OR path LIKE ? ESCAPE '\\')");
                 params.add(q.groupId().get());
                 params.add(Sql.likeLiteral(groupPath + "/") + "%");
             } else {
@@ -216,7 +218,8 @@ final class Machines {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Holder(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                return rs.next()
+                        ? Optional.of(new Holder(rs.getLong(1), rs.getString(2), rs.getString(3)))
                         : Optional.empty();
             }
         }
@@ -238,7 +241,8 @@ final class Machines {
     }
 
     static Map<String, Holder> allMacs(Connection c) throws SQLException {
-        return allHolders(c, "SELECT n.mac, m.id, m.name, g.path" + FROM + " JOIN machine_nic n ON n.machine_id = m.id");
+        return allHolders(c,
+                "SELECT n.mac, m.id, m.name, g.path" + FROM + " JOIN machine_nic n ON n.machine_id = m.id");
     }
 
     static Map<String, Holder> allUuids(Connection c) throws SQLException {
@@ -385,8 +389,9 @@ final class Machines {
     static void move(Connection c, List<Long> ids, long groupId) throws SQLException {
         Timestamp now = Sql.now();
         for (List<Long> chunk : Sql.chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE machine SET group_id = ?, updated_at = ? WHERE id IN ("
-                    + Sql.marks(chunk.size()) + ")")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("UPDATE machine SET group_id = ?, updated_at = ? WHERE id IN ("
+                            + Sql.marks(chunk.size()) + ")")) {
                 ps.setLong(1, groupId);
                 ps.setTimestamp(2, now);
                 for (int i = 0; i < chunk.size(); i++) {

@@ -55,8 +55,10 @@ final class NewMachineRegistrar {
     SeenResult registerSeen(SeenMachine seen) {
         Objects.requireNonNull(seen, "seen");
         MacAddress mac = MachineChecks.parse("mac", seen.mac(), MacAddress::parse);
-        Optional<MachineUuid> uuid = seen.uuid().filter(s -> !s.isBlank()).map(s -> MachineChecks.parse("uuid", s, MachineUuid::parse));
-        Optional<Ipv4> ip = seen.ip().filter(s -> !s.isBlank()).map(s -> MachineChecks.parse("ip", s, MachineChecks::hostIp));
+        Optional<MachineUuid> uuid = seen.uuid().filter(s -> !s.isBlank())
+                .map(s -> MachineChecks.parse("uuid", s, MachineUuid::parse));
+        Optional<Ipv4> ip = seen.ip().filter(s -> !s.isBlank())
+                .map(s -> MachineChecks.parse("ip", s, MachineChecks::hostIp));
         Optional<String> name = seen.name().map(String::strip).filter(s -> !s.isEmpty());
         if (name.isPresent() && MachineNames.problem(name.get()) != null) {
             throw new ValidationException("name", MachineNames.problem(name.get()));

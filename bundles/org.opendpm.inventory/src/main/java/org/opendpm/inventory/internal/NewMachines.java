@@ -100,7 +100,8 @@ final class NewMachines {
     /** Removes the entries of MACs that have just been registered; only listed MACs cost a statement. */
     static void deleteMacs(Connection c, Collection<String> macs) throws SQLException {
         Set<String> listed = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT mac FROM new_machine"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT mac FROM new_machine");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 listed.add(rs.getString(1));
             }

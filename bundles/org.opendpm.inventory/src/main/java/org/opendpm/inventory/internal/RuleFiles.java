@@ -96,9 +96,9 @@ final class RuleFiles {
 
     private static Object defaults(RuleFile file) {
         return switch (file) {
-            case FORCESKIP -> ForceSkipRules.DEFAULT;
-            case GROUP_AS_NAME -> GroupAsNameRules.EMPTY;
-            case GROUP_AS_IP -> GroupAsIpRules.EMPTY;
+        case FORCESKIP -> ForceSkipRules.DEFAULT;
+        case GROUP_AS_NAME -> GroupAsNameRules.EMPTY;
+        case GROUP_AS_IP -> GroupAsIpRules.EMPTY;
         };
     }
 
@@ -125,17 +125,17 @@ final class RuleFiles {
 
     private static Function<String, ParseResult<?>> parser(RuleFile file) {
         return switch (file) {
-            case FORCESKIP -> ForceSkipRules::parse;
-            case GROUP_AS_NAME -> GroupAsNameRules::parse;
-            case GROUP_AS_IP -> GroupAsIpRules::parse;
+        case FORCESKIP -> ForceSkipRules::parse;
+        case GROUP_AS_NAME -> GroupAsNameRules::parse;
+        case GROUP_AS_IP -> GroupAsIpRules::parse;
         };
     }
 
     private static int count(RuleFile file, Object rules) {
         return switch (file) {
-            case FORCESKIP -> ((ForceSkipRules) rules).patterns().size();
-            case GROUP_AS_NAME -> ((GroupAsNameRules) rules).rules().size();
-            case GROUP_AS_IP -> ((GroupAsIpRules) rules).rules().size();
+        case FORCESKIP -> ((ForceSkipRules) rules).patterns().size();
+        case GROUP_AS_NAME -> ((GroupAsNameRules) rules).rules().size();
+        case GROUP_AS_IP -> ((GroupAsIpRules) rules).rules().size();
         };
     }
 

@@ -73,7 +73,8 @@ public class ImportExportTest {
         assertThatThrownBy(() -> inv.importCsv(csv)).isInstanceOfSatisfying(InvalidFileException.class,
                 e -> assertThat(e.problems()).extracting(FileProblem::line, FileProblem::field).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(3, "name"), org.assertj.core.groups.Tuple.tuple(4, "macs"),
-                        org.assertj.core.groups.Tuple.tuple(5, "uuid"), org.assertj.core.groups.Tuple.tuple(6, "name")));
+                        org.assertj.core.groups.Tuple.tuple(5, "uuid"),
+                        org.assertj.core.groups.Tuple.tuple(6, "name")));
         assertThat(inv.findGroup("/New")).isEmpty();
         assertThat(fx.count("machine")).isEqualTo(1);
     }

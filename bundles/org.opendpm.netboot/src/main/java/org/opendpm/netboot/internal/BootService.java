@@ -423,7 +423,8 @@ public final class BootService implements GeneratedFileSource {
             return Optional.of(configured);
         }
         return receivedOn.filter(a -> !a.isAnyLocalAddress() && !a.isLoopbackAddress())
-                .map(a -> a instanceof Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*", "") + "]"
+                .map(a -> a instanceof Inet6Address
+                        ? "[" + a.getHostAddress().replaceFirst("%.*", "") + "]"
                         : a.getHostAddress());
     }
 

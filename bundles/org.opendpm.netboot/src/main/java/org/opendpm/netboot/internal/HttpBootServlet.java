@@ -42,10 +42,12 @@ public final class HttpBootServlet extends HttpServlet {
 
     @ObjectClassDefinition(name = "OpenDPM HTTP boot", description = "iPXE scripts and boot files over HTTP")
     public @interface Config {
-        @AttributeDefinition(name = "Root folder", description = "The folder served (the same as TFTP's by default); nothing outside it is readable")
+        @AttributeDefinition(name = "Root folder",
+                description = "The folder served (the same as TFTP's by default); nothing outside it is readable")
         String rootFolder() default "${karaf.data}/tftp";
 
-        @AttributeDefinition(name = "Advertised address", description = "Host name or IP address machines reach this server at, given to the Deploy-OS on its kernel command line (opendpm.server); empty = the address each boot request came in on, unless that is a wildcard or loopback address")
+        @AttributeDefinition(name = "Advertised address",
+                description = "Host name or IP address machines reach this server at, given to the Deploy-OS on its kernel command line (opendpm.server); empty = the address each boot request came in on, unless that is a wildcard or loopback address")
         String advertisedAddress() default "";
     }
 

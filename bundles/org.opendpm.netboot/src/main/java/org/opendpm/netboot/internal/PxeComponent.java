@@ -42,13 +42,15 @@ public final class PxeComponent {
         @AttributeDefinition(name = "Boot server enabled", description = "Answer PXE REQUESTs on the boot server port")
         boolean bootServerEnabled() default false;
 
-        @AttributeDefinition(name = "proxyDHCP enabled", description = "Answer PXE DISCOVERs on the DHCP port, for sites whose DHCP server cannot be changed")
+        @AttributeDefinition(name = "proxyDHCP enabled",
+                description = "Answer PXE DISCOVERs on the DHCP port, for sites whose DHCP server cannot be changed")
         boolean proxyDhcpEnabled() default false;
 
         @AttributeDefinition(name = "Bind address", description = "0.0.0.0 is needed to receive broadcast DISCOVERs")
         String bindAddress() default "127.0.0.1";
 
-        @AttributeDefinition(name = "Server address", description = "IPv4 address clients reach us at (server id, next server); empty = the bind address")
+        @AttributeDefinition(name = "Server address",
+                description = "IPv4 address clients reach us at (server id, next server); empty = the bind address")
         String serverAddress() default "";
 
         @AttributeDefinition(name = "Boot server port", min = "0", max = "65535")
@@ -57,13 +59,16 @@ public final class PxeComponent {
         @AttributeDefinition(name = "proxyDHCP port", min = "0", max = "65535")
         int proxyDhcpPort() default 67;
 
-        @AttributeDefinition(name = "Client port", description = "Where broadcast answers go (68)", min = "1", max = "65535")
+        @AttributeDefinition(name = "Client port", description = "Where broadcast answers go (68)", min = "1",
+                max = "65535")
         int clientPort() default 68;
 
-        @AttributeDefinition(name = "Broadcast address", description = "Destination of answers to clients without an address; the subnet's broadcast address (e.g. 10.0.0.255) picks the interface on servers with several, or with no route for 255.255.255.255")
+        @AttributeDefinition(name = "Broadcast address",
+                description = "Destination of answers to clients without an address; the subnet's broadcast address (e.g. 10.0.0.255) picks the interface on servers with several, or with no route for 255.255.255.255")
         String broadcastAddress() default "255.255.255.255";
 
-        @AttributeDefinition(name = "HTTP boot URL", description = "Base URL of the HTTP boot endpoint for iPXE and UEFI HTTP clients; empty = http://<server address>:8181/opendpm/boot/")
+        @AttributeDefinition(name = "HTTP boot URL",
+                description = "Base URL of the HTTP boot endpoint for iPXE and UEFI HTTP clients; empty = http://<server address>:8181/opendpm/boot/")
         String httpBootUrl() default "";
     }
 
@@ -125,7 +130,8 @@ public final class PxeComponent {
             LOG.error("PXE configuration {} is invalid, responders stopped: {}", PID, e.getMessage());
             return;
         }
-        String url = c.httpBootUrl().isBlank() ? "http://" + server.getHostAddress() + ":8181/opendpm/boot/"
+        String url = c.httpBootUrl().isBlank()
+                ? "http://" + server.getHostAddress() + ":8181/opendpm/boot/"
                 : c.httpBootUrl().trim();
         PxeResponder responder = new PxeResponder(server, url,
                 client -> boot.boot(client, Optional.of(server)).map(BootService.Decision::response), stats);

@@ -55,31 +55,39 @@ public final class TftpServerComponent {
         @AttributeDefinition(name = "Bind address", description = "Address of the listener and of the transfer ports")
         String bindAddress() default "127.0.0.1";
 
-        @AttributeDefinition(name = "Port", description = "69 for real PXE clients (needs privileges), 6969 otherwise", min = "0", max = "65535")
+        @AttributeDefinition(name = "Port", description = "69 for real PXE clients (needs privileges), 6969 otherwise",
+                min = "0", max = "65535")
         int port() default 6969;
 
         @AttributeDefinition(name = "Root folder", description = "The folder served; nothing outside it is readable")
         String rootFolder() default KARAF_DATA + "/tftp";
 
-        @AttributeDefinition(name = "Maximum block size", description = "Largest blksize granted (RFC 2348)", min = "8", max = "65464")
+        @AttributeDefinition(name = "Maximum block size", description = "Largest blksize granted (RFC 2348)", min = "8",
+                max = "65464")
         int maxBlockSize() default 65464;
 
-        @AttributeDefinition(name = "Maximum window size", description = "Largest windowsize granted (RFC 7440)", min = "1", max = "65535")
+        @AttributeDefinition(name = "Maximum window size", description = "Largest windowsize granted (RFC 7440)",
+                min = "1", max = "65535")
         int maxWindowSize() default 64;
 
-        @AttributeDefinition(name = "Retries", description = "Retransmissions before a silent client's transfer is abandoned", min = "0", max = "100")
+        @AttributeDefinition(name = "Retries",
+                description = "Retransmissions before a silent client's transfer is abandoned", min = "0", max = "100")
         int retries() default 5;
 
-        @AttributeDefinition(name = "Timeout (ms)", description = "First retransmission timeout; doubles on each retry", min = "1", max = "255000")
+        @AttributeDefinition(name = "Timeout (ms)", description = "First retransmission timeout; doubles on each retry",
+                min = "1", max = "255000")
         int timeoutMillis() default 1000;
 
-        @AttributeDefinition(name = "Write folder", description = "Folder under the root that accepts uploads (WRQ); empty refuses all uploads")
+        @AttributeDefinition(name = "Write folder",
+                description = "Folder under the root that accepts uploads (WRQ); empty refuses all uploads")
         String writeFolder() default "";
 
-        @AttributeDefinition(name = "I/O threads", description = "Event loop threads shared by all transfers; 0 = one per core", min = "0")
+        @AttributeDefinition(name = "I/O threads",
+                description = "Event loop threads shared by all transfers; 0 = one per core", min = "0")
         int ioThreads() default 0;
 
-        @AttributeDefinition(name = "Cache: largest file (bytes)", description = "Small hot files are served from memory; 0 disables the cache", min = "0")
+        @AttributeDefinition(name = "Cache: largest file (bytes)",
+                description = "Small hot files are served from memory; 0 disables the cache", min = "0")
         long cacheMaxFileBytes() default 4L << 20;
 
         @AttributeDefinition(name = "Cache: total size (bytes)", min = "0")
@@ -122,7 +130,8 @@ public final class TftpServerComponent {
     void addGeneratedFileSource(GeneratedFileSource source, Map<String, Object> properties) {
         Object ranking = properties.get("service.ranking");
         Object id = properties.get("service.id");
-        sources.add(new Ranked(source, ranking instanceof Integer r ? r : 0, id instanceof Long l ? l : Long.MAX_VALUE));
+        sources.add(
+                new Ranked(source, ranking instanceof Integer r ? r : 0, id instanceof Long l ? l : Long.MAX_VALUE));
         // CopyOnWriteArrayList cannot be sorted in place cheaply; rebuilding is fine at plugin rate.
         List<Ranked> sorted = sources.stream().sorted(ORDER).toList();
         sources.clear();

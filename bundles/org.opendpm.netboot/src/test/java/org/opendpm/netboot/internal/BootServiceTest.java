@@ -58,7 +58,8 @@ public class BootServiceTest {
             } else {
                 text = intent.getClass().getSimpleName();
             }
-            return java.util.Optional.of(new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/" + client.mac(), text, "../escape", "x")));
+            return java.util.Optional
+                    .of(new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/" + client.mac(), text, "../escape", "x")));
         }
     };
 

@@ -67,7 +67,7 @@ public class DeployOsArgumentsTest {
     }
 
     private static AgentLink agentLink(int port) {
-        return (AgentLink) Proxy.newProxyInstance(AgentLink.class.getClassLoader(), new Class<?>[] { AgentLink.class },
+        return (AgentLink) Proxy.newProxyInstance(AgentLink.class.getClassLoader(), new Class<?>[]{ AgentLink.class },
                 (proxy, method, args) -> {
                     if (method.getName().equals("status")) {
                         return new AgentLinkStatus(port, FINGERPRINT, 0, Map.of());

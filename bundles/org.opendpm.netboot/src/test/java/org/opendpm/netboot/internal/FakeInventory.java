@@ -47,7 +47,8 @@ final class FakeInventory {
                     if (machines.containsKey(m.mac())) {
                         return new SeenResult(SeenResult.Outcome.KNOWN, machines.get(m.mac()).id());
                     }
-                    return new SeenResult(managed.contains(m.mac()) ? SeenResult.Outcome.KNOWN
+                    return new SeenResult(managed.contains(m.mac())
+                            ? SeenResult.Outcome.KNOWN
                             : SeenResult.Outcome.NEW_MACHINE, seen.size());
                 }
                 return InvocationHandler.invokeDefault(proxy, method, args);
@@ -61,6 +62,6 @@ final class FakeInventory {
             }
         };
         return (InventoryService) Proxy.newProxyInstance(InventoryService.class.getClassLoader(),
-                new Class<?>[] { InventoryService.class }, h);
+                new Class<?>[]{ InventoryService.class }, h);
     }
 }

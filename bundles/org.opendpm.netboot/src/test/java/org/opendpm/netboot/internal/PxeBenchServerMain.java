@@ -40,7 +40,8 @@ public final class PxeBenchServerMain {
             @Override
             public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
                 String cfg = "pxelinux.cfg/01-" + client.mac().replace(':', '-');
-                return java.util.Optional.of(new BootResponse("pxelinux.0", Map.of(cfg, "DEFAULT local\nLABEL local\n  LOCALBOOT 0\n")));
+                return java.util.Optional
+                        .of(new BootResponse("pxelinux.0", Map.of(cfg, "DEFAULT local\nLABEL local\n  LOCALBOOT 0\n")));
             }
         };
         BootService boot = new BootService(new FakePlugins(bios));

@@ -33,8 +33,9 @@ public class PxeComponentTest {
 
         @Override
         public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
-            return java.util.Optional.of(new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/01-" + client.mac().replace(':', '-'),
-                    intent.getClass().getSimpleName())));
+            return java.util.Optional
+                    .of(new BootResponse("pxelinux.0", Map.of("pxelinux.cfg/01-" + client.mac().replace(':', '-'),
+                            intent.getClass().getSimpleName())));
         }
     };
 
@@ -45,7 +46,7 @@ public class PxeComponentTest {
     /** A Config whose methods answer from {@code values}, else the annotation's defaults (as SCR does). */
     private static PxeComponent.Config config(Map<String, Object> values) {
         return (PxeComponent.Config) Proxy.newProxyInstance(PxeComponent.Config.class.getClassLoader(),
-                new Class<?>[] { PxeComponent.Config.class }, (proxy, method, args) -> values
+                new Class<?>[]{ PxeComponent.Config.class }, (proxy, method, args) -> values
                         .containsKey(method.getName()) ? values.get(method.getName()) : method.getDefaultValue());
     }
 
@@ -75,7 +76,7 @@ public class PxeComponentTest {
         assertThat(component.localAddress(Service.PROXY_DHCP)).isEmpty();
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(5000);
-            byte[] req = Requests.pxe(DhcpPacket.REQUEST, 0).flags(0).ciaddr(new byte[] { 127, 0, 0, 1 }).build();
+            byte[] req = Requests.pxe(DhcpPacket.REQUEST, 0).flags(0).ciaddr(new byte[]{ 127, 0, 0, 1 }).build();
             s.send(new DatagramPacket(req, req.length, at));
             byte[] buf = new byte[1500];
             DatagramPacket p = new DatagramPacket(buf, buf.length);

@@ -38,7 +38,7 @@ public class TftpServerComponentTest {
     /** A Config whose methods answer from {@code values}, else the annotation's defaults (as SCR does). */
     private static TftpServerComponent.Config config(Map<String, Object> values) {
         return (TftpServerComponent.Config) Proxy.newProxyInstance(TftpServerComponent.Config.class.getClassLoader(),
-                new Class<?>[] { TftpServerComponent.Config.class }, (proxy, method, args) -> {
+                new Class<?>[]{ TftpServerComponent.Config.class }, (proxy, method, args) -> {
                     if (values.containsKey(method.getName())) {
                         return values.get(method.getName());
                     }
@@ -126,8 +126,10 @@ public class TftpServerComponentTest {
         component = new TftpServerComponent(config(values(root, port)));
         GeneratedFileSource low = (path, client) -> Optional.of("low".getBytes(StandardCharsets.US_ASCII));
         GeneratedFileSource high = (path, client) -> path.equals("grub.cfg")
-                ? Optional.of("high".getBytes(StandardCharsets.US_ASCII)) : Optional.empty();
-        GeneratedFileSource sameRankLaterId = (path, client) -> Optional.of("later".getBytes(StandardCharsets.US_ASCII));
+                ? Optional.of("high".getBytes(StandardCharsets.US_ASCII))
+                : Optional.empty();
+        GeneratedFileSource sameRankLaterId = (path, client) -> Optional
+                .of("later".getBytes(StandardCharsets.US_ASCII));
         component.addGeneratedFileSource(low, Map.of("service.ranking", 0, "service.id", 10L));
         component.addGeneratedFileSource(sameRankLaterId, Map.of("service.ranking", 0, "service.id", 11L));
         component.addGeneratedFileSource(high, Map.of("service.ranking", 100, "service.id", 12L));

@@ -68,7 +68,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (t instanceof WebApplicationException w) {
             Response r = w.getResponse();
-            String title = Response.Status.fromStatusCode(r.getStatus()) == null ? "Error"
+            String title = Response.Status.fromStatusCode(r.getStatus()) == null
+                    ? "Error"
                     : Response.Status.fromStatusCode(r.getStatus()).getReasonPhrase();
             return problem(r.getStatus(), title, w.getMessage(), null);
         }
@@ -91,7 +92,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (j instanceof UnrecognizedPropertyException u) {
             return problem(400, "Unknown field", "Unknown field '" + path(u) + "'" + where + "; known fields: "
                     + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                            .collect(Collectors.joining(", ")), path(u));
+                            .collect(Collectors.joining(", ")),
+                    path(u));
         }
         if (j instanceof InvalidFormatException f) {
             return problem(400, "Wrong type", "Field '" + path(f) + "' cannot be " + f.getValue() + " ("

@@ -55,7 +55,8 @@ public final class TestPlugins implements PluginRegistry {
         public void set(org.opendpm.spi.PowerTarget target, org.opendpm.spi.PowerOperation operation,
                 org.opendpm.spi.PowerContext context) {
             states.put(target.primaryMac(), operation == org.opendpm.spi.PowerOperation.OFF
-                    ? org.opendpm.spi.PowerState.OFF : org.opendpm.spi.PowerState.ON);
+                    ? org.opendpm.spi.PowerState.OFF
+                    : org.opendpm.spi.PowerState.ON);
         }
     }
 
@@ -71,7 +72,8 @@ public final class TestPlugins implements PluginRegistry {
         DeployOs os = id.equals(ServerSettings.DEFAULT_DEPLOY_OS)
                 ? new DeployOs(id, "deployos/" + id + "/vmlinuz", "deployos/" + id + "/initrd", "", List.of("i386"))
                 : new DeployOs(id, "", "", "", List.of());
-        return new DeployOsResolution(os, explicitDeployOsId.isPresent() ? DeployOsResolution.Rule.EXPLICIT
+        return new DeployOsResolution(os, explicitDeployOsId.isPresent()
+                ? DeployOsResolution.Rule.EXPLICIT
                 : DeployOsResolution.Rule.SERVER_DEFAULT);
     }
 

@@ -103,8 +103,10 @@ public final class AgentCommands {
         public Object execute() {
             try {
                 // The link reads every spelling of a MAC and says what is wrong with a bad one.
-                System.out.println(link.resetCredential(mac) ? "Credential of " + mac
-                        + " withdrawn; an agent can register for it again" : "No credential was issued for " + mac);
+                System.out.println(link.resetCredential(mac)
+                        ? "Credential of " + mac
+                                + " withdrawn; an agent can register for it again"
+                        : "No credential was issued for " + mac);
             } catch (OpenDpmException e) {
                 throw UserCommands.clear(e);
             }

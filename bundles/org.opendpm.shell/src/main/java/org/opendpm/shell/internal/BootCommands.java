@@ -61,8 +61,9 @@ public final class BootCommands {
             only(kind, "--deploy-os", deployOs);
             only(kind, "--append", append);
             if (kernel == null || initrd == null) {
-                throw new IllegalArgumentException("memdisk-floppy needs --kernel <memdisk> and --initrd <floppy image>,"
-                        + " paths below the TFTP root");
+                throw new IllegalArgumentException(
+                        "memdisk-floppy needs --kernel <memdisk> and --initrd <floppy image>,"
+                                + " paths below the TFTP root");
             }
             return NextBoot.memdiskFloppy(kernel, initrd, oneShot);
         case "efi-application":
@@ -154,7 +155,8 @@ public final class BootCommands {
                     if (kind != null) {
                         throw new IllegalArgumentException("--clear takes no intent");
                     }
-                    System.out.println(intents.clear(m.id()) ? "Next boot of " + m.name() + " cleared: local disk"
+                    System.out.println(intents.clear(m.id())
+                            ? "Next boot of " + m.name() + " cleared: local disk"
                             : m.name() + " had no next-boot intent");
                     return null;
                 }

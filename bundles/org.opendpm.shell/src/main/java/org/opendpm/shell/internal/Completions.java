@@ -27,7 +27,8 @@ final class Completions {
 
     /** The part of the argument under the cursor that is typed so far. */
     static String typed(CommandLine commandLine) {
-        return commandLine.getCursorArgument() == null ? ""
+        return commandLine.getCursorArgument() == null
+                ? ""
                 : commandLine.getCursorArgument().substring(0, commandLine.getArgumentPosition());
     }
 }

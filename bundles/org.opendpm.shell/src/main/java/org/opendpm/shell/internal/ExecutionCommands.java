@@ -141,7 +141,8 @@ public final class ExecutionCommands {
 
         @Override
         public Object execute() {
-            Optional<Long> scenarioId = scenario == null ? Optional.empty()
+            Optional<Long> scenarioId = scenario == null
+                    ? Optional.empty()
                     : Optional.of(ScenarioCommands.scenario(scenarios, scenario).id());
             List<Long> ids = machineIds(inventory, machines, "nothing was started");
             try {
@@ -246,9 +247,11 @@ public final class ExecutionCommands {
             }
             Optional<Instant> f = instant("--from", from);
             Optional<Instant> t = instant("--to", to);
-            Optional<Long> machineId = machine == null ? Optional.empty()
+            Optional<Long> machineId = machine == null
+                    ? Optional.empty()
                     : Optional.of(MachineCommands.machine(inventory, machine).id());
-            Optional<Long> scenarioId = scenario == null ? Optional.empty()
+            Optional<Long> scenarioId = scenario == null
+                    ? Optional.empty()
                     : Optional.of(ScenarioCommands.scenario(scenarios, scenario).id());
             try {
                 ResultPage page = executions.results(new ResultQuery(machineId, scenarioId, f, t, offset, limit));
@@ -288,7 +291,8 @@ public final class ExecutionCommands {
         public Object execute() {
             Machine m = MachineCommands.machine(inventory, name);
             try {
-                System.out.println(executions.removeError(m.id()) ? "Error status of " + m.name() + " removed"
+                System.out.println(executions.removeError(m.id())
+                        ? "Error status of " + m.name() + " removed"
                         : m.name() + " had no error status");
             } catch (OpenDpmException e) {
                 throw UserCommands.clear(e);
@@ -326,7 +330,8 @@ public final class ExecutionCommands {
         table.column("Ended");
         table.column("Message");
         for (ExecutionStep s : steps) {
-            table.addRow().addContent(s.number(), s.name() + (s.attempts() > 1 ? " (attempt " + s.attempts() + ")"
+            table.addRow().addContent(s.number(), s.name() + (s.attempts() > 1
+                    ? " (attempt " + s.attempts() + ")"
                     : ""), s.executor(), s.state(), progress(s), time(s.startedAt()), time(s.endedAt()), s.message());
         }
         return table;
@@ -388,8 +393,9 @@ public final class ExecutionCommands {
                 List<String> ids = new ArrayList<>();
                 executions.active().forEach(e -> ids.add(Long.toString(e.id())));
                 executions.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), 0, COMPLETED_TO_OFFER)).results().forEach(e -> ids.add(Long.toString(
-                                e.id())));
+                        Optional.empty(), 0, COMPLETED_TO_OFFER)).results().forEach(e -> ids.add(
+                                Long.toString(
+                                        e.id())));
                 return ids;
             }, session, commandLine, candidates);
         }

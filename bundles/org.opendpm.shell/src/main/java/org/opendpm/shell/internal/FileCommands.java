@@ -160,7 +160,8 @@ public final class FileCommands {
                 table.column("Modified");
                 table.column("Perm");
                 for (RemoteFile f : entries) {
-                    table.addRow().addContent(f.name(), f.directory() ? "folder" : "file", f.directory() ? ""
+                    table.addRow().addContent(f.name(), f.directory() ? "folder" : "file", f.directory()
+                            ? ""
                             : Long.toString(f.size()), ExecutionCommands.time(f.modified()), f.permissions());
                 }
                 table.print(System.out);
@@ -199,7 +200,8 @@ public final class FileCommands {
             if (offset < 0) {
                 throw new IllegalArgumentException("--offset must be 0 or more, not " + offset);
             }
-            Optional<Long> machineId = machine == null ? Optional.empty()
+            Optional<Long> machineId = machine == null
+                    ? Optional.empty()
                     : Optional.of(MachineCommands.machine(inventory, machine).id());
             try {
                 List<FileOperation> ops = files.operations(machineId, offset, limit);

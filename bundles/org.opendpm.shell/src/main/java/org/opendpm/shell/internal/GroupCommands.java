@@ -84,7 +84,8 @@ public final class GroupCommands {
             if ((gateway == null) != (mask == null)) {
                 throw new IllegalArgumentException("A different subnet needs both --gateway and --mask");
             }
-            NetworkSetting network = gateway == null ? NetworkSetting.SAME_SUBNET
+            NetworkSetting network = gateway == null
+                    ? NetworkSetting.SAME_SUBNET
                     : NetworkSetting.differentSubnet(gateway, mask);
             try {
                 MachineGroup g = inventory.createGroup(path, network);
@@ -139,7 +140,8 @@ public final class GroupCommands {
         @Override
         public Object execute() {
             try {
-                Optional<Long> parentId = parent.strip().equals("/") ? Optional.empty()
+                Optional<Long> parentId = parent.strip().equals("/")
+                        ? Optional.empty()
                         : Optional.of(group(inventory, parent).id());
                 MachineGroup moved = inventory.moveGroup(group(inventory, path).id(), parentId);
                 System.out.println("Group " + path + " is now " + moved.path());

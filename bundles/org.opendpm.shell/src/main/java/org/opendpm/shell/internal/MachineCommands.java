@@ -75,7 +75,8 @@ public final class MachineCommands {
         @Override
         public Object execute() {
             try {
-                Optional<Long> groupId = group == null ? Optional.empty()
+                Optional<Long> groupId = group == null
+                        ? Optional.empty()
                         : Optional.of(GroupCommands.group(inventory, group).id());
                 Optional<MachineStatus> st = Optional.empty();
                 if (status != null) {

@@ -78,7 +78,8 @@ public class MachinePowerDriverCommand implements Action {
                 }
                 values.put(property, session.readLine(property + ": ", '*'));
             }
-            Optional<String> explicit = automatic ? Optional.empty()
+            Optional<String> explicit = automatic
+                    ? Optional.empty()
                     : driver != null ? Optional.of(driver) : settings.get(m.id()).driver();
             MachinePowerSettings stored = settings.set(m.id(), new PowerSettingsUpdate(explicit, values),
                     ExecutionCommands.user(session));

@@ -111,7 +111,8 @@ public final class ScenarioCommands {
             }
             try {
                 List<Assignment> machines = scenarios.assignments(s.id());
-                System.out.println("Assigned:  " + machines.size() + " machines" + (machines.isEmpty() ? ""
+                System.out.println("Assigned:  " + machines.size() + " machines" + (machines.isEmpty()
+                        ? ""
                         : ": " + String.join(", ", machines.stream().map(Assignment::machineName).toList())));
             } catch (OpenDpmException e) {
                 throw UserCommands.clear(e);

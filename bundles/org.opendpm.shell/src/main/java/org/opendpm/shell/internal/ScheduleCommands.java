@@ -201,8 +201,10 @@ public final class ScheduleCommands {
                         at == null ? Optional.empty() : Optional.of(at(at)), Optional.ofNullable(cron), zone,
                         !disabled), user == null ? "shell" : user.toString());
                 System.out.println("Schedule " + s.name() + " (id " + s.id() + "): " + word(s.kind()) + " "
-                        + targets(s) + ", " + when(s) + (s.enabled() ? ", next " + instant(s.nextFireAt(),
-                                s.timeZone()) : ", disabled"));
+                        + targets(s) + ", " + when(s) + (s.enabled()
+                                ? ", next " + instant(s.nextFireAt(),
+                                        s.timeZone())
+                                : ", disabled"));
             } catch (OpenDpmException e) {
                 throw UserCommands.clear(e);
             }

@@ -38,29 +38,29 @@ public class SettingsSetCommand implements Action {
     public Object execute() {
         ServerSettings s = settings.get();
         ServerSettings changed = switch (name) {
-            case "useDhcpServer" -> new ServerSettings(bool(), s.imageFolder(), s.checkCompletionByAgent(),
-                    s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(), s.scenarioTimeoutMinutes(),
-                    s.defaultDeployOs());
-            case "imageFolder" -> new ServerSettings(s.useDhcpServer(), value, s.checkCompletionByAgent(),
-                    s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(), s.scenarioTimeoutMinutes(),
-                    s.defaultDeployOs());
-            case "checkCompletionByAgent" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(), bool(),
-                    s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(), s.scenarioTimeoutMinutes(),
-                    s.defaultDeployOs());
-            case "machinesForSimultaneousExecution" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
-                    s.checkCompletionByAgent(), integer(), s.remotePowerOnTimeoutMinutes(),
-                    s.scenarioTimeoutMinutes(), s.defaultDeployOs());
-            case "remotePowerOnTimeoutMinutes" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
-                    s.checkCompletionByAgent(), s.machinesForSimultaneousExecution(), integer(),
-                    s.scenarioTimeoutMinutes(), s.defaultDeployOs());
-            case "scenarioTimeoutMinutes" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
-                    s.checkCompletionByAgent(), s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(),
-                    integer(), s.defaultDeployOs());
-            case "defaultDeployOs" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
-                    s.checkCompletionByAgent(), s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(),
-                    s.scenarioTimeoutMinutes(), value);
-            default -> throw new IllegalArgumentException(
-                    "Unknown setting '" + name + "'; settings are " + String.join(", ", NAMES));
+        case "useDhcpServer" -> new ServerSettings(bool(), s.imageFolder(), s.checkCompletionByAgent(),
+                s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(), s.scenarioTimeoutMinutes(),
+                s.defaultDeployOs());
+        case "imageFolder" -> new ServerSettings(s.useDhcpServer(), value, s.checkCompletionByAgent(),
+                s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(), s.scenarioTimeoutMinutes(),
+                s.defaultDeployOs());
+        case "checkCompletionByAgent" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(), bool(),
+                s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(), s.scenarioTimeoutMinutes(),
+                s.defaultDeployOs());
+        case "machinesForSimultaneousExecution" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
+                s.checkCompletionByAgent(), integer(), s.remotePowerOnTimeoutMinutes(),
+                s.scenarioTimeoutMinutes(), s.defaultDeployOs());
+        case "remotePowerOnTimeoutMinutes" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
+                s.checkCompletionByAgent(), s.machinesForSimultaneousExecution(), integer(),
+                s.scenarioTimeoutMinutes(), s.defaultDeployOs());
+        case "scenarioTimeoutMinutes" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
+                s.checkCompletionByAgent(), s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(),
+                integer(), s.defaultDeployOs());
+        case "defaultDeployOs" -> new ServerSettings(s.useDhcpServer(), s.imageFolder(),
+                s.checkCompletionByAgent(), s.machinesForSimultaneousExecution(), s.remotePowerOnTimeoutMinutes(),
+                s.scenarioTimeoutMinutes(), value);
+        default -> throw new IllegalArgumentException(
+                "Unknown setting '" + name + "'; settings are " + String.join(", ", NAMES));
         };
         try {
             settings.update(changed);

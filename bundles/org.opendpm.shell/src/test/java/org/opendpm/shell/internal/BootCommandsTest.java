@@ -52,8 +52,10 @@ public class BootCommandsTest {
                 "alice", Instant.parse("2026-03-01T10:00:00Z")))).isEqualTo(
                         "OS_INSTALLER kernel=k initrd=i append=\"a b\", one-shot, set by alice at 2026-03-01T10:00:00Z");
         String s = BootCommands.format(new BootStatus(new BootStatus.Tftp(true, 1, 3, 2, 0, 1024, 0, 0,
-                Map.of("file_not_found", 1L, "access_violation", 0L)), new BootStatus.Pxe(false, 0, Map.of(),
-                        Map.of()), 2, 4, 1, ServerPorts.DEFAULTS));
+                Map.of("file_not_found", 1L, "access_violation", 0L)),
+                new BootStatus.Pxe(false, 0, Map.of(),
+                        Map.of()),
+                2, 4, 1, ServerPorts.DEFAULTS));
         assertThat(s).contains("TFTP:  running, in flight 1, started 3, completed 2, failed 0, bytes sent 1024")
                 .contains("errors: file_not_found 1").doesNotContain("access_violation")
                 .contains("PXE:   stopped").contains("clients seen 2, decisions 4, HTTP boot requests 1")

@@ -20,8 +20,11 @@ public class ExecutionStepsCommandTest {
     private static ExecutionStep step(int number, ExecutionStep.State state, ExecutionStep.Progress progress,
             int attempts) {
         return new ExecutionStep(number, "transfer", "Transfer", state, Optional.ofNullable(progress),
-                Optional.of(T0), state == ExecutionStep.State.RUNNING ? Optional.empty() : Optional.of(T0
-                        .plusSeconds(90)), attempts, state == ExecutionStep.State.FAILED ? "agent lost" : "");
+                Optional.of(T0), state == ExecutionStep.State.RUNNING
+                        ? Optional.empty()
+                        : Optional.of(T0
+                                .plusSeconds(90)),
+                attempts, state == ExecutionStep.State.FAILED ? "agent lost" : "");
     }
 
     @Test
@@ -43,9 +46,11 @@ public class ExecutionStepsCommandTest {
     public void theTableShowsStateProgressAttemptsAndTimes() {
         var out = new ByteArrayOutputStream();
         ExecutionCommands.stepTable(List.of(step(1, ExecutionStep.State.DONE, null, 1), step(2,
-                ExecutionStep.State.RUNNING, new ExecutionStep.Progress(1, 4, "files"), 2), step(3,
-                        ExecutionStep.State.FAILED, null, 1))).print(new PrintStream(out, true,
-                                StandardCharsets.UTF_8), true);
+                ExecutionStep.State.RUNNING, new ExecutionStep.Progress(1, 4, "files"), 2),
+                step(3,
+                        ExecutionStep.State.FAILED, null, 1)))
+                .print(new PrintStream(out, true,
+                        StandardCharsets.UTF_8), true);
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines.get(0)).contains("Step", "Name", "Executor", "State", "Progress", "Started", "Ended",
                 "Message");

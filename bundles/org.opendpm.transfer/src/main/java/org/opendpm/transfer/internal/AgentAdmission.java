@@ -94,7 +94,8 @@ final class AgentAdmission {
             Optional<Long> machineId = Optional.empty();
             try {
                 SeenResult seen = seen(g);
-                if (seen.outcome() == SeenResult.Outcome.KNOWN || seen.outcome() == SeenResult.Outcome.AUTO_REGISTERED) {
+                if (seen.outcome() == SeenResult.Outcome.KNOWN
+                        || seen.outcome() == SeenResult.Outcome.AUTO_REGISTERED) {
                     machineId = owner(seen.id(), g.mac());
                 }
             } catch (RuntimeException e) {
@@ -185,12 +186,12 @@ final class AgentAdmission {
 
     private static String describe(SeenResult r) {
         switch (r.outcome()) {
-            case KNOWN:
-                return "already managed (id " + r.id() + ")";
-            case AUTO_REGISTERED:
-                return "registered by a rule file (id " + r.id() + ")";
-            default:
-                return "listed under New Machine";
+        case KNOWN:
+            return "already managed (id " + r.id() + ")";
+        case AUTO_REGISTERED:
+            return "registered by a rule file (id " + r.id() + ")";
+        default:
+            return "listed under New Machine";
         }
     }
 

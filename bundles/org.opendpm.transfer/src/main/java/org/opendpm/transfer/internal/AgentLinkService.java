@@ -46,7 +46,6 @@ import org.opendpm.api.agent.StreamSink;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.InventoryService;
-import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.PartitionInfo;
 import org.opendpm.store.Database;
 import org.osgi.service.component.annotations.Activate;
@@ -346,7 +345,6 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         return out;
     }
 
-
     @Override
     public CompletionStage<CommandResult> runCommand(long machineId, String commandLine, Duration timeout) {
         return runCommand(machineId, commandLine, timeout, ProgressListener.NONE);
@@ -386,7 +384,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             return CompletableFuture.failedFuture(new ValidationException("source", "a file to send is required"));
         }
         if (targetFolder == null || targetFolder.isBlank()) {
-            return CompletableFuture.failedFuture(new ValidationException("targetFolder", "a target folder is required"));
+            return CompletableFuture
+                    .failedFuture(new ValidationException("targetFolder", "a target folder is required"));
         }
         if (permissions == null || !PERMISSIONS.matcher(permissions).matches()) {
             return CompletableFuture.failedFuture(new ValidationException("permissions",
@@ -467,7 +466,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     private static DiskInfo disk(Message.Disks.Disk d) {
         return new DiskInfo(d.number(), d.device(), d.sizeBytes(), d.partitionTable(), d.model(), d.partitions()
                 .stream().map(p -> new PartitionInfo(p.number(), p.startBytes(), p.sizeBytes(), p.type(),
-                        p.filesystem())).toList());
+                        p.filesystem()))
+                .toList());
     }
 
     @Override

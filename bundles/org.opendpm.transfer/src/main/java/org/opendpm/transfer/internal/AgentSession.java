@@ -266,33 +266,33 @@ final class AgentSession extends ChannelDuplexHandler {
             throw new LinkViolation(LinkStats.Kind.UNKNOWN_TYPE, "'" + type + "' is not a message an agent sends");
         }
         switch (state) {
-            case AWAITING_FIRST_FRAME:
-                if (m instanceof Message.Register r) {
-                    Greeting g = Greeting.of(r);
-                    state = State.REGISTERING;
-                    host.register(this, g);
-                } else if (m instanceof Message.Hello h) {
-                    Greeting g = Greeting.of(h);
-                    hello = g;
-                    state = State.AUTHENTICATING;
-                    host.hello(this, g);
-                } else {
-                    throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "'" + type + "' before register or hello");
-                }
-                break;
-            case REGISTERING:
-            case AUTHENTICATING:
-                if (!(m instanceof Message.Heartbeat)) {
-                    throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER,
-                            "'" + type + "' while its " + (state == State.REGISTERING ? "register" : "hello")
-                                    + " is being checked");
-                }
-                break;
-            case AUTHENTICATED:
-                authenticatedMessage(type, m);
-                break;
-            default:
-                break;
+        case AWAITING_FIRST_FRAME:
+            if (m instanceof Message.Register r) {
+                Greeting g = Greeting.of(r);
+                state = State.REGISTERING;
+                host.register(this, g);
+            } else if (m instanceof Message.Hello h) {
+                Greeting g = Greeting.of(h);
+                hello = g;
+                state = State.AUTHENTICATING;
+                host.hello(this, g);
+            } else {
+                throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "'" + type + "' before register or hello");
+            }
+            break;
+        case REGISTERING:
+        case AUTHENTICATING:
+            if (!(m instanceof Message.Heartbeat)) {
+                throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER,
+                        "'" + type + "' while its " + (state == State.REGISTERING ? "register" : "hello")
+                                + " is being checked");
+            }
+            break;
+        case AUTHENTICATED:
+            authenticatedMessage(type, m);
+            break;
+        default:
+            break;
         }
     }
 
@@ -418,7 +418,6 @@ final class AgentSession extends ChannelDuplexHandler {
             channel.close();
         }, 2, TimeUnit.SECONDS);
     }
-
 
     private void heartbeat() {
         if (closed) {

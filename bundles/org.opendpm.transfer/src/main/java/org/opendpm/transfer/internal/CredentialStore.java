@@ -119,8 +119,10 @@ final class CredentialStore {
                     "SELECT credential_hash, salt, iterations FROM agent_credential WHERE mac = ?")) {
                 ps.setString(1, mac);
                 try (var rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Row(B64D.decode(rs.getString(1)), B64D.decode(rs.getString(2)),
-                            rs.getInt(3))) : Optional.<Row>empty();
+                    return rs.next()
+                            ? Optional.of(new Row(B64D.decode(rs.getString(1)), B64D.decode(rs.getString(2)),
+                                    rs.getInt(3)))
+                            : Optional.<Row>empty();
                 }
             }
         });

@@ -50,7 +50,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
             failed = true;
             LinkViolation v = LinkViolation.of(e);
             throw limit < maxFrameBytes && v.kind() == LinkStats.Kind.OVERSIZED_FRAME
-                    ? new LinkViolation(v.kind(), v.getMessage() + " before hello") : v;
+                    ? new LinkViolation(v.kind(), v.getMessage() + " before hello")
+                    : v;
         }
         if (in.readableBytes() < 4 + length) {
             return;

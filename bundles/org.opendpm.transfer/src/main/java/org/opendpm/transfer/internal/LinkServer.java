@@ -178,7 +178,8 @@ final class LinkServer {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf content = packet.content();
-            String text = content.readableBytes() > 64 ? ""
+            String text = content.readableBytes() > 64
+                    ? ""
                     : content.toString(StandardCharsets.US_ASCII).strip();
             InetAddress from = packet.sender().getAddress();
             long now = System.nanoTime();

@@ -17,56 +17,42 @@ public final class LinkStats {
         /** Closed at once because all addresses together opened too many connections per second. */
         RATE_LIMITED_TOTAL,
         /** The TLS handshake failed. */
-        TLS_FAILED,
-        REGISTERED,
-        AUTHENTICATED,
+        TLS_FAILED, REGISTERED, AUTHENTICATED,
         /** register for a MAC that already has a credential. */
         ALREADY_REGISTERED,
         /** hello with an unknown MAC or a wrong credential. */
         UNAUTHENTICATED,
         /** A session closed because another connection authenticated for its MAC. */
-        REPLACED,
-        OVERSIZED_FRAME,
+        REPLACED, OVERSIZED_FRAME,
         /** A frame of length 0, or a control frame whose payload is not one JSON object. */
-        MALFORMED_FRAME,
-        UNKNOWN_FRAME_TYPE,
+        MALFORMED_FRAME, UNKNOWN_FRAME_TYPE,
         /** A control message of an unknown {@code type}. */
-        UNKNOWN_TYPE,
-        BAD_MEMBER,
-        OUT_OF_ORDER,
-        UNKNOWN_TRANSFER,
-        HELLO_TIMEOUT,
-        HEARTBEAT_LOST,
+        UNKNOWN_TYPE, BAD_MEMBER, OUT_OF_ORDER, UNKNOWN_TRANSFER, HELLO_TIMEOUT, HEARTBEAT_LOST,
         /** The server could not check a register or hello (database away, executor full). */
-        SERVER_UNAVAILABLE,
-        REQUESTS_SENT,
-        REQUESTS_TIMED_OUT,
+        SERVER_UNAVAILABLE, REQUESTS_SENT, REQUESTS_TIMED_OUT,
         /** Requests the caller cancelled; the agent was told to stop them. */
         REQUESTS_CANCELLED,
         /** A Deploy-OS hello whose one-time token was wrong, used or expired. */
-        DEPLOY_OS_REFUSED,
-        STREAM_BYTES_RECEIVED,
-        FILE_BYTES_SENT,
-        DISCOVERY_ANSWERED,
+        DEPLOY_OS_REFUSED, STREAM_BYTES_RECEIVED, FILE_BYTES_SENT, DISCOVERY_ANSWERED,
         /** Datagrams on the discovery port that were not a discovery request, or over its rate. */
         DISCOVERY_IGNORED;
 
         /** Whether the counter counts connections the server closed, and for this reason. */
         public boolean isCloseReason() {
             switch (this) {
-                case CONNECTIONS_ACCEPTED:
-                case REGISTERED:
-                case AUTHENTICATED:
-                case REQUESTS_SENT:
-                case REQUESTS_TIMED_OUT:
-                case REQUESTS_CANCELLED:
-                case STREAM_BYTES_RECEIVED:
-                case FILE_BYTES_SENT:
-                case DISCOVERY_ANSWERED:
-                case DISCOVERY_IGNORED:
-                    return false;
-                default:
-                    return true;
+            case CONNECTIONS_ACCEPTED:
+            case REGISTERED:
+            case AUTHENTICATED:
+            case REQUESTS_SENT:
+            case REQUESTS_TIMED_OUT:
+            case REQUESTS_CANCELLED:
+            case STREAM_BYTES_RECEIVED:
+            case FILE_BYTES_SENT:
+            case DISCOVERY_ANSWERED:
+            case DISCOVERY_IGNORED:
+                return false;
+            default:
+                return true;
             }
         }
 

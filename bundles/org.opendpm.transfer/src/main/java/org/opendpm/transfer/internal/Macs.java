@@ -50,7 +50,8 @@ final class Macs {
             throw new IllegalArgumentException("'" + s + "' is the all-zero MAC address, which no NIC has");
         }
         if ((Character.digit(digits.charAt(1), 16) & 1) != 0) {
-            throw new IllegalArgumentException("'" + s + "' is a multicast or broadcast MAC address; a NIC's is unicast");
+            throw new IllegalArgumentException(
+                    "'" + s + "' is a multicast or broadcast MAC address; a NIC's is unicast");
         }
         StringBuilder c = new StringBuilder(17);
         for (int i = 0; i < 12; i += 2) {

@@ -96,7 +96,7 @@ public final class ServerCertificate {
         writeOwnerOnly(passwordFile, new String(password).getBytes(StandardCharsets.US_ASCII));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(ALIAS, generated.key, password, new Certificate[] {generated.certificate});
+        ks.setKeyEntry(ALIAS, generated.key, password, new Certificate[]{ generated.certificate });
         Path tmp = folder.resolve(KEY_STORE + ".tmp");
         Files.deleteIfExists(tmp);
         createOwnerOnly(tmp);

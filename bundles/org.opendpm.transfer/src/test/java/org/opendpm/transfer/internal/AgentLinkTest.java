@@ -236,7 +236,8 @@ public class AgentLinkTest {
                         go.await();
                         agent.send(register(mac, "racer"));
                         Message m = agent.read();
-                        return m instanceof Message.Registered ? "registered"
+                        return m instanceof Message.Registered
+                                ? "registered"
                                 : ((Message.ConnectionError) m).code();
                     }
                 }));
@@ -287,19 +288,19 @@ public class AgentLinkTest {
                 new Violation("unknown message type", LinkStats.Kind.UNKNOWN_TYPE,
                         "unknown message type 'launchMissiles'", a -> a.sendJson("{\"type\":\"launchMissiles\"}")),
                 new Violation("unknown frame type", LinkStats.Kind.UNKNOWN_FRAME_TYPE, "frame type 7 is unknown",
-                        a -> a.sendFrame((byte) 7, new byte[] {1, 2, 3})),
+                        a -> a.sendFrame((byte) 7, new byte[]{ 1, 2, 3 })),
                 // Only the length is sent: the server must refuse it without waiting for 5 MB of payload.
                 new Violation("oversized frame before hello", LinkStats.Kind.OVERSIZED_FRAME,
                         "frame of 5000000 bytes exceeds the maximum 65536 before hello",
-                        a -> a.sendRaw(new byte[] {0x00, 0x4c, 0x4b, 0x40})),
+                        a -> a.sendRaw(new byte[]{ 0x00, 0x4c, 0x4b, 0x40 })),
                 new Violation("oversized frame after hello", LinkStats.Kind.OVERSIZED_FRAME,
                         "frame of 5000000 bytes exceeds the maximum 1048592", a -> {
                             a.send(hello(otherMac, otherCredential, "other"));
                             a.expect(Message.Welcome.class);
-                            a.sendRaw(new byte[] {0x00, 0x4c, 0x4b, 0x40});
+                            a.sendRaw(new byte[]{ 0x00, 0x4c, 0x4b, 0x40 });
                         }),
                 new Violation("empty frame", LinkStats.Kind.MALFORMED_FRAME, "frame of length 0",
-                        a -> a.sendRaw(new byte[] {0, 0, 0, 0})),
+                        a -> a.sendRaw(new byte[]{ 0, 0, 0, 0 })),
                 new Violation("command before hello", LinkStats.Kind.OUT_OF_ORDER, "'commandResult' before register",
                         a -> a.sendJson("{\"type\":\"commandResult\",\"id\":1,\"exitCode\":0,\"output\":\"\"}")),
                 new Violation("data frame before hello", LinkStats.Kind.OUT_OF_ORDER, "data frame before hello",
@@ -307,7 +308,8 @@ public class AgentLinkTest {
                 new Violation("hello without credential", LinkStats.Kind.BAD_MEMBER,
                         "'hello' has no string member 'credential'",
                         a -> a.sendJson("{\"type\":\"hello\",\"mac\":\"" + otherMac + "\"}")),
-                new Violation("mac of the wrong type", LinkStats.Kind.BAD_MEMBER, "'register' member 'mac' is not a string",
+                new Violation("mac of the wrong type", LinkStats.Kind.BAD_MEMBER,
+                        "'register' member 'mac' is not a string",
                         a -> a.sendJson("{\"type\":\"register\",\"mac\":42}")),
                 new Violation("hello twice", LinkStats.Kind.OUT_OF_ORDER, "a second 'hello'", a -> {
                     a.send(hello(otherMac, otherCredential, "other"));
@@ -340,7 +342,8 @@ public class AgentLinkTest {
                                     .isEmpty());
                     assertThat(log.lines("Agent 127.0.0.1:" + port + ": ")).as(v.name()).hasSize(
                             v.name().equals("hello twice") || v.name().startsWith("data frame for")
-                                    || v.name().startsWith("answer without") || v.name().endsWith("after hello") ? 2
+                                    || v.name().startsWith("answer without") || v.name().endsWith("after hello")
+                                            ? 2
                                             : 1); // + "authenticated"
                 }
                 assertThat(f.link.stats().get(v.kind())).as(v.name()).isEqualTo(before + 1);
@@ -354,10 +357,12 @@ public class AgentLinkTest {
     @Test
     public void aPeerThatDoesNotSpeakTlsIsClosedWithOneLine() throws Exception {
         long before = f.link.stats().get(LinkStats.Kind.TLS_FAILED);
-        try (LogCapture log = new LogCapture(); java.net.Socket plain = new java.net.Socket(f.address().getAddress(),
-                f.address().getPort())) {
+        try (LogCapture log = new LogCapture();
+                java.net.Socket plain = new java.net.Socket(f.address().getAddress(),
+                        f.address().getPort())) {
             int port = plain.getLocalPort();
-            plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            plain.getOutputStream()
+                    .write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             plain.setSoTimeout(5000);
             try {
                 while (plain.getInputStream().read() >= 0) {

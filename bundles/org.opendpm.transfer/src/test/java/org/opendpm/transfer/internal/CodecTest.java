@@ -50,7 +50,7 @@ public class CodecTest {
 
     @Test
     public void dataFramesCarryTheTransferIdBeforeTheChunk() {
-        ByteBuf chunk = Unpooled.wrappedBuffer(new byte[] {5, 6, 7});
+        ByteBuf chunk = Unpooled.wrappedBuffer(new byte[]{ 5, 6, 7 });
         ByteBuf frame = NettyFrames.data(io.netty.buffer.ByteBufAllocator.DEFAULT, 0x0102030405060708L, chunk);
         assertThat(frame.readInt()).isEqualTo(1 + 8 + 3);
         assertThat(frame.readByte()).isEqualTo(FrameCodec.DATA);

@@ -74,7 +74,7 @@ final class LinkFixture implements Closeable {
         values.put("discoveryPort", 0);
         values.putAll(overrides);
         return (AgentLinkService.Config) Proxy.newProxyInstance(AgentLinkService.Config.class.getClassLoader(),
-                new Class<?>[] {AgentLinkService.Config.class}, (proxy, method, args) -> {
+                new Class<?>[]{ AgentLinkService.Config.class }, (proxy, method, args) -> {
                     if (values.containsKey(method.getName())) {
                         return values.get(method.getName());
                     }

@@ -58,7 +58,8 @@ public class RateLimitTest {
                 var result = f.link.runCommand(m.id(), "still there", Duration.ofSeconds(5));
                 Message.Command cmd = agent.expect(Message.Command.class);
                 agent.send(new Message.CommandResult(cmd.id(), 0, "yes"));
-                assertThat(result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(new CommandResult(0, "yes"));
+                assertThat(result.toCompletableFuture().get(5, TimeUnit.SECONDS))
+                        .isEqualTo(new CommandResult(0, "yes"));
             } finally {
                 for (Socket s : flood) {
                     try {

@@ -43,7 +43,7 @@ final class TestAgent implements Closeable {
 
     static TestAgent connect(InetSocketAddress server, String fingerprint) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new PinningTrustManager(fingerprint)}, null);
+        ctx.init(null, new TrustManager[]{ new PinningTrustManager(fingerprint) }, null);
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(server.getAddress(), server.getPort());
         s.setSoTimeout(10_000);
         s.startHandshake();
@@ -61,7 +61,8 @@ final class TestAgent implements Closeable {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             try {
-                String fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
+                String fp = HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
                 if (!fp.equals(fingerprint)) {
                     throw new CertificateException("fingerprint " + fp + " is not the pinned " + fingerprint);
                 }

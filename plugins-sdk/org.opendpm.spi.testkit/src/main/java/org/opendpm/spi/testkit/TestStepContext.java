@@ -282,7 +282,8 @@ public final class TestStepContext implements StepContext {
 
         @Override
         public CompletionStage<Void> awaitConnection(Kind kind, boolean afterPowerOn) {
-            return isConnected(kind) ? CompletableFuture.completedFuture(null)
+            return isConnected(kind)
+                    ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(new StepFailedException("the " + kind + " agent did not connect"
                             + " (the test connected " + connected + ")"));
         }

@@ -95,10 +95,10 @@ public final class DeployOsDescriptor {
                         throw new InvalidDescriptorException(where + ": empty <" + m.getTagName() + ">");
                     }
                     switch (m.getTagName()) {
-                        case "model" -> models.add(text);
-                        case "pattern" -> patterns.add(text);
-                        default -> throw new InvalidDescriptorException(where + ": unknown element <"
-                                + m.getTagName() + ">; expected <model> or <pattern>");
+                    case "model" -> models.add(text);
+                    case "pattern" -> patterns.add(text);
+                    default -> throw new InvalidDescriptorException(where + ": unknown element <"
+                            + m.getTagName() + ">; expected <model> or <pattern>");
                     }
                 }
             }

@@ -59,8 +59,8 @@ public class InitialAdmin implements DatabaseReadyListener {
      */
     @Activate
     public InitialAdmin(@Reference UserService users,
-            @Reference(target = "(component.name=org.opendpm.core.internal.security.OpenDpmJaasRealm)")
-            JaasRealm realm, BundleContext context) {
+            @Reference(target = "(component.name=org.opendpm.core.internal.security.OpenDpmJaasRealm)") JaasRealm realm,
+            BundleContext context) {
         this(users, Path.of(System.getProperty("karaf.data", "data")), System::getenv, () -> context
                 .registerService(LoginReady.class, new LoginReady() {
                 }, null)::unregister);

@@ -82,7 +82,8 @@ public class JdbcUserService implements UserService {
         try (var ps = c.prepareStatement("SELECT password_hash, roles FROM app_user WHERE name = ?")) {
             ps.setString(1, name);
             try (var rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Row(rs.getString(1), parseRoles(rs.getString(2))))
+                return rs.next()
+                        ? Optional.of(new Row(rs.getString(1), parseRoles(rs.getString(2))))
                         : Optional.empty();
             }
         }

@@ -32,8 +32,8 @@ public class OpenDpmJaasRealm implements JaasRealm {
         options.put(ProxyLoginModule.PROPERTY_MODULE, UserServiceLoginModule.class.getName());
         options.put(ProxyLoginModule.PROPERTY_BUNDLE, Long.toString(context.getBundle().getBundleId()));
         options.put(UserServiceLoginModule.USER_SERVICE_OPTION, users);
-        entries = new AppConfigurationEntry[] {
-            new AppConfigurationEntry(ProxyLoginModule.class.getName(), LoginModuleControlFlag.REQUIRED, options) };
+        entries = new AppConfigurationEntry[]{
+                new AppConfigurationEntry(ProxyLoginModule.class.getName(), LoginModuleControlFlag.REQUIRED, options) };
     }
 
     @Override

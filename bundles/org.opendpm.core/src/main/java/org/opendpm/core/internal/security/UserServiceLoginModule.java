@@ -57,7 +57,7 @@ public class UserServiceLoginModule implements LoginModule {
         var name = new NameCallback("user: ");
         var password = new PasswordCallback("password: ", false);
         try {
-            handler.handle(new Callback[] { name, password });
+            handler.handle(new Callback[]{ name, password });
         } catch (IOException | UnsupportedCallbackException e) {
             throw new LoginException("Cannot read the credentials: " + e.getMessage());
         }

@@ -76,9 +76,9 @@ public class PluginRegistryImplTest {
     public void deployOsResolvesExplicitThenExactThenPatternThenDefault() {
         var registry = new PluginRegistryImpl();
         registry.add(PluginKind.DEPLOY_OS_MODEL, entry(deployOs("exact_os"), DeployOsModel.PROPERTY,
-                new String[] { "NEC Express5800 002" }, 0, "nec"));
+                new String[]{ "NEC Express5800 002" }, 0, "nec"));
         registry.add(PluginKind.DEPLOY_OS_MODEL, entry(deployOs("pattern_os"), DeployOsModel.PROPERTY,
-                new String[] { "NEC Express5800 0*" }, 100, "nec"));
+                new String[]{ "NEC Express5800 0*" }, 100, "nec"));
 
         var explicit = registry.resolveDeployOs(Optional.of("exact_os"), Optional.of("anything"), "dflt");
         assertThat(explicit.rule()).isEqualTo(Rule.EXPLICIT);
@@ -104,9 +104,9 @@ public class PluginRegistryImplTest {
     public void mappingsListWinnersExactModelsFirst() {
         var registry = new PluginRegistryImpl();
         registry.add(PluginKind.DEPLOY_OS_MODEL,
-                entry(deployOs("os_a"), DeployOsModel.PROPERTY, new String[] { "B model", "A*" }, 0, "x"));
+                entry(deployOs("os_a"), DeployOsModel.PROPERTY, new String[]{ "B model", "A*" }, 0, "x"));
         registry.add(PluginKind.DEPLOY_OS_MODEL,
-                entry(deployOs("os_b"), DeployOsModel.PROPERTY, new String[] { "B model" }, 5, "y"));
+                entry(deployOs("os_b"), DeployOsModel.PROPERTY, new String[]{ "B model" }, 5, "y"));
         assertThat(registry.deployOsMappings()).extracting(m -> m.model() + "=" + m.deployOsId() + "@" + m.bundle())
                 .containsExactly("B model=os_b@y", "A*=os_a@x");
     }

@@ -144,7 +144,8 @@ public class JdbcUserServiceTest {
         var announced = new AtomicInteger();
         var initial = new InitialAdmin(users, notAFolder, name -> null, () -> {
             announced.incrementAndGet();
-            return () -> { };
+            return () -> {
+            };
         });
         initial.databaseReady(database);
         assertThat(users.list()).isEmpty();
@@ -152,7 +153,8 @@ public class JdbcUserServiceTest {
         assertThatThrownBy(() -> new InitialAdmin(users, notAFolder,
                 name -> InitialAdmin.ENV.equals(name) ? "short" : null, () -> {
                     announced.incrementAndGet();
-                    return () -> { };
+                    return () -> {
+                    };
                 }).databaseReady(database)).isInstanceOf(ValidationException.class);
         assertThat(announced).hasValue(0);
     }
@@ -165,7 +167,8 @@ public class JdbcUserServiceTest {
                 name -> InitialAdmin.ENV.equals(name) ? "from the environment" : null, () -> {
                     assertThat(users.authenticate("admin", "from the environment".toCharArray())).isPresent();
                     announced.incrementAndGet();
-                    return () -> { };
+                    return () -> {
+                    };
                 });
         initial.databaseReady(database);
         assertThat(announced).hasValue(1);

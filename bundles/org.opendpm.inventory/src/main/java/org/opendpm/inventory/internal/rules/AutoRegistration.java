@@ -16,8 +16,7 @@ public final class AutoRegistration {
 
     /** Which file decided. */
     public enum Source {
-        GROUP_AS_NAME,
-        GROUP_AS_IP
+        GROUP_AS_NAME, GROUP_AS_IP
     }
 
     /**
@@ -54,7 +53,8 @@ public final class AutoRegistration {
     }
 
     /** One group to create and its network setting. */
-    public record GroupCreation(GroupPath group, GroupNetwork network) {}
+    public record GroupCreation(GroupPath group, GroupNetwork network) {
+    }
 
     private final GroupAsNameRules byName;
     private final GroupAsIpRules byIp;

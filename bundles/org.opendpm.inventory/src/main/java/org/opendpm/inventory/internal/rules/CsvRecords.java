@@ -13,7 +13,8 @@ import java.util.List;
  */
 final class CsvRecords {
 
-    private CsvRecords() {}
+    private CsvRecords() {
+    }
 
     /** One record and the 1-based line it starts on. */
     record CsvRecord(int line, List<String> fields) {
@@ -23,7 +24,8 @@ final class CsvRecords {
     }
 
     /** Records and quoting errors; a record with a quoting error is still returned, read as best it can be. */
-    record Parsed(List<CsvRecord> records, List<Problem> problems) {}
+    record Parsed(List<CsvRecord> records, List<Problem> problems) {
+    }
 
     static Parsed read(String content) {
         String s = RuleText.stripBom(content);

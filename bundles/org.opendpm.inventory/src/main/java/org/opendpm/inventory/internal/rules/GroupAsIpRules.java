@@ -78,8 +78,9 @@ public final class GroupAsIpRules {
                 networks.check(rule.group(), rule.network(), F_GATEWAY);
                 problems.addAll(warnings);
                 rules.stream().filter(earlier -> earlier.addresses().covers(rule.addresses())).findFirst()
-                        .ifPresent(earlier -> problems.add(Problem.warning(line.number(), F_IP, "never used: every address of "
-                                + rule.addresses() + " is already matched by line " + earlier.line())));
+                        .ifPresent(earlier -> problems
+                                .add(Problem.warning(line.number(), F_IP, "never used: every address of "
+                                        + rule.addresses() + " is already matched by line " + earlier.line())));
                 networks.add(line.number(), rule.group(), rule.network());
                 rules.add(rule);
             } catch (LineError e) {
@@ -117,8 +118,10 @@ public final class GroupAsIpRules {
             try {
                 mask = SubnetMask.parse(maskText);
             } catch (IllegalArgumentException e) {
-                String hint = f.size() == 4 ? "; for one address with a gateway and mask leave this field empty: "
-                        + f.get(0) + ";" + f.get(1) + ";;" + f.get(2) + ";" + f.get(3) : "";
+                String hint = f.size() == 4
+                        ? "; for one address with a gateway and mask leave this field empty: "
+                                + f.get(0) + ";" + f.get(1) + ";;" + f.get(2) + ";" + f.get(3)
+                        : "";
                 throw new LineError(F_MASK, e.getMessage() + hint);
             }
             try {
@@ -132,7 +135,8 @@ public final class GroupAsIpRules {
         if (network instanceof DifferentSubnet different) {
             SubnetMask groupMask = different.subnetMask();
             Ipv4 groupNet = different.defaultGateway().network(groupMask);
-            if (!addresses.first().network(groupMask).equals(groupNet) || !addresses.last().network(groupMask).equals(groupNet)) {
+            if (!addresses.first().network(groupMask).equals(groupNet)
+                    || !addresses.last().network(groupMask).equals(groupNet)) {
                 warnings.add(Problem.warning(line.number(), F_GATEWAY, "addresses " + addresses
                         + " are not all in the group's subnet " + groupNet + "/" + groupMask
                         + ", so those machines may not reach gateway " + different.defaultGateway()));

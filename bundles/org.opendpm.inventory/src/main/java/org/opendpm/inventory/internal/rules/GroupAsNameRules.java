@@ -75,8 +75,9 @@ public final class GroupAsNameRules {
                 problems.addAll(warnings);
                 Integer earlier = firstLineOfName.putIfAbsent(MachineNames.matchKey(rule.machineName()), line.number());
                 if (earlier != null) {
-                    problems.add(Problem.warning(line.number(), F_NAME, "never used: machine name '" + rule.machineName()
-                            + "' is already matched by line " + earlier));
+                    problems.add(
+                            Problem.warning(line.number(), F_NAME, "never used: machine name '" + rule.machineName()
+                                    + "' is already matched by line " + earlier));
                 }
                 networks.add(line.number(), rule.group(), rule.network());
                 rules.add(rule);

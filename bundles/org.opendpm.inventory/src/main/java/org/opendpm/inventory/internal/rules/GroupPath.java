@@ -110,7 +110,8 @@ public record GroupPath(List<String> segments) {
             return "contains a control character at position " + (control + 1);
         }
         if (name.indexOf('/') >= 0 || name.indexOf(';') >= 0) {
-            return "'" + name + "' contains '" + (name.indexOf('/') >= 0 ? '/' : ';') + "', which a group name may not contain";
+            return "'" + name + "' contains '" + (name.indexOf('/') >= 0 ? '/' : ';')
+                    + "', which a group name may not contain";
         }
         if (name.equals(".") || name.equals("..")) {
             return "'" + name + "' is not allowed as a group name";

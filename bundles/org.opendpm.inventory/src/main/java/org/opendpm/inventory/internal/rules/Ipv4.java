@@ -12,7 +12,7 @@ import java.util.Optional;
 public record Ipv4(int bits) implements Comparable<Ipv4> {
 
     public static Ipv4 of(int a, int b, int c, int d) {
-        for (int octet : new int[] {a, b, c, d}) {
+        for (int octet : new int[]{ a, b, c, d }) {
             if (octet < 0 || octet > 255) {
                 throw new IllegalArgumentException("octet " + octet + " is outside 0..255");
             }
@@ -27,8 +27,9 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         }
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address: expected 4 dot-separated octets, found "
-                    + parts.length);
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not an IPv4 address: expected 4 dot-separated octets, found "
+                            + parts.length);
         }
         int bits = 0;
         for (int i = 0; i < 4; i++) {

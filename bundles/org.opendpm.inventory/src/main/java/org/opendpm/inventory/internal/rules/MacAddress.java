@@ -43,18 +43,22 @@ public record MacAddress(String canonical) implements Comparable<MacAddress> {
         }
         int expected = separator == 0 ? 12 : separator == '.' ? 14 : 17;
         if (s.length() != expected) {
-            String form = separator == 0 ? "12 bare hex digits" : separator == '.' ? "the dotted form xxxx.xxxx.xxxx"
-                    : "the separated form XX" + separator + "XX" + separator + "XX" + separator + "XX" + separator + "XX"
-                            + separator + "XX";
+            String form = separator == 0
+                    ? "12 bare hex digits"
+                    : separator == '.'
+                            ? "the dotted form xxxx.xxxx.xxxx"
+                            : "the separated form XX" + separator + "XX" + separator + "XX" + separator + "XX"
+                                    + separator + "XX"
+                                    + separator + "XX";
             throw new IllegalArgumentException("'" + s + "' is not a MAC address: it has " + s.length()
                     + " characters, but " + form + " has " + expected + "; " + FORMS);
         }
         StringBuilder hex = new StringBuilder(12);
         for (int i = 0; i < s.length(); i++) {
             boolean separatorSlot = switch (expected) {
-                case 17 -> i % 3 == 2;
-                case 14 -> i == 4 || i == 9;
-                default -> false;
+            case 17 -> i % 3 == 2;
+            case 14 -> i == 4 || i == 9;
+            default -> false;
             };
             if (separatorSlot) {
                 if (s.charAt(i) != separator) {
@@ -70,8 +74,9 @@ public record MacAddress(String canonical) implements Comparable<MacAddress> {
             throw new IllegalArgumentException("'" + s + "' is the all-zero MAC address, which no NIC has");
         }
         if ((Character.digit(digits.charAt(1), 16) & 1) != 0) {
-            throw new IllegalArgumentException("'" + s + "' is a " + (digits.equals("ffffffffffff") ? "broadcast" : "multicast")
-                    + " MAC address (group bit of the first byte set); a NIC address is unicast");
+            throw new IllegalArgumentException(
+                    "'" + s + "' is a " + (digits.equals("ffffffffffff") ? "broadcast" : "multicast")
+                            + " MAC address (group bit of the first byte set); a NIC address is unicast");
         }
         StringBuilder canonical = new StringBuilder(17);
         for (int i = 0; i < 12; i += 2) {

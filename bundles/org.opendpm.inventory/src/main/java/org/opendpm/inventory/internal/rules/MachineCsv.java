@@ -65,9 +65,11 @@ public final class MachineCsv {
     public static final String PRIMARY_MARK = "(*)";
 
     /** One machine read from the file, with the line where its record starts. */
-    public record Row(int line, MachineEntry machine) {}
+    public record Row(int line, MachineEntry machine) {
+    }
 
-    private MachineCsv() {}
+    private MachineCsv() {
+    }
 
     /** Reads a whole file; the result holds the good rows and every problem found. */
     public static ParseResult<List<Row>> parse(String content) {
@@ -99,8 +101,10 @@ public final class MachineCsv {
                         + " machines, the limit of managed machines in total"));
             }
             if (record.fields().size() != headerRecord.fields().size()) {
-                problems.add(Problem.error(record.line(), null, "has " + record.fields().size() + " fields but the header has "
-                        + headerRecord.fields().size() + " (a comma inside a value needs the value in double quotes)"));
+                problems.add(Problem.error(record.line(), null,
+                        "has " + record.fields().size() + " fields but the header has "
+                                + headerRecord.fields().size()
+                                + " (a comma inside a value needs the value in double quotes)"));
                 continue;
             }
             Optional<MachineEntry> entry = row(record, columns, problems);
@@ -112,7 +116,8 @@ public final class MachineCsv {
             for (MacAddress mac : machine.macs()) {
                 Integer earlier = macLines.putIfAbsent(mac, record.line());
                 if (earlier != null) {
-                    problems.add(Problem.error(record.line(), MACS, "MAC address " + mac + " is also on line " + earlier));
+                    problems.add(
+                            Problem.error(record.line(), MACS, "MAC address " + mac + " is also on line " + earlier));
                     duplicate = true;
                 }
             }
@@ -121,7 +126,8 @@ public final class MachineCsv {
             if (uuid.isPresent()) {
                 Integer earlier = uuidLines.putIfAbsent(uuid.get(), record.line());
                 if (earlier != null) {
-                    problems.add(Problem.error(record.line(), UUID, "UUID " + uuid.get() + " is also on line " + earlier));
+                    problems.add(
+                            Problem.error(record.line(), UUID, "UUID " + uuid.get() + " is also on line " + earlier));
                     duplicate = true;
                 }
             }
@@ -210,7 +216,8 @@ public final class MachineCsv {
         return Optional.of(new MachineEntry(group, name, nics.macs(), nics.primary(), uuid, ip, model, deployOs));
     }
 
-    private record Nics(List<MacAddress> macs, MacAddress primary) {}
+    private record Nics(List<MacAddress> macs, MacAddress primary) {
+    }
 
     private static Nics nics(int line, String text, List<Problem> problems) {
         if (text.isEmpty()) {
@@ -256,8 +263,9 @@ public final class MachineCsv {
             }
         }
         if (marks > 1) {
-            problems.add(Problem.error(line, MACS, "only one MAC address may be marked " + PRIMARY_MARK + " as primary, found "
-                    + marks));
+            problems.add(Problem.error(line, MACS,
+                    "only one MAC address may be marked " + PRIMARY_MARK + " as primary, found "
+                            + marks));
             ok = false;
         }
         if (!ok) {

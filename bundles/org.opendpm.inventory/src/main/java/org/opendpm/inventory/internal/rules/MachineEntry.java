@@ -41,7 +41,8 @@ public record MachineEntry(GroupPath group, String name, List<MacAddress> macs, 
         }
         Objects.requireNonNull(primaryMac, "primaryMac");
         if (!seen.contains(primaryMac)) {
-            throw new IllegalArgumentException("primary MAC address " + primaryMac + " is not one of the machine's MACs");
+            throw new IllegalArgumentException(
+                    "primary MAC address " + primaryMac + " is not one of the machine's MACs");
         }
         Objects.requireNonNull(uuid, "uuid");
         Objects.requireNonNull(ip, "ip");

@@ -12,7 +12,8 @@ public final class MachineNames {
 
     public static final int MAX_LENGTH = 255;
 
-    private MachineNames() {}
+    private MachineNames() {
+    }
 
     /** Why {@code name} cannot be a machine name, or {@code null} when it can. */
     public static String problem(String name) {

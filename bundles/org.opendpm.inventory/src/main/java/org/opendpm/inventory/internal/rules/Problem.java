@@ -17,8 +17,7 @@ public record Problem(int line, String field, Severity severity, String message)
 
     /** How bad a problem is; only errors make a strict parse fail. */
     public enum Severity {
-        ERROR,
-        WARNING
+        ERROR, WARNING
     }
 
     public Problem {

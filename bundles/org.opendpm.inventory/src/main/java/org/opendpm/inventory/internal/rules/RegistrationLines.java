@@ -8,7 +8,8 @@ import org.opendpm.inventory.internal.rules.GroupNetwork.DifferentSubnet;
 /** What {@link GroupAsNameRules} and {@link GroupAsIpRules} parse alike: group path and network fields. */
 final class RegistrationLines {
 
-    private RegistrationLines() {}
+    private RegistrationLines() {
+    }
 
     /** A line-level error, thrown while reading one line and turned into a {@link Problem}. */
     static final class LineError extends RuntimeException {
@@ -87,7 +88,8 @@ final class RegistrationLines {
      * same whichever machine arrives first; two lines giving different settings are an error.
      */
     static final class PathNetworks {
-        private record Given(DifferentSubnet network, int line) {}
+        private record Given(DifferentSubnet network, int line) {
+        }
 
         private final Map<GroupPath, Given> byPath = new HashMap<>();
 

@@ -24,10 +24,12 @@ public final class RuleText {
 
     private static final char BOM = '\uFEFF';
 
-    private RuleText() {}
+    private RuleText() {
+    }
 
     /** A non-blank, non-comment line with its 1-based line number and surrounding blanks removed. */
-    public record Line(int number, String text) {}
+    public record Line(int number, String text) {
+    }
 
     /** Decodes file bytes as strict UTF-8, so a file saved in a legacy code page is reported, not garbled. */
     public static String decodeUtf8(byte[] bytes) {

@@ -19,14 +19,16 @@ public record SubnetMask(int prefixLength) {
         try {
             address = Ipv4.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replace("is not an IPv4 address", "is not a subnet mask"), e);
+            throw new IllegalArgumentException(e.getMessage().replace("is not an IPv4 address", "is not a subnet mask"),
+                    e);
         }
         int bits = address.bits();
         int prefix = Integer.numberOfLeadingZeros(~bits);
         // Contiguous means: the ones, then only zeros. 0.0.0.0 has prefix 0 and is contiguous.
         if (prefix < 32 && (bits << prefix) != 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a contiguous subnet mask (the 1 bits must come first,"
-                    + " as in 255.255.255.0)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a contiguous subnet mask (the 1 bits must come first,"
+                            + " as in 255.255.255.0)");
         }
         return new SubnetMask(prefix);
     }

@@ -13,7 +13,8 @@ public class AutoRegistrationTest {
             SubnetMask.parse("255.240.0.0"));
 
     private final AutoRegistration registration = new AutoRegistration(
-            GroupAsNameRules.parse("/Group1;ComputerA\n/Group2/Subgroup21;ComputerB;192.168.1.1;255.255.0.0\n").orThrow(),
+            GroupAsNameRules.parse("/Group1;ComputerA\n/Group2/Subgroup21;ComputerB;192.168.1.1;255.255.0.0\n")
+                    .orThrow(),
             GroupAsIpRules.parse("/Group2;192.168.0.0;255.255.0.0\n"
                     + "/Group3/Subgroup31;172.16.0.0;255.240.0.0;172.16.1.1;255.240.0.0\n").orThrow());
 
@@ -42,7 +43,8 @@ public class AutoRegistrationTest {
     public void neitherMatches_machineStaysInNewMachine_INV4() {
         assertThat(registration.resolve("Other", ip("10.0.0.1"))).isEmpty();
         assertThat(registration.resolve("Other", Optional.empty())).isEmpty();
-        assertThat(new AutoRegistration(GroupAsNameRules.EMPTY, GroupAsIpRules.EMPTY).resolve("ComputerA", ip("10.0.0.1")))
+        assertThat(
+                new AutoRegistration(GroupAsNameRules.EMPTY, GroupAsIpRules.EMPTY).resolve("ComputerA", ip("10.0.0.1")))
                 .isEmpty();
     }
 

@@ -69,8 +69,9 @@ public class ForceSkipRulesTest {
         assertThat(result.errors()).extracting(Problem::line).containsExactly(4, 5);
         assertThat(result.errors().get(0).message()).contains("bad character 'G' at position 8");
         assertThat(result.errors().get(1).message()).contains("bad character ' ' at position 3");
-        assertThat(result.errors().get(0)).hasToString("line 4, field pattern: '00-50-5G-*': bad character 'G' at position 8;"
-                + " a pattern holds hex digits, '-', '*' and '?', e.g. 00-50-56-*");
+        assertThat(result.errors().get(0))
+                .hasToString("line 4, field pattern: '00-50-5G-*': bad character 'G' at position 8;"
+                        + " a pattern holds hex digits, '-', '*' and '?', e.g. 00-50-56-*");
         assertThat(result.value().patterns()).extracting(ForceSkipRules.Pattern::line).containsExactly(2, 6);
     }
 
@@ -111,7 +112,8 @@ public class ForceSkipRulesTest {
                 "This computer has been just registered by the management server.\nPress F8 to view menu. (30)");
         assertThat(menu.message(12)).endsWith("Press F8 to view menu. (12)");
         assertThat(menu.powerOffAfter()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(menu.menuOptions()).extracting(BootDecision.MenuOption::label).containsExactly("Power Down", "Local Boot");
+        assertThat(menu.menuOptions()).extracting(BootDecision.MenuOption::label).containsExactly("Power Down",
+                "Local Boot");
         assertThat(BootDecision.MENU_KEY).isEqualTo("F8");
         assertThatThrownBy(() -> menu.message(31)).hasMessageContaining("30 to 0");
     }
@@ -128,7 +130,8 @@ public class ForceSkipRulesTest {
     public void writesTheFileBack() {
         ForceSkipRules rules = ForceSkipRules.parse("\uFEFF00-50-56-*\n; comment\n00:0c:29:*\n").orThrow();
         assertThat(rules.toFileContent()).isEqualTo("00-50-56-*\r\n00-0C-29-*\r\n");
-        assertThat(ForceSkipRules.parse(rules.toFileContent()).orThrow().patterns()).extracting(ForceSkipRules.Pattern::glob)
+        assertThat(ForceSkipRules.parse(rules.toFileContent()).orThrow().patterns())
+                .extracting(ForceSkipRules.Pattern::glob)
                 .containsExactly("00-50-56-*", "00-0C-29-*");
     }
 }

@@ -41,7 +41,8 @@ public class GroupAsIpRulesTest {
         GroupAsIpRules.Rule rule = result.value().rules().get(0);
         assertThat(rule.addresses()).hasToString("172.16.0.1-172.31.255.254");
         assertThat(rule.group()).hasToString("/Group3/Subgroup31");
-        assertThat(rule.network()).isEqualTo(GroupNetwork.differentSubnet(ip("172.16.1.1"), SubnetMask.parse("255.240.0.0")));
+        assertThat(rule.network())
+                .isEqualTo(GroupNetwork.differentSubnet(ip("172.16.1.1"), SubnetMask.parse("255.240.0.0")));
         assertThat(result.value().match(ip("172.31.255.254"))).isPresent();
         assertThat(result.value().match(ip("172.32.0.1"))).isEmpty();
     }
@@ -119,7 +120,8 @@ public class GroupAsIpRulesTest {
         ParseResult<GroupAsIpRules> result = GroupAsIpRules.parse("/G;10.0.0.0;255.0.0.0;192.168.1.1;255.255.255.0");
         assertThat(result.hasErrors()).isFalse();
         assertThat(result.warnings()).singleElement()
-                .satisfies(w -> assertThat(w.message()).contains("not all in the group's subnet 192.168.1.0/255.255.255.0"));
+                .satisfies(w -> assertThat(w.message())
+                        .contains("not all in the group's subnet 192.168.1.0/255.255.255.0"));
     }
 
     @Test

@@ -21,7 +21,8 @@ public class GroupAsNameRulesTest {
 
     @Test
     public void guideExample2_differentSubnet_INV7() {
-        GroupAsNameRules rules = GroupAsNameRules.parse("/Group2/Subgroup21;ComputerB;192.168.1.1;255.255.0.0").orThrow();
+        GroupAsNameRules rules = GroupAsNameRules.parse("/Group2/Subgroup21;ComputerB;192.168.1.1;255.255.0.0")
+                .orThrow();
         GroupAsNameRules.Rule rule = rules.match("ComputerB").orElseThrow();
         assertThat(rule.group()).hasToString("/Group2/Subgroup21");
         assertThat(rule.network()).isEqualTo(
@@ -31,7 +32,8 @@ public class GroupAsNameRulesTest {
 
     @Test
     public void blanksAroundFieldsAreDropped() {
-        GroupAsNameRules rules = GroupAsNameRules.parse("  /Group2 ; ComputerB ; 192.168.1.1 ; 255.255.0.0  ").orThrow();
+        GroupAsNameRules rules = GroupAsNameRules.parse("  /Group2 ; ComputerB ; 192.168.1.1 ; 255.255.0.0  ")
+                .orThrow();
         assertThat(rules.match("ComputerB")).isPresent();
     }
 
@@ -91,7 +93,8 @@ public class GroupAsNameRulesTest {
 
     @Test
     public void gatewayNeedsARealSubnet() {
-        ParseResult<GroupAsNameRules> result = GroupAsNameRules.parse("/G;A;10.0.0.1;0.0.0.0\n/G;B;127.0.0.1;255.0.0.0\n");
+        ParseResult<GroupAsNameRules> result = GroupAsNameRules
+                .parse("/G;A;10.0.0.1;0.0.0.0\n/G;B;127.0.0.1;255.0.0.0\n");
         assertThat(result.errors()).extracting(Problem::line, Problem::field)
                 .containsExactly(tuple(1, "SubnetMask"), tuple(2, "DefaultGateway"));
         assertThat(result.errors().get(1).message()).contains("loopback");
@@ -131,7 +134,8 @@ public class GroupAsNameRulesTest {
             assertThat(e.line()).isEqualTo(2);
             assertThat(e.message()).contains("line 1").contains("one network setting");
         });
-        assertThat(result.value().rules()).extracting(GroupAsNameRules.Rule::machineName).containsExactly("A", "C", "D");
+        assertThat(result.value().rules()).extracting(GroupAsNameRules.Rule::machineName).containsExactly("A", "C",
+                "D");
         assertThatThrownBy(result::orThrow).isInstanceOf(RuleFileException.class)
                 .satisfies(e -> assertThat(((RuleFileException) e).problems()).hasSize(1));
     }

@@ -18,11 +18,13 @@ public class Ipv4Test {
 
     @Test
     public void refusesMalformedAddressesNamingTheOctet() {
-        assertThatThrownBy(() -> Ipv4.parse("192.168.1")).hasMessageContaining("expected 4 dot-separated octets, found 3");
+        assertThatThrownBy(() -> Ipv4.parse("192.168.1"))
+                .hasMessageContaining("expected 4 dot-separated octets, found 3");
         assertThatThrownBy(() -> Ipv4.parse("192.168.1.256")).hasMessageContaining("octet 4 is 256, more than 255");
         assertThatThrownBy(() -> Ipv4.parse("192.168.01.1")).hasMessageContaining("octet 3 '01' has a leading zero");
         assertThatThrownBy(() -> Ipv4.parse("192..1.1")).hasMessageContaining("octet 2 is empty");
-        assertThatThrownBy(() -> Ipv4.parse("192.16a.1.1")).hasMessageContaining("octet 2 '16a' is not a decimal number");
+        assertThatThrownBy(() -> Ipv4.parse("192.16a.1.1"))
+                .hasMessageContaining("octet 2 '16a' is not a decimal number");
         assertThatThrownBy(() -> Ipv4.parse("1.2.3.4.5")).hasMessageContaining("found 5");
         assertThatThrownBy(() -> Ipv4.parse(" 1.2.3.4")).hasMessageContaining("octet 1");
         assertThatThrownBy(() -> Ipv4.parse("")).hasMessageContaining("required");
@@ -40,7 +42,8 @@ public class Ipv4Test {
         assertThat(Ipv4.parse("192.168.1.10").hostProblem()).isEmpty();
         assertThat(Ipv4.parse("169.254.3.4").hostProblem()).isEmpty();
         assertThat(Ipv4.parse("0.0.0.0").hostProblem()).hasValueSatisfying(p -> assertThat(p).contains("unspecified"));
-        assertThat(Ipv4.parse("255.255.255.255").hostProblem()).hasValueSatisfying(p -> assertThat(p).contains("broadcast"));
+        assertThat(Ipv4.parse("255.255.255.255").hostProblem())
+                .hasValueSatisfying(p -> assertThat(p).contains("broadcast"));
         assertThat(Ipv4.parse("127.0.0.1").hostProblem()).hasValueSatisfying(p -> assertThat(p).contains("loopback"));
         assertThat(Ipv4.parse("224.0.0.5").hostProblem()).hasValueSatisfying(p -> assertThat(p).contains("multicast"));
         assertThat(Ipv4.parse("240.0.0.1").hostProblem()).hasValueSatisfying(p -> assertThat(p).contains("reserved"));
@@ -55,7 +58,8 @@ public class Ipv4Test {
         assertThat(SubnetMask.parse("255.255.255.128").toString()).isEqualTo("255.255.255.128");
         assertThat(new SubnetMask(0).toString()).isEqualTo("0.0.0.0");
         assertThatThrownBy(() -> SubnetMask.parse("255.0.255.0")).hasMessageContaining("not a contiguous subnet mask");
-        assertThatThrownBy(() -> SubnetMask.parse("0.255.255.255")).hasMessageContaining("not a contiguous subnet mask");
+        assertThatThrownBy(() -> SubnetMask.parse("0.255.255.255"))
+                .hasMessageContaining("not a contiguous subnet mask");
         assertThatThrownBy(() -> SubnetMask.parse("255.255.0")).hasMessageContaining("is not a subnet mask");
         assertThatThrownBy(() -> new SubnetMask(33)).hasMessageContaining("0..32");
     }

@@ -55,7 +55,8 @@ public class MacAddressTest {
                 .hasMessageContaining("bad character ':' at position 6").hasMessageContaining("must not be mixed");
         assertThatThrownBy(() -> MacAddress.parse("00_50_56_AA_BB_CC")).hasMessageContaining("has 17 characters");
         assertThatThrownBy(() -> MacAddress.parse("00.50.56.AA.BB.CC")).hasMessageContaining("has 17 characters");
-        assertThatThrownBy(() -> MacAddress.parse("005.056A.ABBCC")).hasMessageContaining("bad character '.' at position 4, expected a hex digit");
+        assertThatThrownBy(() -> MacAddress.parse("005.056A.ABBCC"))
+                .hasMessageContaining("bad character '.' at position 4, expected a hex digit");
         assertThatThrownBy(() -> MacAddress.parse("0050-56aa-bbcc")).hasMessageContaining("has 14 characters");
         assertThatThrownBy(() -> MacAddress.parse("00505６AABBCC")).hasMessageContaining("position 6");
         assertThatThrownBy(() -> MacAddress.parse("00-50-56-AA-BB-C ")).hasMessageContaining("has 16 characters");

@@ -68,15 +68,15 @@ public class MachineCsvTest {
     @Test
     public void collectsEveryProblemWithLineAndField_INV9() {
         ParseResult<List<MachineCsv.Row>> result = MachineCsv.parse(HEADER
-                + "Group1,pc1,00:50:56:00:00:01,,,,\n"               // line 2: path without '/'
-                + "/G,,00:50:56:00:00:02,,,,\n"                      // line 3: no name
-                + "/G,pc3,00:50:56:00:00:0g,,,,\n"                   // line 4: bad MAC
-                + "/G,pc4,,,,,\n"                                    // line 5: no MAC
+                + "Group1,pc1,00:50:56:00:00:01,,,,\n" // line 2: path without '/'
+                + "/G,,00:50:56:00:00:02,,,,\n" // line 3: no name
+                + "/G,pc3,00:50:56:00:00:0g,,,,\n" // line 4: bad MAC
+                + "/G,pc4,,,,,\n" // line 5: no MAC
                 + "/G,pc5,00:50:56:00:00:05,not-a-uuid,300.1.1.1,,\n" // line 6: uuid and ip
                 + "/G,pc6,00:50:56:00:00:06(*) 00:50:56:00:00:07(*),,,,\n" // line 7: two primaries
-                + "/G,pc7,00:50:56:00:00:08\n"                       // line 8: too few fields
-                + "/,pc8,00:50:56:00:00:09,,,,\n"                    // line 9: root
-                + "/G,pc9,(*) 00:50:56:00:00:0a,,127.0.0.1,,\n");   // line 10: lone mark, loopback
+                + "/G,pc7,00:50:56:00:00:08\n" // line 8: too few fields
+                + "/,pc8,00:50:56:00:00:09,,,,\n" // line 9: root
+                + "/G,pc9,(*) 00:50:56:00:00:0a,,127.0.0.1,,\n"); // line 10: lone mark, loopback
         assertThat(result.hasErrors()).isTrue();
         assertThat(result.problems()).extracting(Problem::line, Problem::field).containsExactly(
                 tuple(2, "group_path"), tuple(3, "name"), tuple(4, "macs"), tuple(5, "macs"), tuple(6, "uuid"),
@@ -113,7 +113,8 @@ public class MachineCsvTest {
 
     @Test
     public void badHeadersAreRefusedClearly_INV9() {
-        ParseResult<List<MachineCsv.Row>> unknown = MachineCsv.parse("group_path,name,mac,hostname\n/G,a,00:50:56:00:00:01,x\n");
+        ParseResult<List<MachineCsv.Row>> unknown = MachineCsv
+                .parse("group_path,name,mac,hostname\n/G,a,00:50:56:00:00:01,x\n");
         assertThat(unknown.problems()).extracting(Problem::line, Problem::field)
                 .containsExactly(tuple(1, "mac"), tuple(1, "hostname"), tuple(1, "macs"));
         assertThat(unknown.problems().get(0).message()).contains("column 3 'mac' is unknown")
@@ -139,7 +140,8 @@ public class MachineCsvTest {
 
     @Test
     public void emptyRowsAreSkippedAndLineNumbersStayPhysical() {
-        ParseResult<List<MachineCsv.Row>> result = MachineCsv.parse(HEADER + "\r\n,,,,,,\r\n/G,a,00:50:56:00:00:01,,,,\r\n");
+        ParseResult<List<MachineCsv.Row>> result = MachineCsv
+                .parse(HEADER + "\r\n,,,,,,\r\n/G,a,00:50:56:00:00:01,,,,\r\n");
         assertThat(result.problems()).isEmpty();
         assertThat(result.value()).extracting(MachineCsv.Row::line).containsExactly(4);
     }
@@ -176,7 +178,8 @@ public class MachineCsvTest {
                 new MachineEntry(GroupPath.parse("/Group2/Subgroup21"), "ComputerB",
                         List.of(mac("00:50:56:00:00:01"), mac("00:50:56:00:00:02")), mac("00:50:56:00:00:02"),
                         Optional.of(MachineUuid.parse("4c4c4544-0042-3510-8053-b4c04f4e3832")),
-                        Optional.of(Ipv4.parse("192.168.1.20")), Optional.of("Express5800/R120h"), Optional.of("DeployOS-x64")),
+                        Optional.of(Ipv4.parse("192.168.1.20")), Optional.of("Express5800/R120h"),
+                        Optional.of("DeployOS-x64")),
                 new MachineEntry(GroupPath.parse("/東京/Rack \"A\", row 1"), "サーバー, \"本番\" 01",
                         List.of(mac("00:50:56:00:00:03")), mac("00:50:56:00:00:03"), Optional.empty(), Optional.empty(),
                         Optional.of("Model, with comma"), Optional.empty()),
@@ -206,7 +209,8 @@ public class MachineCsvTest {
         StringBuilder csv = new StringBuilder("group_path,name,macs\n");
         int n = GroupPath.MAX_MACHINES + 1;
         for (int i = 1; i <= n; i++) {
-            csv.append("/G,pc").append(i).append(',').append(String.format("02:00:00:%02x:%02x:%02x", i >> 16, i >> 8 & 0xff, i & 0xff))
+            csv.append("/G,pc").append(i).append(',')
+                    .append(String.format("02:00:00:%02x:%02x:%02x", i >> 16, i >> 8 & 0xff, i & 0xff))
                     .append('\n');
         }
         ParseResult<List<MachineCsv.Row>> result = MachineCsv.parse(csv.toString());
@@ -236,10 +240,14 @@ public class MachineCsvTest {
         GroupPath g = GroupPath.parse("/G");
         MacAddress a = mac("00:50:56:00:00:01");
         MacAddress b = mac("00:50:56:00:00:02");
-        assertThatThrownBy(() -> new MachineEntry(g, "x", List.of(a), b, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty())).hasMessageContaining("not one of the machine's MACs");
-        assertThatThrownBy(() -> new MachineEntry(g, "x", List.of(), a, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty())).hasMessageContaining("at least one");
+        assertThatThrownBy(
+                () -> new MachineEntry(g, "x", List.of(a), b, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty()))
+                .hasMessageContaining("not one of the machine's MACs");
+        assertThatThrownBy(
+                () -> new MachineEntry(g, "x", List.of(), a, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty()))
+                .hasMessageContaining("at least one");
         assertThatThrownBy(() -> MachineEntry.of(GroupPath.ROOT, "x", a)).hasMessageContaining("not to the root");
         assertThatThrownBy(() -> MachineEntry.of(g, " x", a)).hasMessageContaining("blanks");
         assertThat(new MachineEntry(g, "x", List.of(a), a, Optional.empty(), Optional.empty(), Optional.of("  "),

@@ -21,7 +21,8 @@ public class MachineUuidTest {
 
     @Test
     public void reportsWhatIsWrong() {
-        assertThatThrownBy(() -> MachineUuid.parse("4c4c4544-0042-3510-8053")).hasMessageContaining("has 23 characters");
+        assertThatThrownBy(() -> MachineUuid.parse("4c4c4544-0042-3510-8053"))
+                .hasMessageContaining("has 23 characters");
         assertThatThrownBy(() -> MachineUuid.parse("4c4c4544-0042-3510-8053-b4c04f4e383z"))
                 .hasMessageContaining("bad character 'z' at position 36");
         assertThatThrownBy(() -> MachineUuid.parse("4c4c4544_0042-3510-8053-b4c04f4e3832"))

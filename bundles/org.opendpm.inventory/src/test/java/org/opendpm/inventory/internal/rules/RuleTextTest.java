@@ -31,7 +31,7 @@ public class RuleTextTest {
     @Test
     public void decodesUtf8StrictlyAndNamesTheOffset() {
         assertThat(RuleText.decodeUtf8("/東京;pc".getBytes(StandardCharsets.UTF_8))).isEqualTo("/東京;pc");
-        byte[] shiftJis = {'/', (byte) 0x93, (byte) 0x8c, ';'};
+        byte[] shiftJis = { '/', (byte) 0x93, (byte) 0x8c, ';' };
         assertThatThrownBy(() -> RuleText.decodeUtf8(shiftJis)).hasMessageContaining("not valid UTF-8")
                 .hasMessageContaining("offset 1");
     }

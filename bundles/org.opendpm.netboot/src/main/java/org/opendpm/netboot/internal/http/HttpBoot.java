@@ -164,7 +164,8 @@ public final class HttpBoot {
         } catch (JailException e) {
             LOG.info("HTTP boot: '{}' refused: {}", printable(r.path()), e.getMessage());
             return Reply.text(e.getMessage().equals("no file name") || e.getMessage().equals("empty file name")
-                    ? 404 : 403, "refused\n", head);
+                    ? 404
+                    : 403, "refused\n", head);
         }
         if (path.equals(PUBLISHED) || path.startsWith(PUBLISHED + "/")) {
             return published(path.substring(PUBLISHED.length()), r, head);
@@ -333,7 +334,8 @@ public final class HttpBoot {
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
             try {
-                q.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+                q.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8),
+                        URLDecoder.decode(v, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 // A broken percent escape: the parameter is left out, and its check then refuses the request.
             }

@@ -147,8 +147,11 @@ public final class JdbcBootIntentService implements BootIntentService {
         }
         if (intent.kernel().isBlank()) {
             throw new ValidationException("kernel", kind + " needs the path below the TFTP root of "
-                    + (kind == NextBootKind.OS_INSTALLER ? "the kernel" : kind == NextBootKind.MEMDISK_FLOPPY
-                            ? "memdisk" : "the EFI application"));
+                    + (kind == NextBootKind.OS_INSTALLER
+                            ? "the kernel"
+                            : kind == NextBootKind.MEMDISK_FLOPPY
+                                    ? "memdisk"
+                                    : "the EFI application"));
         }
         bootPath("kernel", intent.kernel());
         if (kind == NextBootKind.MEMDISK_FLOPPY && intent.initrd().isBlank()) {

@@ -135,7 +135,8 @@ public final class JdbcPublishedFiles implements PublishedFiles, PublishedLookup
                 ps.setString(2, name);
                 ps.setTimestamp(3, Timestamp.from(now));
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Found(rs.getString(1), rs.getBytes(2)))
+                    return rs.next()
+                            ? Optional.of(new Found(rs.getString(1), rs.getBytes(2)))
                             : Optional.<Found>empty();
                 }
             }
@@ -153,7 +154,8 @@ public final class JdbcPublishedFiles implements PublishedFiles, PublishedLookup
 
     private static void checkName(String name) {
         if (!plainName(name)) {
-            String shown = name == null ? "null"
+            String shown = name == null
+                    ? "null"
                     : name.chars().limit(80).map(ch -> ch < 0x20 || ch > 0x7e ? '?' : ch)
                             .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                             .toString();

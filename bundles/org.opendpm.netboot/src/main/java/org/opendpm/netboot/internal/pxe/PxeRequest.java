@@ -30,7 +30,8 @@ public record PxeRequest(DhcpPacket packet, int messageType, Optional<String> ve
             throw new MalformedDhcpException(Malformed.NOT_A_REQUEST, "op " + p.op());
         }
         if (p.htype() != 1 || p.hlen() != 6) {
-            throw new MalformedDhcpException(Malformed.BAD_HARDWARE_ADDRESS, "htype " + p.htype() + " hlen " + p.hlen());
+            throw new MalformedDhcpException(Malformed.BAD_HARDWARE_ADDRESS,
+                    "htype " + p.htype() + " hlen " + p.hlen());
         }
         int type = p.option(DhcpPacket.OPT_MESSAGE_TYPE).filter(v -> v.length == 1).map(v -> v[0] & 0xff).orElse(0);
         if (type < 1 || type > 8) {

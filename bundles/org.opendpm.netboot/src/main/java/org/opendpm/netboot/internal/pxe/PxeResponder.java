@@ -61,7 +61,8 @@ public final class PxeResponder {
             return false;
         }
         int t = request.messageType();
-        boolean ok = service == Service.PROXY_DHCP ? t == DhcpPacket.DISCOVER
+        boolean ok = service == Service.PROXY_DHCP
+                ? t == DhcpPacket.DISCOVER
                 : t == DhcpPacket.REQUEST || t == DhcpPacket.INFORM;
         if (!ok) {
             stats.outcome(Outcome.IGNORED_TYPE);
@@ -102,7 +103,7 @@ public final class PxeResponder {
         boolean http = request.vendorClass().filter(v -> v.startsWith("HTTPClient")).isPresent();
         Map<Integer, byte[]> options = new LinkedHashMap<>();
         options.put(DhcpPacket.OPT_MESSAGE_TYPE,
-                new byte[] { (byte) (service == Service.PROXY_DHCP ? DhcpPacket.OFFER : DhcpPacket.ACK) });
+                new byte[]{ (byte) (service == Service.PROXY_DHCP ? DhcpPacket.OFFER : DhcpPacket.ACK) });
         options.put(DhcpPacket.OPT_SERVER_ID, serverAddress.getAddress());
         // UEFI HTTP boot only takes offers that name HTTPClient (UEFI 2.5, 24.7.2).
         options.put(DhcpPacket.OPT_VENDOR_CLASS,

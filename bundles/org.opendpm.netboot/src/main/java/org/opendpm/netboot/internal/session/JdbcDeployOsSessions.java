@@ -130,7 +130,8 @@ public final class JdbcDeployOsSessions implements DeployOsSessions {
                 ps.setLong(1, machineId);
                 ps.setTimestamp(2, Timestamp.from(now));
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(key.token(machineId, rs.getLong(1), rs.getString(2)))
+                    return rs.next()
+                            ? Optional.of(key.token(machineId, rs.getLong(1), rs.getString(2)))
                             : Optional.<String>empty();
                 }
             }

@@ -65,11 +65,11 @@ public final class OptionNegotiator {
             List<Option> out = new ArrayList<>(acknowledged.size());
             for (String name : acknowledged) {
                 switch (name) {
-                    case "blksize" -> out.add(new Option(name, Integer.toString(blockSize)));
-                    case "windowsize" -> out.add(new Option(name, Integer.toString(windowSize)));
-                    case "timeout" -> out.add(new Option(name, Integer.toString(timeoutMillis / 1000)));
-                    case "tsize" -> out.add(new Option(name, Long.toString(size)));
-                    default -> throw new IllegalStateException(name);
+                case "blksize" -> out.add(new Option(name, Integer.toString(blockSize)));
+                case "windowsize" -> out.add(new Option(name, Integer.toString(windowSize)));
+                case "timeout" -> out.add(new Option(name, Integer.toString(timeoutMillis / 1000)));
+                case "tsize" -> out.add(new Option(name, Long.toString(size)));
+                default -> throw new IllegalStateException(name);
                 }
             }
             return out;
@@ -109,29 +109,29 @@ public final class OptionNegotiator {
             }
             long value = parse(name, o.value());
             switch (name) {
-                case "blksize" -> {
-                    if (value < MIN_BLOCK_SIZE) {
-                        throw new OptionRefusedException("blksize " + value + " below 8");
-                    }
-                    blockSize = (int) Math.min(value, maxBlockSize);
+            case "blksize" -> {
+                if (value < MIN_BLOCK_SIZE) {
+                    throw new OptionRefusedException("blksize " + value + " below 8");
                 }
-                case "timeout" -> {
-                    if (value < 1 || value > 255) {
-                        throw new OptionRefusedException("timeout " + value + " outside 1-255");
-                    }
-                    timeoutMillis = (int) value * 1000;
+                blockSize = (int) Math.min(value, maxBlockSize);
+            }
+            case "timeout" -> {
+                if (value < 1 || value > 255) {
+                    throw new OptionRefusedException("timeout " + value + " outside 1-255");
                 }
-                case "tsize" -> {
-                    tsize = true;
-                    clientTsize = value;
+                timeoutMillis = (int) value * 1000;
+            }
+            case "tsize" -> {
+                tsize = true;
+                clientTsize = value;
+            }
+            case "windowsize" -> {
+                if (value < 1) {
+                    throw new OptionRefusedException("windowsize " + value + " below 1");
                 }
-                case "windowsize" -> {
-                    if (value < 1) {
-                        throw new OptionRefusedException("windowsize " + value + " below 1");
-                    }
-                    windowSize = (int) Math.min(value, maxWindowSize);
-                }
-                default -> throw new IllegalStateException(name);
+                windowSize = (int) Math.min(value, maxWindowSize);
+            }
+            default -> throw new IllegalStateException(name);
             }
             acknowledged.add(name);
         }

@@ -39,34 +39,34 @@ public final class TftpCodec {
         }
         int opcode = buf.getUnsignedShort(buf.readerIndex());
         switch (opcode) {
-            case TftpPacket.OP_RRQ:
-            case TftpPacket.OP_WRQ:
-                return decodeRequest(buf, opcode == TftpPacket.OP_WRQ);
-            case TftpPacket.OP_DATA:
-                if (buf.readableBytes() < 4) {
-                    throw malformed(TftpErrorCode.ILLEGAL_OPERATION, "truncated DATA");
-                }
-                return new TftpPacket.Data(buf.getUnsignedShort(buf.readerIndex() + 2),
-                        buf.retainedSlice(buf.readerIndex() + 4, buf.readableBytes() - 4));
-            case TftpPacket.OP_ACK:
-                if (buf.readableBytes() < 4) {
-                    throw malformed(TftpErrorCode.ILLEGAL_OPERATION, "truncated ACK");
-                }
-                return new TftpPacket.Ack(buf.getUnsignedShort(buf.readerIndex() + 2));
-            case TftpPacket.OP_ERROR:
-                if (buf.readableBytes() < 4) {
-                    throw malformed(null, "truncated ERROR");
-                }
-                int code = buf.getUnsignedShort(buf.readerIndex() + 2);
-                int start = buf.readerIndex() + 4;
-                int nul = buf.indexOf(start, buf.writerIndex(), (byte) 0);
-                int end = nul < 0 ? buf.writerIndex() : nul;
-                return new TftpPacket.Error(code, buf.toString(start, end - start, StandardCharsets.UTF_8));
-            case TftpPacket.OP_OACK:
-                return new TftpPacket.OptionAck(decodeOptions(buf, buf.readerIndex() + 2));
-            default:
-                throw new MalformedPacketException(ErrorKind.UNKNOWN_OPCODE, TftpErrorCode.ILLEGAL_OPERATION,
-                        "unknown opcode " + opcode);
+        case TftpPacket.OP_RRQ:
+        case TftpPacket.OP_WRQ:
+            return decodeRequest(buf, opcode == TftpPacket.OP_WRQ);
+        case TftpPacket.OP_DATA:
+            if (buf.readableBytes() < 4) {
+                throw malformed(TftpErrorCode.ILLEGAL_OPERATION, "truncated DATA");
+            }
+            return new TftpPacket.Data(buf.getUnsignedShort(buf.readerIndex() + 2),
+                    buf.retainedSlice(buf.readerIndex() + 4, buf.readableBytes() - 4));
+        case TftpPacket.OP_ACK:
+            if (buf.readableBytes() < 4) {
+                throw malformed(TftpErrorCode.ILLEGAL_OPERATION, "truncated ACK");
+            }
+            return new TftpPacket.Ack(buf.getUnsignedShort(buf.readerIndex() + 2));
+        case TftpPacket.OP_ERROR:
+            if (buf.readableBytes() < 4) {
+                throw malformed(null, "truncated ERROR");
+            }
+            int code = buf.getUnsignedShort(buf.readerIndex() + 2);
+            int start = buf.readerIndex() + 4;
+            int nul = buf.indexOf(start, buf.writerIndex(), (byte) 0);
+            int end = nul < 0 ? buf.writerIndex() : nul;
+            return new TftpPacket.Error(code, buf.toString(start, end - start, StandardCharsets.UTF_8));
+        case TftpPacket.OP_OACK:
+            return new TftpPacket.OptionAck(decodeOptions(buf, buf.readerIndex() + 2));
+        default:
+            throw new MalformedPacketException(ErrorKind.UNKNOWN_OPCODE, TftpErrorCode.ILLEGAL_OPERATION,
+                    "unknown opcode " + opcode);
         }
     }
 
@@ -86,17 +86,17 @@ public final class TftpCodec {
         String modeName = ascii(buf, pos, nul);
         Mode mode;
         switch (modeName) {
-            case "octet":
-                mode = Mode.OCTET;
-                break;
-            case "netascii":
-                mode = Mode.NETASCII;
-                break;
-            case "mail":
-                mode = Mode.MAIL;
-                break;
-            default:
-                throw malformed(TftpErrorCode.ILLEGAL_OPERATION, "unknown mode '" + modeName + "'");
+        case "octet":
+            mode = Mode.OCTET;
+            break;
+        case "netascii":
+            mode = Mode.NETASCII;
+            break;
+        case "mail":
+            mode = Mode.MAIL;
+            break;
+        default:
+            throw malformed(TftpErrorCode.ILLEGAL_OPERATION, "unknown mode '" + modeName + "'");
         }
         return new TftpPacket.Request(write, filename, mode, decodeOptions(buf, nul + 1));
     }

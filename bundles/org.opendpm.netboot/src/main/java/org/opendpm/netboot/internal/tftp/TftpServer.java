@@ -150,7 +150,8 @@ public final class TftpServer {
         EventLoopGroup newGroup = new NioEventLoopGroup(threads, new DefaultThreadFactory("opendpm-tftp", true));
         // The listener has its own loop: under load a request must not queue behind the packets
         // of hundreds of running transfers, or clients time out and repeat their requests.
-        EventLoopGroup newListenerGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("opendpm-tftp-listener", true));
+        EventLoopGroup newListenerGroup = new NioEventLoopGroup(1,
+                new DefaultThreadFactory("opendpm-tftp-listener", true));
         Bootstrap b = new Bootstrap().group(newListenerGroup).channelFactory(this::newChannel)
                 .option(ChannelOption.SO_RCVBUF, LISTENER_SO_RCVBUF)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
@@ -472,7 +473,8 @@ public final class TftpServer {
         Bootstrap b = new Bootstrap().group(transferLoops).channelFactory(this::newChannel)
                 // One datagram per read: a transfer gets one ACK per window, and stopping after
                 // it spares the read loop a system call that would find nothing.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveSize).maxMessagesPerRead(1))
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(receiveSize).maxMessagesPerRead(1))
                 .handler(entry.transfer());
         InetSocketAddress local = new InetSocketAddress(config.bindAddress(), 0);
         b.bind(local).addListener((ChannelFuture f) -> {

@@ -91,7 +91,8 @@ final class PxeFirmwareFixture implements AutoCloseable {
         tftp = new TftpServer(TftpServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress()).port(port)
                 .build(), (path, client) -> {
                     Optional<byte[]> generated = boot.generate(path, client);
-                    requests.add(new Request(path, generated.isPresent() ? Answer.GENERATED
+                    requests.add(new Request(path, generated.isPresent()
+                            ? Answer.GENERATED
                             : Files.isRegularFile(root.resolve(path)) ? Answer.FILE : Answer.NOT_FOUND));
                     return generated;
                 });
@@ -184,7 +185,8 @@ final class PxeFirmwareFixture implements AutoCloseable {
             case "registerSeen":
                 if (args.length == 1) {
                     Machine m = machines.get(((SeenMachine) args[0]).mac());
-                    return m != null ? new SeenResult(SeenResult.Outcome.KNOWN, m.id())
+                    return m != null
+                            ? new SeenResult(SeenResult.Outcome.KNOWN, m.id())
                             : new SeenResult(SeenResult.Outcome.NEW_MACHINE, ids.incrementAndGet());
                 }
                 return InvocationHandler.invokeDefault(proxy, method, args);
@@ -197,7 +199,7 @@ final class PxeFirmwareFixture implements AutoCloseable {
             }
         };
         return (InventoryService) Proxy.newProxyInstance(InventoryService.class.getClassLoader(),
-                new Class<?>[] { InventoryService.class }, h);
+                new Class<?>[]{ InventoryService.class }, h);
     }
 
     private BootIntentService intentService() {
@@ -251,7 +253,8 @@ final class PxeFirmwareFixture implements AutoCloseable {
             String id = explicitDeployOsId.orElse(serverDefaultId);
             return new DeployOsResolution(new DeployOs(id, "deployos/" + id + "/vmlinuz",
                     "deployos/" + id + "/initrd.img", "quiet opendpm.deploy=1", List.of("x86_64")),
-                    explicitDeployOsId.isPresent() ? DeployOsResolution.Rule.EXPLICIT
+                    explicitDeployOsId.isPresent()
+                            ? DeployOsResolution.Rule.EXPLICIT
                             : DeployOsResolution.Rule.SERVER_DEFAULT);
         }
 

@@ -149,8 +149,9 @@ public class QemuGrubInteropTest {
             boolean ok = vm.await(() -> done.getAsBoolean() || refused(server), BOOT_TIMEOUT_SECONDS)
                     && !refused(server);
             if (!ok) {
-                fail((refused(server) ? "The server refused GRUB's request: GRUB asks for absolute names such as"
-                        + " '/grub/grub.cfg', which the TFTP server must take as relative to its root"
+                fail((refused(server)
+                        ? "The server refused GRUB's request: GRUB asks for absolute names such as"
+                                + " '/grub/grub.cfg', which the TFTP server must take as relative to its root"
                         : "GRUB did not get what it should within " + BOOT_TIMEOUT_SECONDS + " s")
                         + "; the server saw:" + server.report() + "\n" + vm.state());
             }

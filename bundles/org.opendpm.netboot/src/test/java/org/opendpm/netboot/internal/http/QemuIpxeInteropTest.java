@@ -117,7 +117,8 @@ public class QemuIpxeInteropTest {
                     .findFirst().orElseThrow();
             assertThat(ipxe.query()).contains("platform=" + platform);
             String scriptPath = "ipxe-01-" + mac.replace(':', '-') + ".ipxe";
-            return new String(boot.service().generated(scriptPath).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(boot.service().generated(scriptPath).orElseThrow(),
+                    java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -172,7 +172,8 @@ public class QemuPxelinuxInteropTest {
                     () -> server.served("fallback/vmlinuz") && allTransfersDone(server));
 
             List<Request> seen = server.requests();
-            List<Request> probes = seen.subList(indexOf(seen, "ldlinux.c32") + 1, indexOf(seen, "pxelinux.cfg/default"));
+            List<Request> probes = seen.subList(indexOf(seen, "ldlinux.c32") + 1,
+                    indexOf(seen, "pxelinux.cfg/default"));
             assertThat(probes).allSatisfy(r -> assertThat(r.answer()).isEqualTo(Answer.NOT_FOUND));
             assertThat(probes).extracting(Request::path).hasSize(2 + IP_HEX_PROBES.size());
             assertThat(probes.get(0).path()).matches("pxelinux\\.cfg/[0-9a-f]{8}-[0-9a-f-]{27}");

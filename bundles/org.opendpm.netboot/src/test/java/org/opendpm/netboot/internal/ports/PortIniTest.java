@@ -69,7 +69,7 @@ public class PortIniTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:01:00Z")));
         assertThat(ports.ports().ftUnicast()).isEqualTo(26999);
 
-        Files.write(file, new byte[] { 'F', 'T', '=', (byte) 0xff, (byte) 0xfe });
+        Files.write(file, new byte[]{ 'F', 'T', '=', (byte) 0xff, (byte) 0xfe });
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:02:00Z")));
         assertThat(ports.ports()).isEqualTo(ServerPorts.DEFAULTS);
 

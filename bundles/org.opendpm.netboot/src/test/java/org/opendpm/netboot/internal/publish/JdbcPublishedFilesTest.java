@@ -122,22 +122,22 @@ public class JdbcPublishedFilesTest {
 
     @Test
     public void anExpiredFileIsNotFoundAndDeletedByTheNextPublish() throws Exception {
-        String path = files.publish(41, "ks.cfg", new byte[] { 1 }, KS, in(60));
+        String path = files.publish(41, "ks.cfg", new byte[]{ 1 }, KS, in(60));
         HttpResponse<byte[]> unknown = get(HttpBootTestServer.PREFIX + "/published/" + "A".repeat(43) + "/ks.cfg");
         f.advance(60);
         HttpResponse<byte[]> expired = get(path);
         assertThat(expired.statusCode()).isEqualTo(404);
         assertThat(expired.body()).isEqualTo(unknown.body()); // which of the two, the answer does not say
         assertThat(rows()).isEqualTo(1);
-        files.publish(42, "ks.cfg", new byte[] { 2 }, KS, in(60));
+        files.publish(42, "ks.cfg", new byte[]{ 2 }, KS, in(60));
         assertThat(rows()).isEqualTo(1);
     }
 
     @Test
     public void withdrawRemovesEveryFileOfTheExecutionOnly() throws Exception {
-        String a = files.publish(41, "ks.cfg", new byte[] { 1 }, KS, in(600));
-        String b = files.publish(41, "boot.txt", new byte[] { 2 }, KS, in(600));
-        String other = files.publish(42, "ks.cfg", new byte[] { 3 }, KS, in(600));
+        String a = files.publish(41, "ks.cfg", new byte[]{ 1 }, KS, in(600));
+        String b = files.publish(41, "boot.txt", new byte[]{ 2 }, KS, in(600));
+        String other = files.publish(42, "ks.cfg", new byte[]{ 3 }, KS, in(600));
         assertThat(files.withdraw(41)).isEqualTo(2);
         assertThat(files.withdraw(41)).isZero();
         assertThat(get(a).statusCode()).isEqualTo(404);

@@ -51,7 +51,7 @@ public class DhcpCodecTest {
     @Test
     public void refusesTruncatedPacketsAndMissingCookie() {
         byte[] full = Requests.pxe(1, 0).build();
-        for (int len : new int[] { 0, 1, 100, 236, 239 }) {
+        for (int len : new int[]{ 0, 1, 100, 236, 239 }) {
             byte[] cut = Arrays.copyOf(full, len);
             assertThatThrownBy(() -> DhcpCodec.decode(cut)).as("length %d", len)
                     .satisfies(e -> assertThat(((MalformedDhcpException) e).kind()).isEqualTo(Malformed.TRUNCATED));
@@ -77,11 +77,11 @@ public class DhcpCodecTest {
     @Test
     public void writesWhatItReadsAndSplitsLongOptions() throws Exception {
         Map<Integer, byte[]> options = new LinkedHashMap<>();
-        options.put(53, new byte[] { 2 });
+        options.put(53, new byte[]{ 2 });
         byte[] longValue = new byte[300];
         Arrays.fill(longValue, (byte) 'x');
         options.put(43, longValue);
-        DhcpPacket out = new DhcpPacket(2, 1, 6, 0, 42, 0, 0x8000, null, null, new byte[] { 10, 0, 0, 1 }, null,
+        DhcpPacket out = new DhcpPacket(2, 1, 6, 0, 42, 0, 0x8000, null, null, new byte[]{ 10, 0, 0, 1 }, null,
                 Requests.MAC, "", "pxelinux.0", options);
         byte[] wire = DhcpCodec.encode(out);
         assertThat(wire.length).isGreaterThanOrEqualTo(300);

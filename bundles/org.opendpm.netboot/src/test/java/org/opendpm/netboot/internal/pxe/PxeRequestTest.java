@@ -30,7 +30,7 @@ public class PxeRequestTest {
     @Test
     public void ipxeUserClassBareAndRfc3004() throws Exception {
         assertThat(read(Requests.pxe(1, 7).option(77, "iPXE")).client().isIpxe()).isTrue();
-        assertThat(read(Requests.pxe(1, 7).option(77, new byte[] { 4, 'i', 'P', 'X', 'E' })).client().isIpxe())
+        assertThat(read(Requests.pxe(1, 7).option(77, new byte[]{ 4, 'i', 'P', 'X', 'E' })).client().isIpxe())
                 .isTrue();
         assertThat(read(Requests.pxe(1, 7).option(77, "gPXE")).client().isIpxe()).isFalse();
     }
@@ -57,7 +57,7 @@ public class PxeRequestTest {
 
     @Test
     public void garbageVendorClassIsNotAPxeClientAndIsNeverLoggedRaw() throws Exception {
-        PxeRequest r = read(new Requests().option(53, 1).option(60, new byte[] { (byte) 0xff, 0, 0x1b, 'P', 10 }));
+        PxeRequest r = read(new Requests().option(53, 1).option(60, new byte[]{ (byte) 0xff, 0, 0x1b, 'P', 10 }));
         assertThat(r.pxeClient()).isFalse();
         assertThat(r.vendorClass()).hasValue("???P?");
     }

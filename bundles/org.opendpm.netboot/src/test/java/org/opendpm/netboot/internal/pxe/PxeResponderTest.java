@@ -20,7 +20,8 @@ public class PxeResponderTest {
 
     private final List<BootClient> asked = new ArrayList<>();
     private final PxeStats stats = new PxeStats();
-    private final PxeResponder responder = new PxeResponder(address("192.0.2.10"), "http://192.0.2.10:8181/opendpm/boot",
+    private final PxeResponder responder = new PxeResponder(address("192.0.2.10"),
+            "http://192.0.2.10:8181/opendpm/boot",
             client -> {
                 asked.add(client);
                 if (client.architecture() == 0xfffe) {
@@ -68,8 +69,9 @@ public class PxeResponderTest {
     @Test
     public void bootServerAcksARequestAndEchoesTheBootItem() throws Exception {
         DhcpPacket ack = answer(Service.BOOT_SERVER,
-                Requests.pxe(DhcpPacket.REQUEST, 7).ciaddr(new byte[] { 10, 1, 1, 5 })
-                        .option(43, 71, 4, 0x80, 0x00, 0, 0, 255)).orElseThrow();
+                Requests.pxe(DhcpPacket.REQUEST, 7).ciaddr(new byte[]{ 10, 1, 1, 5 })
+                        .option(43, 71, 4, 0x80, 0x00, 0, 0, 255))
+                .orElseThrow();
         assertThat(ack.messageType()).isEqualTo(DhcpPacket.ACK);
         assertThat(ack.ciaddr()).containsExactly(10, 1, 1, 5);
         assertThat(ack.file()).isEqualTo("grubx64.efi");

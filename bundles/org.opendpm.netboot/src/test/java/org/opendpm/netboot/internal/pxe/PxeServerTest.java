@@ -66,14 +66,14 @@ public class PxeServerTest {
         DhcpPacket offer = receive();
         assertThat(offer.messageType()).isEqualTo(DhcpPacket.OFFER);
         assertThat(offer.file()).isEqualTo("pxelinux.0");
-        send(bootServer, Requests.pxe(DhcpPacket.REQUEST, 0).flags(0).ciaddr(new byte[] { 127, 0, 0, 1 }).build());
+        send(bootServer, Requests.pxe(DhcpPacket.REQUEST, 0).flags(0).ciaddr(new byte[]{ 127, 0, 0, 1 }).build());
         DhcpPacket ack = receive();
         assertThat(ack.messageType()).isEqualTo(DhcpPacket.ACK);
     }
 
     @Test
     public void malformedPacketsAreCountedAndTheServiceGoesOn() throws Exception {
-        send(proxy, new byte[] { 1, 2, 3 });
+        send(proxy, new byte[]{ 1, 2, 3 });
         send(proxy, new Requests().option(53, 1).raw(60, 200, 'P').build(false));
         send(bootServer, Requests.pxe(3, 0).option(61, new byte[0]).build());
         send(bootServer, new Requests().option(53, 3).option(60, "PXEClient").option(93, 1).build());

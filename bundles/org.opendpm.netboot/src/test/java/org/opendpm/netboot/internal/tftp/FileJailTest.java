@@ -49,13 +49,18 @@ public class FileJailTest {
 
     @Test
     public void servesFilesInsideTheRoot() throws Exception {
-        assertThat(jail.resolveForRead(FileJail.normalize("pxelinux.0"))).isEqualTo(root.toRealPath().resolve("pxelinux.0"));
-        assertThat(jail.resolveForRead(FileJail.normalize("pxelinux.cfg/default"))).endsWith(Path.of("pxelinux.cfg", "default"));
-        assertThat(jail.resolveForRead(FileJail.normalize("./pxelinux.cfg//default"))).endsWith(Path.of("pxelinux.cfg", "default"));
+        assertThat(jail.resolveForRead(FileJail.normalize("pxelinux.0")))
+                .isEqualTo(root.toRealPath().resolve("pxelinux.0"));
+        assertThat(jail.resolveForRead(FileJail.normalize("pxelinux.cfg/default")))
+                .endsWith(Path.of("pxelinux.cfg", "default"));
+        assertThat(jail.resolveForRead(FileJail.normalize("./pxelinux.cfg//default")))
+                .endsWith(Path.of("pxelinux.cfg", "default"));
         // Windows boot loaders use backslashes as separators
-        assertThat(jail.resolveForRead(FileJail.normalize("pxelinux.cfg\\default"))).endsWith(Path.of("pxelinux.cfg", "default"));
+        assertThat(jail.resolveForRead(FileJail.normalize("pxelinux.cfg\\default")))
+                .endsWith(Path.of("pxelinux.cfg", "default"));
         // a symbolic link that stays inside the root is fine
-        assertThat(jail.resolveForRead(FileJail.normalize("alias.0"))).isEqualTo(root.toRealPath().resolve("pxelinux.0"));
+        assertThat(jail.resolveForRead(FileJail.normalize("alias.0")))
+                .isEqualTo(root.toRealPath().resolve("pxelinux.0"));
     }
 
     @Test
@@ -121,12 +126,17 @@ public class FileJailTest {
     public void writesStayInTheWriteFolder() throws Exception {
         assertThat(jail.resolveForWrite(FileJail.normalize("upload/new.bin")))
                 .isEqualTo(root.toRealPath().resolve("upload/new.bin"));
-        assertThat(jail.resolveForWrite(FileJail.normalize("upload\\sub\\x"))).isEqualTo(root.toRealPath().resolve("upload/sub/x"));
-        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("pxelinux.0"))).isInstanceOf(JailException.class);
-        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("upload/missing/x"))).isInstanceOf(JailException.class);
-        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("upload/sub"))).isInstanceOf(JailException.class);
+        assertThat(jail.resolveForWrite(FileJail.normalize("upload\\sub\\x")))
+                .isEqualTo(root.toRealPath().resolve("upload/sub/x"));
+        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("pxelinux.0")))
+                .isInstanceOf(JailException.class);
+        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("upload/missing/x")))
+                .isInstanceOf(JailException.class);
+        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("upload/sub")))
+                .isInstanceOf(JailException.class);
         Files.createSymbolicLink(root.resolve("upload/out"), sibling);
-        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("upload/out/x"))).isInstanceOf(JailException.class);
+        assertThatThrownBy(() -> jail.resolveForWrite(FileJail.normalize("upload/out/x")))
+                .isInstanceOf(JailException.class);
     }
 
     @Test

@@ -109,6 +109,7 @@ public class OptionNegotiatorTest {
     @Test
     public void oackKeepsTheClientsOrder() throws Exception {
         Negotiated n = ok("windowsize", "8", "tsize", "0", "blksize", "1428", "timeout", "3");
-        assertThat(n.optionAck(10)).extracting(Option::name).containsExactly("windowsize", "tsize", "blksize", "timeout");
+        assertThat(n.optionAck(10)).extracting(Option::name).containsExactly("windowsize", "tsize", "blksize",
+                "timeout");
     }
 }

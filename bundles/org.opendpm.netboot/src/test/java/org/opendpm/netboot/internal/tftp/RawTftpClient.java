@@ -38,11 +38,11 @@ final class RawTftpClient implements Closeable {
         @Override
         public String toString() {
             return switch (opcode) {
-                case TftpPacket.OP_DATA -> "DATA " + block + " (" + data.length + " bytes)";
-                case TftpPacket.OP_ACK -> "ACK " + block;
-                case TftpPacket.OP_ERROR -> "ERROR " + errorCode + " '" + message + "'";
-                case TftpPacket.OP_OACK -> "OACK " + options;
-                default -> "opcode " + opcode;
+            case TftpPacket.OP_DATA -> "DATA " + block + " (" + data.length + " bytes)";
+            case TftpPacket.OP_ACK -> "ACK " + block;
+            case TftpPacket.OP_ERROR -> "ERROR " + errorCode + " '" + message + "'";
+            case TftpPacket.OP_OACK -> "OACK " + options;
+            default -> "opcode " + opcode;
             };
         }
     }
@@ -78,7 +78,7 @@ final class RawTftpClient implements Closeable {
     }
 
     void ack(InetSocketAddress to, int block) throws IOException {
-        sendRaw(to, new byte[] { 0, (byte) TftpPacket.OP_ACK, (byte) (block >> 8), (byte) block });
+        sendRaw(to, new byte[]{ 0, (byte) TftpPacket.OP_ACK, (byte) (block >> 8), (byte) block });
     }
 
     void data(InetSocketAddress to, int block, byte[] content) throws IOException {
@@ -116,30 +116,30 @@ final class RawTftpClient implements Closeable {
         InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
         int opcode = b.remaining() >= 2 ? b.getShort() & 0xFFFF : -1;
         switch (opcode) {
-            case TftpPacket.OP_DATA: {
-                int block = b.getShort() & 0xFFFF;
-                byte[] data = new byte[b.remaining()];
-                b.get(data);
-                return new Received(from, opcode, block, data, -1, null, Map.of(), now);
+        case TftpPacket.OP_DATA: {
+            int block = b.getShort() & 0xFFFF;
+            byte[] data = new byte[b.remaining()];
+            b.get(data);
+            return new Received(from, opcode, block, data, -1, null, Map.of(), now);
+        }
+        case TftpPacket.OP_ACK:
+            return new Received(from, opcode, b.getShort() & 0xFFFF, null, -1, null, Map.of(), now);
+        case TftpPacket.OP_ERROR: {
+            int code = b.getShort() & 0xFFFF;
+            String msg = new String(p.getData(), b.position(), Math.max(0, p.getLength() - b.position() - 1),
+                    StandardCharsets.US_ASCII);
+            return new Received(from, opcode, -1, null, code, msg, Map.of(), now);
+        }
+        case TftpPacket.OP_OACK: {
+            String[] parts = new String(p.getData(), 2, p.getLength() - 2, StandardCharsets.US_ASCII).split("\0");
+            Map<String, String> opts = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < parts.length; i += 2) {
+                opts.put(parts[i], parts[i + 1]);
             }
-            case TftpPacket.OP_ACK:
-                return new Received(from, opcode, b.getShort() & 0xFFFF, null, -1, null, Map.of(), now);
-            case TftpPacket.OP_ERROR: {
-                int code = b.getShort() & 0xFFFF;
-                String msg = new String(p.getData(), b.position(), Math.max(0, p.getLength() - b.position() - 1),
-                        StandardCharsets.US_ASCII);
-                return new Received(from, opcode, -1, null, code, msg, Map.of(), now);
-            }
-            case TftpPacket.OP_OACK: {
-                String[] parts = new String(p.getData(), 2, p.getLength() - 2, StandardCharsets.US_ASCII).split("\0");
-                Map<String, String> opts = new LinkedHashMap<>();
-                for (int i = 0; i + 1 < parts.length; i += 2) {
-                    opts.put(parts[i], parts[i + 1]);
-                }
-                return new Received(from, opcode, -1, null, -1, null, opts, now);
-            }
-            default:
-                return new Received(from, opcode, -1, null, -1, null, Map.of(), now);
+            return new Received(from, opcode, -1, null, -1, null, opts, now);
+        }
+        default:
+            return new Received(from, opcode, -1, null, -1, null, Map.of(), now);
         }
     }
 

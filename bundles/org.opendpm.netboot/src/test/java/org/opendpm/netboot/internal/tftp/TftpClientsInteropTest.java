@@ -146,7 +146,8 @@ public class TftpClientsInteropTest {
     public void tftpHpaOctet() throws Exception {
         require("tftp", "tftp-hpa");
         for (String name : allFiles()) {
-            download(name, out -> List.of("tftp", "-m", "binary", "127.0.0.1", String.valueOf(port), "-c", "get", name, out));
+            download(name,
+                    out -> List.of("tftp", "-m", "binary", "127.0.0.1", String.valueOf(port), "-c", "get", name, out));
         }
     }
 
@@ -217,7 +218,8 @@ public class TftpClientsInteropTest {
         String output = Files.readString(log, StandardCharsets.ISO_8859_1);
         assertThat(p.exitValue()).as("%s\n%s", String.join(" ", command), output).isZero();
         // atftp and tftp-hpa may exit 0 after printing an error
-        assertThat(output.toLowerCase()).as(String.join(" ", command)).doesNotContain("error").doesNotContain("timeout");
+        assertThat(output.toLowerCase()).as(String.join(" ", command)).doesNotContain("error")
+                .doesNotContain("timeout");
     }
 
     private static String sha256(Path file) throws IOException {

@@ -53,7 +53,8 @@ public class TftpCodecTest {
 
     @Test
     public void keepsDuplicateOptionsForTheNegotiator() throws Exception {
-        TftpPacket.Request p = (TftpPacket.Request) TftpCodec.decode(raw("\0\1f\0octet\0blksize\u0000512\0BLKSIZE\0001024\0"));
+        TftpPacket.Request p = (TftpPacket.Request) TftpCodec
+                .decode(raw("\0\1f\0octet\0blksize\u0000512\0BLKSIZE\0001024\0"));
         assertThat(p.options()).extracting(Option::name).containsExactly("blksize", "blksize");
     }
 
@@ -92,7 +93,7 @@ public class TftpCodecTest {
 
     @Test
     public void unknownOpcodesAndModes() {
-        for (int op : new int[] { 0, 7, 255, 0xFFFF }) {
+        for (int op : new int[]{ 0, 7, 255, 0xFFFF }) {
             MalformedPacketException e = malformed(bytes(op >> 8, op & 0xFF, 0, 0));
             assertThat(e.kind()).as("opcode %d", op).isEqualTo(ErrorKind.UNKNOWN_OPCODE);
             assertThat(e.reply()).isEqualTo(TftpErrorCode.ILLEGAL_OPERATION);
@@ -111,7 +112,8 @@ public class TftpCodecTest {
         assertThat(empty.content().readableBytes()).isZero();
         empty.content().release();
         assertThat(TftpCodec.decode(bytes(0, 4, 1, 2))).isEqualTo(new TftpPacket.Ack(258));
-        assertThat(TftpCodec.decode(raw("\0\5\0\1File not found\0"))).isEqualTo(new TftpPacket.Error(1, "File not found"));
+        assertThat(TftpCodec.decode(raw("\0\5\0\1File not found\0")))
+                .isEqualTo(new TftpPacket.Error(1, "File not found"));
         // an ERROR whose message lacks its NUL still says what it means
         assertThat(TftpCodec.decode(raw("\0\5\0\10no nul"))).isEqualTo(new TftpPacket.Error(8, "no nul"));
         assertThat(TftpCodec.decode(raw("\0\6blksize\0001468\0")))

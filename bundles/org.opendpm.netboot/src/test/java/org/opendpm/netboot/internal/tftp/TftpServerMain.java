@@ -16,7 +16,8 @@ public final class TftpServerMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: TftpServerMain ROOT PORT [IO_THREADS [CACHE_MAX_FILE_BYTES [MAX_ACTIVE_TRANSFERS]]]");
+            System.err.println(
+                    "usage: TftpServerMain ROOT PORT [IO_THREADS [CACHE_MAX_FILE_BYTES [MAX_ACTIVE_TRANSFERS]]]");
             System.exit(2);
         }
         TftpServerConfig.Builder b = TftpServerConfig.builder(Paths.get(args[0]))

@@ -118,7 +118,8 @@ public class TftpServerTest {
     public void optionsAreNegotiated() throws Exception { // NET-1: blksize, windowsize, tsize, timeout
         byte[] content = random(100_000, 3);
         Files.write(root.resolve("big"), content);
-        Download d = client().download(address, "big", "blksize", "1468", "windowsize", "16", "tsize", "0", "timeout", "2");
+        Download d = client().download(address, "big", "blksize", "1468", "windowsize", "16", "tsize", "0", "timeout",
+                "2");
         assertThat(d.bytes()).isEqualTo(content);
         assertThat(d.oack()).containsEntry("blksize", "1468").containsEntry("windowsize", "16")
                 .containsEntry("tsize", "100000").containsEntry("timeout", "2");
@@ -127,7 +128,7 @@ public class TftpServerTest {
 
     @Test
     public void oversizedBlksizeAndWindowsizeAreClamped() throws Exception {
-        for (String blksize : new String[] { "65465", "65536" }) {
+        for (String blksize : new String[]{ "65465", "65536" }) {
             RawTftpClient c = client();
             c.request(address, false, "pxelinux.0", "octet", "blksize", blksize, "windowsize", "65535");
             Received r = c.receive(2000);
@@ -196,7 +197,7 @@ public class TftpServerTest {
             expectError(c, 4);
         }
         // a broken or valid ERROR to the listener is counted, never answered (no error ping-pong)
-        c.sendRaw(address, new byte[] { 0, 5, 0 });
+        c.sendRaw(address, new byte[]{ 0, 5, 0 });
         c.error(address, 0, "hello");
         assertThat(c.receive(300)).isNull();
         TftpStats.Snapshot s = server.stats().snapshot();
@@ -214,7 +215,7 @@ public class TftpServerTest {
         c.request(address, false, "pxelinux.0", "octet");
         Received d1 = c.receive(2000);
         assertThat(d1.isData()).isTrue();
-        c.sendRaw(d1.from(), new byte[] { 0, 4, 0 }); // truncated ACK
+        c.sendRaw(d1.from(), new byte[]{ 0, 4, 0 }); // truncated ACK
         expectError(c, 4);
         awaitInFlight(server, 0);
         assertThat(server.stats().snapshot().failed()).isEqualTo(1);
@@ -418,7 +419,8 @@ public class TftpServerTest {
         });
         RawTftpClient c = client();
         Download d = c.download(gen.localAddress(), "pxelinux.cfg\\01-52-54-00-12-34-56", "tsize", "0");
-        assertThat(new String(d.bytes(), StandardCharsets.US_ASCII)).isEqualTo("DEFAULT local # pxelinux.cfg/01-52-54-00-12-34-56");
+        assertThat(new String(d.bytes(), StandardCharsets.US_ASCII))
+                .isEqualTo("DEFAULT local # pxelinux.cfg/01-52-54-00-12-34-56");
         assertThat(d.oack()).containsEntry("tsize", String.valueOf(d.bytes().length));
         assertThat(asked.get().getPort()).isEqualTo(c.localPort());
         // not generated: falls through to the file system
@@ -492,7 +494,8 @@ public class TftpServerTest {
         TftpServer w = start(b -> b.writeFolder("upload"));
         byte[] content = random(70_000, 8);
         assertThat(client().upload(w.localAddress(), "upload/log.bin", content, "blksize", "1024", "windowsize", "4",
-                "tsize", String.valueOf(content.length))).containsEntry("blksize", "1024").containsEntry("windowsize", "4");
+                "tsize", String.valueOf(content.length))).containsEntry("blksize", "1024")
+                .containsEntry("windowsize", "4");
         awaitInFlight(w, 0);
         assertThat(root.resolve("upload/log.bin")).hasBinaryContent(content);
         byte[] small = random(1000, 9);
@@ -501,7 +504,7 @@ public class TftpServerTest {
         try (Stream<Path> files = Files.list(root.resolve("upload"))) {
             assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("log.bin");
         }
-        for (String bad : new String[] { "pxelinux.0", "upload/../pxelinux.0", "/tmp/x", "upload/none/x" }) {
+        for (String bad : new String[]{ "pxelinux.0", "upload/../pxelinux.0", "/tmp/x", "upload/none/x" }) {
             assertThatThrownBy(() -> client().upload(w.localAddress(), bad, small)).as(bad)
                     .isInstanceOfSatisfying(TftpErrorException.class, e -> assertThat(e.code).isEqualTo(2));
         }
@@ -632,7 +635,8 @@ public class TftpServerTest {
         for (int i = 0; i < 50; i++) {
             threads.add(new Thread(() -> {
                 try (RawTftpClient c = new RawTftpClient()) {
-                    assertThat(c.download(address, "shared", "blksize", "1468", "windowsize", "8").bytes()).isEqualTo(content);
+                    assertThat(c.download(address, "shared", "blksize", "1468", "windowsize", "8").bytes())
+                            .isEqualTo(content);
                 } catch (Throwable t) {
                     failures.add(t);
                 }

@@ -25,8 +25,10 @@ public record BootStatusDto(Tftp tftp, Pxe pxe, long clientsSeen, long bootDecis
         BootStatus.Tftp t = s.tftp();
         BootStatus.Pxe p = s.pxe();
         return new BootStatusDto(new Tftp(t.running(), t.inFlight(), t.started(), t.completed(), t.failed(),
-                t.bytesSent(), t.bytesReceived(), t.retransmissions(), t.errors()), new Pxe(p.running(), p.received(),
-                        p.malformed(), p.outcomes()), s.clientsSeen(), s.bootDecisions(), s.httpBootRequests(),
+                t.bytesSent(), t.bytesReceived(), t.retransmissions(), t.errors()),
+                new Pxe(p.running(), p.received(),
+                        p.malformed(), p.outcomes()),
+                s.clientsSeen(), s.bootDecisions(), s.httpBootRequests(),
                 new Ports(p0.ftUnicast(), p0.agentTcp1(), p0.agentTcp2(), p0.agentTcp3(), p0.agentUdp(),
                         p0.agentSearchUdp()));
     }

@@ -35,8 +35,10 @@ public record ExecutionStepDto(int number, String executor, String name, String 
     public record StepProgressDto(long done, long total, String unit, Integer percent) {
 
         public static StepProgressDto of(ExecutionStep.Progress p) {
-            return new StepProgressDto(p.done(), p.total(), p.unit(), p.percent().isPresent() ? p.percent()
-                    .getAsInt() : null);
+            return new StepProgressDto(p.done(), p.total(), p.unit(), p.percent().isPresent()
+                    ? p.percent()
+                            .getAsInt()
+                    : null);
         }
     }
 

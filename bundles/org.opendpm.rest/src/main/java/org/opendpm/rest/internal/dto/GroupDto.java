@@ -17,13 +17,15 @@ public record GroupDto(long id, String path, String name, Long parentId, int dep
         long machineCount, List<GroupDto> children) {
 
     public static GroupDto of(MachineGroup g) {
-        return new GroupDto(g.id(), g.path(), g.name(), g.parentId().orElse(null), g.depth(), NetworkDto.of(g.network()),
+        return new GroupDto(g.id(), g.path(), g.name(), g.parentId().orElse(null), g.depth(),
+                NetworkDto.of(g.network()),
                 g.machineCount(), null);
     }
 
     public static GroupDto of(GroupNode n) {
         MachineGroup g = n.group();
-        return new GroupDto(g.id(), g.path(), g.name(), g.parentId().orElse(null), g.depth(), NetworkDto.of(g.network()),
+        return new GroupDto(g.id(), g.path(), g.name(), g.parentId().orElse(null), g.depth(),
+                NetworkDto.of(g.network()),
                 g.machineCount(), n.children().stream().map(GroupDto::of).toList());
     }
 }

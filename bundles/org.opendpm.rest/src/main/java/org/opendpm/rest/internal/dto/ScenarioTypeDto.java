@@ -22,7 +22,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record ScenarioTypeDto(String key, String displayName, boolean needsDeployOs, int settingsVersion,
         String bundle, String bundleVersion,
         @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
-                description = "JSON Schema (draft 2020-12) of the tab's settings")
-        Map<String, Object> settingsSchema,
+                description = "JSON Schema (draft 2020-12) of the tab's settings") Map<String, Object> settingsSchema,
         String schemaError) {
 }

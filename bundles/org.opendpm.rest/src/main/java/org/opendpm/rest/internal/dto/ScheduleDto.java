@@ -33,7 +33,8 @@ public record ScheduleDto(long id, String name, String kind, Long scenarioId, St
                 s.scenarioName().orElse(null), s.machineIds(), s.groupId().orElse(null), s.groupPath().orElse(null),
                 s.includeSubgroups(), s.at().map(DateTimeFormatter.ISO_LOCAL_DATE_TIME::format).orElse(null),
                 s.cron().orElse(null), s.timeZone(), s.enabled(), s.createdBy(), show(Optional.of(s.createdAt()),
-                        zone), show(s.lastFiredAt(), zone), s.lastOutcome().orElse(null), show(s.nextFireAt(), zone));
+                        zone),
+                show(s.lastFiredAt(), zone), s.lastOutcome().orElse(null), show(s.nextFireAt(), zone));
     }
 
     private static String show(Optional<Instant> t, ZoneId zone) {

@@ -13,7 +13,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 @Schema(name = "ScheduleInput")
 public record ScheduleInputDto(String name,
-        @Schema(allowableValues = { "EXECUTE", "GROUP_EXECUTE", "POWER_ON", "SHUTDOWN" }) String kind,
+        @Schema(allowableValues = {
+                "EXECUTE", "GROUP_EXECUTE", "POWER_ON", "SHUTDOWN" }) String kind,
         Long scenarioId, List<Long> machineIds, Long groupId, String groupPath, Boolean includeSubgroups,
         @Schema(example = "2026-04-01T07:30:00") String at,
         @Schema(example = "0 30 7 ? * MON-FRI") String cron,

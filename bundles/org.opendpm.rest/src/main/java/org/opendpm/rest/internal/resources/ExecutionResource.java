@@ -75,7 +75,8 @@ public class ExecutionResource {
                             content = @Content(array = @ArraySchema(schema = @Schema(
                                     implementation = ExecutionDto.class)))),
                     @ApiResponse(responseCode = "400", description = "machineIds missing, empty, repeated or too"
-                            + " many; the field is named", content = @Content(schema = @Schema(
+                            + " many; the field is named",
+                            content = @Content(schema = @Schema(
                                     implementation = Problem.class))),
                     @ApiResponse(responseCode = "404", description = "An unknown machine or scenario",
                             content = @Content(schema = @Schema(implementation = Problem.class))),
@@ -172,7 +173,8 @@ public class ExecutionResource {
 
     /** Who asked, for the execution's and operation's {@code requestedBy}. */
     static String user(SecurityContext security) {
-        return security == null || security.getUserPrincipal() == null ? "rest"
+        return security == null || security.getUserPrincipal() == null
+                ? "rest"
                 : security.getUserPrincipal().getName();
     }
 }

@@ -69,7 +69,8 @@ public class FileOperationResource {
             + " operation that finishes in the background",
             responses = {
                     @ApiResponse(responseCode = "202", description = "One running operation per machine, in the"
-                            + " order of machineIds", content = @Content(array = @ArraySchema(schema = @Schema(
+                            + " order of machineIds",
+                            content = @Content(array = @ArraySchema(schema = @Schema(
                                     implementation = FileOperationDto.class)))),
                     @ApiResponse(responseCode = "400", description = "A missing or bad field, named",
                             content = @Content(schema = @Schema(implementation = Problem.class))),

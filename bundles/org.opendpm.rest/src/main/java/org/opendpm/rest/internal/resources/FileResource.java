@@ -94,7 +94,8 @@ public class FileResource {
         String checked = name("name", name);
         boolean existed = service.serverFiles().stream().anyMatch(f -> f.name().equals(checked));
         FileOnServerDto stored = FileOnServerDto.of(service.storeServerFile(checked, body == null
-                ? InputStream.nullInputStream() : body));
+                ? InputStream.nullInputStream()
+                : body));
         return Response.status(existed ? 200 : 201).entity(stored).build();
     }
 

@@ -95,7 +95,8 @@ public class GroupResource {
     @Operation(summary = "Create a group at a full path under an existing parent; 409 past 1000 groups or 20 layers")
     public Response create(NewGroupDto body) {
         SettingsResource.required(body);
-        NetworkSetting network = body.network() == null ? NetworkSetting.SAME_SUBNET
+        NetworkSetting network = body.network() == null
+                ? NetworkSetting.SAME_SUBNET
                 : body.network().toSetting("network");
         MachineGroup created = inventory.createGroup(body.path(), network);
         return Response.status(201).entity(GroupDto.of(created)).build();
@@ -122,7 +123,8 @@ public class GroupResource {
             throw new ValidationException("machineIds", "Moving a group takes no machineIds");
         }
         Optional<Long> parent = "/".equals(body.groupPath() == null ? null : body.groupPath().strip())
-                && body.groupId() == null ? Optional.empty()
+                && body.groupId() == null
+                        ? Optional.empty()
                         : Optional.of(InventoryParams.group(inventory, body.groupId(), body.groupPath()).id());
         return GroupDto.of(inventory.moveGroup(InventoryParams.id("id", id), parent));
     }

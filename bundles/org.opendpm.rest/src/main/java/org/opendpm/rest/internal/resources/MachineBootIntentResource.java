@@ -76,7 +76,8 @@ public class MachineBootIntentResource {
     public BootIntentDto put(@PathParam("id") String id, BootIntentInputDto body, @Context SecurityContext security) {
         SettingsResource.required(body);
         long machineId = InventoryParams.id("id", id);
-        String who = security == null || security.getUserPrincipal() == null ? "rest"
+        String who = security == null || security.getUserPrincipal() == null
+                ? "rest"
                 : security.getUserPrincipal().getName();
         return BootIntentDto.of(service().set(machineId, body.toNextBoot(), who));
     }

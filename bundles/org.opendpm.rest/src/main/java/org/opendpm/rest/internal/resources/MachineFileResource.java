@@ -64,8 +64,8 @@ public class MachineFileResource {
     @Operation(summary = "List a folder on the machine, asking its agent (at most 30 s); 409 when the machine has no"
             + " connected agent, 502 when the agent reports an error (no such folder, permission denied)")
     public List<FileRemoteDto> list(@PathParam("id") String id,
-            @Parameter(description = "the folder on the machine", required = true) @QueryParam("folder")
-            String folder) {
+            @Parameter(description = "the folder on the machine",
+                    required = true) @QueryParam("folder") String folder) {
         long machineId = ScenarioParams.id("id", id);
         String f = FileOperationResource.required("folder", folder);
         return FileResource.service(files).list(machineId, f).stream().map(FileRemoteDto::of).toList();

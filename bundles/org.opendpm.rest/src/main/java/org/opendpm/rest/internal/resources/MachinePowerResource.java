@@ -132,7 +132,8 @@ public class MachinePowerResource {
             @Context SecurityContext security) {
         SettingsResource.required(body);
         long machineId = ScenarioParams.id("id", id);
-        String who = security == null || security.getUserPrincipal() == null ? "rest"
+        String who = security == null || security.getUserPrincipal() == null
+                ? "rest"
                 : security.getUserPrincipal().getName();
         return PowerSettingsDto.of(settingsService().set(machineId, body.toUpdate(), who));
     }
@@ -143,7 +144,8 @@ public class MachinePowerResource {
             + " reboot it: {\"action\":\"on\"|\"off\"|\"reboot\"}; answers once the command is sent",
             responses = {
                     @ApiResponse(responseCode = "202", description = "The command was sent; a machine powered on must"
-                            + " connect its agent within the Remote Power ON Timeout (SCH-4)", content = @Content(
+                            + " connect its agent within the Remote Power ON Timeout (SCH-4)",
+                            content = @Content(
                                     schema = @Schema(implementation = PowerAcceptedDto.class))),
                     @ApiResponse(responseCode = "400", description = "A bad action; the field is named",
                             content = @Content(schema = @Schema(implementation = Problem.class))),

@@ -74,8 +74,11 @@ public class MachineResource {
             @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
         Optional<Long> groupId = Optional.empty();
         if (group != null || groupPath != null) {
-            groupId = Optional.of(InventoryParams.group(inventory, group == null ? null : InventoryParams.id("group",
-                    group), groupPath).id());
+            groupId = Optional.of(InventoryParams.group(inventory, group == null
+                    ? null
+                    : InventoryParams.id("group",
+                            group),
+                    groupPath).id());
         }
         Optional<MachineStatus> st = Optional.empty();
         if (status != null && !status.isBlank()) {

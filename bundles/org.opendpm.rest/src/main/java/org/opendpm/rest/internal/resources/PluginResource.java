@@ -70,8 +70,8 @@ public class PluginResource {
             + "then the server default")
     public DeployOsResolutionDto resolve(
             @Parameter(description = "machine model") @QueryParam("model") String model,
-            @Parameter(description = "the machine's explicit Deploy-OS, empty for the default")
-            @QueryParam("deployOs") String explicit) {
+            @Parameter(
+                    description = "the machine's explicit Deploy-OS, empty for the default") @QueryParam("deployOs") String explicit) {
         return DeployOsResolutionDto.of(plugins.resolveDeployOs(Optional.ofNullable(explicit),
                 Optional.ofNullable(model), settings.get().defaultDeployOs()));
     }

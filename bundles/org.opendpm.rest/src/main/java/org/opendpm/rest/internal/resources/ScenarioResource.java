@@ -63,8 +63,11 @@ public class ScenarioResource {
     public List<ScenarioDto> list(@QueryParam("group") String group, @QueryParam("groupPath") String groupPath) {
         Optional<Long> groupId = Optional.empty();
         if (group != null || groupPath != null) {
-            groupId = Optional.of(ScenarioParams.group(scenarios, group == null ? null : ScenarioParams.id("group",
-                    group), groupPath, "group", "groupPath").id());
+            groupId = Optional.of(ScenarioParams.group(scenarios, group == null
+                    ? null
+                    : ScenarioParams.id("group",
+                            group),
+                    groupPath, "group", "groupPath").id());
         }
         return scenarios.scenarios(groupId).stream().map(ScenarioDto::of).toList();
     }
@@ -128,7 +131,8 @@ public class ScenarioResource {
             + " none")
     public List<AssignmentDto> assign(@PathParam("id") String id, MachineIdsDto body) {
         SettingsResource.required(body);
-        return scenarios.assign(ScenarioParams.id("id", id), body.machineIds() == null ? List.of()
+        return scenarios.assign(ScenarioParams.id("id", id), body.machineIds() == null
+                ? List.of()
                 : body.machineIds()).stream().map(AssignmentDto::of).toList();
     }
 
@@ -138,7 +142,8 @@ public class ScenarioResource {
             throw new ValidationException("name", "name is required");
         }
         long groupId = ScenarioParams.group(scenarios, body.groupId(), body.groupPath(), "groupId", "groupPath").id();
-        return new ScenarioSpec(body.name(), groupId, body.tabs(), body.options() == null ? null
+        return new ScenarioSpec(body.name(), groupId, body.tabs(), body.options() == null
+                ? null
                 : body.options().toOptions());
     }
 }

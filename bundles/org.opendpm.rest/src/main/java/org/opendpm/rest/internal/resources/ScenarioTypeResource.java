@@ -119,8 +119,8 @@ public class ScenarioTypeResource {
                             content = @Content(schema = @Schema(implementation = ScenarioTypeDto.class))),
                     @ApiResponse(responseCode = "404", description = "No scenario type of this key is installed",
                             content = @Content(schema = @Schema(implementation = Problem.class))) })
-    public ScenarioTypeDto get(@Parameter(description = "scenario-type key, such as disk-check")
-    @PathParam("key") String key) {
+    public ScenarioTypeDto get(
+            @Parameter(description = "scenario-type key, such as disk-check") @PathParam("key") String key) {
         String k = key.strip();
         Optional<PluginInfo> info = plugins.plugins().stream()
                 .filter(p -> p.kind() == PluginKind.SCENARIO_TYPE && p.winner() && p.key().equals(k)).findFirst();
@@ -181,8 +181,11 @@ public class ScenarioTypeResource {
             node = JSON.readTree(schema);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            return new Parsed(null, "The settings schema is not valid JSON" + (at == null ? "" : " (line "
-                    + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage());
+            return new Parsed(null, "The settings schema is not valid JSON" + (at == null
+                    ? ""
+                    : " (line "
+                            + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + ": " + e.getOriginalMessage());
         }
         if (!node.isObject()) {
             return new Parsed(null, "The settings schema is not a JSON object but " + node.getNodeType()

@@ -87,7 +87,8 @@ public class ScheduleResource {
             + " or cron (Quartz) in timeZone (IANA id). 400 names the field (at in the past, unknown timeZone, bad"
             + " cron); 404 for an unknown scenario, machine or group; 409 for a name taken")
     public Response create(ScheduleInputDto body, @Context SecurityContext security) {
-        String who = security == null || security.getUserPrincipal() == null ? "rest"
+        String who = security == null || security.getUserPrincipal() == null
+                ? "rest"
                 : security.getUserPrincipal().getName();
         return Response.status(201).entity(ScheduleDto.of(schedules.create(spec(body), who))).build();
     }

@@ -62,7 +62,8 @@ public class RolesAllowedFeature implements DynamicFeature {
             if (security != null && roles.stream().anyMatch(security::isUserInRole)) {
                 return;
             }
-            String detail = roles.isEmpty() ? "This operation is not open to any role"
+            String detail = roles.isEmpty()
+                    ? "This operation is not open to any role"
                     : "This operation needs the role " + String.join(" or ", roles);
             request.abortWith(Response.status(403).type(MediaType.APPLICATION_JSON)
                     .entity(new Problem(403, "Forbidden", detail, null)).build());

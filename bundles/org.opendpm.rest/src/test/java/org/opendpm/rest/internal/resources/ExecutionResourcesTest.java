@@ -69,8 +69,10 @@ public class ExecutionResourcesTest {
                     ExecutionStep.State.DONE, Optional.empty(), Optional.of(T0.plusSeconds(5)),
                     Optional.of(T0.plusSeconds(30)), 1, ""),
                     new ExecutionStep(2, "transfer", "Transfer", ExecutionStep.State.RUNNING, Optional.of(
-                            new ExecutionStep.Progress(3L << 30, 8L << 30, "bytes")), Optional.of(T0.plusSeconds(
-                                    31)), Optional.empty(), 2, ""),
+                            new ExecutionStep.Progress(3L << 30, 8L << 30, "bytes")),
+                            Optional.of(T0.plusSeconds(
+                                    31)),
+                            Optional.empty(), 2, ""),
                     new ExecutionStep(3, "local-boot", "Local boot", ExecutionStep.State.PENDING, Optional.empty(),
                             Optional.empty(), Optional.empty(), 0, ""));
         }
@@ -78,8 +80,10 @@ public class ExecutionResourcesTest {
         @Override
         public List<ExecutionStep.LogLine> log(long executionId) {
             execution(executionId);
-            return executionId == 1 ? List.of(new ExecutionStep.LogLine(1, T0.plusSeconds(29), "agent said hello"),
-                    new ExecutionStep.LogLine(2, T0.plusSeconds(32), "sending disk 1")) : List.of();
+            return executionId == 1
+                    ? List.of(new ExecutionStep.LogLine(1, T0.plusSeconds(29), "agent said hello"),
+                            new ExecutionStep.LogLine(2, T0.plusSeconds(32), "sending disk 1"))
+                    : List.of();
         }
 
         final List<ExecuteRequest> requests = new ArrayList<>();
@@ -244,7 +248,8 @@ public class ExecutionResourcesTest {
     @Test
     public void everyMethodHasItsRoleAndDocumentation() {
         assertThat(roles(ExecutionResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("execute",
-                Roles.OPERATOR, "list", Roles.VIEWER, "get", Roles.VIEWER, "cancel", Roles.OPERATOR, "steps", Roles.VIEWER, "log",
+                Roles.OPERATOR, "list", Roles.VIEWER, "get", Roles.VIEWER, "cancel", Roles.OPERATOR, "steps",
+                Roles.VIEWER, "log",
                 Roles.VIEWER));
         assertThat(roles(ResultResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("list", Roles.VIEWER));
         assertThat(roles(MachineErrorResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("removeError",

@@ -282,7 +282,8 @@ public class FileResourcesTest {
     @Test
     public void listAFolderOnAMachine() {
         assertThat(machine.list("7", "/opt")).containsExactly(new FileRemoteDto("bin", true, 0,
-                "2026-03-01T10:00:00Z", "755"), new FileRemoteDto("run.sh", false, 120, "2026-03-01T10:00:00Z",
+                "2026-03-01T10:00:00Z", "755"),
+                new FileRemoteDto("run.sh", false, 120, "2026-03-01T10:00:00Z",
                         "750"));
         assertThat(field(catchIt(() -> machine.list("7", null)))).isEqualTo("folder");
         assertThat(field(catchIt(() -> machine.list("7", "")))).isEqualTo("folder");
@@ -296,8 +297,9 @@ public class FileResourcesTest {
     @Test
     public void operationResultList() {
         assertThat(operations.list(null, null, null)).extracting(FileOperationDto::state, FileOperationDto::endedAt,
-                FileOperationDto::message).containsExactly(org.assertj.core.groups.Tuple.tuple("FAILED",
-                        "2026-03-01T10:00:03Z", "disk full"));
+                FileOperationDto::message).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("FAILED",
+                                "2026-03-01T10:00:03Z", "disk full"));
         operations.list("7", "10", "1000");
         assertThat(files.calls).containsExactly("operations Optional.empty 0 100", "operations Optional[7] 10 1000");
         assertThat(field(catchIt(() -> operations.list("pc-7", null, null)))).isEqualTo("machineId");

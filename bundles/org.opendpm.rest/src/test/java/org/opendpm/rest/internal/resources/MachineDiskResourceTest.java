@@ -30,7 +30,7 @@ public class MachineDiskResourceTest {
     /** Machine 7 was scanned, 8 never; every other id is unknown; machine 9 finds the database down. */
     private static InventoryService inventory() {
         return (InventoryService) Proxy.newProxyInstance(InventoryService.class.getClassLoader(),
-                new Class<?>[] { InventoryService.class }, (proxy, m, args) -> {
+                new Class<?>[]{ InventoryService.class }, (proxy, m, args) -> {
                     if (!m.getName().equals("disks")) {
                         throw new AssertionError("not used by this resource: " + m.getName());
                     }

@@ -40,7 +40,7 @@ public class OpenApiDocumentTest {
     static final String PROBLEM_REF = "#/components/schemas/Problem";
 
     private static ServerResource serverResource() {
-        Bundle bundle = (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] { Bundle.class },
+        Bundle bundle = (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[]{ Bundle.class },
                 (proxy, m, args) -> {
                     if (m.getName().equals("getVersion")) {
                         return new Version(1, 2, 3);
@@ -48,7 +48,7 @@ public class OpenApiDocumentTest {
                     throw new AssertionError("not used by this test: " + m);
                 });
         BundleContext context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
-                new Class<?>[] { BundleContext.class }, (proxy, m, args) -> {
+                new Class<?>[]{ BundleContext.class }, (proxy, m, args) -> {
                     if (m.getName().equals("getBundle") && args == null) {
                         return bundle;
                     }

@@ -74,7 +74,7 @@ public class ScenarioTypeResourceTest {
     private final Map<String, ScenarioType> types = new java.util.HashMap<>();
 
     private final PluginRegistry registry = (PluginRegistry) Proxy.newProxyInstance(
-            PluginRegistry.class.getClassLoader(), new Class<?>[] { PluginRegistry.class }, (proxy, m, args) -> {
+            PluginRegistry.class.getClassLoader(), new Class<?>[]{ PluginRegistry.class }, (proxy, m, args) -> {
                 switch (m.getName()) {
                 case "plugins":
                     return infos;

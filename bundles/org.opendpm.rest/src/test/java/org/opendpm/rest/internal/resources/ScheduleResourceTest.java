@@ -38,10 +38,12 @@ public class ScheduleResourceTest {
     /** An inventory that knows the group /lab (id 7) and nothing else; every other call is a test error. */
     private static InventoryService inventory() {
         return (InventoryService) Proxy.newProxyInstance(InventoryService.class.getClassLoader(),
-                new Class<?>[] { InventoryService.class }, (proxy, m, args) -> {
+                new Class<?>[]{ InventoryService.class }, (proxy, m, args) -> {
                     if (m.getName().equals("findGroup")) {
-                        return "/lab".equals(((String) args[0]).strip()) ? Optional.of(new MachineGroup(7, "/lab",
-                                "lab", Optional.empty(), 1, NetworkSetting.SAME_SUBNET, 0)) : Optional.empty();
+                        return "/lab".equals(((String) args[0]).strip())
+                                ? Optional.of(new MachineGroup(7, "/lab",
+                                        "lab", Optional.empty(), 1, NetworkSetting.SAME_SUBNET, 0))
+                                : Optional.empty();
                     }
                     throw new AssertionError("not used by this test");
                 });

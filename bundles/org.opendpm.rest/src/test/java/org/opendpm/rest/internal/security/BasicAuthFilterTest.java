@@ -36,13 +36,13 @@ public class BasicAuthFilterTest {
     private Response filter(String authorization) {
         AtomicReference<Response> aborted = new AtomicReference<>();
         var request = (ContainerRequestContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { ContainerRequestContext.class }, (proxy, m, args) -> switch (m.getName()) {
-                    case "getHeaderString" -> HttpHeaders.AUTHORIZATION.equals(args[0]) ? authorization : null;
-                    case "abortWith" -> {
-                        aborted.set((Response) args[0]);
-                        yield null;
-                    }
-                    default -> throw new AssertionError("not used by this test: " + m);
+                new Class<?>[]{ ContainerRequestContext.class }, (proxy, m, args) -> switch (m.getName()) {
+                case "getHeaderString" -> HttpHeaders.AUTHORIZATION.equals(args[0]) ? authorization : null;
+                case "abortWith" -> {
+                    aborted.set((Response) args[0]);
+                    yield null;
+                }
+                default -> throw new AssertionError("not used by this test: " + m);
                 });
         filter.filter(request);
         return aborted.get();
@@ -54,7 +54,7 @@ public class BasicAuthFilterTest {
 
     @Test
     public void beforeLoginsAreReadyEveryRequestIs503StartingWithRetryAfter() {
-        for (String authorization : new String[] { null, basic("admin", "the right password"), "Basic !!" }) {
+        for (String authorization : new String[]{ null, basic("admin", "the right password"), "Basic !!" }) {
             Response r = filter(authorization);
             assertThat(r.getStatus()).isEqualTo(503);
             assertThat(r.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo(BasicAuthFilter.RETRY_AFTER_SECONDS);

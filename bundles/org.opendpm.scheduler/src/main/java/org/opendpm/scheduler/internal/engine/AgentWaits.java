@@ -64,7 +64,8 @@ final class AgentWaits {
         for (List<Wait> list : waits.values()) {
             for (Wait w : list) {
                 if (now.isAfter(w.expiresAt)) {
-                    w.future.completeExceptionally(w.powerOn ? new RemotePowerOnTimeout(w.timeoutMessage)
+                    w.future.completeExceptionally(w.powerOn
+                            ? new RemotePowerOnTimeout(w.timeoutMessage)
                             : new StepFailedException(w.timeoutMessage));
                 }
             }

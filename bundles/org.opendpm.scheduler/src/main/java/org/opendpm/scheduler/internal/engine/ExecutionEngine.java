@@ -446,7 +446,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause instanceof OpenDpmException || cause instanceof StepFailedException ? cause.getMessage()
+        return cause instanceof OpenDpmException || cause instanceof StepFailedException
+                ? cause.getMessage()
                 : cause.toString();
     }
 

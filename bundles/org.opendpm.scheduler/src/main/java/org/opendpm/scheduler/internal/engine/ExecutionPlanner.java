@@ -47,16 +47,21 @@ final class ExecutionPlanner {
         PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs);
         ExecutionPlan plan = ExecutionPlan.of(scenario, x.needsDeployOs(), server.checkCompletionByAgent(), target,
                 tab -> ExecutionPlan.planTab(plugins.scenarioType(tab.type())
-                        .orElseThrow(() -> new ExecutionEngine.StepFailed("Scenario type plugin unavailable: " + tab.type())), tab,
+                        .orElseThrow(() -> new ExecutionEngine.StepFailed(
+                                "Scenario type plugin unavailable: " + tab.type())),
+                        tab,
                         target));
         for (Step step : plan.steps()) {
-            StepExecutor executor = plugins.stepExecutor(step.executor()).orElseThrow(() -> new ExecutionEngine.StepFailed(
-                    "Step '" + step.name() + "' needs the step executor '" + step.executor() + "', which is not "
-                            + "installed"));
+            StepExecutor executor = plugins.stepExecutor(step.executor())
+                    .orElseThrow(() -> new ExecutionEngine.StepFailed(
+                            "Step '" + step.name() + "' needs the step executor '" + step.executor()
+                                    + "', which is not "
+                                    + "installed"));
             List<org.opendpm.spi.SettingViolation> problems = executor.validate(step);
             if (problems != null && !problems.isEmpty()) {
-                throw new ExecutionEngine.StepFailed("Step '" + step.name() + "' cannot be carried out: " + problems.get(0).field()
-                        + ": " + problems.get(0).message());
+                throw new ExecutionEngine.StepFailed(
+                        "Step '" + step.name() + "' cannot be carried out: " + problems.get(0).field()
+                                + ": " + problems.get(0).message());
             }
         }
         if (plan.steps().isEmpty()) {

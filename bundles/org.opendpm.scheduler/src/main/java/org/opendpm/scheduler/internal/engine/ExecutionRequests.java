@@ -81,7 +81,8 @@ final class ExecutionRequests {
         if (request.allOrNone()) {
             List<String> problems = candidates.stream().filter(x -> x.problem != null).map(x -> x.problem).toList();
             if (!problems.isEmpty()) {
-                throw new ConflictException(problems.size() == 1 ? problems.get(0)
+                throw new ConflictException(problems.size() == 1
+                        ? problems.get(0)
                         : problems.size() + " machines cannot execute: " + String.join("; ",
                                 problems.subList(0, Math.min(5, problems.size())))
                                 + (problems.size() > 5 ? "; …" : ""));
@@ -153,7 +154,8 @@ final class ExecutionRequests {
     private List<Candidate> candidates(Connection c, List<Long> ids, ExecuteRequest request,
             ServerSettings server, Map<Long, ScenarioCheck> checks) throws SQLException {
         Map<Long, MachineRow> machines = ExecutionTable.machines(c, ids);
-        Map<Long, Long> assigned = request.scenarioId().isPresent() ? Map.of()
+        Map<Long, Long> assigned = request.scenarioId().isPresent()
+                ? Map.of()
                 : ExecutionTable.assignments(c, ids);
         Set<Long> busy = ExecutionTable.busyMachines(c);
         List<Candidate> out = new ArrayList<>();

@@ -229,7 +229,8 @@ public final class ExecutionTable {
         try (PreparedStatement ps = c.prepareStatement("SELECT deadline_at FROM execution WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant())
+                return rs.next() && rs.getTimestamp(1) != null
+                        ? Optional.of(rs.getTimestamp(1).toInstant())
                         : Optional.empty();
             }
         }

@@ -69,9 +69,11 @@ public final class PluginCalls implements AutoCloseable {
                         LOG.warn("{} failed", what, e);
                     }
                     // The core's own refusals already speak to the administrator; a plugin's bug is named.
-                    result.completeExceptionally(e instanceof StepFailedException ? e
-                            : e instanceof org.opendpm.api.OpenDpmException ? new StepFailedException(e.getMessage(), e)
-                            : new StepFailedException(what + " failed: " + e, e));
+                    result.completeExceptionally(e instanceof StepFailedException
+                            ? e
+                            : e instanceof org.opendpm.api.OpenDpmException
+                                    ? new StepFailedException(e.getMessage(), e)
+                                    : new StepFailedException(what + " failed: " + e, e));
                 }
             });
         } catch (RejectedExecutionException e) {

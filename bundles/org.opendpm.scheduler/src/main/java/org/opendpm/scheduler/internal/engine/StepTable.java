@@ -148,7 +148,8 @@ final class StepTable {
                 ps.setInt(2, next);
                 ps.setInt(3, index);
                 ps.setTimestamp(4, Timestamp.from(now));
-                ps.setString(5, next == MAX_LOG_LINES - 1 ? "(log full: later lines are not kept)"
+                ps.setString(5, next == MAX_LOG_LINES - 1
+                        ? "(log full: later lines are not kept)"
                         : ExecutionTable.cut(line, MAX_LINE));
                 ps.addBatch();
                 next++;
@@ -170,7 +171,8 @@ final class StepTable {
                     boolean noProgress = rs.wasNull();
                     out.add(new ExecutionStep(rs.getInt(1) + 1, rs.getString(2), rs.getString(3),
                             ExecutionStep.State.valueOf(rs.getString(4)),
-                            noProgress ? Optional.empty()
+                            noProgress
+                                    ? Optional.empty()
                                     : Optional.of(new ExecutionStep.Progress(done, rs.getLong(6), rs.getString(7))),
                             instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), rs.getInt(10),
                             rs.getString(11)));

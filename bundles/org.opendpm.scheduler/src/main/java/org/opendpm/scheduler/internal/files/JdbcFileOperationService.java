@@ -237,7 +237,8 @@ public class JdbcFileOperationService implements FileOperationService {
     private void follow(FileOperation op, CompletionStage<?> answer) {
         answer.whenComplete((v, t) -> {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-            String message = cause == null ? ""
+            String message = cause == null
+                    ? ""
                     : cause instanceof OpenDpmException ? cause.getMessage() : cause.toString();
             try {
                 database.inTransaction(c -> end(c, op.id(),

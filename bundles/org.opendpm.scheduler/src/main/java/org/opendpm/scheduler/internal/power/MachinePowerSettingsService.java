@@ -98,7 +98,8 @@ public class MachinePowerSettingsService implements PowerSettingsService {
         if (!drivers.installed(choice.key())) {
             if (!given.isEmpty()) {
                 throw new ValidationException("driver", "Power driver '" + choice.key() + "', the machine's "
-                        + (choice.reason() == PowerDriverChoice.MODEL ? "model's choice"
+                        + (choice.reason() == PowerDriverChoice.MODEL
+                                ? "model's choice"
                                 : "server default")
                         + ", is not installed: its driver info cannot be checked; name an installed driver");
             }

@@ -262,7 +262,8 @@ public class JdbcScenarioService implements ScenarioService {
         }
         return database.inTransaction(c -> {
             Optional<ScenarioRow> row = Store.scenarioByName(c, name.strip());
-            return row.isEmpty() ? Optional.<Scenario>empty()
+            return row.isEmpty()
+                    ? Optional.<Scenario>empty()
                     : Optional.of(assemble(List.of(row.get()), Store.tabs(c, "t.scenario_id = ?", row.get().id()))
                             .get(0));
         });

@@ -155,7 +155,8 @@ public final class Store {
     // ------------------------------------------------------------------ scenarios
 
     /** One stored scenario without its tabs. */
-    public record ScenarioRow(long id, String name, long groupId, String groupPath, boolean forcedReboot, boolean powerOff,
+    public record ScenarioRow(long id, String name, long groupId, String groupPath, boolean forcedReboot,
+            boolean powerOff,
             boolean builtIn, Optional<String> description, long assigned) {
     }
 

@@ -50,7 +50,8 @@ final class Firing {
         if (row.groupId() != null) {
             targets = expand(row.groupId(), row.includeSubgroups());
             if (targets.isEmpty()) {
-                return "Nothing to do: group " + row.groupPath() + (row.includeSubgroups() ? " and its sub-groups have"
+                return "Nothing to do: group " + row.groupPath() + (row.includeSubgroups()
+                        ? " and its sub-groups have"
                         : " has") + " no machines";
             }
         } else {
@@ -132,7 +133,8 @@ final class Firing {
 
     private String power(ScheduleKind kind, List<Target> targets, BooleanSupplier stopping) {
         boolean on = kind == ScheduleKind.POWER_ON;
-        Outcome outcome = new Outcome(on ? "machine powered on" : "machine shut down", on ? "machines powered on"
+        Outcome outcome = new Outcome(on ? "machine powered on" : "machine shut down", on
+                ? "machines powered on"
                 : "machines shut down", "failed");
         int done = 0;
         for (Target t : targets) {

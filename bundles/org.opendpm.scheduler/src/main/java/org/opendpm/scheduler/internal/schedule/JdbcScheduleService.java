@@ -240,30 +240,30 @@ public class JdbcScheduleService implements ScheduleService, DatabaseReadyListen
             throw new ValidationException("machineIds", "machineIds must not contain null");
         }
         switch (kind) {
-            case EXECUTE:
-                if (machines.isEmpty()) {
-                    throw new ValidationException("machineIds", "An EXECUTE schedule needs machineIds; for every"
-                            + " machine of a group use GROUP_EXECUTE");
-                }
-                if (s.groupId().isPresent()) {
-                    throw new ValidationException("groupId", "An EXECUTE schedule runs on machineIds; for a group"
-                            + " use GROUP_EXECUTE");
-                }
-                break;
-            case GROUP_EXECUTE:
-                if (s.groupId().isEmpty()) {
-                    throw new ValidationException("groupId", "A GROUP_EXECUTE schedule needs groupId");
-                }
-                if (!machines.isEmpty()) {
-                    throw new ValidationException("machineIds", "A GROUP_EXECUTE schedule runs on its group's"
-                            + " machines; for chosen machines use EXECUTE");
-                }
-                break;
-            default:
-                if (machines.isEmpty() == s.groupId().isEmpty()) {
-                    throw new ValidationException("machineIds", "A " + kind + " schedule needs machineIds or"
-                            + " groupId, not both");
-                }
+        case EXECUTE:
+            if (machines.isEmpty()) {
+                throw new ValidationException("machineIds", "An EXECUTE schedule needs machineIds; for every"
+                        + " machine of a group use GROUP_EXECUTE");
+            }
+            if (s.groupId().isPresent()) {
+                throw new ValidationException("groupId", "An EXECUTE schedule runs on machineIds; for a group"
+                        + " use GROUP_EXECUTE");
+            }
+            break;
+        case GROUP_EXECUTE:
+            if (s.groupId().isEmpty()) {
+                throw new ValidationException("groupId", "A GROUP_EXECUTE schedule needs groupId");
+            }
+            if (!machines.isEmpty()) {
+                throw new ValidationException("machineIds", "A GROUP_EXECUTE schedule runs on its group's"
+                        + " machines; for chosen machines use EXECUTE");
+            }
+            break;
+        default:
+            if (machines.isEmpty() == s.groupId().isEmpty()) {
+                throw new ValidationException("machineIds", "A " + kind + " schedule needs machineIds or"
+                        + " groupId, not both");
+            }
         }
         if (s.includeSubgroups() && s.groupId().isEmpty()) {
             throw new ValidationException("includeSubgroups", "includeSubgroups applies to a group only");
@@ -301,13 +301,15 @@ public class JdbcScheduleService implements ScheduleService, DatabaseReadyListen
         }
         List<Long> missing = ScheduleTable.missingMachines(c, v.machineIds);
         if (!missing.isEmpty()) {
-            throw new NotFoundException("No machine with id " + missing.get(0) + (missing.size() == 1 ? ""
+            throw new NotFoundException("No machine with id " + missing.get(0) + (missing.size() == 1
+                    ? ""
                     : " (and " + (missing.size() - 1) + " more ids are unknown)"));
         }
     }
 
     private static String describe(Values v) {
-        return v.kind() + (v.runAt() != null ? " once at " + Timing.show(v.runAt(), ZoneId.of(v.timeZone()))
+        return v.kind() + (v.runAt() != null
+                ? " once at " + Timing.show(v.runAt(), ZoneId.of(v.timeZone()))
                 : " cron '" + v.cron() + "' in " + v.timeZone()) + (v.enabled() ? "" : ", disabled");
     }
 

@@ -146,7 +146,8 @@ final class ScheduleTable {
             return List.of();
         }
         String sql = "SELECT m.id, m.name FROM machine m WHERE m.group_id " + (includeSubgroups
-                ? "IN (SELECT id FROM machine_group WHERE id = ? OR path LIKE ? ESCAPE '\\')" : "= ?")
+                ? "IN (SELECT id FROM machine_group WHERE id = ? OR path LIKE ? ESCAPE '\\')"
+                : "= ?")
                 + " ORDER BY m.name_key";
         List<Target> result = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -78,7 +78,8 @@ final class ScheduleTimer implements AutoCloseable {
         public void execute(JobExecutionContext context) {
             long id = Long.parseLong(context.getJobDetail().getKey().getName());
             var data = context.getMergedJobDataMap();
-            Instant planned = data.containsKey(PLANNED) ? Instant.ofEpochMilli(data.getLong(PLANNED))
+            Instant planned = data.containsKey(PLANNED)
+                    ? Instant.ofEpochMilli(data.getLong(PLANNED))
                     : context.getScheduledFireTime().toInstant();
             try {
                 onFire.accept(new Fire(id, planned, data.containsKey(CHECKED) && data.getBoolean(CHECKED)));

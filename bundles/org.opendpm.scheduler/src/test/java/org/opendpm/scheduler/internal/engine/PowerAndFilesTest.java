@@ -2,7 +2,6 @@ package org.opendpm.scheduler.internal.engine;
 import org.opendpm.scheduler.internal.power.*;
 
 import org.opendpm.scheduler.internal.*;
-import org.opendpm.scheduler.internal.engine.*;
 import org.opendpm.scheduler.internal.files.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -159,7 +158,7 @@ public class PowerAndFilesTest {
     @Test
     public void fil1BadNamesFoldersAndPermissionsAreRefusedByField() throws Exception {
         Machine a = f.machine("a", 1);
-        fileService.storeServerFile("ok.bin", new ByteArrayInputStream(new byte[] { 1 }));
+        fileService.storeServerFile("ok.bin", new ByteArrayInputStream(new byte[]{ 1 }));
         assertThatThrownBy(() -> fileService.send(List.of(a.id()), "ok.bin", "/tmp", "64", "x"))
                 .isInstanceOf(ValidationException.class).extracting("field").isEqualTo("permissions");
         assertThatThrownBy(() -> fileService.send(List.of(a.id()), "ok.bin", "/tmp", "999", "x"))

@@ -225,7 +225,8 @@ public class StepPlatformTest {
         engine = f.startEngine();
         eventually(() -> engine.steps(e.id()).get(0).attempts() == 2, "the step begun again");
         assertThat(engine.execution(e.id()).state()).isEqualTo(ExecutionState.RUNNING);
-        eventually(() -> engine.log(e.id()).stream().anyMatch(l -> l.line().equals("Resumed after the server restarted")),
+        eventually(
+                () -> engine.log(e.id()).stream().anyMatch(l -> l.line().equals("Resumed after the server restarted")),
                 "the resumption logged");
         f.agents.connect(m.id(), false);
         awaitState(e.id(), ExecutionState.COMPLETED);

@@ -164,7 +164,7 @@ public class ScenariosTest {
     @Test
     public void scn4BuiltInScenariosExistAndCannotBeChangedOrDeleted() {
         var f = new Fixture();
-        for (String name : new String[] { "System_WindowsMasterSetup", "System_WindowsMasterSetupVM",
+        for (String name : new String[]{ "System_WindowsMasterSetup", "System_WindowsMasterSetupVM",
                 "System_LinuxMasterSetup" }) {
             Scenario s = f.service.findScenario(name).orElseThrow();
             assertThat(s.builtIn()).isTrue();

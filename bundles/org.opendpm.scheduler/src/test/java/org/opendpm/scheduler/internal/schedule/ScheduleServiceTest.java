@@ -255,7 +255,8 @@ public class ScheduleServiceTest {
     public void sch3GroupExpansionReadsThousandsOfMachinesAndOnlyRealSubgroups() {
         String csv = "group_path,name,macs,uuid,ip,model,deploy_os\n" + IntStream.range(0, 2345).mapToObj(i -> String
                 .format("/big/%s,pc-%05d,02:10:00:00:%02x:%02x,,,,", i % 2 == 0 ? "even" : "odd", i, i >> 8 & 255,
-                        i & 255)).collect(Collectors.joining("\n")) + "\n";
+                        i & 255))
+                .collect(Collectors.joining("\n")) + "\n";
         f.inventory.importCsv(csv);
         // A group whose name only starts like /big is no sub-group of it.
         f.machine("/bigger", "not-in-big", 99_999);

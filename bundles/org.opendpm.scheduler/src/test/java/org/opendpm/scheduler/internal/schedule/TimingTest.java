@@ -71,7 +71,7 @@ public class TimingTest {
     public void zoneMustBeAnIanaIdAndIsNamedTimeZone() {
         assertThat(Timing.zone(" Europe/Berlin ")).isEqualTo(BERLIN);
         assertThat(Timing.zone("UTC")).isEqualTo(ZoneId.of("UTC"));
-        for (String bad : new String[] { "Europe/Berln", "+02:00", "CEST", "", null }) {
+        for (String bad : new String[]{ "Europe/Berln", "+02:00", "CEST", "", null }) {
             assertThatThrownBy(() -> Timing.zone(bad)).as(String.valueOf(bad))
                     .isInstanceOfSatisfying(ValidationException.class,
                             e -> assertThat(e.field()).isEqualTo("timeZone"))

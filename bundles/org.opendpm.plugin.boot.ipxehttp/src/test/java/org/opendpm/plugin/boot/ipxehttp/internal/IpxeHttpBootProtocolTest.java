@@ -64,7 +64,8 @@ public class IpxeHttpBootProtocolTest {
     @Test
     public void registrationMenuWaitsForF8ThenOffersPowerDownAndLocalBootAndPowersOffAfter30s() {
         String s = script(new BootIntent.RegistrationMenu(
-                "This computer has been just registered by the management server.\nPress F8 to view menu. ${evil}", 30));
+                "This computer has been just registered by the management server.\nPress F8 to view menu. ${evil}",
+                30));
         assertThat(s).contains("echo This computer has been just registered by the management server.\n",
                 "prompt --key 0x147e --timeout 30000 Press F8 to view menu. {evil} (30) && goto menu || goto poweroff\n",
                 "item poweroff Power Down\n", "item local Local Boot\n",

@@ -36,7 +36,8 @@ public class PxeBiosBootProtocolTest {
     public void deployOsBootsItsKernelAndInitrd() {
         DeployOs os = new DeployOs("ia32_110331_26", "deployos/ia32_110331_26/vmlinuz",
                 "deployos/ia32_110331_26/initrd.img", "quiet\nDEFAULT evil", List.of("i386"));
-        String cfg = protocol.respond(BootClients.bios(MAC), new BootIntent.DeployOsBoot(os)).orElseThrow().generatedFiles().get(CFG);
+        String cfg = protocol.respond(BootClients.bios(MAC), new BootIntent.DeployOsBoot(os)).orElseThrow()
+                .generatedFiles().get(CFG);
         assertThat(cfg).contains("DEFAULT deployos\n", "  KERNEL deployos/ia32_110331_26/vmlinuz\n",
                 "  APPEND initrd=deployos/ia32_110331_26/initrd.img quiet DEFAULT evil\n");
         assertThat(cfg.lines().filter(l -> l.startsWith("DEFAULT"))).hasSize(1);
@@ -44,7 +45,9 @@ public class PxeBiosBootProtocolTest {
 
     @Test
     public void installerWithoutInitrd() {
-        String cfg = protocol.respond(BootClients.bios(MAC), new BootIntent.OsInstaller("inst/linux", "", "ks=http://x/ks")).orElseThrow()
+        String cfg = protocol
+                .respond(BootClients.bios(MAC), new BootIntent.OsInstaller("inst/linux", "", "ks=http://x/ks"))
+                .orElseThrow()
                 .generatedFiles().get(CFG);
         assertThat(cfg).contains("  KERNEL inst/linux\n", "  APPEND ks=http://x/ks\n").doesNotContain("initrd=");
     }
@@ -52,7 +55,8 @@ public class PxeBiosBootProtocolTest {
     @Test
     public void registrationMenuShowsTheMessageAndPowersOffAfterThirtySeconds() {
         String cfg = protocol.respond(BootClients.bios(MAC), new BootIntent.RegistrationMenu(
-                "This computer has been just registered by the management server.\nPress F8 to view menu.", 30)).orElseThrow()
+                "This computer has been just registered by the management server.\nPress F8 to view menu.", 30))
+                .orElseThrow()
                 .generatedFiles().get(CFG);
         assertThat(cfg).contains("UI menu.c32\n", "MENU HIDDEN\n",
                 "MENU AUTOBOOT This computer has been just registered by the management server. Press F8 to view menu. (#)\n",

@@ -71,8 +71,11 @@ public class PxeUefiBootProtocol implements BootProtocol {
             config = "set timeout=0\nmenuentry 'Local Boot' {\n  exit\n}\n";
         } else if (intent instanceof BootIntent.EfiApplication a) {
             config = "set timeout=0\nmenuentry " + quote("EFI application " + a.application()) + " {\n  chainloader "
-                    + quote(path(a.application())) + (a.arguments().isBlank() ? "" : " "
-                            + a.arguments().replaceAll("[\\r\\n]+", " ").trim()) + "\n}\n";
+                    + quote(path(a.application())) + (a.arguments().isBlank()
+                            ? ""
+                            : " "
+                                    + a.arguments().replaceAll("[\\r\\n]+", " ").trim())
+                    + "\n}\n";
         } else {
             return Optional.empty(); // an intent this protocol cannot carry out: the core asks the next
         }

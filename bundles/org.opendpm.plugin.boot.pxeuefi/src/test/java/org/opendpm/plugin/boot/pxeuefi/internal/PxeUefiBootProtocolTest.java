@@ -41,14 +41,16 @@ public class PxeUefiBootProtocolTest {
     @Test
     public void ia32GetsItsOwnGrub() {
         BootClient ia32 = new BootClient(MAC, Optional.empty(), BootClient.ARCH_EFI_IA32, Optional.empty());
-        assertThat(protocol.respond(ia32, new BootIntent.LocalDisk()).orElseThrow().bootFile()).isEqualTo("grubia32.efi");
+        assertThat(protocol.respond(ia32, new BootIntent.LocalDisk()).orElseThrow().bootFile())
+                .isEqualTo("grubia32.efi");
     }
 
     @Test
     public void deployOsLinuxAndInitrdFromTheRoot() {
         DeployOs os = new DeployOs("x64_1", "deployos/x64_1/vmlinuz", "deployos/x64_1/initrd.img", "quiet\nreboot",
                 List.of("x86_64"));
-        String cfg = protocol.respond(BootClients.uefi(MAC), new BootIntent.DeployOsBoot(os)).orElseThrow().generatedFiles().get(CFG);
+        String cfg = protocol.respond(BootClients.uefi(MAC), new BootIntent.DeployOsBoot(os)).orElseThrow()
+                .generatedFiles().get(CFG);
         assertThat(cfg).contains("menuentry 'Deploy-OS x64_1' {\n", "  linux '/deployos/x64_1/vmlinuz' quiet reboot\n",
                 "  initrd '/deployos/x64_1/initrd.img'\n");
     }
@@ -56,7 +58,8 @@ public class PxeUefiBootProtocolTest {
     @Test
     public void registrationMenuCountsDownToPowerOff() {
         String cfg = protocol.respond(BootClients.uefi(MAC),
-                new BootIntent.RegistrationMenu("Registered, it's new.\nPress F8 to view menu.", 30)).orElseThrow().generatedFiles()
+                new BootIntent.RegistrationMenu("Registered, it's new.\nPress F8 to view menu.", 30)).orElseThrow()
+                .generatedFiles()
                 .get(CFG);
         assertThat(cfg).contains("set default=poweroff\n", "set timeout=30\n", "echo 'Registered, it'\\''s new.'\n",
                 "echo 'Press F8 to view menu.'\n", "menuentry 'Power Down' --id poweroff {\n  halt\n}\n",
@@ -70,7 +73,8 @@ public class PxeUefiBootProtocolTest {
      */
     @Test
     public void grubnetLoaderNamesTheGeneratedFileForTheMac() {
-        String generated = protocol.respond(BootClients.uefi("52:54:00:AB:CD:02"), new BootIntent.LocalDisk()).orElseThrow()
+        String generated = protocol.respond(BootClients.uefi("52:54:00:AB:CD:02"), new BootIntent.LocalDisk())
+                .orElseThrow()
                 .generatedFiles().keySet().iterator().next();
         assertThat(loaderTarget("52:54:00:ab:cd:02")).isEqualTo("/" + generated);
         assertThat(PxeUefiBootProtocol.GRUBNET_LOADER_PATH).isEqualTo("grub/grub.cfg");

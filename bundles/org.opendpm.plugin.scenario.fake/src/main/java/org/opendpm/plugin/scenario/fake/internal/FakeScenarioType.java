@@ -44,7 +44,8 @@ public class FakeScenarioType implements ScenarioType {
 
     static final String SCHEMA = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
             + "\"additionalProperties\":false,\"required\":[\"command\"],\"properties\":{"
-            + "\"command\":{\"type\":\"string\",\"title\":\"Command\",\"minLength\":1,\"maxLength\":" + MAX_COMMAND_LENGTH
+            + "\"command\":{\"type\":\"string\",\"title\":\"Command\",\"minLength\":1,\"maxLength\":"
+            + MAX_COMMAND_LENGTH
             + "},\"expectedExitCode\":{\"type\":\"integer\",\"title\":\"Expected exit code\",\"minimum\":0,"
             + "\"maximum\":255,\"default\":0}}}";
 
@@ -90,6 +91,7 @@ public class FakeScenarioType implements ScenarioType {
     public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
         Object code = settings.get(EXPECTED_EXIT_CODE);
         return List.of(Step.of(StepExecutor.AGENT_COMMAND, "Agent command", Map.of(COMMAND,
-                (String) settings.get(COMMAND), EXPECTED_EXIT_CODE, String.valueOf(code == null ? 0 : exitCode(code)))));
+                (String) settings.get(COMMAND), EXPECTED_EXIT_CODE,
+                String.valueOf(code == null ? 0 : exitCode(code)))));
     }
 }

@@ -47,7 +47,8 @@ public class DiskInventoryStep implements StepExecutor {
         return disks.thenAcceptAsync(found -> {
             inventory.recordDisks(context.machineId(), found, Instant.now());
             context.progress(found.size(), found.size(), "disks");
-            context.log(found.isEmpty() ? "No disks found"
+            context.log(found.isEmpty()
+                    ? "No disks found"
                     : found.stream().map(d -> "disk " + d.number() + " " + d.device() + " " + d.sizeBytes()
                             + " bytes, " + d.partitionTable() + ", " + d.partitions().size() + " partition(s)")
                             .collect(Collectors.joining("; ")));

@@ -14,7 +14,8 @@ public class LocalBootStep implements StepExecutor {
     @Override
     public CompletionStage<Void> execute(StepContext context) {
         context.boot().clear();
-        return context.agent().isConnected(AgentHandle.Kind.DEPLOY_OS) ? context.agent().reboot()
+        return context.agent().isConnected(AgentHandle.Kind.DEPLOY_OS)
+                ? context.agent().reboot()
                 : java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 }

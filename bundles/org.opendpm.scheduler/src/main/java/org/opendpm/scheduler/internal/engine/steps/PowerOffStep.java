@@ -2,7 +2,6 @@ package org.opendpm.scheduler.internal.engine.steps;
 
 import java.util.concurrent.CompletionStage;
 
-import org.opendpm.spi.AgentHandle;
 import org.opendpm.spi.StepContext;
 import org.opendpm.spi.StepExecutor;
 import org.osgi.service.component.annotations.Component;

@@ -15,7 +15,8 @@ public class RebootIntoDeployOsStep implements StepExecutor {
     public CompletionStage<Void> execute(StepContext context) {
         context.boot().deployOs();
         CompletionStage<Void> up = context.agent().awaitConnection(AgentHandle.Kind.DEPLOY_OS, true);
-        CompletionStage<Void> kick = context.agent().isConnected(AgentHandle.Kind.ANY) ? context.agent().reboot()
+        CompletionStage<Void> kick = context.agent().isConnected(AgentHandle.Kind.ANY)
+                ? context.agent().reboot()
                 : context.power().set(org.opendpm.spi.PowerOperation.ON);
         return kick.thenCompose(v -> up);
     }

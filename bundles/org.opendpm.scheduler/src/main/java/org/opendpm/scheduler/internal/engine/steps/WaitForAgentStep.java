@@ -14,7 +14,8 @@ public class WaitForAgentStep implements StepExecutor {
     @Override
     public CompletionStage<Void> execute(StepContext context) {
         String which = context.step().parameters().get("deployOs");
-        AgentHandle.Kind kind = which == null ? AgentHandle.Kind.ANY
+        AgentHandle.Kind kind = which == null
+                ? AgentHandle.Kind.ANY
                 : Boolean.parseBoolean(which) ? AgentHandle.Kind.DEPLOY_OS : AgentHandle.Kind.INSTALLED_OS;
         return context.agent().awaitConnection(kind, false);
     }
