@@ -88,6 +88,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
     /** How long one plugin call (planning, starting a step) may take. */
     static final Duration PLUGIN_CALL_BOUND = Duration.ofSeconds(30);
+    /** Plugin calls that may wait for a thread: each running execution has at most one in flight (at most 1,000). */
+    static final int MAX_QUEUED_CALLS = 4096;
 
     private final Database database;
     private final ScenarioService scenarios;
@@ -152,7 +154,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
                 () -> Optional.ofNullable(this.published), clock);
         this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);
-        this.calls = new PluginCalls("opendpm-plugin-call", 64, pluginCallBound);
+        this.calls = new PluginCalls("opendpm-plugin-call", 64, MAX_QUEUED_CALLS, pluginCallBound);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opendpm-execution");
             t.setDaemon(true);

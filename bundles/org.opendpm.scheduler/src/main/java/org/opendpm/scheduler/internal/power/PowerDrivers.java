@@ -90,7 +90,7 @@ public class PowerDrivers {
         this.plugins = plugins;
         this.agents = agents;
         this.config = config;
-        this.calls = new PluginCalls("opendpm-power", 32, Duration.ofSeconds(config.callTimeoutSeconds()));
+        this.calls = new PluginCalls("opendpm-power", 32, 4096, Duration.ofSeconds(config.callTimeoutSeconds()));
     }
 
     @Modified
