@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -119,9 +121,12 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     private final Map<Long, Run> runs = new HashMap<>();
     /** Runs whose end is to be written by the next flush; touched on the loop only. */
     private final List<Run> ending = new ArrayList<>();
+    /** Steps to begin (and plans to store) by the next flush, in one transaction; touched on the loop only. */
+    private final List<Begin> beginning = new ArrayList<>();
     /** Runs recovered at start whose step is carried out again once the loop runs. */
     private final List<Run> resuming = new ArrayList<>();
     private boolean flushQueued;
+    private boolean beginQueued;
     private final AgentWaits waits;
     private volatile boolean recovered;
 
@@ -280,6 +285,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             ensureRecovered();
             Instant now = clock.instant();
             flushEnds();
+            flushBegins();
             resume();
             for (Run run : new ArrayList<>(runs.values())) {
                 if (run.pendingEnd == null && now.isAfter(run.deadline)) {
@@ -404,7 +410,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             LOG.info("Execution {} of scenario {} on machine {} resumes at {}", run.id, run.scenarioName,
                     run.machine.name(), run.where());
             runs.put(run.id, run);
-            runStep(run, run.step, true);
+            begin(run, run.plan, run.step, true, false);
         }
     }
 
@@ -435,8 +441,10 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         Instant now = clock.instant();
         int timeout = settings.get().scenarioTimeoutMinutes();
         Instant deadline = now.plus(Duration.ofMinutes(timeout));
+        Map<Long, Execution> byId = new HashMap<>();
         List<Run> started = database.inTransaction(c -> {
             List<Execution> rows = ExecutionTable.byIds(c, ids);
+            rows.forEach(e -> byId.put(e.id(), e));
             Map<Long, MachineRow> machines = ExecutionTable.machines(c,
                     rows.stream().map(Execution::machineId).toList());
             List<Run> ok = new ArrayList<>();
@@ -453,20 +461,44 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return ok;
         });
         ServerSettings server = settings.get();
-        Map<Long, Execution> byId = new HashMap<>();
-        database.inTransaction(c -> ExecutionTable.byIds(c, ids)).forEach(e -> byId.put(e.id(), e));
+        Map<Long, CompletableFuture<ScenarioCheck>> checks = new ConcurrentHashMap<>();
         for (Run run : started) {
             runs.put(run.id, run);
             Execution e = byId.get(run.id);
-            calls.call("Planning of scenario " + run.scenarioName, () -> plan(e, run.machine, server))
+            calls.call("Planning of scenario " + run.scenarioName, () -> plan(e, run.machine, server, checks))
                     .whenComplete((plan, error) -> submit(() -> planned(run, plan, error)));
         }
     }
 
+    /** A scenario and whether it can be executed, read once for all its executions a batch starts. */
+    private record ScenarioCheck(Scenario scenario, Executability executability) {
+    }
+
+    /** The scenario of {@code id}, read by the first of the batch's planning calls that needs it. */
+    private ScenarioCheck check(long id, Map<Long, CompletableFuture<ScenarioCheck>> checks) {
+        CompletableFuture<ScenarioCheck> mine = new CompletableFuture<>();
+        CompletableFuture<ScenarioCheck> read = checks.putIfAbsent(id, mine);
+        if (read == null) {
+            read = mine;
+            try {
+                mine.complete(new ScenarioCheck(scenarios.scenario(id), scenarios.executability(id)));
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+        }
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
     /** The plan of one execution; throws with the reason it cannot start. Runs off the loop. */
-    private List<Step> plan(Execution e, MachineRow machine, ServerSettings server) {
-        Scenario scenario = scenarios.scenario(e.scenarioId());
-        Executability x = scenarios.executability(e.scenarioId());
+    private List<Step> plan(Execution e, MachineRow machine, ServerSettings server,
+            Map<Long, CompletableFuture<ScenarioCheck>> checks) {
+        ScenarioCheck check = check(e.scenarioId(), checks);
+        Scenario scenario = check.scenario();
+        Executability x = check.executability();
         if (!x.executable()) {
             throw new StepFailed("Scenario " + scenario.name() + " cannot be executed: "
                     + x.reason().orElse("unavailable"));
@@ -507,41 +539,86 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             finish(run, ExecutionState.FAILED, reason(error));
             return;
         }
-        run.plan = plan;
-        boolean stored = database.inTransaction(c -> {
-            if (!ExecutionTable.planned(c, run.id, plan.size())) {
-                return false;
-            }
-            StepTable.insert(c, run.id, plan);
-            return true;
-        });
-        if (!stored) {
-            runs.remove(run.id);
-            return;
-        }
-        runStep(run, 0, false);
+        begin(run, plan, 0, false, true);
     }
 
-    /** Carries out step {@code index}; {@code again} when it was begun before (resumed after a restart). */
-    private void runStep(Run run, int index, boolean again) {
-        if (index == run.plan.size()) {
+    /**
+     * A step to begin: written with the others that begin in the same moment (and, for the first, the plan) by the
+     * flush queued behind them on the loop, then carried out. {@code again} when it was begun before (resumed after
+     * a restart).
+     */
+    private record Begin(Run run, List<Step> plan, int index, boolean again, boolean storePlan) {
+    }
+
+    /** Begins step {@code index} of {@code plan}, or completes the run after its last step. On the loop. */
+    private void begin(Run run, List<Step> plan, int index, boolean again, boolean storePlan) {
+        if (index == plan.size()) {
             finish(run, ExecutionState.COMPLETED, "");
             return;
         }
-        Step step = run.plan.get(index);
-        run.step = index;
-        Instant now = clock.instant();
-        boolean recorded = database.inTransaction(c -> {
-            if (index > 0 && !again) {
-                StepTable.end(c, run.id, index - 1, StepTable.State.DONE, "", now);
-            }
-            StepTable.begin(c, run.id, index, now);
-            return ExecutionTable.step(c, run.id, index + 1, step.name());
-        });
-        if (!recorded) {
-            runs.remove(run.id);
+        beginning.add(new Begin(run, plan, index, again, storePlan));
+        if (!beginQueued) {
+            beginQueued = true;
+            submit(this::flushBegins);
+        }
+    }
+
+    /**
+     * Writes the plans and step changes queued since the last flush in one transaction (a batch of executions starts
+     * and advances together, as their ends are written together), then carries out each step. Until written, a run
+     * is still at its previous step, so an end meanwhile names and closes that one.
+     */
+    private void flushBegins() {
+        beginQueued = false;
+        beginning.removeIf(b -> runs.get(b.run.id) != b.run || b.run.pendingEnd != null);
+        if (beginning.isEmpty()) {
             return;
         }
+        List<Begin> batch = new ArrayList<>(beginning);
+        Instant now = clock.instant();
+        Set<Long> gone;
+        try {
+            gone = database.inTransaction(c -> {
+                Set<Long> lost = new HashSet<>();
+                for (Begin b : batch) {
+                    long id = b.run.id;
+                    if (b.storePlan) {
+                        if (!ExecutionTable.planned(c, id, b.plan.size())) {
+                            lost.add(id);
+                            continue;
+                        }
+                        StepTable.insert(c, id, b.plan);
+                    }
+                    if (b.index > 0 && !b.again) {
+                        StepTable.end(c, id, b.index - 1, StepTable.State.DONE, "", now);
+                    }
+                    StepTable.begin(c, id, b.index, now);
+                    if (!ExecutionTable.step(c, id, b.index + 1, b.plan.get(b.index).name())) {
+                        lost.add(id);
+                    }
+                }
+                return lost;
+            });
+        } catch (RuntimeException e) {
+            // Kept and written by the next tick, as ends are.
+            LOG.warn("{} step change(s) could not be written yet: {}", batch.size(), e.getMessage());
+            return;
+        }
+        beginning.removeAll(batch);
+        for (Begin b : batch) {
+            if (gone.contains(b.run.id)) {
+                runs.remove(b.run.id); // ended elsewhere (cancelled before it started)
+            } else {
+                b.run.plan = b.plan;
+                b.run.step = b.index;
+                carryOut(b.run, b.index, b.again);
+            }
+        }
+    }
+
+    /** Hands the written step to its executor; the answer comes back onto the loop. */
+    private void carryOut(Run run, int index, boolean again) {
+        Step step = run.plan.get(index);
         PlanTarget target = new PlanTarget(run.machine.name(), run.machine.primaryMac(), run.machine.model(),
                 Optional.empty());
         StepContextImpl ctx = new StepContextImpl(services, run.id, index, step, run.machine, target, run.deadline,
@@ -567,7 +644,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return; // ended meanwhile (time-out, cancel): the late answer changes nothing
         }
         if (error == null) {
-            runStep(run, index + 1, false);
+            begin(run, run.plan, index + 1, false, false);
             return;
         }
         String where = run.where();
