@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cold start to REST-ready, and plugin hot-swap latency, of the OpenDPM distribution.
 # Usage: bench/startup-and-hotswap.sh [runs]   (default 5; needs the built tar.gz: ./opendpm test or mvn install)
+#        DIST=other.tar.gz bench/startup-and-hotswap.sh [runs]   measures another build (an earlier commit's, to compare)
 # Each run unpacks a fresh server on free loopback ports, starts `bin/karaf server`, and measures:
 #   start     from launching bin/karaf to the first authenticated 200 on /plugins (database migrated, admin created)
 #   uninstall from launching `bin/client feature:uninstall opendpm-plugin-deployos-vmware` to its models leaving
@@ -9,7 +10,7 @@
 set -euo pipefail
 runs=${1:-5}
 top=$(cd "$(dirname "$0")/.." && pwd)
-dist=$(ls "$top"/karaf-assembly/target/opendpm-karaf-*.tar.gz 2>/dev/null | head -1)
+dist=${DIST:-$(ls "$top"/karaf-assembly/target/opendpm-karaf-*.tar.gz 2>/dev/null | head -1)}
 [ -n "$dist" ] || { echo "no distribution: run 'mvn install -DskipTests' first" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'pkill -f "karaf.home=$work" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  * 1. N machines imported (CSV) with the MACs the simulated agents will report;
  * 2. server heap (after a full GC, from jcmd) before and after N agents connect: bytes per connected agent;
  * 3. server CPU (utime+stime from /proc) over 60 s while the agents only send heartbeats;
- * 4. one scenario (one agent command) executed on all N with 1,000 machines at a time: executions per second from
- *    the request to the last result, and every result checked COMPLETED.
- * Usage: java AgentBench.java BASE USER PASSWORD N SERVER_PID AGENT_JAR HOST:PORT STATE_DIR
+ * 4. one scenario of STEPS agent commands (the fake tab's {@code repeat}) executed on all N with 1,000 machines at a
+ *    time: executions and steps per second from the request to the last result, and every result checked COMPLETED
+ *    with STEPS steps; server heap (after a full GC) before the request and with the N results stored;
+ * 5. the same scenario once more on all N, for the heap after a full GC right after the request was accepted (its
+ *    executions in flight: at most 1,000 running, the rest waiting), and again checked COMPLETED.
+ * Usage: java AgentBench.java BASE USER PASSWORD N SERVER_PID AGENT_JAR HOST:PORT STATE_DIR [STEPS]
  */
 public class AgentBench {
 
@@ -37,6 +40,7 @@ public class AgentBench {
         String agentJar = args[5];
         String server = args[6];
         Path state = Path.of(args[7]);
+        int steps = args.length > 8 ? Integer.parseInt(args[8]) : 1;
 
         StringBuilder csv = new StringBuilder("group_path,name,macs,uuid,ip,model,deploy_os\n");
         for (int i = 0; i < n; i++) {
@@ -90,34 +94,82 @@ public class AgentBench {
             String group = expect(send("POST", "scenario-groups", "application/json", "{\"path\":\"/bench\"}"),
                     201);
             long groupId = longField(group, "id");
+            String tab = steps == 1 ? "{\"command\":\"true\"}" : "{\"command\":\"true\",\"repeat\":" + steps + "}";
             long scenario = longField(expect(send("POST", "scenarios", "application/json", "{\"name\":\"trivial\","
-                    + "\"groupId\":" + groupId + ",\"tabs\":{\"fake\":{\"command\":\"true\"}}}"), 201), "id");
+                    + "\"groupId\":" + groupId + ",\"tabs\":{\"fake\":" + tab + "}}"), 201), "id");
             StringBuilder body = new StringBuilder("{\"scenarioId\":" + scenario + ",\"machineIds\":[");
             for (int i = 0; i < ids.size(); i++) {
                 body.append(i == 0 ? "" : ",").append(ids.get(i));
             }
             body.append("]}");
+            long heapIdle = usedHeapAfterGc(serverPid);
+            String load0 = loadAverage();
             long e0 = System.nanoTime();
             expect(send("POST", "executions", "application/json", body.toString()), 201);
             double requestS = (System.nanoTime() - e0) / 1e9;
-            while (!expect(send("GET", "executions", null, null), 200).equals("[]")) {
-                check(System.nanoTime() - e0 < TimeUnit.MINUTES.toNanos(10), "executions still active after 10 min");
-                Thread.sleep(100);
-            }
+            awaitNoneActive(e0);
             double execS = (System.nanoTime() - e0) / 1e9;
-            int completed = 0;
-            for (int offset = 0; offset < n; offset += 1000) {
-                String page = expect(send("GET", "results?scenarioId=" + scenario + "&offset=" + offset
-                        + "&limit=1000", null, null), 200);
-                completed += count(page, "\"state\":\"COMPLETED\"");
-            }
-            check(completed == n, completed + " of " + n + " executions completed");
-            System.out.printf("execute: %d executions of one agent command, all COMPLETED, in %.1f s (request "
-                    + "accepted in %.2f s): %.0f executions/s end to end%n", n, execS, requestS, n / execS);
+            String load1 = loadAverage();
+            checkResults(scenario, n, steps, n);
+            long heapResults = usedHeapAfterGc(serverPid);
+            System.out.printf("execute: %d executions of %d agent command(s) each, all COMPLETED, in %.1f s (request "
+                    + "accepted in %.2f s): %.0f executions/s, %.0f steps/s end to end (load average %s before, %s "
+                    + "after)%n", n, steps, execS, requestS, n / execS, (double) n * steps / execS, load0, load1);
+            System.out.printf("heap: %.1f MiB before the request, %.1f MiB with %d results stored: %.2f KiB per "
+                    + "finished execution%n", heapIdle / 1048576.0, heapResults / 1048576.0, n,
+                    (heapResults - heapIdle) / 1024.0 / n);
+
+            long e1 = System.nanoTime();
+            expect(send("POST", "executions", "application/json", body.toString()), 201);
+            long heapInFlight = usedHeapAfterGc(serverPid);
+            double inFlightAtS = (System.nanoTime() - e1) / 1e9;
+            int active = count(expect(send("GET", "executions", null, null), 200), "\"state\":\"RUNNING\"");
+            awaitNoneActive(e1);
+            checkResults(scenario, n, steps, 2 * n);
+            long heapTwice = usedHeapAfterGc(serverPid);
+            System.out.printf("heap in flight (second round, GC %.1f s after the request; %d running just after): "
+                    + "%.1f MiB, %.2f KiB per accepted execution over the %.1f MiB with %d results; %.1f MiB with %d "
+                    + "results%n", inFlightAtS, active, heapInFlight / 1048576.0,
+                    (heapInFlight - heapResults) / 1024.0 / n, heapResults / 1048576.0, n, heapTwice / 1048576.0,
+                    2 * n);
         } finally {
             agents.destroy();
             agents.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    static void awaitNoneActive(long since) throws Exception {
+        while (!expect(send("GET", "executions", null, null), 200).equals("[]")) {
+            check(System.nanoTime() - since < TimeUnit.MINUTES.toNanos(10), "executions still active after 10 min");
+            Thread.sleep(100);
+        }
+    }
+
+    /** Every result of the scenario COMPLETED with its steps; on a failure, what the first few say. */
+    static void checkResults(long scenario, int n, int steps, int expected) throws Exception {
+        int completed = 0;
+        int total = 0;
+        List<String> other = new ArrayList<>();
+        Pattern state = Pattern.compile("\\{[^{}]*\"state\":\"([A-Z_]+)\"[^{}]*\\}");
+        for (int offset = 0; offset < expected; offset += 1000) {
+            Matcher m = state.matcher(expect(send("GET", "results?scenarioId=" + scenario + "&offset=" + offset
+                    + "&limit=1000", null, null), 200));
+            while (m.find()) {
+                total++;
+                if (m.group(1).equals("COMPLETED") && m.group().contains("\"steps\":" + steps + ",")) {
+                    completed++;
+                } else if (other.size() < 3) {
+                    other.add(m.group());
+                }
+            }
+        }
+        check(total == expected && completed == expected, completed + " of " + total + " results (" + expected
+                + " expected) COMPLETED with " + steps + " steps; others: " + other);
+    }
+
+    static String loadAverage() throws Exception {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     static String mac(int i) {

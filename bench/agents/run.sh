@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Agent link benchmark on a fresh server: N agents (default 2,000), each a real TCP+TLS connection on loopback from
-# one load-generator JVM (`opendpm-agent.jar --simulate N`), then one trivial scenario (one agent command) executed
-# on all of them. Measures server heap per connected agent, server CPU while the agents only send heartbeats, and
-# executions completed per second end to end (see AgentBench.java).
-# Usage: bench/agents/run.sh [AGENTS]   (needs the built tar.gz and agent jar: ./opendpm test or mvn install -DskipTests)
+# one load-generator JVM (`opendpm-agent.jar --simulate N`), then one scenario of STEPS agent commands (the fake tab
+# with "repeat": STEPS; the simulated agents answer without starting a process) executed on all of them, twice.
+# Measures server heap per connected agent, server CPU while the agents only send heartbeats, executions and steps
+# completed per second end to end, and server heap per execution (see AgentBench.java).
+# Usage: bench/agents/run.sh [AGENTS [STEPS]]   (default 2000 agents, 1 step; needs the built tar.gz and agent jar:
+#        ./opendpm test or mvn install -DskipTests)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 agents=${1:-2000}
+steps=${2:-1}
 dist=$(ls "$top"/karaf-assembly/target/opendpm-karaf-*.tar.gz 2>/dev/null | head -1)
 agent_jar="$top/bundles/org.opendpm.agent/target/opendpm-agent.jar"
 [ -n "$dist" ] && [ -f "$agent_jar" ] || { echo "no distribution or agent jar: run 'mvn install -DskipTests' first" >&2; exit 1; }
@@ -55,6 +58,6 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 server_java=$(pgrep -f "karaf.home=$home" | head -1)
-echo "machine: $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1); agents: $agents"
+echo "machine: $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1); agents: $agents; steps: $steps; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 java "$top/bench/agents/AgentBench.java" "http://127.0.0.1:$http" admin "$password" "$agents" "$server_java" \
-  "$agent_jar" "127.0.0.1:$link" "$work/agent-state"
+  "$agent_jar" "127.0.0.1:$link" "$work/agent-state" "$steps"

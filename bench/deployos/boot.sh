@@ -4,7 +4,9 @@
 # Usage:   bench/deployos/boot.sh [RUNS]    (default 3)
 # Needs:   the image (deployos/build-deployos.sh), qemu-system-x86 and python3 (the listener).
 # Machine: QEMU -m 512, e1000 NIC on user networking, a 64 MiB raw virtio disk; kernel command line as the
-#          opendpm-amd64 descriptor gives it plus opendpm.server=10.0.2.2:PORT (QEMU maps it to 127.0.0.1:PORT).
+#          opendpm-amd64 descriptor gives it plus opendpm.server=10.0.2.2:PORT (QEMU maps it to 127.0.0.1:PORT), a
+#          well-formed opendpm.fingerprint (the agent needs one; the listener speaks no TLS, the first TCP connection
+#          comes before it is checked) and opendpm.token.
 # Output:  a table on stdout, appended with the date and command to bench/RESULTS.md (section Deploy-OS).
 set -euo pipefail
 
@@ -50,7 +52,7 @@ results=()
 for run in $(seq 1 "$RUNS"); do
   seconds=$(python3 "$WORK/boot.py" "$WORK/console-$run.log" qemu-system-x86_64 -m 512 -nographic -no-reboot \
     -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initrd.img" \
-    -append "console=tty0 console=ttyS0 quiet opendpm.server=10.0.2.2:PORT opendpm.token=bench" \
+    -append "console=tty0 console=ttyS0 quiet opendpm.server=10.0.2.2:PORT opendpm.fingerprint=$(printf 'ab%.0s' $(seq 32)) opendpm.token=bench" \
     -netdev user,id=n0 -device e1000,netdev=n0 -drive "file=$WORK/disk.raw,if=virtio,format=raw") \
     || { echo "run $run: no connection within 300 s; console:" >&2; tail -20 "$WORK/console-$run.log" >&2; exit 1; }
   echo "run $run: $seconds s"

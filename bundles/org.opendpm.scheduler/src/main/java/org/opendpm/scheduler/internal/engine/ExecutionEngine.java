@@ -79,6 +79,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
     /** How long one plugin call (planning, starting a step) may take. */
     static final Duration PLUGIN_CALL_BOUND = Duration.ofSeconds(30);
+    /** Plugin calls that may wait for a thread: each running execution has at most one in flight (at most 1,000). */
+    static final int MAX_QUEUED_CALLS = 4096;
 
     private final Database database;
     private final PluginRegistry plugins;
@@ -106,6 +108,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     /** Running executions by id; touched on the loop only. */
     private final Map<Long, Run> runs = new HashMap<>();
     private final ExecutionEnds ends;
+    private final StepBegins begins;
     private final ExecutionRecovery recovery;
     private final AgentWaits waits;
     private volatile boolean recovered;
@@ -137,10 +140,11 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
                 () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
                 () -> Optional.ofNullable(this.published), clock);
         this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);
-        this.calls = new PluginCalls("opendpm-plugin-call", 64, pluginCallBound);
+        this.calls = new PluginCalls("opendpm-plugin-call", 64, MAX_QUEUED_CALLS, pluginCallBound);
         this.planner = new ExecutionPlanner(scenarios, plugins);
         this.ends = new ExecutionEnds(database, clock, () -> this.sessions, () -> this.published,
                 () -> submit(this::flushEnds), run -> runs.remove(run.id));
+        this.begins = new StepBegins(database, clock, () -> submit(this::flushBegins));
         this.recovery = new ExecutionRecovery(database, settings, clock, owner);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opendpm-execution");
@@ -267,6 +271,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             ensureRecovered();
             Instant now = clock.instant();
             flushEnds();
+            flushBegins();
             resume();
             for (Run run : new ArrayList<>(runs.values())) {
                 if (run.pendingEnd == null && now.isAfter(run.deadline)) {
@@ -305,7 +310,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             LOG.info("Execution {} of scenario {} on machine {} resumes at {}", run.id, run.scenarioName,
                     run.machine.name(), run.where());
             runs.put(run.id, run);
-            runStep(run, run.step, true);
+            begin(run, run.plan, run.step, true, false);
         }
     }
 
@@ -336,8 +341,10 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         Instant now = clock.instant();
         int timeout = settings.get().scenarioTimeoutMinutes();
         Instant deadline = now.plus(Duration.ofMinutes(timeout));
+        Map<Long, Execution> byId = new HashMap<>();
         List<Run> started = database.inTransaction(c -> {
             List<Execution> rows = ExecutionTable.byIds(c, ids);
+            rows.forEach(e -> byId.put(e.id(), e));
             Map<Long, MachineRow> machines = ExecutionTable.machines(c,
                     rows.stream().map(Execution::machineId).toList());
             List<Run> ok = new ArrayList<>();
@@ -354,12 +361,11 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return ok;
         });
         ServerSettings server = settings.get();
-        Map<Long, Execution> byId = new HashMap<>();
-        database.inTransaction(c -> ExecutionTable.byIds(c, ids)).forEach(e -> byId.put(e.id(), e));
+        ExecutionPlanner.Batch batch = planner.batch();
         for (Run run : started) {
             runs.put(run.id, run);
             Execution e = byId.get(run.id);
-            calls.call("Planning of scenario " + run.scenarioName, () -> planner.plan(e, run.machine, server))
+            calls.call("Planning of scenario " + run.scenarioName, () -> batch.plan(e, run.machine, server))
                     .whenComplete((plan, error) -> submit(() -> planned(run, plan, error)));
         }
     }
@@ -373,41 +379,26 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             ends.finish(run, ExecutionState.FAILED, reason(error));
             return;
         }
-        run.plan = plan;
-        boolean stored = database.inTransaction(c -> {
-            if (!ExecutionTable.planned(c, run.id, plan.size())) {
-                return false;
-            }
-            StepTable.insert(c, run.id, plan);
-            return true;
-        });
-        if (!stored) {
-            runs.remove(run.id);
-            return;
-        }
-        runStep(run, 0, false);
+        begin(run, plan, 0, false, true);
     }
 
-    /** Carries out step {@code index}; {@code again} when it was begun before (resumed after a restart). */
-    private void runStep(Run run, int index, boolean again) {
-        if (index == run.plan.size()) {
+    /** Begins step {@code index} of {@code plan} (written with the others of this moment), or completes the run. */
+    private void begin(Run run, List<Step> plan, int index, boolean again, boolean storePlan) {
+        if (index == plan.size()) {
             ends.finish(run, ExecutionState.COMPLETED, "");
             return;
         }
+        begins.add(new StepBegins.Begin(run, plan, index, again, storePlan));
+    }
+
+    private void flushBegins() {
+        begins.flush(b -> runs.get(b.run().id) == b.run() && b.run().pendingEnd == null,
+                b -> carryOut(b.run(), b.index(), b.again()), run -> runs.remove(run.id));
+    }
+
+    /** Hands the written step to its executor; the answer comes back onto the loop. */
+    private void carryOut(Run run, int index, boolean again) {
         Step step = run.plan.get(index);
-        run.step = index;
-        Instant now = clock.instant();
-        boolean recorded = database.inTransaction(c -> {
-            if (index > 0 && !again) {
-                StepTable.end(c, run.id, index - 1, StepTable.State.DONE, "", now);
-            }
-            StepTable.begin(c, run.id, index, now);
-            return ExecutionTable.step(c, run.id, index + 1, step.name());
-        });
-        if (!recorded) {
-            runs.remove(run.id);
-            return;
-        }
         PlanTarget target = new PlanTarget(run.machine.name(), run.machine.primaryMac(), run.machine.model(),
                 Optional.empty());
         StepContextImpl ctx = new StepContextImpl(services, run.id, index, step, run.machine, target, run.deadline,
@@ -433,7 +424,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             return; // ended meanwhile (time-out, cancel): the late answer changes nothing
         }
         if (error == null) {
-            runStep(run, index + 1, false);
+            begin(run, run.plan, index + 1, false, false);
             return;
         }
         String where = run.where();

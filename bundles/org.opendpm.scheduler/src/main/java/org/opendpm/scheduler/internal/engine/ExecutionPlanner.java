@@ -1,7 +1,11 @@
 package org.opendpm.scheduler.internal.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.plugin.DeployOsResolution;
@@ -30,10 +34,45 @@ final class ExecutionPlanner {
         this.plugins = plugins;
     }
 
-    /** The plan of one execution; throws with the reason it cannot start. Runs off the loop. */
-    List<Step> plan(Execution e, MachineRow machine, ServerSettings server) {
-        Scenario scenario = scenarios.scenario(e.scenarioId());
-        Executability x = scenarios.executability(e.scenarioId());
+    /** A scenario and whether it can be executed, read once for all the executions of a batch. */
+    private record ScenarioCheck(Scenario scenario, Executability executability) {
+    }
+
+    /** Plans for the executions one batch starts: each scenario is read by the first plan that needs it. */
+    Batch batch() {
+        return new Batch();
+    }
+
+    final class Batch {
+        private final Map<Long, CompletableFuture<ScenarioCheck>> checks = new ConcurrentHashMap<>();
+
+        /** The plan of one execution; throws with the reason it cannot start. Runs off the loop. */
+        List<Step> plan(Execution e, MachineRow machine, ServerSettings server) {
+            return ExecutionPlanner.this.plan(check(e.scenarioId()), machine, server);
+        }
+
+        private ScenarioCheck check(long id) {
+            CompletableFuture<ScenarioCheck> mine = new CompletableFuture<>();
+            CompletableFuture<ScenarioCheck> read = checks.putIfAbsent(id, mine);
+            if (read == null) {
+                read = mine;
+                try {
+                    mine.complete(new ScenarioCheck(scenarios.scenario(id), scenarios.executability(id)));
+                } catch (RuntimeException ex) {
+                    mine.completeExceptionally(ex);
+                }
+            }
+            try {
+                return read.join();
+            } catch (CompletionException ex) {
+                throw ex.getCause() instanceof RuntimeException r ? r : ex;
+            }
+        }
+    }
+
+    private List<Step> plan(ScenarioCheck check, MachineRow machine, ServerSettings server) {
+        Scenario scenario = check.scenario();
+        Executability x = check.executability();
         if (!x.executable()) {
             throw new ExecutionEngine.StepFailed("Scenario " + scenario.name() + " cannot be executed: "
                     + x.reason().orElse("unavailable"));

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls plugins off the core's own threads, under a time bound (the idea of openHAB's {@code SafeCaller}): a plugin
  * that throws or hangs fails the one call with a message naming it, and nothing else waits for it. A hung call keeps
- * its thread, so the pool is bounded and a full pool fails new calls at once instead of queueing them behind it.
+ * its thread, so the pool is bounded. Calls beyond the pool's threads wait in a bounded queue, and their time bound
+ * runs from the call, not from the start: a burst (a batch of 1,000 executions starting) is carried out in turn, and a
+ * call stuck behind hung ones fails within its bound like the hung ones. A full queue fails new calls at once.
  */
 public final class PluginCalls implements AutoCloseable {
 
@@ -28,15 +30,20 @@ public final class PluginCalls implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     private final Duration bound;
+    private final int maxQueued;
 
-    public PluginCalls(String name, int maxThreads, Duration bound) {
+    /** @param maxQueued calls that may wait for a thread; above the most executions that run at once */
+    public PluginCalls(String name, int maxThreads, int maxQueued, Duration bound) {
         this.bound = bound;
+        this.maxQueued = maxQueued;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(maxQueued), r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread th = new Thread(r, name + "-timer");
             th.setDaemon(true);
@@ -78,7 +85,7 @@ public final class PluginCalls implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new StepFailedException(what + " not called: " + pool.getMaximumPoolSize()
-                    + " plugin calls are busy already (plugins that do not return?)"));
+                    + " plugin calls are busy and " + maxQueued + " wait already (plugins that do not return?)"));
             return result;
         }
         var timeout = timer.schedule(() -> {

@@ -100,7 +100,7 @@ public class PowerDrivers {
         this.agents = agents;
         this.settings = settings;
         this.config = config;
-        this.calls = new PluginCalls("opendpm-power", 32, Duration.ofSeconds(config.callTimeoutSeconds()));
+        this.calls = new PluginCalls("opendpm-power", 32, 4096, Duration.ofSeconds(config.callTimeoutSeconds()));
     }
 
     @Modified

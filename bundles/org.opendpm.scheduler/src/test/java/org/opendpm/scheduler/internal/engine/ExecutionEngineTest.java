@@ -162,6 +162,27 @@ public class ExecutionEngineTest {
     }
 
     @Test
+    public void exe4AFullBatchStartsTogetherBeyondThePluginCallThreads() throws Exception {
+        // More executions start at once than the guard has threads for planning and starting steps (64): each must
+        // wait its turn, none may fail for it.
+        int n = 300;
+        f.settings.limit(n);
+        Scenario s = f.scenario("Batch", "cmd", "true", ScenarioOptions.DEFAULT);
+        Machine[] machines = new Machine[n];
+        for (int i = 0; i < n; i++) {
+            machines[i] = f.machine("m" + i, i + 1);
+            f.agents.connect(machines[i].id(), false);
+        }
+        List<Execution> es = run(s, machines);
+        for (int i = 0; i < n; i++) {
+            nextCommand().answer().complete(new CommandResult(0, ""));
+        }
+        for (Execution e : es) {
+            awaitState(e.id(), ExecutionState.COMPLETED);
+        }
+    }
+
+    @Test
     public void exe8AFailedCommandLeavesAnErrorThatRemoveErrorClears() throws Exception {
         Machine m = f.machine("db01", 1);
         f.agents.connect(m.id(), false);

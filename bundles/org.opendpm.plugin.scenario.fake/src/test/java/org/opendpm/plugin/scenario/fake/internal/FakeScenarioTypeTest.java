@@ -34,6 +34,25 @@ public class FakeScenarioTypeTest {
     }
 
     @Test
+    public void plansTheCommandAsManyStepsAsRepeatSays() {
+        List<Step> plan = ScenarioTypeChecks.assertPlans(type, Map.of("command", "true", "repeat", 3));
+        assertThat(plan).extracting(Step::name)
+                .containsExactly("Agent command 1 of 3", "Agent command 2 of 3", "Agent command 3 of 3");
+        assertThat(plan).allSatisfy(s -> assertThat(s.parameters()).containsEntry("command", "true")
+                .containsEntry("expectedExitCode", "0"));
+        assertThat(ScenarioTypeChecks.assertPlans(type, Map.of("command", "true", "repeat", 20))).hasSize(20);
+    }
+
+    @Test
+    public void refusesRepeatOutOfRangeOrNotAWholeNumber() {
+        ScenarioTypeChecks.assertRejects(type, Map.of("command", "true", "repeat", 0), "repeat");
+        ScenarioTypeChecks.assertRejects(type, Map.of("command", "true", "repeat", 21), "repeat");
+        ScenarioTypeChecks.assertRejects(type, Map.of("command", "true", "repeat", "3"), "repeat");
+        ScenarioTypeChecks.assertRejects(type, Map.of("command", "true", "repeat", 2.5), "repeat");
+        assertThat(type.validate(Map.of("command", "true", "repeat", 1))).isEmpty();
+    }
+
+    @Test
     public void refusesAMissingBlankLongOrNonStringCommand() {
         ScenarioTypeChecks.assertRejects(type, Map.of(), "command");
         ScenarioTypeChecks.assertRejects(type, Map.of("command", "  "), "command");
