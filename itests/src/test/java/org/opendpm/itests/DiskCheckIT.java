@@ -33,6 +33,8 @@ public class DiskCheckIT {
 
     private static final String ADMIN_PASSWORD = "disk check 2026";
     private static final String MAC = "52:54:00:d1:5c:01";
+    private static final String MAC2 = "52:54:00:d1:5c:02";
+    private static final Path OVMF = Path.of("/usr/share/ovmf/OVMF.fd");
     private static final long DISK_BYTES = 256L << 20;
     private static final String LINUX_FS = "0fc63daf-8483-4772-8e79-3d69d8477de4";
     private static final String ESP = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b";
@@ -65,7 +67,9 @@ public class DiskCheckIT {
         for (String f : List.of("vmlinuz", "initrd.img")) {
             Files.copy(image.resolve(f), installed.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
-        Path disk = partitionedDisk(home.resolve("disk.raw"));
+        // GPT: ext4 at 1 MiB and an empty ESP of 32 MiB after it.
+        Path disk = disk(home.resolve("disk.raw"), "label: gpt\nstart=2048, size=131072, type=" + LINUX_FS
+                + "\nstart=133120, size=65536, type=" + ESP + "\n");
 
         server = Distribution.start(home, Map.of("OPENDPM_ADMIN_PASSWORD", ADMIN_PASSWORD));
         Distribution.awaitUp(rest, home);
@@ -81,34 +85,24 @@ public class DiskCheckIT {
         long scenario = ok(rest.send("POST", "scenarios", "{\"name\":\"Disks\",\"groupId\":" + scenarioGroup
                 + ",\"tabs\":{\"disk-check\":{}}}", "admin", ADMIN_PASSWORD), 201).get("id").asLong();
 
-        long execution = ok(rest.send("POST", "executions", "{\"machineIds\":[" + machine + "],\"scenarioId\":"
-                + scenario + "}", "admin", ADMIN_PASSWORD), 201).get(0).get("id").asLong();
-        // The engine powers the machine on by Wake-on-LAN; here the test is the hand on the power button, once the
-        // Deploy-OS is the machine's next boot.
-        Rest.awaitMillis(60_000, () -> "DEPLOY_OS".equals(rest.get("machines/" + machine + "/boot-intent", "admin",
-                ADMIN_PASSWORD).json().get("intent").asText()), "the Deploy-OS set as the next boot");
-        Path console = home.resolve("vm1-console.log");
-        Process vm = qemu(List.of("-boot", "n", "-netdev", "user,id=n0,bootfile=http://10.0.2.2:"
-                + unpacked.getValue() + "/opendpm/boot/chain.ipxe", "-device", "e1000,netdev=n0,mac=" + MAC,
-                "-drive", "file=" + disk + ",if=virtio,format=raw"), console);
+        String bootFile = "http://10.0.2.2:" + unpacked.getValue() + "/opendpm/boot/chain.ipxe";
 
-        awaitResult(rest, machine, execution, vm, console, home);
-        JsonNode disks = ok(rest.get("machines/" + machine + "/disks", "admin", ADMIN_PASSWORD), 200);
-        assertTrue(disks.toString(), disks.hasNonNull("scannedAt"));
-        assertEquals(disks.toString(), 1, disks.get("disks").size());
-        JsonNode d = disks.get("disks").get(0);
-        assertEquals(d.toString(), 1, d.get("number").asInt());
-        assertEquals(d.toString(), "vda", d.get("device").asText());
-        assertEquals(d.toString(), DISK_BYTES, d.get("sizeBytes").asLong());
-        assertEquals(d.toString(), "gpt", d.get("partitionTable").asText());
-        JsonNode parts = d.get("partitions");
+        // BIOS firmware (SeaBIOS, iPXE ROM), a GPT disk.
+        JsonNode bios = checkDisks(rest, home, scenario, machine, MAC, bootFile, disk, false);
+        assertEquals(bios.toString(), "gpt", bios.get("partitionTable").asText());
+        JsonNode parts = bios.get("partitions");
         assertEquals(parts.toString(), 2, parts.size());
         assertPartition(parts.get(0), 1, 1L << 20, 64L << 20, LINUX_FS, "ext4");
         assertPartition(parts.get(1), 2, 65L << 20, 32L << 20, ESP, "");
-        JsonNode next = rest.get("machines/" + machine + "/boot-intent", "admin", ADMIN_PASSWORD).json();
-        assertEquals(next.toString(), "LOCAL_DISK", next.get("intent").asText());
-        assertTrue("the Deploy-OS reboots into the disk once done (QEMU -no-reboot exits)",
-                vm.waitFor(120, TimeUnit.SECONDS));
+
+        // UEFI firmware (OVMF, iPXE's EFI driver), an MBR disk.
+        long machine2 = ok(rest.send("POST", "machines", "{\"groupId\":" + group + ",\"name\":\"vm2\",\"macs\":[\""
+                + MAC2 + "\"]}", "admin", ADMIN_PASSWORD), 201).get("id").asLong();
+        Path mbrDisk = disk(home.resolve("disk2.raw"), "label: dos\nstart=2048, size=131072, type=83\n");
+        JsonNode uefi = checkDisks(rest, home, scenario, machine2, MAC2, bootFile, mbrDisk, true);
+        assertEquals(uefi.toString(), "mbr", uefi.get("partitionTable").asText());
+        assertEquals(uefi.get("partitions").toString(), 1, uefi.get("partitions").size());
+        assertPartition(uefi.get("partitions").get(0), 1, 1L << 20, 64L << 20, "83", "ext4");
 
         // A Deploy-OS that comes with a token the server did not issue gets nowhere, and the server says so.
         String port = Distribution.key(home.resolve("etc/org.opendpm.transfer.cfg"), "port");
@@ -119,13 +113,47 @@ public class DiskCheckIT {
                 installed.resolve("initrd.img").toString(), "-append", "console=ttyS0 quiet opendpm.server=10.0.2.2:"
                         + port + " opendpm.fingerprint=" + fingerprint + " opendpm.mac=" + MAC + " opendpm.token="
                         + forged,
-                "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,mac=" + MAC), home.resolve("vm2-console.log"));
+                "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,mac=" + MAC), home.resolve("forged-console.log"));
         Path log = home.resolve("data/log/karaf.log");
         Rest.awaitMillis(240_000, () -> read(log).contains("refused Deploy-OS hello for MAC " + MAC),
                 "the forged token refused in " + log);
         assertTrue(read(log), read(log).contains("wrong or used token"));
         assertTrue(rest.get("agents", "admin", ADMIN_PASSWORD).json().findValues("machineId").isEmpty());
         assertTrue(read(log).indexOf(forged) < 0);
+    }
+
+    /**
+     * Executes the Disk Check on the machine and powers it on (the test is the hand on the power button, once the
+     * Deploy-OS is its next boot: the engine's Wake-on-LAN goes to loopback); returns its one disk as REST shows it
+     * after the execution completed, having checked the next boot and that the Deploy-OS rebooted.
+     */
+    private JsonNode checkDisks(Rest rest, Path home, long scenario, long machine, String mac, String bootFile,
+            Path disk, boolean uefi) throws Exception {
+        long execution = ok(rest.send("POST", "executions", "{\"machineIds\":[" + machine + "],\"scenarioId\":"
+                + scenario + "}", "admin", ADMIN_PASSWORD), 201).get(0).get("id").asLong();
+        Rest.awaitMillis(60_000, () -> "DEPLOY_OS".equals(rest.get("machines/" + machine + "/boot-intent", "admin",
+                ADMIN_PASSWORD).json().get("intent").asText()), "the Deploy-OS set as the next boot");
+        Path console = home.resolve("machine" + machine + "-console.log");
+        List<String> args = new ArrayList<>(List.of("-boot", "n", "-netdev", "user,id=n0,bootfile=" + bootFile,
+                "-device", "e1000,netdev=n0,mac=" + mac, "-drive", "file=" + disk + ",if=virtio,format=raw"));
+        if (uefi) {
+            args.addAll(List.of("-bios", OVMF.toString()));
+        }
+        Process vm = qemu(args, console);
+
+        awaitResult(rest, machine, execution, vm, console, home);
+        JsonNode disks = ok(rest.get("machines/" + machine + "/disks", "admin", ADMIN_PASSWORD), 200);
+        assertTrue(disks.toString(), disks.hasNonNull("scannedAt"));
+        assertEquals(disks.toString(), 1, disks.get("disks").size());
+        JsonNode d = disks.get("disks").get(0);
+        assertEquals(d.toString(), 1, d.get("number").asInt());
+        assertEquals(d.toString(), "vda", d.get("device").asText());
+        assertEquals(d.toString(), DISK_BYTES, d.get("sizeBytes").asLong());
+        JsonNode next = rest.get("machines/" + machine + "/boot-intent", "admin", ADMIN_PASSWORD).json();
+        assertEquals(next.toString(), "LOCAL_DISK", next.get("intent").asText());
+        assertTrue("the Deploy-OS reboots into the disk once done (QEMU -no-reboot exits)",
+                vm.waitFor(120, TimeUnit.SECONDS));
+        return d;
     }
 
     private static void assertPartition(JsonNode p, int number, long start, long size, String type, String fs) {
@@ -157,20 +185,19 @@ public class DiskCheckIT {
                 + tail(console) + "\nkaraf.log:\n" + tail(home.resolve("data/log/karaf.log")));
     }
 
-    /** A 256 MiB disk image: GPT, an ext4 partition of 64 MiB at 1 MiB and an empty ESP of 32 MiB after it. */
-    private static Path partitionedDisk(Path image) throws Exception {
+    /** A 256 MiB disk image partitioned by sfdisk's script, with ext4 in a 64 MiB partition at 1 MiB. */
+    private static Path disk(Path image, String sfdiskScript) throws Exception {
         try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(DISK_BYTES);
         }
         Process sfdisk = new ProcessBuilder(tool("sfdisk"), "--quiet", image.toString()).redirectErrorStream(true)
                 .start();
         try (var in = sfdisk.getOutputStream()) {
-            in.write(("label: gpt\nstart=2048, size=131072, type=" + LINUX_FS + "\nstart=133120, size=65536, type="
-                    + ESP + "\n").getBytes(StandardCharsets.US_ASCII));
+            in.write(sfdiskScript.getBytes(StandardCharsets.US_ASCII));
         }
         assertEquals(new String(sfdisk.getInputStream().readAllBytes()), 0, sfdisk.waitFor());
-        Distribution
-                .run(List.of(tool("mkfs.ext4"), "-q", "-F", "-E", "offset=" + (1L << 20), image.toString(), "65536"));
+        Distribution.run(List.of(tool("mkfs.ext4"), "-q", "-F", "-E", "offset=" + (1L << 20), image.toString(),
+                "65536"));
         return image;
     }
 
@@ -194,6 +221,9 @@ public class DiskCheckIT {
         }
         if (!Files.exists(Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom"))) {
             missing.add("ipxe-qemu");
+        }
+        if (!Files.exists(OVMF)) {
+            missing.add("ovmf");
         }
         if (!Files.exists(image.resolve("initrd.img"))) {
             missing.add("the Deploy-OS image in " + image + " (deployos/build-deployos.sh)");
