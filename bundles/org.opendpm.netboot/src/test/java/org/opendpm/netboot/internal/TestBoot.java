@@ -22,6 +22,11 @@ public final class TestBoot {
     private final BootService service;
 
     private TestBoot(Set<String> forceskip) {
+        this(forceskip, null);
+    }
+
+    /** With {@code intent}, every client is answered with it instead of the service's decision. */
+    private TestBoot(Set<String> forceskip, BootIntent intent) {
         inventory = new FakeInventory(Set.of(), forceskip);
         BootProtocol ipxe = new IpxeHttpBootProtocol();
         BootProtocol recording = new BootProtocol() {
@@ -31,9 +36,9 @@ public final class TestBoot {
             }
 
             @Override
-            public java.util.Optional<BootResponse> respond(BootClient client, BootIntent intent) {
+            public java.util.Optional<BootResponse> respond(BootClient client, BootIntent decided) {
                 clients.add(client);
-                return ipxe.respond(client, intent);
+                return ipxe.respond(client, intent == null ? decided : intent);
             }
         };
         service = new BootService(new FakePlugins(recording));
@@ -43,6 +48,11 @@ public final class TestBoot {
     /** Every machine is new and gets the registration menu. */
     public static TestBoot withRegistrationMenu() {
         return new TestBoot(new HashSet<>());
+    }
+
+    /** Every machine gets this intent, whatever the service decided: for what firmware does with our scripts. */
+    public static TestBoot withIntent(BootIntent intent) {
+        return new TestBoot(new HashSet<>(), intent);
     }
 
     /** These MACs match forceskip.ini and boot their local disk. */

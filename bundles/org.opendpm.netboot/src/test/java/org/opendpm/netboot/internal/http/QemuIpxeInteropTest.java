@@ -33,6 +33,9 @@ public class QemuIpxeInteropTest {
     private static final Path IPXE_ROM = Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom");
     private static final Path OVMF = Path.of("/usr/share/ovmf/OVMF.fd");
     private static final long BOOT_TIMEOUT_SECONDS = 60;
+    private static final Path MEMDISK = Path.of("/usr/lib/syslinux/memdisk");
+    private static final Path GRUB_EFI = Path.of("/usr/lib/grub/x86_64-efi/monolithic/grubnetx64.efi");
+    private static final String FLOPPY_SAYS = "OPENDPM FLOPPY BOOTED";
 
     @Rule
     public final TemporaryFolder tmp = new TemporaryFolder();
@@ -70,6 +73,104 @@ public class QemuIpxeInteropTest {
         assertThat(boot.inventorySeen()).contains(mac + " 5f0c2a4e-8b1d-4c3a-9e77-0123456789b0");
         assertThat(boot.clients()).allSatisfy(c -> assertThat(c.architecture()).isEqualTo(7));
         assertThat(script).contains("prompt --key 0x147e");
+    }
+
+    /**
+     * Chain-loading a floppy image through memdisk (BIOS firmware flashing, HWS-1): syslinux's memdisk and a floppy
+     * whose boot sector writes a line to the first serial port; the machine must print it.
+     */
+    @Test
+    public void aFloppyImageBootsThroughMemdiskOnBios() throws Exception {
+        requireFile(MEMDISK, "syslinux-common");
+        Path root = tmp.newFolder().toPath();
+        Files.copy(MEMDISK, root.resolve("memdisk"));
+        Files.createDirectories(root.resolve("hws"));
+        Files.write(root.resolve("hws/floppy.img"), floppy(FLOPPY_SAYS));
+        TestBoot boot = TestBoot.withIntent(new org.opendpm.spi.BootIntent.MemdiskFloppy("memdisk", "hws/floppy.img"));
+        String serial = bootToSerial(boot, root, "52:54:00:0d:d0:04", "pcbios", FLOPPY_SAYS);
+        assertThat(serial).contains(FLOPPY_SAYS);
+    }
+
+    /** Chain-loading an EFI application on UEFI firmware: GRUB's network image stands in for a firmware updater. */
+    @Test
+    public void anEfiApplicationIsChainedOnUefi() throws Exception {
+        requireFile(OVMF, "ovmf");
+        requireFile(GRUB_EFI, "grub-efi-amd64-bin");
+        Path root = tmp.newFolder().toPath();
+        Files.createDirectories(root.resolve("hws"));
+        Files.copy(GRUB_EFI, root.resolve("hws/app.efi"));
+        TestBoot boot = TestBoot.withIntent(new org.opendpm.spi.BootIntent.EfiApplication("hws/app.efi", ""));
+        String serial = bootToSerial(boot, root, "52:54:00:0d:d0:05", "efi", "GRUB");
+        assertThat(serial).contains("GRUB");
+    }
+
+    /**
+     * A 1.44 MB floppy whose boot sector (real mode, loaded at 0:7C00) writes {@code text} to COM1 and halts: QEMU's
+     * UART takes bytes without being set up.
+     */
+    static byte[] floppy(String text) {
+        byte[] image = new byte[1_474_560];
+        byte[] code = { 0x31, (byte) 0xC0, // xor ax,ax
+                (byte) 0x8E, (byte) 0xD8, // mov ds,ax
+                (byte) 0xBA, (byte) 0xF8, 0x03, // mov dx,0x3f8
+                (byte) 0xBE, 0x16, 0x7C, // mov si,0x7c16 (the text, after this code)
+                (byte) 0xAC, // lodsb
+                (byte) 0x84, (byte) 0xC0, // test al,al
+                0x74, 0x03, // jz +3
+                (byte) 0xEE, // out dx,al
+                (byte) 0xEB, (byte) 0xF8, // jmp lodsb
+                (byte) 0xFA, // cli
+                (byte) 0xF4, // hlt
+                (byte) 0xEB, (byte) 0xFD }; // jmp hlt
+        System.arraycopy(code, 0, image, 0, code.length);
+        byte[] line = (text + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(line, 0, image, code.length, line.length);
+        image[510] = 0x55;
+        image[511] = (byte) 0xAA;
+        return image;
+    }
+
+    /** Boots a VM whose serial line goes to a file until the line shows {@code expected}; returns what it showed. */
+    private String bootToSerial(TestBoot boot, Path root, String mac, String platform, String expected)
+            throws Exception {
+        require(QEMU, "qemu-system-x86");
+        requireFile(IPXE_ROM, "ipxe-qemu");
+        Path serial = tmp.getRoot().toPath().resolve("serial-" + mac.replace(':', '-') + ".log");
+        Path log = tmp.getRoot().toPath().resolve("qemu-" + mac.replace(':', '-') + ".log");
+        try (HttpBootTestServer server = new HttpBootTestServer(
+                new HttpBoot(boot.service(), new FileJail(root, ""), (token, name) -> Optional.empty()),
+                "127.0.0.1")) {
+            String bootFile = "http://10.0.2.2:" + server.port() + HttpBootTestServer.PREFIX + "/chain.ipxe";
+            List<String> cmd = new java.util.ArrayList<>(List.of(QEMU, "-accel", "tcg", "-m", "256", "-display",
+                    "none", "-serial", "file:" + serial, "-monitor", "none", "-no-reboot", "-netdev",
+                    "user,id=n0,bootfile=" + bootFile, "-device", "e1000,netdev=n0,mac=" + mac, "-boot", "n"));
+            if (platform.equals("efi")) {
+                cmd.addAll(List.of("-bios", OVMF.toString()));
+            }
+            Process vm = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_TIMEOUT_SECONDS * 2);
+                while (!read(serial).contains(expected) && vm.isAlive() && System.nanoTime() < deadline) {
+                    vm.waitFor(200, TimeUnit.MILLISECONDS);
+                }
+                if (!read(serial).contains(expected)) {
+                    fail("no '" + expected + "' on the serial line (VM " + (vm.isAlive() ? "running" : "exited")
+                            + "); served: " + server.served() + "; serial: " + read(serial) + "; QEMU: "
+                            + read(log));
+                }
+            } finally {
+                vm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            return read(serial);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /**
