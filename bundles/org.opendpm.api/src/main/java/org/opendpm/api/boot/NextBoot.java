@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param kind what to boot
  * @param deployOs for {@link NextBootKind#DEPLOY_OS}: a Deploy-OS id that overrides the machine's resolution; empty
  *            resolves it when the machine boots (explicit setting, then model, then the server default)
- * @param kernel for {@link NextBootKind#OS_INSTALLER}: the kernel's path below the TFTP root; for
+ * @param kernel for {@link NextBootKind#OS_INSTALLER}: the kernel's path below the TFTP root or an http(s) URL (which
+ *            only iPXE fetches); for
  *            {@link NextBootKind#MEMDISK_FLOPPY} memdisk's; for {@link NextBootKind#EFI_APPLICATION} the application's;
  *            else empty
  * @param initrd for {@link NextBootKind#OS_INSTALLER}: the initial ram disk's path below the TFTP root (may be empty);

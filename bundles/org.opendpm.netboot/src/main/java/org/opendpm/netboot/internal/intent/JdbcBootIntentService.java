@@ -179,16 +179,41 @@ public final class JdbcBootIntentService implements BootIntentService {
         }
     }
 
+    /** An installer's kernel or initrd on a web server: iPXE fetches it directly (other protocols decline it). */
+    private static void bootUrl(String field, String url) {
+        boolean bad = url.length() > MAX_PATH || hasControl(url) || url.contains(" ") || url.contains("\"")
+                || url.contains("'") || url.contains("$");
+        if (!bad) {
+            try {
+                java.net.URI u = new java.net.URI(url);
+                bad = u.getHost() == null || u.getHost().isEmpty();
+            } catch (java.net.URISyntaxException e) {
+                bad = true;
+            }
+        }
+        if (bad) {
+            throw new ValidationException(field, field + " must be a relative path below the TFTP root or an http(s)"
+                    + " URL with a host, without spaces, quotes or '$', at most " + MAX_PATH + " characters, not '"
+                    + printable(url) + "'");
+        }
+    }
+
     /** A relative path below the TFTP root, the form the boot plugins write into their configuration files. */
     private static void bootPath(String field, String path) {
+        if (path.regionMatches(true, 0, "http://", 0, 7) || path.regionMatches(true, 0, "https://", 0, 8)) {
+            bootUrl(field, path);
+            return;
+        }
+        // ':' would make another URL scheme (ftp:, tftp:) of a path; http(s) URLs are checked above.
         boolean bad = path.length() > MAX_PATH || hasControl(path) || path.startsWith("/") || path.contains("\\")
-                || path.contains(" ") || path.isBlank();
+                || path.contains(" ") || path.contains(":") || path.isBlank();
         for (String segment : path.split("/", -1)) {
             bad |= segment.equals("..");
         }
         if (bad) {
             throw new ValidationException(field, field + " must be a relative path below the TFTP root without"
-                    + " '..', spaces or backslashes, at most " + MAX_PATH + " characters, not '" + printable(path)
+                    + " '..', ':', spaces or backslashes (or an http(s) URL), at most " + MAX_PATH
+                    + " characters, not '" + printable(path)
                     + "'");
         }
     }

@@ -106,6 +106,10 @@ public class JdbcBootIntentServiceTest {
         assertField(new NextBoot(NextBootKind.LOCAL_DISK, Optional.of("ia32_110331_26"), "", "", "", false),
                 "alice", "deployOs");
         assertField(NextBoot.deployOs(Optional.of("ia32 110331"), false), "alice", "deployOs");
+        assertField(NextBoot.osInstaller("ftp://repo/linux", "", "", false), "alice", "kernel");
+        assertField(NextBoot.osInstaller("http:///linux", "", "", false), "alice", "kernel");
+        assertField(NextBoot.osInstaller("http://repo/linux", "http://repo/in itrd", "", false), "alice", "initrd");
+        assertField(NextBoot.osInstaller("http://repo/${x}/linux", "", "", false), "alice", "kernel");
         assertField(NextBoot.memdiskFloppy("memdisk", "", false), "alice", "initrd");
         assertField(NextBoot.memdiskFloppy("", "hws/a.img", false), "alice", "kernel");
         assertField(NextBoot.memdiskFloppy("memdisk", "../a.img", false), "alice", "initrd");
@@ -116,9 +120,13 @@ public class JdbcBootIntentServiceTest {
         assertField(NextBoot.efiApplication("a.efi", "x\nset", false), "alice", "bootArguments");
         assertThat(f.rows()).isZero();
 
-        // Beside the bad ones, the limits themselves are accepted.
+        // Beside the bad ones, the limits themselves are accepted, and an installer on a web server.
+        f.service.set(8,
+                NextBoot.osInstaller("http://repo.example.org/d-i/linux", "https://repo.example.org/d-i/initrd.gz",
+                        "auto=true", false),
+                "alice");
         f.service.set(7, NextBoot.osInstaller("pxelinux/a/vmlinuz", "", "x".repeat(2048), false), "alice");
-        assertThat(f.rows()).isEqualTo(1);
+        assertThat(f.rows()).isEqualTo(2);
     }
 
     private void assertField(NextBoot intent, String setBy, String field) {

@@ -90,4 +90,11 @@ public class IpxeHttpBootProtocolTest {
         assertThat(s).endsWith("chain hws/fwupdate.efi -y {x}\n");
         assertThat(protocol.respond(BootClients.ipxe(MAC, BootClient.ARCH_BIOS), app)).isEmpty();
     }
+
+    @Test
+    public void anInstallerOnAWebServerIsFetchedFromThere() {
+        assertThat(script(new BootIntent.OsInstaller("http://repo/d-i/linux", "http://repo/d-i/initrd.gz",
+                "auto=true url=http://10.0.0.1/preseed.cfg"))).endsWith("kernel http://repo/d-i/linux initrd=initrd.gz"
+                        + " auto=true url=http://10.0.0.1/preseed.cfg\ninitrd http://repo/d-i/initrd.gz\nboot\n");
+    }
 }

@@ -36,6 +36,8 @@ public class PxeBiosBootProtocol implements BootProtocol {
         if (intent instanceof BootIntent.DeployOsBoot d) {
             DeployOs os = d.deployOs();
             config = linux("deployos", "Deploy-OS " + os.id(), os.kernel(), os.initrd(), os.bootArguments());
+        } else if (intent instanceof BootIntent.OsInstaller o && (isUrl(o.kernel()) || isUrl(o.initrd()))) {
+            return Optional.empty(); // pxelinux fetches from the TFTP root only: iPXE takes installers on a web server
         } else if (intent instanceof BootIntent.OsInstaller o) {
             config = linux("installer", "OS installer", o.kernel(), o.initrd(), o.bootArguments());
         } else if (intent instanceof BootIntent.RegistrationMenu m) {
@@ -94,5 +96,9 @@ public class PxeBiosBootProtocol implements BootProtocol {
     /** A value on one configuration line: line breaks would start new directives. */
     private static String oneLine(String s) {
         return s.replaceAll("[\\r\\n]+", " ").trim();
+    }
+
+    private static boolean isUrl(String path) {
+        return path.regionMatches(true, 0, "http://", 0, 7) || path.regionMatches(true, 0, "https://", 0, 8);
     }
 }

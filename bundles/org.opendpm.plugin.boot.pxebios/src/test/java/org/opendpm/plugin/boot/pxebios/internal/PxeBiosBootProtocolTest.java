@@ -77,4 +77,10 @@ public class PxeBiosBootProtocolTest {
         assertThat(cfg).contains("DEFAULT floppy\n", "  KERNEL memdisk\n", "  APPEND initrd=hws/bios.img floppy\n");
         assertThat(protocol.respond(BootClients.bios(MAC), new BootIntent.EfiApplication("x.efi", ""))).isEmpty();
     }
+
+    @Test
+    public void anInstallerOnAWebServerIsLeftToIpxe() {
+        assertThat(protocol.respond(BootClients.bios(MAC), new BootIntent.OsInstaller("http://repo/d-i/linux",
+                "http://repo/d-i/initrd.gz", "auto=true"))).isEmpty();
+    }
 }

@@ -63,6 +63,8 @@ public class PxeUefiBootProtocol implements BootProtocol {
         if (intent instanceof BootIntent.DeployOsBoot d) {
             DeployOs os = d.deployOs();
             config = linux("Deploy-OS " + os.id(), os.kernel(), os.initrd(), os.bootArguments());
+        } else if (intent instanceof BootIntent.OsInstaller o && (isUrl(o.kernel()) || isUrl(o.initrd()))) {
+            return Optional.empty(); // GRUB fetches from the TFTP root only: iPXE takes installers on a web server
         } else if (intent instanceof BootIntent.OsInstaller o) {
             config = linux("OS installer", o.kernel(), o.initrd(), o.bootArguments());
         } else if (intent instanceof BootIntent.RegistrationMenu m) {
@@ -122,5 +124,9 @@ public class PxeUefiBootProtocol implements BootProtocol {
     /** GRUB single quotes: nothing is special inside; a quote itself is closed, escaped and reopened. */
     private static String quote(String s) {
         return "'" + s.replaceAll("[\\r\\n]+", " ").replace("'", "'\\''") + "'";
+    }
+
+    private static boolean isUrl(String path) {
+        return path.regionMatches(true, 0, "http://", 0, 7) || path.regionMatches(true, 0, "https://", 0, 8);
     }
 }

@@ -115,4 +115,10 @@ public class PxeUefiBootProtocolTest {
         assertThat(protocol.respond(BootClients.uefi(MAC), new BootIntent.MemdiskFloppy("memdisk", "f.img")))
                 .isEmpty();
     }
+
+    @Test
+    public void anInstallerOnAWebServerIsLeftToIpxe() {
+        assertThat(protocol.respond(BootClients.uefi(MAC), new BootIntent.OsInstaller("inst/linux",
+                "HTTPS://repo/initrd.gz", ""))).isEmpty();
+    }
 }
