@@ -26,7 +26,7 @@ import org.opendpm.image.ImageHeader.Partition;
 import org.opendpm.image.ImageHeader.SourceMachine;
 import org.opendpm.image.ImageReader.RestoreOptions;
 
-/** IMG-1, IMG-2: an image written and read back, whole disk and partitions, byte-exact. */
+/** IMG-1, IMG-3, IMG-5: an image written and read back, whole disk and partitions, byte-exact. */
 public class ImageRoundTripTest {
     private static final int CHUNK = TestImages.CHUNK;
 
@@ -153,6 +153,38 @@ public class ImageRoundTripTest {
             w.finish();
         }
         assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+    }
+
+    @Test
+    public void writerReportsProgressAfterEachChunk() throws IOException {
+        byte[] source = TestImages.source(5 * CHUNK + 10, 6);
+        List<long[]> seen = new ArrayList<>();
+        try (ImageWriter w = ImageWriter.create(Channels.newChannel(new ByteArrayOutputStream()),
+                ImageHeader.wholeDisk(source.length, CHUNK), ImageWriter.Options.DEFAULT.withProgress(
+                        (done, total) -> seen.add(new long[]{ done, total })))) {
+            w.write(ByteBuffer.wrap(source));
+            w.finish();
+        }
+        assertThat(seen).extracting(p -> p[0]).containsExactly((long) CHUNK, 2L * CHUNK, 3L * CHUNK, 4L * CHUNK,
+                5L * CHUNK, (long) source.length);
+        assertThat(seen).extracting(p -> p[1]).containsOnly((long) source.length);
+    }
+
+    @Test
+    public void imageRecordsTheDeployOsAndModelItWasTakenWith() throws IOException {
+        // IMG-5: a restore compares these with the target machine's.
+        ImageHeader header = new ImageHeader(UUID.randomUUID(), CHUNK, Instant.now(), "vmware-esxi-deployos",
+                "ThinkSystem SR630 V2", new SourceMachine("db-02", "52:54:00:aa:bb:cc", ""),
+                List.of(new Disk(1, CHUNK, 4096, new byte[0], List.of())), List.of(new Extent(1, 0, CHUNK)));
+        Path image = tmp.getRoot().toPath().resolve("meta.img");
+        TestImages.write(image, header, new byte[CHUNK]);
+        try (ImageReader r = ImageReader.open(image)) {
+            assertThat(r.header().deployOsId()).isEqualTo("vmware-esxi-deployos");
+            assertThat(r.header().machineModel()).isEqualTo("ThinkSystem SR630 V2");
+            assertThat(r.header().source().name()).isEqualTo("db-02");
+            assertThat(r.entry(0).hole()).isTrue();
+            assertThat(r.readChunk(0)).isEqualTo(new byte[CHUNK]);
+        }
     }
 
     @Test
