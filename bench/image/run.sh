@@ -4,7 +4,7 @@
 #
 # Usage:   bench/image/run.sh [SIZE_MIB] [RUNS]      (defaults: 1024 MiB, 3 runs; SIZE_MIB a multiple of 16)
 #          MVN_ARGS="-o -Dmaven.repo.local=..." passes options to Maven.
-# Needs:   java, mvn, zstd, sha256sum, bc; the parent poms installed once
+# Needs:   java, mvn, zstd, sha256sum, bc, GNU time (/usr/bin/time); the parent poms installed once
 #          (mvn -q -N install && mvn -q -N -f bundles/pom.xml install).
 # Data:    a test disk written by org.opendpm.image.bench.ImageBench gen from a fixed seed: per 16 MiB, 4 MiB of
 #          zeros (a quarter), 6 MiB of log-like text, 6 MiB of random bytes. The same bytes on every run.
@@ -29,7 +29,7 @@ RUNS=${2:-3}
 COMMAND="bench/image/run.sh $*"
 MVN_ARGS=${MVN_ARGS:-}
 
-for bin in java mvn zstd sha256sum bc; do
+for bin in java mvn zstd sha256sum bc /usr/bin/time; do
   command -v "$bin" >/dev/null || { echo "missing $bin" >&2; exit 1; }
 done
 (( SIZE % 16 == 0 )) || { echo "SIZE_MIB must be a multiple of 16" >&2; exit 1; }
@@ -42,7 +42,8 @@ echo "== building the module (classes, test classes, opendpm-verify.jar)"
 mvn -q $MVN_ARGS -f "$MOD/pom.xml" -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt"
 CP="$MOD/target/classes:$MOD/target/test-classes:$(cat "$WORK/cp.txt")"
 VERIFY_JAR="$MOD/target/opendpm-verify.jar"
-bench() { java -cp "$CP" org.opendpm.image.bench.ImageBench "$@"; }
+BENCH=(java -cp "$CP" org.opendpm.image.bench.ImageBench)
+bench() { "${BENCH[@]}" "$@"; }
 
 DISK="$WORK/disk.bin"
 echo "== generating a ${SIZE} MiB test disk"
@@ -50,17 +51,20 @@ bench gen "$DISK" "$SIZE"
 SUM=$(sha256sum < "$DISK" | cut -d' ' -f1)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Runs "$@" and prints its wall time in seconds. Dirty pages of earlier steps are flushed first (outside the clock):
-# otherwise a writer that follows another one is throttled by the kernel's write-back of the other's output.
+# Runs "$@" and prints "WALL:CPU" in seconds (CPU = user + system, which other work on the machine disturbs less
+# than wall time). Dirty pages of earlier steps are flushed first (outside the clock): otherwise a writer that
+# follows another one is throttled by the kernel's write-back of the other's output.
 timed() {
-  local start end
   sync
-  start=$(date +%s.%N)
-  "$@" >/dev/null
-  end=$(date +%s.%N)
-  printf "%.3f" "$(echo "$end - $start" | bc)"
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >/dev/null
+  awk '{printf "%.3f:%.2f", $1, $2 + $3}' "$WORK/time"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# median FIELD VALUES...: the median of field 1 (wall) or 2 (CPU) of WALL:CPU values.
+median() {
+  local f=$1
+  shift
+  printf '%s\n' "$@" | cut -d: -f"$f" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
 check() {
   local got
   got=$(sha256sum < "$1" | cut -d' ' -f1)
@@ -70,7 +74,7 @@ check() {
 declare -a ZB OB ZR OR OZ SS OV
 # One step each; a run does theirs then ours, the next ours then theirs, so neither always follows the other's writes.
 zstd_backup() { rm -f "$WORK/disk.zst"; ZB+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst'")"); }
-ours_backup() { rm -f "$WORK/disk.img"; OB+=("$(timed bench backup "$DISK" "$WORK/disk.img" 1 2)"); }
+ours_backup() { rm -f "$WORK/disk.img"; OB+=("$(timed "${BENCH[@]}" backup "$DISK" "$WORK/disk.img" 1 2)"); }
 zstd_restore() {
   rm -f "$WORK/out.zstd"
   ZR+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.zstd'")")
@@ -79,10 +83,10 @@ zstd_restore() {
 }
 ours_restore() {
   rm -f "$WORK/out.ours"
-  OR+=("$(timed bench restore "$WORK/disk.img" "$WORK/out.ours")")
+  OR+=("$(timed "${BENCH[@]}" restore "$WORK/disk.img" "$WORK/out.ours")")
   check "$WORK/out.ours" "ours"
   rm -f "$WORK/out.ours"
-  OZ+=("$(timed bench restore "$WORK/disk.img" "$WORK/out.ours" zeroed)")
+  OZ+=("$(timed "${BENCH[@]}" restore "$WORK/disk.img" "$WORK/out.ours" zeroed)")
   check "$WORK/out.ours" "ours (holes skipped)"
   rm -f "$WORK/out.ours"
 }
@@ -107,18 +111,20 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 ZSIZE=$(stat -c %s "$WORK/disk.zst")
 ISIZE=$(stat -c %s "$WORK/disk.img")
 BYTES=$((SIZE << 20))
-zb=$(median "${ZB[@]}"); ob=$(median "${OB[@]}"); zr=$(median "${ZR[@]}"); or=$(median "${OR[@]}")
-oz=$(median "${OZ[@]}"); ss=$(median "${SS[@]}"); ov=$(median "${OV[@]}")
+zb=$(median 1 "${ZB[@]}"); ob=$(median 1 "${OB[@]}"); zr=$(median 1 "${ZR[@]}"); or=$(median 1 "${OR[@]}")
+oz=$(median 1 "${OZ[@]}"); ss=$(median 1 "${SS[@]}"); ov=$(median 1 "${OV[@]}")
+zbc=$(median 2 "${ZB[@]}"); obc=$(median 2 "${OB[@]}"); zrc=$(median 2 "${ZR[@]}"); orc=$(median 2 "${OR[@]}")
+ozc=$(median 2 "${OZ[@]}"); ssc=$(median 2 "${SS[@]}"); ovc=$(median 2 "${OV[@]}")
 mbs() { printf "%.1f" "$(echo "scale=3; $1 / $2 / 1000000" | bc)"; }
 ratio() { printf "%.2f" "$(echo "scale=4; $1 / $2" | bc)"; }
 
 TABLE=$(cat <<TAB
-| case | command | ours s | theirs s | ours MB/s | theirs MB/s | ours / theirs (throughput) |
-| --- | --- | ---: | ---: | ---: | ---: | ---: |
-| backup | \`ImageBench backup\` vs \`zstd -1 -T2 < disk > img\` | $ob | $zb | $(mbs $BYTES "$ob") | $(mbs $BYTES "$zb") | $(ratio "$zb" "$ob")x |
-| restore, holes written | \`ImageBench restore\` vs \`zstd -d < img > disk\` | $or | $zr | $(mbs $BYTES "$or") | $(mbs $BYTES "$zr") | $(ratio "$zr" "$or")x |
-| restore, holes skipped (new file) | \`ImageBench restore zeroed\` vs \`zstd -d < img > disk\` | $oz | $zr | $(mbs $BYTES "$oz") | $(mbs $BYTES "$zr") | $(ratio "$zr" "$oz")x |
-| verify (MB/s of image) | \`java -jar opendpm-verify.jar img\` vs \`sha256sum img\` | $ov | $ss | $(mbs "$ISIZE" "$ov") | $(mbs "$ISIZE" "$ss") | $(ratio "$ss" "$ov")x |
+| case | command | ours s (CPU s) | theirs s (CPU s) | ours MB/s | theirs MB/s | ours / theirs (throughput) | ours / theirs (CPU) |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| backup | \`ImageBench backup\` vs \`zstd -1 -T2 < disk > img\` | $ob ($obc) | $zb ($zbc) | $(mbs $BYTES "$ob") | $(mbs $BYTES "$zb") | $(ratio "$zb" "$ob")x | $(ratio "$obc" "$zbc")x |
+| restore, holes written | \`ImageBench restore\` vs \`zstd -d < img > disk\` | $or ($orc) | $zr ($zrc) | $(mbs $BYTES "$or") | $(mbs $BYTES "$zr") | $(ratio "$zr" "$or")x | $(ratio "$orc" "$zrc")x |
+| restore, holes skipped (new file) | \`ImageBench restore zeroed\` vs \`zstd -d < img > disk\` | $oz ($ozc) | $zr ($zrc) | $(mbs $BYTES "$oz") | $(mbs $BYTES "$zr") | $(ratio "$zr" "$oz")x | $(ratio "$ozc" "$zrc")x |
+| verify (MB/s of image) | \`java -jar opendpm-verify.jar img\` vs \`sha256sum img\` | $ov ($ovc) | $ss ($ssc) | $(mbs "$ISIZE" "$ov") | $(mbs "$ISIZE" "$ss") | $(ratio "$ss" "$ov")x | $(ratio "$ovc" "$ssc")x |
 
 Image size: ours $ISIZE bytes, zstd's $ZSIZE bytes: ours / zstd's = $(echo "scale=4; $ISIZE / $ZSIZE" | bc).
 Source: $BYTES bytes (SHA-256 $SUM); every restore matched it.
@@ -135,7 +141,7 @@ fi
   echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND\`"
   echo
   echo "Machine: $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1); zstd $(zstd -V | grep -o 'v[0-9.]*' | head -1);"
-  echo "$RUNS runs, median; wall clock per process, JVM start included. Load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
+  echo "$RUNS runs, median; wall clock and CPU time (user + system) per process, JVM start included; CPU ratio above 1 means ours uses more. Load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
   echo
   echo "$TABLE"
 } >> "$REPO/bench/RESULTS.md"

@@ -17,6 +17,7 @@ import org.opendpm.image.internal.ChunkCodec;
 import org.opendpm.image.internal.Format;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexCodec;
+import org.opendpm.image.internal.Io;
 import org.opendpm.image.internal.OrderedPool;
 
 /**
@@ -294,14 +295,7 @@ public final class ImageReader implements AutoCloseable {
 
     private void readFully(long position, ByteBuffer b) throws IOException {
         if (channel instanceof FileChannel fc) {
-            long at = position;
-            while (b.hasRemaining()) {
-                int r = fc.read(b, at);
-                if (r < 0) {
-                    throw new EOFException("the image ended at " + at + " (it was " + size + " bytes when opened)");
-                }
-                at += r;
-            }
+            Io.readFully(fc, b, position, size);
             return;
         }
         synchronized (channel) {

@@ -13,6 +13,7 @@ import org.opendpm.image.internal.ChunkCodec;
 import org.opendpm.image.internal.Format;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexCodec;
+import org.opendpm.image.internal.Io;
 import org.opendpm.image.internal.OrderedPool;
 
 /**
@@ -151,7 +152,7 @@ public final class ImageWriter implements AutoCloseable {
     public long transferFrom(ReadableByteChannel in) throws IOException {
         long read = 0;
         while (chunkLength > 0) {
-            int r = in.read(ByteBuffer.wrap(current.src(), fill, chunkLength - fill));
+            int r = Io.read(in, ByteBuffer.wrap(current.src(), fill, chunkLength - fill));
             if (r < 0) {
                 break;
             }
@@ -225,9 +226,8 @@ public final class ImageWriter implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            position += out.write(b);
-        }
+        position += b.remaining();
+        Io.writeFully(out, b);
     }
 
     /**

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 
+import org.opendpm.image.internal.Io;
+
 /** Where a restore writes: the image's chunks arrive in order, each with its disk and disk offset. */
 @FunctionalInterface
 public interface RestoreTarget {
@@ -33,10 +35,7 @@ public interface RestoreTarget {
             if (ch == null) {
                 throw new IOException("the image holds disk " + diskNumber + ", which has no restore target");
             }
-            long at = diskOffset;
-            while (data.hasRemaining()) {
-                at += ch.write(data, at);
-            }
+            Io.writeFully(ch, data, diskOffset);
         };
     }
 
@@ -48,9 +47,7 @@ public interface RestoreTarget {
         return new RestoreTarget() {
             @Override
             public void write(int diskNumber, long diskOffset, ByteBuffer data) throws IOException {
-                while (data.hasRemaining()) {
-                    out.write(data);
-                }
+                Io.writeFully(out, data);
             }
 
             @Override
