@@ -1,0 +1,84 @@
+package org.opendpm.image.internal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import org.opendpm.image.BadChunk;
+import org.opendpm.image.ChunkEntry;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+
+/** Compresses and checks one chunk; no I/O, safe to call from any thread. */
+public final class ChunkCodec {
+
+    private ChunkCodec() {
+    }
+
+    /** The largest stored length a chunk of {@code chunkSize} bytes may have: zstd's worst case. */
+    public static long maxStored(int chunkSize) {
+        return Zstd.compressBound(chunkSize);
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /** Stored bytes and checks of one chunk, as the writer produces them. */
+    public record Compressed(byte[] sha256, int storedLength, int crc32c) {
+    }
+
+    /** Compresses {@code src[0, length)} into {@code dst} (of at least {@link #maxStored} bytes). */
+    public static Compressed compress(byte[] src, int length, byte[] dst, int level) {
+        MessageDigest sha = sha256();
+        sha.update(src, 0, length);
+        long n = Zstd.compressByteArray(dst, 0, dst.length, src, 0, length, level);
+        if (Zstd.isError(n)) {
+            throw new IllegalStateException("zstd: " + Zstd.getErrorName(n));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(dst, 0, (int) n);
+        return new Compressed(sha.digest(), (int) n, (int) crc.getValue());
+    }
+
+    /**
+     * Checks {@code stored[0, storedLength)} against its entry and decompresses it into {@code dst} (at least the
+     * chunk's length): null when all is well, else what is wrong.
+     */
+    public static BadChunk check(ChunkEntry e, byte[] stored, byte[] dst) {
+        CRC32C crc = new CRC32C();
+        crc.update(stored, 0, e.storedLength());
+        if ((int) crc.getValue() != e.storedCrc32c()) {
+            return bad(e, "stored bytes fail their CRC-32C (index " + Integer.toHexString(e.storedCrc32c())
+                    + ", computed " + Integer.toHexString((int) crc.getValue()) + ")");
+        }
+        long n;
+        try {
+            n = Zstd.decompressByteArray(dst, 0, e.length(), stored, 0, e.storedLength());
+        } catch (ZstdException x) {
+            return bad(e, "zstd cannot decompress the stored bytes: " + x.getMessage());
+        }
+        if (Zstd.isError(n)) {
+            return bad(e, "zstd cannot decompress the stored bytes: " + Zstd.getErrorName(n));
+        }
+        if (n != e.length()) {
+            return bad(e, "decompresses to " + n + " bytes, the index says " + e.length());
+        }
+        MessageDigest sha = sha256();
+        sha.update(dst, 0, e.length());
+        if (!Arrays.equals(sha.digest(), e.sha256())) {
+            return bad(e, "uncompressed bytes fail their SHA-256");
+        }
+        return null;
+    }
+
+    private static BadChunk bad(ChunkEntry e, String reason) {
+        return new BadChunk(e.number(), e.diskNumber(), e.diskOffset(), reason);
+    }
+}
