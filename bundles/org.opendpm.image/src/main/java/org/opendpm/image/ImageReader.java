@@ -52,10 +52,13 @@ public final class ImageReader implements AutoCloseable {
     public record RestoreSummary(long chunks, long holesSkipped, long bytesWritten) {
     }
 
-    /** Called in chunk order by {@link #scan}: plain bytes (null for a hole) or what is wrong with the chunk. */
+    /**
+     * Called in chunk order by {@link #scan}: plain bytes (position 0, limit the chunk's length; null for a hole), valid
+     * only during the call, or what is wrong with the chunk.
+     */
     interface ChunkVisitor {
         /** Returns false to stop. */
-        boolean visit(ChunkEntry entry, byte[] plain, BadChunk bad) throws IOException;
+        boolean visit(ChunkEntry entry, ByteBuffer plain, BadChunk bad) throws IOException;
     }
 
     private final SeekableByteChannel channel;
@@ -208,7 +211,7 @@ public final class ImageReader implements AutoCloseable {
         }
         byte[] stored = new byte[e.storedLength()];
         readFully(e.fileOffset(), ByteBuffer.wrap(stored));
-        BadChunk bad = ChunkCodec.check(e, stored, plain);
+        BadChunk bad = ChunkCodec.check(e, ByteBuffer.wrap(stored), ByteBuffer.wrap(plain));
         if (bad != null) {
             throw new ChunkCorruptException(bad, e.fileOffset());
         }
@@ -221,7 +224,7 @@ public final class ImageReader implements AutoCloseable {
      */
     public RestoreSummary restore(RestoreTarget target, RestoreOptions options) throws IOException {
         boolean skipHoles = options.targetZeroed() && target.positional();
-        ByteBuffer zeros = ByteBuffer.allocate(header.chunkSize());
+        ByteBuffer zeros = ByteBuffer.allocateDirect(header.chunkSize());
         long[] done = { 0, 0, 0 };
         long total = header.totalBytes();
         scan(options.threads(), (e, plain, bad) -> {
@@ -229,7 +232,7 @@ public final class ImageReader implements AutoCloseable {
                 throw new ChunkCorruptException(bad, e.fileOffset());
             }
             if (plain != null) {
-                target.write(e.diskNumber(), e.diskOffset(), ByteBuffer.wrap(plain, 0, e.length()));
+                target.write(e.diskNumber(), e.diskOffset(), plain);
                 done[1] += e.length();
             } else if (skipHoles) {
                 done[2]++;
@@ -244,7 +247,11 @@ public final class ImageReader implements AutoCloseable {
         return new RestoreSummary(chunkCount, done[2], done[1]);
     }
 
-    private record Checked(ChunkEntry entry, byte[][] slot, BadChunk bad) {
+    /** A chunk's buffers: direct, so the file reads, zstd and the disk writes use them without a copy. */
+    private record Slot(ByteBuffer stored, ByteBuffer plain) {
+    }
+
+    private record Checked(ChunkEntry entry, Slot slot, BadChunk bad) {
     }
 
     /**
@@ -253,10 +260,10 @@ public final class ImageReader implements AutoCloseable {
      */
     void scan(int threads, ChunkVisitor visitor) throws IOException {
         try (OrderedPool<Checked> pool = new OrderedPool<>(threads, "opendpm-image-reader")) {
-            ArrayDeque<byte[][]> free = new ArrayDeque<>();
+            ArrayDeque<Slot> free = new ArrayDeque<>();
             for (int i = 0; i < pool.slots(); i++) {
-                free.add(new byte[][]{ new byte[(int) ChunkCodec.maxStored(header.chunkSize())],
-                        new byte[header.chunkSize()] });
+                free.add(new Slot(ByteBuffer.allocateDirect((int) ChunkCodec.maxStored(header.chunkSize())),
+                        ByteBuffer.allocateDirect(header.chunkSize())));
             }
             for (long n = 0; n < chunkCount; n++) {
                 if (pool.full() && !deliver(pool.take(), free, visitor)) {
@@ -267,9 +274,9 @@ public final class ImageReader implements AutoCloseable {
                     pool.done(new Checked(e, null, null));
                     continue;
                 }
-                byte[][] slot = free.remove();
-                readFully(e.fileOffset(), ByteBuffer.wrap(slot[0], 0, e.storedLength()));
-                pool.submit(() -> new Checked(e, slot, ChunkCodec.check(e, slot[0], slot[1])));
+                Slot slot = free.remove();
+                readFully(e.fileOffset(), slot.stored().clear().limit(e.storedLength()));
+                pool.submit(() -> new Checked(e, slot, ChunkCodec.check(e, slot.stored(), slot.plain())));
             }
             while (!pool.isEmpty()) {
                 if (!deliver(pool.take(), free, visitor)) {
@@ -279,8 +286,11 @@ public final class ImageReader implements AutoCloseable {
         }
     }
 
-    private static boolean deliver(Checked c, ArrayDeque<byte[][]> free, ChunkVisitor visitor) throws IOException {
-        boolean more = visitor.visit(c.entry(), c.slot() == null || c.bad() != null ? null : c.slot()[1], c.bad());
+    private static boolean deliver(Checked c, ArrayDeque<Slot> free, ChunkVisitor visitor) throws IOException {
+        ByteBuffer plain = c.slot() == null || c.bad() != null
+                ? null
+                : c.slot().plain().clear().limit(c.entry().length());
+        boolean more = visitor.visit(c.entry(), plain, c.bad());
         if (c.slot() != null) {
             free.add(c.slot());
         }

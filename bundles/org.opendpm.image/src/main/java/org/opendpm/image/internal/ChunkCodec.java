@@ -1,5 +1,6 @@
 package org.opendpm.image.internal;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -48,19 +49,25 @@ public final class ChunkCodec {
     }
 
     /**
-     * Checks {@code stored[0, storedLength)} against its entry and decompresses it into {@code dst} (at least the
-     * chunk's length): null when all is well, else what is wrong.
+     * Checks {@code stored[0, storedLength)} against its entry and decompresses it into {@code dst[0, length)}: null
+     * when all is well, else what is wrong. Both buffers direct (the restore's, no copy between heap and native memory
+     * on the way from the image file to the disk) or both on the heap; their positions and limits are not used.
      */
-    public static BadChunk check(ChunkEntry e, byte[] stored, byte[] dst) {
+    public static BadChunk check(ChunkEntry e, ByteBuffer stored, ByteBuffer dst) {
         CRC32C crc = new CRC32C();
-        crc.update(stored, 0, e.storedLength());
+        crc.update(stored.duplicate().position(0).limit(e.storedLength()));
         if ((int) crc.getValue() != e.storedCrc32c()) {
             return bad(e, "stored bytes fail their CRC-32C (index " + Integer.toHexString(e.storedCrc32c())
                     + ", computed " + Integer.toHexString((int) crc.getValue()) + ")");
         }
         long n;
         try {
-            n = Zstd.decompressByteArray(dst, 0, e.length(), stored, 0, e.storedLength());
+            n = stored.isDirect() && dst.isDirect()
+                    ? Zstd.decompressDirectByteBuffer(dst.duplicate().clear(), 0, e.length(),
+                            stored.duplicate().clear(),
+                            0, e.storedLength())
+                    : Zstd.decompressByteArray(dst.array(), dst.arrayOffset(), e.length(), stored.array(),
+                            stored.arrayOffset(), e.storedLength());
         } catch (ZstdException x) {
             return bad(e, "zstd cannot decompress the stored bytes: " + x.getMessage());
         }
@@ -71,7 +78,7 @@ public final class ChunkCodec {
             return bad(e, "decompresses to " + n + " bytes, the index says " + e.length());
         }
         MessageDigest sha = sha256();
-        sha.update(dst, 0, e.length());
+        sha.update(dst.duplicate().position(0).limit(e.length()));
         if (!Arrays.equals(sha.digest(), e.sha256())) {
             return bad(e, "uncompressed bytes fail their SHA-256");
         }
