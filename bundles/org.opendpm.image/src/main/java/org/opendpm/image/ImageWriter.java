@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 import org.opendpm.image.ImageHeader.Extent;
@@ -64,7 +63,8 @@ public final class ImageWriter implements AutoCloseable {
     public record Summary(long chunks, long holes, long sourceBytes, long imageBytes) {
     }
 
-    private record Slot(byte[] src, byte[] dst) {
+    /** A chunk's buffers: direct, so the source reads, zstd and the image writes use them without a copy. */
+    private record Slot(ByteBuffer src, ByteBuffer dst) {
     }
 
     private record Done(long number, int diskNumber, long diskOffset, int length, Slot slot,
@@ -78,7 +78,7 @@ public final class ImageWriter implements AutoCloseable {
     private final Options options;
     private final OrderedPool<Done> pool;
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
-    private final byte[] zeros;
+    private final ByteBuffer zeros;
     private final long total;
     private final CRC32C indexCrc = new CRC32C();
     private ByteBuffer index = ByteBuffer.allocate(Format.ENTRY_SIZE * 1024);
@@ -104,9 +104,9 @@ public final class ImageWriter implements AutoCloseable {
         this.pool = new OrderedPool<>(options.threads(), "opendpm-image-writer");
         int stored = (int) ChunkCodec.maxStored(header.chunkSize());
         for (int i = 0; i < pool.slots(); i++) {
-            free.add(new Slot(new byte[header.chunkSize()], new byte[stored]));
+            free.add(new Slot(ByteBuffer.allocateDirect(header.chunkSize()), ByteBuffer.allocateDirect(stored)));
         }
-        this.zeros = new byte[header.chunkSize()];
+        this.zeros = ByteBuffer.allocateDirect(header.chunkSize());
         this.total = header.totalBytes();
         current = free.remove();
         chunkLength = nextChunkLength();
@@ -136,7 +136,8 @@ public final class ImageWriter implements AutoCloseable {
                 throw new IOException("the source has more bytes than the header's extents (" + total + ")");
             }
             int n = Math.min(src.remaining(), chunkLength - fill);
-            src.get(current.src(), fill, n);
+            current.src().put(fill, src, src.position(), n);
+            src.position(src.position() + n);
             fill += n;
             accepted += n;
             if (fill == chunkLength) {
@@ -152,7 +153,7 @@ public final class ImageWriter implements AutoCloseable {
     public long transferFrom(ReadableByteChannel in) throws IOException {
         long read = 0;
         while (chunkLength > 0) {
-            int r = Io.read(in, ByteBuffer.wrap(current.src(), fill, chunkLength - fill));
+            int r = Io.read(in, current.src().clear().limit(chunkLength).position(fill));
             if (r < 0) {
                 break;
             }
@@ -189,7 +190,7 @@ public final class ImageWriter implements AutoCloseable {
         if (pool.full()) {
             drainOne();
         }
-        if (Arrays.mismatch(slot.src(), 0, length, zeros, 0, length) == -1) {
+        if (slot.src().duplicate().clear().limit(length).mismatch(zeros.duplicate().limit(length)) == -1) {
             pool.done(new Done(number, diskNumber, diskOffset, length, slot, null));
         } else {
             int level = options.compressionLevel();
@@ -212,7 +213,7 @@ public final class ImageWriter implements AutoCloseable {
             ChunkCodec.Compressed c = d.compressed();
             entry = new ChunkEntry(d.number(), d.diskNumber(), d.diskOffset(), d.length(), position,
                     c.storedLength(), c.crc32c(), c.sha256());
-            writeFully(ByteBuffer.wrap(d.slot().dst(), 0, c.storedLength()));
+            writeFully(d.slot().dst().clear().limit(c.storedLength()));
         }
         if (index.remaining() < Format.ENTRY_SIZE) {
             index = ByteBuffer.allocate(index.capacity() * 2).put(index.flip());

@@ -35,16 +35,20 @@ public final class ChunkCodec {
     public record Compressed(byte[] sha256, int storedLength, int crc32c) {
     }
 
-    /** Compresses {@code src[0, length)} into {@code dst} (of at least {@link #maxStored} bytes). */
-    public static Compressed compress(byte[] src, int length, byte[] dst, int level) {
+    /**
+     * Compresses {@code src[0, length)} into {@code dst} (of at least {@link #maxStored} bytes); both direct, as the
+     * writer reads the source and writes the image through them without a copy. Positions and limits are not used.
+     */
+    public static Compressed compress(ByteBuffer src, int length, ByteBuffer dst, int level) {
         MessageDigest sha = sha256();
-        sha.update(src, 0, length);
-        long n = Zstd.compressByteArray(dst, 0, dst.length, src, 0, length, level);
+        sha.update(src.duplicate().clear().limit(length));
+        long n = Zstd.compressDirectByteBuffer(dst.duplicate().clear(), 0, dst.capacity(), src.duplicate().clear(), 0,
+                length, level);
         if (Zstd.isError(n)) {
             throw new IllegalStateException("zstd: " + Zstd.getErrorName(n));
         }
         CRC32C crc = new CRC32C();
-        crc.update(dst, 0, (int) n);
+        crc.update(dst.duplicate().clear().limit((int) n));
         return new Compressed(sha.digest(), (int) n, (int) crc.getValue());
     }
 
