@@ -260,11 +260,9 @@ public final class ImageReader implements AutoCloseable {
      */
     void scan(int threads, ChunkVisitor visitor) throws IOException {
         try (OrderedPool<Checked> pool = new OrderedPool<>(threads, "opendpm-image-reader")) {
+            // Slots are made as the pipeline fills (at most one per chunk in flight): zeroing them all up front delays
+            // the first chunk, and a small image needs few.
             ArrayDeque<Slot> free = new ArrayDeque<>();
-            for (int i = 0; i < pool.slots(); i++) {
-                free.add(new Slot(ByteBuffer.allocateDirect((int) ChunkCodec.maxStored(header.chunkSize())),
-                        ByteBuffer.allocateDirect(header.chunkSize())));
-            }
             for (long n = 0; n < chunkCount; n++) {
                 if (pool.full() && !deliver(pool.take(), free, visitor)) {
                     return;
@@ -274,7 +272,10 @@ public final class ImageReader implements AutoCloseable {
                     pool.done(new Checked(e, null, null));
                     continue;
                 }
-                Slot slot = free.remove();
+                Slot slot = free.isEmpty()
+                        ? new Slot(ByteBuffer.allocateDirect((int) ChunkCodec.maxStored(header.chunkSize())),
+                                ByteBuffer.allocateDirect(header.chunkSize()))
+                        : free.remove();
                 readFully(e.fileOffset(), slot.stored().clear().limit(e.storedLength()));
                 pool.submit(() -> new Checked(e, slot, ChunkCodec.check(e, slot.stored(), slot.plain())));
             }

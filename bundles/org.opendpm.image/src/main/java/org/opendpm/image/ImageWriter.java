@@ -102,13 +102,9 @@ public final class ImageWriter implements AutoCloseable {
         this.header = header;
         this.options = options;
         this.pool = new OrderedPool<>(options.threads(), "opendpm-image-writer");
-        int stored = (int) ChunkCodec.maxStored(header.chunkSize());
-        for (int i = 0; i < pool.slots(); i++) {
-            free.add(new Slot(ByteBuffer.allocateDirect(header.chunkSize()), ByteBuffer.allocateDirect(stored)));
-        }
         this.zeros = ByteBuffer.allocateDirect(header.chunkSize());
         this.total = header.totalBytes();
-        current = free.remove();
+        current = nextSlot();
         chunkLength = nextChunkLength();
     }
 
@@ -200,7 +196,18 @@ public final class ImageWriter implements AutoCloseable {
         withinExtent += length;
         fill = 0;
         chunkLength = nextChunkLength();
-        current = free.remove();
+        current = nextSlot();
+    }
+
+    /**
+     * A free slot, or a new one while the pipeline fills (at most one per chunk in flight plus the one being filled):
+     * zeroing them all up front delays the first chunk, and a small source needs few.
+     */
+    private Slot nextSlot() {
+        return free.isEmpty()
+                ? new Slot(ByteBuffer.allocateDirect(header.chunkSize()),
+                        ByteBuffer.allocateDirect((int) ChunkCodec.maxStored(header.chunkSize())))
+                : free.remove();
     }
 
     private void drainOne() throws IOException {

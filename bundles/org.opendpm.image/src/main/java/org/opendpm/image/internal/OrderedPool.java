@@ -37,11 +37,6 @@ public final class OrderedPool<T> implements AutoCloseable {
         capacity = 2 * threads;
     }
 
-    /** Slots the caller needs for buffers: one per chunk in flight, plus the one being filled. */
-    public int slots() {
-        return capacity + 1;
-    }
-
     public boolean full() {
         return inFlight.size() >= capacity;
     }
