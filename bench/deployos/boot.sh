@@ -59,25 +59,8 @@ for run in $(seq 1 "$RUNS"); do
   results+=("$seconds")
 done
 
-median=$(printf '%s\n' "${results[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-prop() { sed -n "s/^$1=//p" "$IMAGE/deployos.properties"; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
-table=$(cat <<MD
-| item | value |
-| --- | --- |
-| kernel ($(prop kernel.package) $(prop kernel.package.version)) | $(prop vmlinuz.size) bytes ($(mb "$(prop vmlinuz.size)")) |
-| initrd.img (zstd -19; $(prop modules) modules, busybox, jlinked $(prop java.modules), agent) | $(prop initrd.size) bytes ($(mb "$(prop initrd.size)")), $(mb "$(prop initrd.unpacked.size)") unpacked |
-| power-on to the agent's first TCP connection, TCG, $RUNS runs | $(printf '%s / ' "${results[@]}" | sed 's: / $::') s (median $median s) |
-MD
-)
+. "$HERE/common.sh"
+table="$(image_rows)
+| power-on to the agent's first TCP connection, TCG, $RUNS runs | $(runs "${results[@]}") s (median $(median "${results[@]}") s) |"
 echo "$table"
-RESULTS="$REPO/bench/RESULTS.md"
-grep -q '^## Deploy-OS' "$RESULTS" 2>/dev/null || printf '\n## Deploy-OS\n' >> "$RESULTS"
-{
-  echo
-  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND\`"
-  echo
-  echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(qemu-system-x86_64 --version | head -1); TCG (no KVM)."
-  echo
-  echo "$table"
-} >> "$RESULTS"
+append_results "" "" "$table"

@@ -101,29 +101,11 @@ for run in $(seq 1 "$RUNS"); do
   after+=("$(awk -v a="$request" -v b="$hello" 'BEGIN { printf "%.1f", b - a }')")
 done
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-runs() { printf '%s / ' "$@" | sed 's: / $::'; }
-prop() { sed -n "s/^$1=//p" "$IMAGE/deployos.properties"; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
-table=$(cat <<MD
-| item | value |
-| --- | --- |
-| kernel ($(prop kernel.package) $(prop kernel.package.version)) | $(prop vmlinuz.size) bytes ($(mb "$(prop vmlinuz.size)")) |
-| initrd.img (zstd -19; $(prop modules) modules, busybox, jlinked $(prop java.modules), agent) | $(prop initrd.size) bytes ($(mb "$(prop initrd.size)")), $(mb "$(prop initrd.unpacked.size)") unpacked |
+. "$HERE/common.sh"
+table="$(image_rows)
 | QEMU start to the first HTTP request (SeaBIOS, iPXE ROM, DHCP, boot.ipxe), $RUNS runs | $(runs "${requests[@]}") s (median $(median "${requests[@]}") s) |
 | QEMU start to the initrd's last byte sent | $(runs "${initrds[@]}") s (median $(median "${initrds[@]}") s) |
 | first HTTP request to the agent's hello (first TCP connection) | $(runs "${after[@]}") s (median $(median "${after[@]}") s) |
-| QEMU start to the agent's hello, total | $(runs "${hellos[@]}") s (median $(median "${hellos[@]}") s) |
-MD
-)
+| QEMU start to the agent's hello, total | $(runs "${hellos[@]}") s (median $(median "${hellos[@]}") s) |"
 echo "$table"
-RESULTS="$REPO/bench/RESULTS.md"
-grep -q '^## Deploy-OS' "$RESULTS" 2>/dev/null || printf '\n## Deploy-OS\n' >> "$RESULTS"
-{
-  echo
-  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND\` (network boot: iPXE over HTTP)"
-  echo
-  echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(qemu-system-x86_64 --version | head -1); TCG (no KVM); Debian ipxe-qemu $(dpkg-query -W -f '${Version}' ipxe-qemu 2>/dev/null || echo '?'); peer web server: python3 $(python3 -c 'import platform; print(platform.python_version())') http.server on 127.0.0.1."
-  echo
-  echo "$table"
-} >> "$RESULTS"
+append_results "(network boot: iPXE over HTTP)" "Debian ipxe-qemu $(dpkg-query -W -f '${Version}' ipxe-qemu 2>/dev/null || echo '?'); peer web server: python3 $(python3 -c 'import platform; print(platform.python_version())') http.server on 127.0.0.1" "$table"
