@@ -2,7 +2,9 @@ package org.opendpm.spi;
 
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -70,5 +72,68 @@ public interface AgentHandle {
      * @param sha256 their SHA-256, hex
      */
     record StreamResult(long bytes, String sha256) {
+    }
+
+    /**
+     * Backs up disk ranges of the machine, which must run its Deploy-OS, into a new image of the image store (IMG-1):
+     * the agent reads and compresses on the machine, the core writes the image aside and puts it in place under its
+     * name only once complete (an existing image of that name stays intact until then), reports progress in bytes
+     * (IMG-6), resumes from the last chunk taken when the link is lost for a short while, and records the machine,
+     * its model and Deploy-OS in the header (IMG-5).
+     */
+    CompletionStage<ImageResult> backup(Backup backup);
+
+    /**
+     * Restores an image of the image store onto the machine's disks, the machine running its Deploy-OS: every chunk
+     * is checked before it is written and the restore stops at the first bad one (IMG-2); progress in bytes (IMG-6);
+     * resumes after the last confirmed chunk when the link is lost for a short while. An image taken with another
+     * Deploy-OS or machine model is restored with a warning (IMG-5) in the log and in {@link ImageResult#warnings}.
+     * The image cannot be deleted while the restore runs.
+     */
+    CompletionStage<ImageResult> restore(Restore restore);
+
+    /**
+     * A backup.
+     *
+     * @param imageName a plain file name in the image store
+     * @param disk the disk's number as the disk check reports it (IMG-4)
+     * @param partitions the partitions' numbers on that disk, in the order they are imaged; empty for the whole disk
+     * @param verify whether the image is read back and every chunk checked before it is put in place
+     *            ("Create Verification Data")
+     */
+    record Backup(String imageName, int disk, List<Integer> partitions, boolean verify) {
+        public Backup {
+            Objects.requireNonNull(imageName, "imageName");
+            partitions = List.copyOf(partitions);
+        }
+    }
+
+    /**
+     * A restore.
+     *
+     * @param imageName a plain file name in the image store
+     * @param disk the machine's disk to restore onto, as the disk check numbers it; 0 for the disk the image was
+     *            taken from (by number)
+     * @param compare whether the agent reads back what it wrote and compares it with the image
+     */
+    record Restore(String imageName, int disk, boolean compare) {
+        public Restore {
+            Objects.requireNonNull(imageName, "imageName");
+        }
+    }
+
+    /**
+     * What a backup or restore did.
+     *
+     * @param diskBytes disk bytes the image covers
+     * @param imageBytes the image file's size
+     * @param chunks its chunks
+     * @param elapsed how long it took
+     * @param warnings what the administrator should know (IMG-5), each also in the execution's log
+     */
+    record ImageResult(long diskBytes, long imageBytes, long chunks, Duration elapsed, List<String> warnings) {
+        public ImageResult {
+            warnings = List.copyOf(warnings);
+        }
     }
 }

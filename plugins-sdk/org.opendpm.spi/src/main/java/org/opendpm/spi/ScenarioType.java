@@ -2,6 +2,7 @@ package org.opendpm.spi;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -55,4 +56,13 @@ public interface ScenarioType {
      * a time bound and outside any transaction; it must not block.
      */
     List<Step> plan(Map<String, Object> settings, PlanTarget target);
+
+    /**
+     * What these settings write that two machines must not share, named for the administrator (for a backup, the
+     * image name when no machine name, MAC or UUID is appended to it), or empty. The core refuses to run a scenario
+     * with such a tab on several machines at once, naming the scenario and this (EXE-10).
+     */
+    default Optional<String> sharedOutput(Map<String, Object> settings) {
+        return Optional.empty();
+    }
 }

@@ -79,4 +79,40 @@ public interface AgentLink {
      * (after a machine was replaced); {@code false} when none was issued.
      */
     boolean resetCredential(String mac);
+
+    /**
+     * Reads extents of the machine's disks in its Deploy-OS into {@code sink} as image chunks (IMG-1): the agent
+     * cuts, checks for holes, hashes and compresses on the machine, so the link carries compressed bytes; the link
+     * checks each chunk's CRC-32C and the chunk's place against the request before the sink sees it. Back-pressure:
+     * a slow sink slows the agent down. When the connection is lost the request fails with
+     * {@link AgentUnavailableException}; the caller may ask again from the next chunk once the agent is back.
+     */
+    CompletionStage<ImageReadResult> readImage(long machineId, ImageReadRequest request, ImageChunkSink sink,
+            ProgressListener progress);
+
+    /**
+     * Writes image chunks from {@code source} to the machine's disks in its Deploy-OS (a restore). The agent checks
+     * every chunk (CRC-32C, decompression to its length, SHA-256) before writing it and fails at the first bad one,
+     * naming it and its disk offset, without writing it; after the last it flushes the disks and, when asked,
+     * compares the written ranges with the image. {@code progress} hears the bytes the agent confirmed written, so
+     * a caller whose connection is lost can resume after the last confirmed chunk
+     * ({@link ImageWriteProgress#confirmedChunks}).
+     */
+    CompletionStage<ImageWriteResult> writeImage(long machineId, ImageWriteRequest request, ImageChunkSource source,
+            ImageWriteProgress progress);
+
+    /**
+     * Reads up to 512 KiB of one disk of the machine in its Deploy-OS (the partition table area an image keeps in
+     * its header).
+     */
+    CompletionStage<byte[]> readDiskArea(long machineId, int disk, long offset, int length);
+
+    /** Writes up to 512 KiB to one disk of the machine in its Deploy-OS (a partition table area) and flushes it. */
+    CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset, byte[] data);
+
+    /**
+     * Closes the machine's agent connection now, as a network loss would (the agent reconnects as it does after
+     * one); {@code false} when none is connected.
+     */
+    boolean disconnect(long machineId);
 }

@@ -4,7 +4,7 @@
  * {@link org.opendpm.api.agent.AgentLink}; {@link org.opendpm.api.agent.AgentListener} services hear agents come and
  * go.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.opendpm.api.agent;
 

@@ -502,4 +502,35 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
         return deleted;
     }
+
+    @Override
+    public java.util.concurrent.CompletionStage<org.opendpm.api.agent.ImageReadResult> readImage(long machineId,
+            org.opendpm.api.agent.ImageReadRequest request, org.opendpm.api.agent.ImageChunkSink sink,
+            org.opendpm.api.agent.ProgressListener progress) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("readImage"));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<org.opendpm.api.agent.ImageWriteResult> writeImage(long machineId,
+            org.opendpm.api.agent.ImageWriteRequest request, org.opendpm.api.agent.ImageChunkSource source,
+            org.opendpm.api.agent.ImageWriteProgress progress) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("writeImage"));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<byte[]> readDiskArea(long machineId, int disk, long offset,
+            int length) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("readDiskArea"));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset,
+            byte[] data) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("writeDiskArea"));
+    }
+
+    @Override
+    public boolean disconnect(long machineId) {
+        return false;
+    }
 }

@@ -275,6 +275,16 @@ public final class TestStepContext implements StepContext {
 
     private final AgentHandle agent = new AgentHandle() {
         @Override
+        public java.util.concurrent.CompletionStage<ImageResult> backup(Backup backup) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("backup"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<ImageResult> restore(Restore restore) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("restore"));
+        }
+
+        @Override
         public boolean isConnected(Kind kind) {
             Kind c = connected;
             return c != null && (kind == Kind.ANY || c == kind);

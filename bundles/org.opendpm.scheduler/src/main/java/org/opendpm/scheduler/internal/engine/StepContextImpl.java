@@ -198,6 +198,16 @@ final class StepContextImpl implements StepContext {
 
     private final AgentHandle agent = new AgentHandle() {
         @Override
+        public java.util.concurrent.CompletionStage<ImageResult> backup(Backup backup) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("backup"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<ImageResult> restore(Restore restore) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("restore"));
+        }
+
+        @Override
         public boolean isConnected(Kind kind) {
             return services.agents().agent(machine.id()).filter(a -> AgentWaits.accepts(kind, a)).isPresent();
         }
