@@ -15,12 +15,16 @@ import java.util.Objects;
  * @param powerCommands per power action, the command lines tried in order until one succeeds
  * @param deployOsToken in a Deploy-OS: the one-time token the agent says hello with instead of a credential (it
  *            never registers); null otherwise
+ * @param testDisks files that stand in for disks 1, 2, … of image requests (tests and benchmarks); empty otherwise
+ * @param resumeInterval how often a Deploy-OS agent that lost its connection says hello with its resume key
+ * @param resumeWindow for how long after the loss it does so before it backs off as usual
  */
 record AgentConfig(String serverHost, int serverPort, Path stateDir, String serverFingerprint, String discoverAddress,
         int discoverPort, Duration discoverInterval, String mac, String uuid, String name, boolean deployOs,
         int heartbeatGrace, Duration backoffInitial, Duration backoffMax, Duration connectTimeout, boolean allowPower,
         Map<String, List<List<String>>> powerCommands, int simulate, boolean simulateExec, int simulateRate,
-        Duration statusInterval, String deployOsToken) {
+        Duration statusInterval, String deployOsToken, List<Path> testDisks, Duration resumeInterval,
+        Duration resumeWindow) {
 
     static final int DEFAULT_PORT = 26509;
     static final int DEFAULT_DISCOVER_PORT = 26529;
@@ -29,6 +33,7 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
     AgentConfig {
         Objects.requireNonNull(stateDir, "stateDir");
         powerCommands = Map.copyOf(powerCommands);
+        testDisks = List.copyOf(testDisks);
     }
 
     boolean discovery() {
@@ -63,6 +68,9 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
         private int simulateRate = 10;
         private Duration statusInterval = Duration.ofSeconds(10);
         private String deployOsToken;
+        private List<Path> testDisks = List.of();
+        private Duration resumeInterval = Duration.ofSeconds(2);
+        private Duration resumeWindow = Duration.ofMinutes(10);
 
         Builder server(String host, int port) {
             this.serverHost = host;
@@ -156,11 +164,23 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
             return this;
         }
 
+        /** Files standing in for disks 1, 2, … of image requests. */
+        Builder testDisks(List<Path> files) {
+            this.testDisks = files;
+            return this;
+        }
+
+        Builder resume(Duration interval, Duration window) {
+            this.resumeInterval = interval;
+            this.resumeWindow = window;
+            return this;
+        }
+
         AgentConfig build() {
             return new AgentConfig(serverHost, serverPort, stateDir, serverFingerprint, discoverAddress, discoverPort,
                     discoverInterval, mac, uuid, name, deployOs, heartbeatGrace, backoffInitial, backoffMax,
                     connectTimeout, allowPower, powerCommands, simulate, simulateExec, simulateRate, statusInterval,
-                    deployOsToken);
+                    deployOsToken, testDisks, resumeInterval, resumeWindow);
         }
     }
 }

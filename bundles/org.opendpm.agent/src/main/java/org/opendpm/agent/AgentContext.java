@@ -29,6 +29,7 @@ final class AgentContext implements AutoCloseable {
     final CommandRunner commands = new CommandRunner();
     final PowerControl power;
     final DiskScanner disks;
+    final ImageDisks imageDisks;
     final Stats stats = new Stats();
     final String agentVersion;
 
@@ -39,6 +40,7 @@ final class AgentContext implements AutoCloseable {
     AgentContext(AgentConfig config, DiskScanner disks) throws IOException {
         this.config = config;
         this.disks = disks;
+        this.imageDisks = new ImageDisks(config, disks);
         this.state = new StateFolder(config.stateDir());
         if (config.serverFingerprint() != null) {
             state.pin(StateFolder.normalizeFingerprint(config.serverFingerprint()), "--server-fingerprint");

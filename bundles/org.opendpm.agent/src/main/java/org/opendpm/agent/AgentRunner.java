@@ -56,6 +56,10 @@ final class AgentRunner implements Runnable {
     private volatile boolean running = true;
     private volatile FrameChannel current;
     private volatile Thread thread;
+    /** In a Deploy-OS: the key of the last welcome, said with hello after a lost connection (never logged). */
+    private volatile String resumeKey;
+    /** When the last Deploy-OS session ended (System.nanoTime), for the resume window. */
+    private long lostAt;
 
     /**
      * @param quiet log routine connection trouble at FINE only (all simulated agents but the first: a simulation
@@ -123,10 +127,11 @@ final class AgentRunner implements Runnable {
             }
             if (outcome == Outcome.ENDED) {
                 backoff.reset();
+                lostAt = System.nanoTime();
             } else {
                 ctx.stats.connectFailures.incrementAndGet();
             }
-            Duration delay = backoff.next();
+            Duration delay = resuming() ? ctx.config.resumeInterval() : backoff.next();
             log(Level.INFO, "Reconnecting in " + delay.toMillis() + " ms");
             try {
                 Thread.sleep(delay.toMillis());
@@ -136,6 +141,15 @@ final class AgentRunner implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a Deploy-OS agent is within its resume window: it reconnects at a steady pace, as the server waits for
+     * it to resume an image transfer.
+     */
+    private boolean resuming() {
+        return resumeKey != null
+                && System.nanoTime() - lostAt < ctx.config.resumeWindow().toNanos();
     }
 
     private Outcome connectOnce() {
@@ -184,8 +198,12 @@ final class AgentRunner implements Runnable {
         try {
             String ip = localIp(channel.socket());
             if (ctx.config.deployOsToken() != null) {
-                return hello(channel, where, ip, deployOsMac(channel.socket()), Optional.empty(),
-                        Optional.of(ctx.config.deployOsToken()));
+                String key = resumeKey;
+                return key != null
+                        ? hello(channel, where, ip, deployOsMac(channel.socket()), Optional.empty(), Optional.empty(),
+                                Optional.of(key))
+                        : hello(channel, where, ip, deployOsMac(channel.socket()), Optional.empty(),
+                                Optional.of(ctx.config.deployOsToken()), Optional.empty());
             }
             String credential;
             try {
@@ -196,7 +214,8 @@ final class AgentRunner implements Runnable {
             }
             return credential == null
                     ? register(channel, where, ip)
-                    : hello(channel, where, ip, identity.mac(), Optional.of(credential), Optional.empty());
+                    : hello(channel, where, ip, identity.mac(), Optional.of(credential), Optional.empty(),
+                            Optional.empty());
         } catch (LinkViolation | ProtocolException e) {
             log(Level.WARNING, "Closing the connection to " + where + ": " + e.getMessage());
             return Outcome.FAILED;
@@ -294,18 +313,23 @@ final class AgentRunner implements Runnable {
 
     /**
      * Opens the session with the credential, or, in a Deploy-OS, with the one-time token from the kernel command
-     * line, which the server redeems for the execution the machine was booted for.
+     * line, which the server redeems for the execution the machine was booted for; after a lost connection with the
+     * resume key of the last welcome instead.
      */
     private Outcome hello(FrameChannel channel, String where, String ip, String mac, Optional<String> credential,
-            Optional<String> token) throws IOException {
+            Optional<String> token, Optional<String> resume) throws IOException {
+        boolean deployOs = token.isPresent() || resume.isPresent();
         channel.send(new Message.Hello(mac, credential, token, Optional.ofNullable(identity.uuid()), Optional.of(ip),
-                Optional.of(identity.hostName()), identity.os(), ctx.agentVersion, token.isPresent(), "on",
-                Message.PROTOCOL_VERSION));
+                Optional.of(identity.hostName()), identity.os(), ctx.agentVersion, deployOs, "on",
+                Message.PROTOCOL_VERSION, resume));
         Message answer = readOpeningAnswer(channel);
         if (answer instanceof Message.ConnectionError error) {
             if (!error.code().equals("unauthenticated")) {
                 LOG.severe("The server at " + where + " refused the session of " + mac + ": " + error.code() + ": "
                         + error.message());
+            } else if (resume.isPresent()) {
+                LOG.warning("The server at " + where + " refused the resume key of " + mac + " (" + error.message()
+                        + "): the Deploy-OS session has ended or expired. Retrying");
             } else if (token.isPresent()) {
                 LOG.severe("The server at " + where + " refused the Deploy-OS token of " + mac + " (" + error
                         .message() + "): it is wrong, used or expired. Retrying");
@@ -322,6 +346,9 @@ final class AgentRunner implements Runnable {
         }
         if (welcome.heartbeatSeconds() < 1 || welcome.heartbeatSeconds() > MAX_HEARTBEAT_SECONDS) {
             throw new LinkViolation("'welcome' without a heartbeatSeconds between 1 and " + MAX_HEARTBEAT_SECONDS);
+        }
+        if (deployOs && welcome.resumeKey().isPresent()) {
+            resumeKey = welcome.resumeKey().get();
         }
         return serve(channel, where, welcome.heartbeatSeconds());
     }

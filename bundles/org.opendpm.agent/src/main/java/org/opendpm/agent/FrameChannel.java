@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,6 +71,29 @@ final class FrameChannel implements Closeable {
         try {
             out.write(header);
             out.write(chunk, 0, length);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * An image chunk's control frame and its stored bytes {@code stored[0, length)} in data frames of at most
+     * {@link FrameCodec#MAX_CHUNK}, copied through {@code scratch}; one flush for all of it.
+     */
+    void sendImageChunk(Message.ImageChunk control, long transferId, ByteBuffer stored, int length, byte[] scratch)
+            throws IOException {
+        byte[] frame = FrameCodec.encode(control);
+        ByteBuffer src = stored.duplicate().clear().limit(length);
+        writeLock.lock();
+        try {
+            out.write(frame);
+            while (src.hasRemaining()) {
+                int n = Math.min(src.remaining(), Math.min(scratch.length, FrameCodec.MAX_CHUNK));
+                src.get(scratch, 0, n);
+                out.write(FrameCodec.dataHeader(transferId, n));
+                out.write(scratch, 0, n);
+            }
             out.flush();
         } finally {
             writeLock.unlock();

@@ -71,6 +71,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN", description = "With --deploy-os: the one-time token.")
     String token;
 
+    @Option(names = "--test-disk", paramLabel = "FILE",
+            description = "For tests and benchmarks: a file that stands in for a disk in image and disk-area "
+                    + "requests (repeatable; disks 1, 2, … in the order given, 512-byte sectors). Without "
+                    + "--deploy-os or --test-disk the agent refuses image requests.")
+    java.util.List<Path> testDisks = new java.util.ArrayList<>();
+
     @Option(names = "--kernel-cmdline", paramLabel = "FILE", defaultValue = "/proc/cmdline", hidden = true,
             description = "Where --deploy-os reads the kernel command line (default: ${DEFAULT-VALUE}).")
     Path kernelCmdline;
@@ -180,6 +186,12 @@ public final class Main implements Callable<Integer> {
         if (simulateRate < 1) {
             throw new ParameterException(spec.commandLine(), "--simulate-rate must be at least 1");
         }
+        for (Path disk : testDisks) {
+            if (!Files.isRegularFile(disk)) {
+                throw new ParameterException(spec.commandLine(), "--test-disk " + disk + " is not a regular file");
+            }
+        }
+        b.testDisks(testDisks.stream().map(Path::toAbsolutePath).toList());
         return b.name(name).deployOs(deployOs).discover(discover, discoverPort).heartbeatGrace(heartbeatGrace)
                 .allowPower(allowPower).simulate(simulate, simulateExec, simulateRate).build();
     }

@@ -37,6 +37,10 @@ final class Session implements AutoCloseable {
     private final FileReceiver files;
     private final Map<Long, Runnable> running = new ConcurrentHashMap<>();
     private final Map<Long, StreamSender> streams = new ConcurrentHashMap<>();
+    private final Map<Long, ImageSender> imageReads = new ConcurrentHashMap<>();
+    /** Image writes by request id, and the same by transfer id for their data frames. */
+    private final Map<Long, ImageReceiver> imageWrites = new ConcurrentHashMap<>();
+    private final Map<Long, ImageReceiver> imageTransfers = new ConcurrentHashMap<>();
 
     Session(AgentContext ctx, FrameChannel channel, boolean simulated) {
         this.ctx = ctx;
@@ -86,7 +90,19 @@ final class Session implements AutoCloseable {
         }
     }
 
-    private void data(Frame.Data d) {
+    private void data(Frame.Data d) throws IOException {
+        ImageReceiver image = imageTransfers.get(d.transferId());
+        if (image != null) {
+            try {
+                image.data(d.chunk());
+            } catch (ImageDisks.Refused e) {
+                imageWriteFailed(image, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing an image");
+            }
+            return;
+        }
         try {
             byte[] chunk = new byte[d.chunk().remaining()];
             d.chunk().get(chunk);
@@ -125,6 +141,26 @@ final class Session implements AutoCloseable {
                 if (s != null) {
                     s.credit(c.bytes());
                 }
+                ImageSender image = imageReads.get(c.id());
+                if (image != null) {
+                    image.credit(c.bytes());
+                }
+            } else if (m instanceof Message.ImageRead r) {
+                imageRead(r);
+            } else if (m instanceof Message.ImageWrite w) {
+                imageWrite(w);
+            } else if (m instanceof Message.ImageChunk c) {
+                imageChunk(c);
+            } else if (m instanceof Message.ImageWriteEnd e) {
+                imageWriteEnd(e.id());
+            } else if (m instanceof Message.ReadDiskArea r) {
+                diskArea(r.id(), "readDiskArea", () -> new Message.DiskArea(r.id(), ctx.imageDisks.readArea(r
+                        .disk(), r.offset(), r.length())));
+            } else if (m instanceof Message.WriteDiskArea w) {
+                diskArea(w.id(), "writeDiskArea", () -> {
+                    ctx.imageDisks.writeArea(w.disk(), w.offset(), w.data());
+                    return new Message.Ack(w.id());
+                });
             } else if (m instanceof Message.DiskInventory d) {
                 onWorker(d.id(), "diskInventory", () -> {
                     List<Message.Disks.Disk> disks;
@@ -302,6 +338,138 @@ final class Session implements AutoCloseable {
         }, sender::cancel);
     }
 
+    /** A disk-area request, on a worker: the disks may be slow. */
+    private void diskArea(long id, String requestType, AreaWork work) {
+        try {
+            ctx.imageDisks.checkServed(requestType);
+        } catch (ImageDisks.Refused e) {
+            error(id, requestType, e.getMessage());
+            return;
+        }
+        onWorker(id, requestType, () -> {
+            Message answer;
+            try {
+                answer = work.run();
+            } catch (ImageDisks.Refused | IOException | RuntimeException e) {
+                answer = new Message.ErrorAnswer(id, Message.ErrorAnswer.FAILED, requestType + ": " + e
+                        .getMessage());
+            }
+            finish(id, answer);
+        }, () -> {
+        });
+    }
+
+    private interface AreaWork {
+        Message run() throws ImageDisks.Refused, IOException;
+    }
+
+    private void imageRead(Message.ImageRead r) {
+        try {
+            ctx.imageDisks.checkServed("imageRead");
+        } catch (ImageDisks.Refused e) {
+            error(r.id(), "imageRead", e.getMessage());
+            return;
+        }
+        ImageSender sender = new ImageSender(r, channel, ctx.imageDisks);
+        imageReads.put(r.id(), sender);
+        onWorker(r.id(), "imageRead", () -> {
+            try {
+                Message.ImageEnd end = sender.send();
+                if (end != null) {
+                    finish(r.id(), end);
+                }
+            } catch (ImageDisks.Refused e) {
+                finish(r.id(), new Message.ErrorAnswer(r.id(), Message.ErrorAnswer.FAILED, e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                finish(r.id(), new Message.ErrorAnswer(r.id(), Message.ErrorAnswer.FAILED, "image read failed: "
+                        + e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                imageReads.remove(r.id());
+            }
+        }, sender::cancel);
+    }
+
+    private void imageWrite(Message.ImageWrite w) {
+        ImageReceiver receiver;
+        try {
+            ctx.imageDisks.checkServed("imageWrite");
+            if (imageTransfers.containsKey(w.transferId())) {
+                throw new ImageDisks.Refused("transfer " + w.transferId() + " is already open");
+            }
+            receiver = ImageReceiver.open(w, channel, ctx.imageDisks);
+        } catch (ImageDisks.Refused | IOException e) {
+            error(w.id(), "imageWrite", e.getMessage());
+            return;
+        }
+        imageWrites.put(w.id(), receiver);
+        imageTransfers.put(w.transferId(), receiver);
+        if (!send(new Message.ImageWriteReady(w.id()), w.id())) {
+            receiver.stop();
+        }
+        onWorker(w.id(), "imageWrite", () -> {
+            Message answer = receiver.run();
+            if (answer != null) {
+                finish(w.id(), answer);
+            }
+            if (!(answer instanceof Message.ErrorAnswer)) {
+                // Frames after a failure are still discarded until imageWriteEnd.
+                forget(w.id(), receiver);
+            }
+        }, receiver::stop);
+    }
+
+    private void imageChunk(Message.ImageChunk c) throws IOException {
+        ImageReceiver receiver = imageWrites.get(c.id());
+        if (receiver == null) {
+            throw new LinkViolation("imageChunk for request " + c.id() + ", which is no image write");
+        }
+        try {
+            receiver.chunk(c);
+        } catch (ImageDisks.Refused e) {
+            imageWriteFailed(receiver, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing an image");
+        }
+    }
+
+    private void imageWriteEnd(long id) throws IOException {
+        ImageReceiver receiver = imageWrites.get(id);
+        if (receiver == null) {
+            LOG.fine("imageWriteEnd for request " + id + ", which is no image write; ignored");
+            return;
+        }
+        if (receiver.stopped()) {
+            forget(id, receiver);
+            return;
+        }
+        try {
+            receiver.end();
+        } catch (ImageDisks.Refused e) {
+            imageWriteFailed(receiver, e.getMessage());
+            forget(id, receiver);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing an image");
+        }
+    }
+
+    /** The server sent something wrong for an image write: it is answered with the fault and stopped. */
+    private void imageWriteFailed(ImageReceiver receiver, String message) {
+        long id = receiver.id();
+        receiver.stop();
+        if (finish(id, new Message.ErrorAnswer(id, Message.ErrorAnswer.FAILED, message))) {
+            LOG.warning("Image write " + id + " failed: " + message);
+        }
+    }
+
+    private void forget(long id, ImageReceiver receiver) {
+        imageWrites.remove(id, receiver);
+        imageTransfers.remove(receiver.transferId(), receiver);
+    }
+
     private void error(long id, String requestType, String message) {
         error(id, requestType, Message.ErrorAnswer.FAILED, message);
     }
@@ -321,10 +489,16 @@ final class Session implements AutoCloseable {
         }
     }
 
-    /** The connection ended: unfinished files are removed and streams stop; commands run on to their end. */
+    /**
+     * The connection ended: unfinished files are removed, streams and image requests stop; commands run on to their
+     * end.
+     */
     @Override
     public void close() {
         files.abortAll();
         streams.values().forEach(StreamSender::cancel);
+        // Image requests are abandoned: the server asks again from the next chunk once the agent is back.
+        imageReads.values().forEach(ImageSender::cancel);
+        imageWrites.values().forEach(ImageReceiver::stop);
     }
 }

@@ -48,6 +48,25 @@ public class CommandLineTest {
     }
 
     @Test
+    public void testDisksAreNumberedInTheOrderGivenAndMustBeFiles() throws Exception {
+        Path a = java.nio.file.Files.createTempFile("disk-a", ".img");
+        Path b = java.nio.file.Files.createTempFile("disk-b", ".img");
+        try {
+            assertThat(parse("--test-disk", a.toString(), "--test-disk", b.toString()).testDisks())
+                    .containsExactly(a.toAbsolutePath(), b.toAbsolutePath());
+            assertThat(parse().testDisks()).isEmpty();
+            assertThatThrownBy(() -> parse("--test-disk", a.resolveSibling("missing.img").toString()))
+                    .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("is not a regular file");
+            java.io.StringWriter help = new java.io.StringWriter();
+            new CommandLine(new Main()).usage(new java.io.PrintWriter(help));
+            assertThat(help.toString()).contains("--test-disk=FILE");
+        } finally {
+            java.nio.file.Files.delete(a);
+            java.nio.file.Files.delete(b);
+        }
+    }
+
+    @Test
     public void identityOverridesAreNormalised() {
         AgentConfig c = parse("--mac", "52-54-00-AB-CD-EF", "--uuid", "4C4C4544-0042-3510-8052-B4C04F384B32",
                 "--name", "web01", "--allow-power", "--server-fingerprint", "AB:".repeat(31) + "AB");

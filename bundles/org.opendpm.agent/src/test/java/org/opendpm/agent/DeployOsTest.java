@@ -66,6 +66,35 @@ public class DeployOsTest {
     }
 
     @Test
+    public void aLostDeployOsAgentComesBackWithItsResumeKeyInsteadOfTheToken() throws Exception {
+        server.deployOsTokens.add("tok-3");
+        try (TestSupport.LogCapture log = new TestSupport.LogCapture()) {
+            agent = TestSupport.start(config("tok-3").resume(Duration.ofMillis(300), Duration.ofMinutes(1))
+                    .build());
+            TestServer.Conn first = server.awaitSession(Duration.ofSeconds(20));
+            assertThat(first.hello.token()).contains("tok-3");
+            assertThat(first.hello.resumeKey()).isEmpty();
+            assertThat(server.resumeKeys).hasSize(1);
+            String key = server.resumeKeys.iterator().next();
+            first.close();
+            TestServer.Conn second = server.awaitSession(Duration.ofSeconds(10));
+            assertThat(second.hello.deployOs()).isTrue();
+            assertThat(second.hello.resumeKey()).contains(key);
+            assertThat(second.hello.token()).isEmpty();
+            assertThat(second.hello.mac()).isEqualTo(first.hello.mac());
+            Message r = second.request(i -> new Message.Command(i, "echo back", 10));
+            assertThat(((Message.CommandResult) r).output()).isEqualTo("back\n");
+            // The session ended on the server: the key is refused, and the agent keeps trying without logging it.
+            server.resumeKeys.clear();
+            int hellos = server.hellos.get();
+            second.close();
+            await(Duration.ofSeconds(10), () -> server.hellos.get() >= hellos + 3, "hellos with the refused key");
+            assertThat(log.all()).contains("refused the resume key of 52:54:00:12:34:56").doesNotContain(key);
+        }
+        assertThat(server.registers.get()).isZero();
+    }
+
+    @Test
     public void withoutTheLinuxScannerDiskInventoryIsNotAvailable() throws Exception {
         server.deployOsTokens.add("tok-2");
         agent = TestSupport.start(config("tok-2").build(), DiskScanner.UNAVAILABLE);

@@ -57,13 +57,22 @@ public class ShadedJarIT {
     @Test
     public void jacksonAndPicocliAreRelocated() throws Exception {
         List<String> stray = new ArrayList<>();
+        List<String> natives = new ArrayList<>();
         try (JarFile jf = new JarFile(jar().toFile())) {
             for (var e : Collections.list(jf.entries())) {
                 String n = e.getName();
-                if (n.endsWith(".class") && !n.startsWith("org/opendpm/agent/")) {
+                // zstd-jni keeps its names: its native code binds to them.
+                if (n.endsWith(".class") && !n.startsWith("org/opendpm/agent/")
+                        && !n.startsWith("com/github/luben/zstd/")) {
                     stray.add(n);
                 }
+                if (n.contains("libzstd-jni")) {
+                    natives.add(n.substring(0, n.lastIndexOf('/')));
+                }
             }
+            assertThat(natives).as("only the Linux natives a Deploy-OS runs on")
+                    .containsExactlyInAnyOrder("linux/amd64", "linux/aarch64");
+            assertThat(jf.getEntry("org/opendpm/agent/shaded/image/Chunks.class")).isNotNull();
             assertThat(jf.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo("org.opendpm.agent.Main");
             assertThat(jf.getEntry("org/opendpm/agent/shaded/jackson/core/JsonFactory.class")).isNotNull();
@@ -131,11 +140,14 @@ public class ShadedJarIT {
 
                 deployOs = new ProcessBuilder(javaBin.toString(), "-jar", jar().toString(), "--deploy-os",
                         "--kernel-cmdline", cmdline.toString(), "--server", "127.0.0.1:" + server.port(),
-                        "--server-fingerprint", server.fingerprint()).redirectErrorStream(true)
+                        "--server-fingerprint", server.fingerprint(), "--test-disk", disk.toString())
+                        .redirectErrorStream(true)
                         .redirectOutput(tmp.getRoot().toPath().resolve("jlinked-deploy-os.log").toFile()).start();
                 TestServer.Conn d = server.awaitSession(Duration.ofSeconds(30));
                 assertThat(d.hello.token()).contains("tok-9");
                 assertThat(d.mac()).isEqualTo("52:54:00:00:00:97");
+                // zstd-jni loads its native library from a temporary file: java.base is all it needs.
+                assertThat(imageReadOf(d, data.length)).isEqualTo(data);
             } finally {
                 for (Process p : new Process[]{ installed, deployOs }) {
                     if (p != null) {
@@ -146,6 +158,38 @@ public class ShadedJarIT {
             }
             assertThat(Files.readString(tmp.getRoot().toPath().resolve("jlinked.log"))).doesNotContain("Exception");
         }
+    }
+
+    /** Reads disk 1 of the agent as an image and decodes its chunks. */
+    private static byte[] imageReadOf(TestServer.Conn c, int size) throws Exception {
+        long id = c.nextId();
+        java.io.ByteArrayOutputStream disk = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+        Message.ImageChunk[] header = new Message.ImageChunk[1];
+        c.eventListener = m -> {
+            if (m instanceof Message.ImageChunk h) {
+                header[0] = h;
+                stored.reset();
+            }
+        };
+        c.streams.put(6L, chunk -> {
+            stored.write(chunk);
+            Message.ImageChunk h = header[0];
+            if (stored.size() == h.storedLength()) {
+                java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(h.length());
+                assertThat(org.opendpm.image.Chunks.check(new org.opendpm.image.ChunkEntry(h.chunk(), h.disk(), h
+                        .diskOffset(), h.length(), 0, h.storedLength(), h.crc32c(),
+                        java.util.HexFormat.of()
+                                .parseHex(h.sha256())),
+                        java.nio.ByteBuffer.wrap(stored.toByteArray()), dst))
+                        .isNull();
+                disk.write(dst.array());
+            }
+        });
+        java.util.concurrent.CompletableFuture<Message> end = c.expect(id);
+        c.send(new Message.ImageRead(id, 6, List.of(new Message.Extent(1, 0, size)), 1 << 20, 1, 0, 64 << 20));
+        assertThat(end.get(30, TimeUnit.SECONDS)).isInstanceOf(Message.ImageEnd.class);
+        return disk.toByteArray();
     }
 
     @Test

@@ -129,4 +129,17 @@ public class StreamTest extends SessionFixture {
         assertThat(m).isInstanceOf(Message.Disks.class);
         assertThat(((Message.Disks) m).disks()).isEqualTo(DISKS);
     }
+
+    @Test
+    public void imageRequestsAreRefusedOutsideADeployOsWithoutTestDisks() throws Exception {
+        assertThat(errorMessage(session.request(i -> new Message.ImageRead(i, 80, List.of(new Message.Extent(1, 0,
+                1 << 20)), 1 << 20, 1, 0, 4L << 20)))).isEqualTo("imageRead is served only by an agent in a "
+                        + "Deploy-OS (--deploy-os) or with --test-disk");
+        assertThat(errorMessage(session.request(i -> new Message.ImageWrite(i, 81, List.of(new Message.DiskGeometry(1,
+                1 << 20, 512)), 1 << 20, 0, 1, false, 4L << 20)))).startsWith("imageWrite is served only");
+        assertThat(errorMessage(session.request(i -> new Message.ReadDiskArea(i, 1, 0, 512)))).startsWith(
+                "readDiskArea is served only");
+        assertThat(errorMessage(session.request(i -> new Message.WriteDiskArea(i, 1, 0, new byte[1])))).startsWith(
+                "writeDiskArea is served only");
+    }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,8 @@ final class TestServer implements AutoCloseable {
     final List<Message> openings = new CopyOnWriteArrayList<>();
     /** Deploy-OS tokens accepted once each. */
     final Set<String> deployOsTokens = ConcurrentHashMap.newKeySet();
+    /** Resume keys given with the welcome to a Deploy-OS hello, accepted as long as they are listed. */
+    final Set<String> resumeKeys = ConcurrentHashMap.newKeySet();
     final AtomicInteger registers = new AtomicInteger();
     final AtomicInteger hellos = new AtomicInteger();
     final AtomicInteger accepted = new AtomicInteger();
@@ -136,13 +139,19 @@ final class TestServer implements AutoCloseable {
         private final AtomicLong nextId = new AtomicLong(1);
         final AtomicInteger heartbeats = new AtomicInteger();
         final List<Message> unsolicited = new CopyOnWriteArrayList<>();
-        /** Events of requests (progress, streamBegin) in arrival order. */
+        /** Events of requests (progress, streamBegin, image events) in arrival order. */
         final List<Message> events = new CopyOnWriteArrayList<>();
+        /** Sees every event on the reader thread before it is listed, in order with the data frames. */
+        volatile EventListener eventListener;
         final CountDownLatch closed = new CountDownLatch(1);
         /** Where stream data goes, by transfer id; the reader thread writes it, so a slow sink stops reading. */
         final Map<Long, StreamSink> streams = new ConcurrentHashMap<>();
         volatile Message.Hello hello;
         private volatile Thread beater;
+
+        interface EventListener {
+            void event(Message m) throws IOException;
+        }
 
         /** Takes the data of a stream; may block (then the agent waits for credit). */
         interface StreamSink {
@@ -183,7 +192,11 @@ final class TestServer implements AutoCloseable {
                     }
                     if (m instanceof Message.Heartbeat) {
                         heartbeats.incrementAndGet();
-                    } else if (m instanceof Message.Progress || m instanceof Message.StreamBegin) {
+                    } else if (m instanceof Message.Event && !(m instanceof Message.ConnectionError)) {
+                        EventListener l = eventListener;
+                        if (l != null) {
+                            l.event(m);
+                        }
                         events.add(m);
                     } else if (m instanceof Message.Answer a && pending.containsKey(a.id())) {
                         pending.remove(a.id()).complete(a);
@@ -225,7 +238,8 @@ final class TestServer implements AutoCloseable {
             if (m instanceof Message.Hello h) {
                 hellos.incrementAndGet();
                 boolean ok = h.deployOs()
-                        ? deployOsTokens.remove(h.token().orElse(""))
+                        ? h.resumeKey().map(resumeKeys::contains).orElseGet(() -> deployOsTokens.remove(h.token()
+                                .orElse("")))
                         : h.credential().orElse("").equals(credentials.get(h.mac()));
                 if (!ok) {
                     send(new Message.ConnectionError("unauthenticated", h.deployOs()
@@ -234,7 +248,15 @@ final class TestServer implements AutoCloseable {
                     return false;
                 }
                 hello = h;
-                send(new Message.Welcome(heartbeatSeconds));
+                Optional<String> key = Optional.empty();
+                if (h.deployOs()) {
+                    byte[] secret = new byte[32];
+                    random.nextBytes(secret);
+                    key = Optional.of(h.resumeKey().orElse(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                            secret)));
+                    resumeKeys.add(key.get());
+                }
+                send(new Message.Welcome(heartbeatSeconds, key));
                 if (sendHeartbeats) {
                     Thread b = new Thread(this::beat, "test-server-beat");
                     b.setDaemon(true);
