@@ -5,13 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
-import java.util.zip.CRC32C;
 
 import org.opendpm.image.ImageHeader.Extent;
 import org.opendpm.image.internal.ChunkCodec;
-import org.opendpm.image.internal.Format;
 import org.opendpm.image.internal.HeaderCodec;
-import org.opendpm.image.internal.IndexCodec;
+import org.opendpm.image.internal.IndexBuilder;
 import org.opendpm.image.internal.Io;
 import org.opendpm.image.internal.OrderedPool;
 
@@ -80,8 +78,7 @@ public final class ImageWriter implements AutoCloseable {
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
     private final ByteBuffer zeros;
     private final long total;
-    private final CRC32C indexCrc = new CRC32C();
-    private ByteBuffer index = ByteBuffer.allocate(Format.ENTRY_SIZE * 1024);
+    private final IndexBuilder index = new IndexBuilder();
 
     // Where the source stands: the extent being read and the chunk being filled.
     private int extent;
@@ -222,12 +219,7 @@ public final class ImageWriter implements AutoCloseable {
                     c.storedLength(), c.crc32c(), c.sha256());
             writeFully(d.slot().dst().clear().limit(c.storedLength()));
         }
-        if (index.remaining() < Format.ENTRY_SIZE) {
-            index = ByteBuffer.allocate(index.capacity() * 2).put(index.flip());
-        }
-        int at = index.position();
-        IndexCodec.putEntry(index, entry);
-        indexCrc.update(index.array(), at, Format.ENTRY_SIZE);
+        index.add(entry);
         free.add(d.slot());
         doneBytes += d.length();
         options.progress().progress(doneBytes, total);
@@ -253,8 +245,8 @@ public final class ImageWriter implements AutoCloseable {
             drainOne();
         }
         long indexOffset = position;
-        writeFully(index.flip());
-        writeFully(IndexCodec.trailer(indexOffset, chunkNumber, header.imageId(), (int) indexCrc.getValue()));
+        writeFully(index.index());
+        writeFully(index.trailer(indexOffset, header.imageId()));
         finished = true;
         pool.close();
         return new Summary(chunkNumber, holes, total, position);

@@ -31,6 +31,12 @@ public interface ImageStore {
         /** Where the bytes go. */
         WritableByteChannel channel();
 
+        /**
+         * Opens what was written so far for reading, before {@link #commit()}: a backup verifies its image there
+         * ("Create Verification Data") before it replaces one of the same name.
+         */
+        SeekableByteChannel readBack() throws IOException;
+
         /** Flushes to disk and puts the image in place under its name. */
         void commit() throws IOException;
 

@@ -405,6 +405,11 @@ public final class TestStepContext implements StepContext {
                 }
 
                 @Override
+                public SeekableByteChannel readBack() throws IOException {
+                    return Files.newByteChannel(temp, StandardOpenOption.READ);
+                }
+
+                @Override
                 public void commit() throws IOException {
                     channel.close();
                     try {

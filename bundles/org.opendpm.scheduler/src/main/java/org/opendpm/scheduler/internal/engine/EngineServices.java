@@ -11,6 +11,7 @@ import org.opendpm.api.boot.PublishedFiles;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.settings.ServerSettingsService;
 import org.opendpm.scheduler.internal.files.ServerFiles;
+import org.opendpm.scheduler.internal.images.transfer.ImageTransfers;
 import org.opendpm.scheduler.internal.power.PowerDrivers;
 import org.opendpm.spi.ImageStore;
 
@@ -19,7 +20,7 @@ import org.opendpm.spi.ImageStore;
  * absent): a step that needs them fails with a clear message.
  */
 record EngineServices(AgentLink agents, AgentWaits waits, PowerDrivers power, InventoryService inventory,
-        ServerFiles files, ServerSettingsService settings, ImageStore images,
+        ServerFiles files, ServerSettingsService settings, ImageStore images, ImageTransfers transfers,
         Supplier<Optional<BootIntentService>> bootIntents, Supplier<Optional<DeployOsSessions>> sessions,
         Supplier<Optional<PublishedFiles>> published, Clock clock) {
 }

@@ -42,6 +42,7 @@ import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
 import org.opendpm.scheduler.internal.files.ServerFiles;
 import org.opendpm.scheduler.internal.power.PowerDrivers;
 import org.opendpm.scheduler.internal.images.ImageFolder;
+import org.opendpm.scheduler.internal.images.transfer.ImageTransfers;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.boot.PublishedFiles;
 import org.opendpm.api.execution.ExecutionStep;
@@ -117,14 +118,15 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     public ExecutionEngine(@Reference Database database, @Reference ScenarioService scenarios,
             @Reference PluginRegistry plugins, @Reference InventoryService inventory,
             @Reference ServerSettingsService settings, @Reference AgentLink agents, @Reference PowerDrivers power,
-            @Reference ServerFiles serverFiles, @Reference ImageFolder images) {
-        this(database, scenarios, plugins, inventory, settings, agents, power, serverFiles, images, null, null, null,
-                Clock.systemUTC(), PLUGIN_CALL_BOUND);
+            @Reference ServerFiles serverFiles, @Reference ImageFolder images, @Reference ImageTransfers transfers) {
+        this(database, scenarios, plugins, inventory, settings, agents, power, serverFiles, images, transfers, null,
+                null, null, Clock.systemUTC(), PLUGIN_CALL_BOUND);
     }
 
     ExecutionEngine(Database database, ScenarioService scenarios, PluginRegistry plugins, InventoryService inventory,
             ServerSettingsService settings, AgentLink agents, PowerDrivers power, ServerFiles serverFiles,
-            org.opendpm.spi.ImageStore images, BootIntentService bootIntents, DeployOsSessions sessions,
+            org.opendpm.spi.ImageStore images, ImageTransfers transfers, BootIntentService bootIntents,
+            DeployOsSessions sessions,
             PublishedFiles published, Clock clock, Duration pluginCallBound) {
         this.clock = clock;
         this.database = database;
@@ -136,7 +138,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         this.published = published;
         this.owner = System.getProperty("opendpm.node", "local");
         this.waits = new AgentWaits(agents);
-        this.services = new EngineServices(agents, waits, power, inventory, serverFiles, settings, images,
+        this.services = new EngineServices(agents, waits, power, inventory, serverFiles, settings, images, transfers,
                 () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
                 () -> Optional.ofNullable(this.published), clock);
         this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);

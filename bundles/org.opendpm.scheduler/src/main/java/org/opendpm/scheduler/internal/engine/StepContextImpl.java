@@ -18,6 +18,9 @@ import org.opendpm.api.boot.BootIntentService;
 import org.opendpm.api.boot.NextBoot;
 import org.opendpm.api.inventory.PowerState;
 import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
+import org.opendpm.scheduler.internal.images.transfer.AgentReturn;
+import org.opendpm.scheduler.internal.images.transfer.MachineFacts;
+import org.opendpm.scheduler.internal.images.transfer.TransferStep;
 import org.opendpm.spi.AgentHandle;
 import org.opendpm.spi.BootControl;
 import org.opendpm.spi.BootIntent;
@@ -198,13 +201,13 @@ final class StepContextImpl implements StepContext {
 
     private final AgentHandle agent = new AgentHandle() {
         @Override
-        public java.util.concurrent.CompletionStage<ImageResult> backup(Backup backup) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("backup"));
+        public CompletionStage<ImageResult> backup(Backup backup) {
+            return inDeployOs(() -> services.transfers().backup(facts(), backup, transferStep, agentReturn));
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<ImageResult> restore(Restore restore) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("restore"));
+        public CompletionStage<ImageResult> restore(Restore restore) {
+            return inDeployOs(() -> services.transfers().restore(facts(), restore, transferStep, agentReturn));
         }
 
         @Override
@@ -257,6 +260,41 @@ final class StepContextImpl implements StepContext {
             return track(services.agents().power(machine.id(), AgentPowerAction.REBOOT));
         }
     };
+
+    /** What a backup or restore reports through this step. */
+    private final TransferStep transferStep = new TransferStep() {
+        @Override
+        public void progress(long done, long total) {
+            StepContextImpl.this.progress(done, total, "bytes");
+        }
+
+        @Override
+        public void log(String line) {
+            StepContextImpl.this.log(line);
+        }
+
+        @Override
+        public void onStop(Runnable action) {
+            StepContextImpl.this.onStop(action);
+        }
+    };
+
+    /** A transfer whose link was lost waits for the Deploy-OS agent to come back (its window is the transfer's). */
+    private final AgentReturn agentReturn = (machineId, until) -> StepContextImpl.this.services.waits().await(
+            machineId, AgentHandle.Kind.DEPLOY_OS, true, until, "the agent did not come back", false);
+
+    private MachineFacts facts() {
+        return services.transfers().facts(services.inventory().machine(machine.id()));
+    }
+
+    /** Image transfers need the agent of the machine's Deploy-OS, connected now. */
+    private <T> CompletionStage<T> inDeployOs(Supplier<CompletionStage<T>> transfer) {
+        if (!agent.isConnected(AgentHandle.Kind.DEPLOY_OS)) {
+            return CompletableFuture.failedFuture(new StepFailedException("machine " + machine.name()
+                    + " is not running its Deploy-OS: backup and restore need its agent there"));
+        }
+        return transfer.get();
+    }
 
     /**
      * Runs an agent request once the machine's agent is connected: a machine that is off (or whose state is unknown)

@@ -85,6 +85,11 @@ public class ImageFolder implements ImageStore {
             }
 
             @Override
+            public SeekableByteChannel readBack() throws IOException {
+                return Files.newByteChannel(temp, StandardOpenOption.READ);
+            }
+
+            @Override
             public void commit() throws IOException {
                 channel.force(true);
                 channel.close();

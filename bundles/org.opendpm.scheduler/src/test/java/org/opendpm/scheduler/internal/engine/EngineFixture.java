@@ -53,6 +53,7 @@ final class EngineFixture implements AutoCloseable {
     final PowerSettingsStore powerSettings;
     final PowerDrivers power;
     final ImageFolder images;
+    final org.opendpm.scheduler.internal.images.transfer.ImageTransfers transfers;
     final ServerFiles serverFiles;
     final List<ExecutionEngine> engines = new ArrayList<>();
     final Sessions sessions = new Sessions();
@@ -70,6 +71,8 @@ final class EngineFixture implements AutoCloseable {
                 Files.createTempDirectory("power-key").resolve("driver-info.key"));
         power = new PowerDrivers(plugins, agents, powerSettings, powerConfig("fake", "127.0.0.1", 9));
         images = new ImageFolder(settings);
+        transfers = new org.opendpm.scheduler.internal.images.transfer.ImageTransfers(agents, images, plugins,
+                settings, Duration.ofSeconds(120), clock);
         serverFiles = new ServerFiles(Files.createTempDirectory("server-files"));
         plugins.types.put("cmd", new TestTypes.Command(1, false));
         plugins.types.put("deploy", new TestTypes.Command(1, true));
@@ -79,7 +82,7 @@ final class EngineFixture implements AutoCloseable {
     /** A new engine over the same database, as after a restart of the server. */
     ExecutionEngine startEngine() {
         ExecutionEngine engine = new ExecutionEngine(database, scenarios, plugins, inventory, settings, agents, power,
-                serverFiles, images, bootIntents, sessions, null, clock, pluginCallBound);
+                serverFiles, images, transfers, bootIntents, sessions, null, clock, pluginCallBound);
         agents.listeners.add(engine);
         engines.add(engine);
         return engine;

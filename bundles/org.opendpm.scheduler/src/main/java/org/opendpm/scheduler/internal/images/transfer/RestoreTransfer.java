@@ -1,0 +1,325 @@
+package org.opendpm.scheduler.internal.images.transfer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.zip.CRC32C;
+
+import org.opendpm.api.agent.AgentUnavailableException;
+import org.opendpm.api.agent.ImageChunk;
+import org.opendpm.api.agent.ImageChunkSource;
+import org.opendpm.api.agent.ImageDisk;
+import org.opendpm.api.agent.ImageWriteProgress;
+import org.opendpm.api.agent.ImageWriteRequest;
+import org.opendpm.api.agent.ImageWriteResult;
+import org.opendpm.api.inventory.DiskInfo;
+import org.opendpm.api.inventory.PartitionInfo;
+import org.opendpm.image.ChunkEntry;
+import org.opendpm.image.ImageHeader;
+import org.opendpm.image.ImageReader;
+import org.opendpm.spi.AgentHandle.ImageResult;
+import org.opendpm.spi.AgentHandle.Restore;
+import org.opendpm.spi.StepFailedException;
+
+/**
+ * One restore: the image is marked in use and opened strictly; another Deploy-OS or model than the target's is
+ * warned of (IMG-5); each target disk must exist and hold the image's disk; a partition image onto a disk whose
+ * partitions differ gets the image's partition table first (same-size disks only). Each chunk's CRC-32C is checked
+ * before it is sent, so a damaged image fails before its bad chunk reaches the disk. After a lost link the agent is
+ * asked again from the last chunk it confirmed.
+ */
+final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
+
+    private final ImageTransfers t;
+    private final MachineFacts machine;
+    private final Restore restore;
+    private final TransferStep step;
+    private final AgentReturn returns;
+    private final LinkLoss loss;
+    private final Instant started;
+    private final CompletableFuture<ImageResult> result = new CompletableFuture<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<Integer, Integer> targetOf = new HashMap<>();
+    private final CRC32C crc = new CRC32C();
+
+    private AutoCloseable lease;
+    private ImageReader reader;
+    private ImageHeader header;
+    private long total;
+
+    /** The next chunk the source gives, on the link's thread. */
+    private long next;
+    /** What the agent confirmed: chunks below {@code confirmed} are on the disk, {@code confirmedBytes} of them. */
+    private volatile long confirmed;
+    private volatile long confirmedBytes;
+    private long requestBase;
+    private volatile IOException sourceFault;
+
+    private volatile CompletableFuture<?> current;
+    private volatile boolean stopped;
+
+    RestoreTransfer(ImageTransfers t, MachineFacts machine, Restore restore, TransferStep step, AgentReturn returns) {
+        this.t = t;
+        this.machine = machine;
+        this.restore = restore;
+        this.step = step;
+        this.returns = returns;
+        this.loss = new LinkLoss(t.clock, t.resumeWindow());
+        this.started = t.clock.instant();
+    }
+
+    CompletableFuture<ImageResult> start() {
+        step.onStop(this::stop);
+        CompletableFuture.supplyAsync(this::open, t.executor)
+                .thenCompose(v -> pending(t.agents.disks(machine.id())))
+                .thenCompose(this::prepare)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        end(e);
+                    } else {
+                        write(0);
+                    }
+                });
+        return result;
+    }
+
+    private <T> CompletableFuture<T> pending(CompletionStage<T> stage) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        current = f;
+        if (stopped) {
+            f.cancel(true);
+        }
+        return f;
+    }
+
+    private void stop() {
+        stopped = true;
+        CompletableFuture<?> c = current;
+        if (c != null) {
+            c.cancel(true);
+        }
+    }
+
+    /** Marks the image in use, opens it strictly and warns of another Deploy-OS or model (IMG-5). */
+    private Void open() {
+        lease = t.inUse(restore.imageName(), "restore onto machine " + machine.name());
+        try {
+            reader = ImageReader.open(t.images.open(restore.imageName()));
+        } catch (IOException e) {
+            throw new StepFailedException("image " + restore.imageName() + " cannot be restored: " + e.getMessage(),
+                    e);
+        }
+        header = reader.header();
+        total = header.totalBytes();
+        if (!header.deployOsId().isEmpty() && !header.deployOsId().equals(machine.deployOsId())) {
+            warn("Image " + restore.imageName() + " was taken with Deploy-OS " + header.deployOsId()
+                    + "; machine " + machine.name() + " uses Deploy-OS " + machine.deployOsId() + " (IMG-5)");
+        }
+        if (!header.machineModel().isEmpty() && !header.machineModel().equals(machine.model())) {
+            warn("Image " + restore.imageName() + " was taken from a machine of model " + header.machineModel()
+                    + "; machine " + machine.name() + " is "
+                    + (machine.model().isEmpty() ? "of unknown model" : "a " + machine.model()) + " (IMG-5)");
+        }
+        return null;
+    }
+
+    private void warn(String line) {
+        warnings.add(line);
+        step.log("Warning: " + line);
+    }
+
+    /** Maps the image's disks onto the machine's, checks their sizes and writes a partition table where needed. */
+    private CompletableFuture<Void> prepare(List<DiskInfo> disks) {
+        if (restore.disk() != 0 && header.disks().size() != 1) {
+            throw new StepFailedException("image " + restore.imageName() + " holds " + header.disks().size()
+                    + " disks; it is restored onto the disks of the same numbers, not onto disk " + restore.disk());
+        }
+        CompletableFuture<Void> tables = CompletableFuture.completedFuture(null);
+        for (ImageHeader.Disk d : header.disks()) {
+            int number = restore.disk() == 0 ? d.number() : restore.disk();
+            DiskInfo target = disks.stream().filter(x -> x.number() == number).findFirst().orElseThrow(
+                    () -> new StepFailedException("machine " + machine.name() + " has no disk " + number));
+            if (target.sizeBytes() < d.size()) {
+                throw new StepFailedException("image " + restore.imageName() + " needs a disk of at least " + d.size()
+                        + " bytes; disk " + number + " of machine " + machine.name() + " has " + target.sizeBytes());
+            }
+            targetOf.put(d.number(), number);
+            if (!partitionImage(d) || partitionsMatch(d, target)) {
+                continue;
+            }
+            if (target.sizeBytes() != d.size() || d.partitionTable().length == 0) {
+                throw new StepFailedException("the partitions of disk " + number + " of machine " + machine.name()
+                        + " differ from those image " + restore.imageName() + " holds, and its partition table"
+                        + " cannot be written: " + (d.partitionTable().length == 0
+                                ? "the image keeps none"
+                                : "the disk has " + target.sizeBytes() + " bytes, the image's " + d.size()));
+            }
+            tables = tables.thenCompose(v -> writeTable(d, number));
+        }
+        return tables;
+    }
+
+    /** Whether the image holds partitions of the disk rather than all of it. */
+    private boolean partitionImage(ImageHeader.Disk d) {
+        List<ImageHeader.Extent> of = header.extents().stream().filter(e -> e.diskNumber() == d.number()).toList();
+        return !(of.size() == 1 && of.get(0).offset() == 0 && of.get(0).length() == d.size());
+    }
+
+    /** Every imaged partition is on the target with the same number, start and size. */
+    private boolean partitionsMatch(ImageHeader.Disk d, DiskInfo target) {
+        for (ImageHeader.Extent e : header.extents()) {
+            if (e.diskNumber() != d.number()) {
+                continue;
+            }
+            ImageHeader.Partition p = d.partitions().stream()
+                    .filter(x -> x.offset() == e.offset() && x.length() == e.length()).findFirst().orElse(null);
+            PartitionInfo on = p == null ? null : target.partition(p.number()).orElse(null);
+            if (on == null || on.startBytes() != p.offset() || on.sizeBytes() != p.length()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CompletableFuture<Void> writeTable(ImageHeader.Disk d, int number) {
+        byte[] table = d.partitionTable();
+        int headLength = Math.min(PartitionTableArea.headLength(d), table.length);
+        byte[] head = Arrays.copyOf(table, headLength);
+        byte[] tail = Arrays.copyOfRange(table, headLength, table.length);
+        step.log("The partitions of disk " + number + " of machine " + machine.name() + " differ from the image's:"
+                + " writing its partition table first");
+        CompletableFuture<Void> f = pending(t.agents.writeDiskArea(machine.id(), number, 0, head));
+        if (tail.length > 0) {
+            f = f.thenCompose(v -> pending(t.agents.writeDiskArea(machine.id(), number, d.size() - tail.length,
+                    tail)));
+        }
+        return f;
+    }
+
+    private void write(long from) {
+        if (from > 0) {
+            step.log("The agent of machine " + machine.name() + " is back; the restore goes on from chunk " + from);
+        } else {
+            step.log("Restoring image " + restore.imageName() + " onto machine " + machine.name() + " (" + total
+                    + " bytes, " + reader.chunkCount() + " chunks)");
+        }
+        next = from;
+        requestBase = confirmedBytes;
+        List<ImageDisk> disks = header.disks().stream()
+                .map(d -> new ImageDisk(targetOf.get(d.number()), d.size(), d.sectorSize())).toList();
+        ImageWriteRequest request = new ImageWriteRequest(disks, header.chunkSize(), from, reader.chunkCount(),
+                restore.compare());
+        pending(t.agents.writeImage(machine.id(), request, this, this)).whenComplete(this::written);
+    }
+
+    @Override
+    public ImageChunk next() throws IOException {
+        if (stopped) {
+            // Not null: that would end the write as if complete.
+            throw new IOException("the restore onto machine " + machine.name() + " was stopped");
+        }
+        if (next == reader.chunkCount()) {
+            return null;
+        }
+        ChunkEntry e = reader.entry(next);
+        ByteBuffer stored = null;
+        if (!e.hole()) {
+            stored = reader.readStoredChunk(next);
+            crc.reset();
+            crc.update(stored.duplicate());
+            if ((int) crc.getValue() != e.storedCrc32c()) {
+                sourceFault = new IOException("image " + restore.imageName() + " is damaged at chunk " + e.number()
+                        + " (disk " + e.diskNumber() + ", disk offset " + e.diskOffset() + "): its stored bytes fail"
+                        + " their CRC-32C; nothing of it was sent to machine " + machine.name());
+                throw sourceFault;
+            }
+        }
+        next++;
+        return new ImageChunk(e.number(), targetOf.get(e.diskNumber()), e.diskOffset(), e.length(), e.hole(),
+                e.storedLength(), e.storedCrc32c(), e.sha256(), stored);
+    }
+
+    @Override
+    public void confirmed(long confirmedChunks, long bytes) {
+        confirmed = confirmedChunks;
+        confirmedBytes = requestBase + bytes;
+        loss.progressed();
+        step.progress(confirmedBytes, total);
+    }
+
+    private void written(ImageWriteResult r, Throwable error) {
+        if (error == null) {
+            if (r.compared() && !r.mismatches().isEmpty()) {
+                ImageWriteResult.Mismatch m = r.mismatches().get(0);
+                end(new StepFailedException("machine " + machine.name() + ": chunk " + m.chunk() + " (disk "
+                        + m.disk() + ", disk offset " + m.diskOffset() + ") reads back differently from image "
+                        + restore.imageName() + " (" + r.mismatches().size() + " chunks listed)"));
+            } else {
+                end(null);
+            }
+            return;
+        }
+        Throwable cause = ImageTransfers.cause(error);
+        if (stopped || sourceFault != null || !(cause instanceof AgentUnavailableException)) {
+            end(sourceFault != null ? new StepFailedException(sourceFault.getMessage(), sourceFault) : error);
+            return;
+        }
+        long from = confirmed;
+        long chunks = reader.chunkCount();
+        Instant until = loss.lost();
+        step.log("The link to machine " + machine.name() + " was lost at chunk " + from + " of " + chunks
+                + "; waiting up to " + Duration.between(t.clock.instant(), until).toSeconds()
+                + " s for its agent (" + ImageTransfers.describe(cause) + ")");
+        pending(returns.await(machine.id(), until)).whenComplete((v, e) -> {
+            if (e == null) {
+                write(from);
+            } else if (stopped) {
+                end(e);
+            } else {
+                end(new StepFailedException(loss.message(machine.name(), "restore", from, chunks)));
+            }
+        });
+    }
+
+    /** Closes the image and its in-use mark, and completes the restore. */
+    private void end(Throwable error) {
+        try {
+            if (reader != null) {
+                reader.close();
+            }
+            if (lease != null) {
+                lease.close();
+            }
+        } catch (Exception e) {
+            if (error != null) {
+                error.addSuppressed(e);
+            }
+        }
+        if (error == null) {
+            step.log("Image " + restore.imageName() + " restored onto machine " + machine.name()
+                    + (restore.compare() ? " and compared" : ""));
+            result.complete(new ImageResult(total, reader.size(), reader.chunkCount(),
+                    Duration.between(started, t.clock.instant()), warnings));
+            return;
+        }
+        Throwable cause = ImageTransfers.cause(error);
+        if (stopped || cause instanceof CancellationException) {
+            result.completeExceptionally(new CancellationException("the restore of image " + restore.imageName()
+                    + " onto machine " + machine.name() + " was stopped"));
+        } else if (cause instanceof StepFailedException) {
+            result.completeExceptionally(cause);
+        } else {
+            result.completeExceptionally(new StepFailedException("the restore of image " + restore.imageName()
+                    + " onto machine " + machine.name() + " failed: " + ImageTransfers.describe(cause), cause));
+        }
+    }
+}

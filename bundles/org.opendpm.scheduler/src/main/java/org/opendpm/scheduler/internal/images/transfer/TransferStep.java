@@ -1,0 +1,14 @@
+package org.opendpm.scheduler.internal.images.transfer;
+
+/** What a backup or restore needs of the step it runs for. */
+public interface TransferStep {
+
+    /** Disk bytes done of {@code total}. */
+    void progress(long done, long total);
+
+    /** A line for the execution's log. */
+    void log(String line);
+
+    /** Runs the action once the step is stopped (at once if it is already). */
+    void onStop(Runnable action);
+}
