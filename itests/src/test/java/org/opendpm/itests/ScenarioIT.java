@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Scenarios on the real distribution, booted once: a scenario with a tab of the fake scenario-type plugin (installed
  * and removed as a feature) through REST, its validation, its assignment to machines of the inventory, the shell
- * commands, and the protected Built-in Scenarios (SCN-1 to SCN-5).
+ * commands, and the protected Built-in Scenarios (SCN-1 to SCN-5); and, as the smallest class that boots the
+ * distribution, that the image store answers.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -210,5 +211,16 @@ public class ScenarioIT {
         assertFalse(scenarioNamed("System_LinuxMasterSetup").get("options").get("powerOffAfterExecution")
                 .asBoolean());
         assertEquals(id, ok(admin("GET", "scenario-groups/by-path?path=" + BUILT_IN, null), 200).get("id").asLong());
+    }
+
+    /**
+     * IMG-1: the image store's bundles (org.opendpm.image with zstd-jni's native code) resolve in the distribution,
+     * and a fresh server's image folder lists no images.
+     */
+    @Test
+    public void theImageStoreAnswersWithAnEmptyImageFolder() {
+        JsonNode images = ok(admin("GET", "images", null), 200);
+        assertTrue(images.toString(), images.isArray());
+        assertEquals(images.toString(), 0, images.size());
     }
 }

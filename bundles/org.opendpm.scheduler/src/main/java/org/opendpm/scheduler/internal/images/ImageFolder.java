@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
@@ -20,13 +25,16 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The image store in the server's "Folder for Image" setting: plain names only (a jail), and a new image is written to
- * a temporary file beside its target, forced to disk and renamed over it only when complete (IMG-1).
+ * a temporary file beside its target, forced to disk and renamed over it only when complete (IMG-1). It also knows
+ * which images this server process reads right now ({@link #use}), so that {@link #delete} refuses them.
  */
 @Component(service = ImageFolder.class)
 public class ImageFolder implements ImageStore {
 
     private static final int MAX_NAME = 255;
     private final ServerSettingsService settings;
+    /** Image name → purposes of the uses held now, one entry per use (so nested uses count). */
+    private final Map<String, List<String>> uses = new HashMap<>();
 
     @Activate
     public ImageFolder(@Reference ServerSettingsService settings) {
@@ -44,12 +52,77 @@ public class ImageFolder implements ImageStore {
     }
 
     Path resolve(String name) throws IOException {
-        if (name == null || name.isEmpty() || name.length() > MAX_NAME || name.equals(".") || name.equals("..")
-                || name.startsWith(".") || name.chars().anyMatch(ch -> ch == '/' || ch == '\\' || ch < 0x20)) {
+        checkName(name);
+        return root().resolve(name);
+    }
+
+    /**
+     * A plain file name without a leading dot: the dot keeps the store's temporary files ({@code .NAME.*.partial})
+     * out of reach of every name.
+     */
+    static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME || name.startsWith(".")
+                || name.chars().anyMatch(ch -> ch == '/' || ch == '\\' || ch < 0x20)) {
             throw new ValidationException("name", "An image name is a plain file name of 1 to " + MAX_NAME
                     + " characters, without separators, control characters or a leading dot");
         }
-        return root().resolve(name);
+    }
+
+    /** A use of an image; closing it throws nothing, and closing it twice counts once. */
+    interface Use extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Marks an image as in use until the returned handle is closed; uses nest, and {@link #delete} refuses the image
+     * while any is held. The name is checked, not its existence.
+     *
+     * @param purpose what uses it, as a refused delete names it ("restore of execution 12 to pc1")
+     */
+    public AutoCloseable use(String name, String purpose) {
+        return hold(name, purpose);
+    }
+
+    Use hold(String name, String purpose) {
+        checkName(name);
+        synchronized (uses) {
+            uses.computeIfAbsent(name, n -> new ArrayList<>()).add(purpose);
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                synchronized (uses) {
+                    List<String> held = uses.get(name);
+                    held.remove(purpose);
+                    if (held.isEmpty()) {
+                        uses.remove(name);
+                    }
+                }
+            }
+        };
+    }
+
+    /** What uses an image now, in the order the uses began. */
+    public List<String> usesOf(String name) {
+        synchronized (uses) {
+            return List.copyOf(uses.getOrDefault(name, List.of()));
+        }
+    }
+
+    /** Removes an image, unless it is in use; holding the lock while deleting keeps a new use from slipping in. */
+    public void delete(String name) throws IOException {
+        Path p = resolve(name);
+        synchronized (uses) {
+            List<String> held = uses.get(name);
+            if (held != null) {
+                throw new ConflictException("Image " + name + " is in use: " + String.join("; ", held));
+            }
+            if (!Files.isRegularFile(p)) {
+                throw new NotFoundException("No image " + name);
+            }
+            Files.delete(p);
+        }
     }
 
     @Override
@@ -69,11 +142,7 @@ public class ImageFolder implements ImageStore {
     @Override
     public NewImage create(String name, long expectedBytes) throws IOException {
         Path target = resolve(name);
-        long free = Files.getFileStore(target.getParent()).getUsableSpace();
-        if (expectedBytes > free) {
-            throw new ConflictException("Image " + name + " needs " + expectedBytes + " bytes; the image folder has "
-                    + free + " free");
-        }
+        checkFreeSpace(target.getParent(), name, expectedBytes);
         Path temp = Files.createTempFile(target.getParent(), "." + name + ".", ".partial");
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         return new NewImage() {
@@ -105,5 +174,14 @@ public class ImageFolder implements ImageStore {
                 }
             }
         };
+    }
+
+    /** Refuses up front an image that cannot fit: {@code expectedBytes} beyond the usable space of {@code folder}. */
+    static void checkFreeSpace(Path folder, String name, long expectedBytes) throws IOException {
+        long free = Files.getFileStore(folder).getUsableSpace();
+        if (expectedBytes > free) {
+            throw new ConflictException("Image " + name + " needs " + expectedBytes + " bytes; the image folder has "
+                    + free + " free");
+        }
     }
 }
