@@ -139,8 +139,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         this.services = new EngineServices(agents, waits, power, inventory, serverFiles, settings, images,
                 () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
                 () -> Optional.ofNullable(this.published), clock);
-        this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);
         this.calls = new PluginCalls("opendpm-plugin-call", 64, MAX_QUEUED_CALLS, pluginCallBound);
+        this.requests = new ExecutionRequests(database, scenarios, plugins, settings, calls, clock);
         this.planner = new ExecutionPlanner(scenarios, plugins);
         this.ends = new ExecutionEnds(database, clock, () -> this.sessions, () -> this.published,
                 () -> submit(this::flushEnds), run -> runs.remove(run.id));

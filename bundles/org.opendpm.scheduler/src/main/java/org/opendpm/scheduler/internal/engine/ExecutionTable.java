@@ -38,7 +38,7 @@ public final class ExecutionTable {
 
     /** The machine columns an execution's preconditions need. */
     record MachineRow(long id, String name, String primaryMac, Optional<String> ip, MachineStatus status,
-            PowerState power, Optional<String> model, Optional<String> deployOs) {
+            PowerState power, Optional<String> model, Optional<String> deployOs, Optional<String> uuid) {
 
         org.opendpm.scheduler.internal.power.PowerDrivers.Machine powerMachine() {
             return new org.opendpm.scheduler.internal.power.PowerDrivers.Machine(id, name, primaryMac, ip, model);
@@ -71,14 +71,15 @@ public final class ExecutionTable {
         Map<Long, MachineRow> rows = new HashMap<>();
         for (List<Long> chunk : chunks(ids)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, name, primary_mac, status, power_state, "
-                    + "model, deploy_os, ip FROM machine WHERE id IN (" + marks(chunk.size()) + ")")) {
+                    + "model, deploy_os, ip, uuid FROM machine WHERE id IN (" + marks(chunk.size()) + ")")) {
                 bindAll(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(rs.getLong(1), new MachineRow(rs.getLong(1), rs.getString(2), rs.getString(3),
                                 Optional.ofNullable(rs.getString(8)), MachineStatus.valueOf(rs.getString(4)),
                                 PowerState.valueOf(rs.getString(5)),
-                                Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))));
+                                Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)),
+                                Optional.ofNullable(rs.getString(9))));
                     }
                 }
             }
@@ -114,6 +115,24 @@ public final class ExecutionTable {
             }
         }
         return ids;
+    }
+
+    /** Of the given scenarios, the machines with a waiting or running execution of each (EXE-10). */
+    static Map<Long, Set<Long>> activeMachinesByScenario(Connection c, Collection<Long> scenarioIds)
+            throws SQLException {
+        Map<Long, Set<Long>> out = new HashMap<>();
+        for (List<Long> chunk : chunks(scenarioIds)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT scenario_id, machine_id FROM execution WHERE state"
+                    + " IN ('WAITING', 'RUNNING') AND scenario_id IN (" + marks(chunk.size()) + ")")) {
+                bindAll(ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     static void insert(Connection c, long firstId, List<NewExecution> rows, Instant now) throws SQLException {
