@@ -423,6 +423,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         if (runs.get(run.id) != run || run.step != index || run.pendingEnd != null) {
             return; // ended meanwhile (time-out, cancel): the late answer changes nothing
         }
+        StepReports.stepEnded(run, clock.instant());
         if (error == null) {
             begin(run, run.plan, index + 1, false, false);
             return;
