@@ -25,11 +25,18 @@ public record ExecutionStep(int number, String executor, String name, State stat
     }
 
     /**
-     * Progress of a step.
+     * Progress of a step (IMG-6).
      *
      * @param total units in all, -1 when not known
+     * @param rate units per second over the last few seconds, -1 when not known (since 1.2)
+     * @param etaSeconds seconds until {@code total} at that rate, -1 when not known (since 1.2)
      */
-    public record Progress(long done, long total, String unit) {
+    public record Progress(long done, long total, String unit, long rate, long etaSeconds) {
+
+        /** Progress without a rate or estimate. */
+        public Progress(long done, long total, String unit) {
+            this(done, total, unit, -1, -1);
+        }
 
         /**
          * {@code done} of {@code total} in whole per cent, rounded down so that 100 means all is done, and within 0

@@ -81,12 +81,16 @@ public final class ExecutionCommands {
         return t.map(ExecutionCommands::time).orElse("");
     }
 
-    /** "2/5 Agent command", or empty before the plan is made. */
+    /**
+     * "2/5 Agent command", with the step's progress while it runs (IMG-6): "3/4 Backup 3.0 GiB of 8.0 GiB (37%)
+     * 100.0 MiB/s ETA 0:00:51"; empty before the plan is made.
+     */
     static String step(Execution e) {
         if (e.steps() == 0) {
             return "";
         }
-        return e.step() + "/" + e.steps() + " " + e.stepName() + e.progress().map(p -> " (" + p + "%)").orElse("");
+        String progress = e.state().finished() ? "" : e.stepProgress().map(ExecutionCommands::progress).orElse("");
+        return e.step() + "/" + e.steps() + " " + e.stepName() + (progress.isEmpty() ? "" : " " + progress);
     }
 
     static Optional<Instant> instant(String option, String text) {
@@ -306,10 +310,23 @@ public final class ExecutionCommands {
 
     /** A step's progress: "3.0 GiB of 8.0 GiB (37%)", "12 of 40 files (30%)", "5 files"; empty when none. */
     static String progress(ExecutionStep s) {
-        if (s.progress().isEmpty()) {
-            return "";
-        }
-        ExecutionStep.Progress p = s.progress().get();
+        return s.progress().map(ExecutionCommands::progress).orElse("");
+    }
+
+    /** "3.0 GiB of 8.0 GiB (37%)" and, while known, the rate and time left: " 100.0 MiB/s ETA 0:00:51". */
+    static String progress(ExecutionStep.Progress p) {
+        return amount(p) + (p.rate() < 0
+                ? ""
+                : " " + ("bytes".equals(p.unit())
+                        ? MachineDisksCommand.size(p.rate())
+                        : p.rate() + " " + p.unit()) + "/s")
+                + (p.etaSeconds() < 0
+                        ? ""
+                        : String.format(Locale.ROOT, " ETA %d:%02d:%02d", p.etaSeconds() / 3600,
+                                p.etaSeconds() / 60 % 60, p.etaSeconds() % 60));
+    }
+
+    private static String amount(ExecutionStep.Progress p) {
         boolean bytes = "bytes".equals(p.unit());
         String done = bytes ? MachineDisksCommand.size(p.done()) : Long.toString(p.done());
         if (p.total() < 0) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.Test;
+import org.opendpm.api.execution.Execution;
+import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.execution.ExecutionStep;
 
 /** EXE-6, EXE-7: what dpm:execution-steps prints for a step and a log line. */
@@ -25,6 +27,31 @@ public class ExecutionStepsCommandTest {
                         : Optional.of(T0
                                 .plusSeconds(90)),
                 attempts, state == ExecutionStep.State.FAILED ? "agent lost" : "");
+    }
+
+    /** IMG-6: dpm:execution-list shows each machine's bytes, per cent, rate and time left while the step runs. */
+    @Test
+    public void theExecutionListShowsBytesPercentRateAndEta() {
+        ExecutionStep.Progress p = new ExecutionStep.Progress(3L << 30, 8L << 30, "bytes", 100L << 20, 3725);
+        Execution running = new Execution(4, 7, "pc-7", 3, "Backup", ExecutionState.RUNNING, 2, 4, "Backup",
+                Optional.of(37), "alice", T0, Optional.of(T0), Optional.empty(), "", Optional.of(p));
+        assertThat(ExecutionCommands.step(running)).isEqualTo("2/4 Backup 3.0 GiB of 8.0 GiB (37%) 100.0 MiB/s"
+                + " ETA 1:02:05");
+        ExecutionStep.Progress starting = new ExecutionStep.Progress(0, 8L << 30, "bytes");
+        assertThat(ExecutionCommands.step(new Execution(4, 7, "pc-7", 3, "Backup", ExecutionState.RUNNING, 2, 4,
+                "Backup", Optional.of(0), "alice", T0, Optional.of(T0), Optional.empty(), "", Optional.of(starting))))
+                .isEqualTo("2/4 Backup 0 B of 8.0 GiB (0%)");
+        Execution done = new Execution(4, 7, "pc-7", 3, "Backup", ExecutionState.COMPLETED, 4, 4, "Local boot",
+                Optional.empty(), "alice", T0, Optional.of(T0), Optional.of(T0), "Backup: 8.0 GiB in 1 min 22 s,"
+                        + " 100.0 MiB/s on average",
+                Optional.of(p));
+        assertThat(ExecutionCommands.step(done)).isEqualTo("4/4 Local boot");
+        var out = new ByteArrayOutputStream();
+        ExecutionCommands.executionTable(List.of(running, done)).print(new PrintStream(out, true,
+                StandardCharsets.UTF_8), true);
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(table).contains("100.0 MiB/s ETA 1:02:05", "Backup: 8.0 GiB in 1 min 22 s, 100.0 MiB/s on"
+                + " average");
     }
 
     @Test

@@ -16,11 +16,12 @@ public final class ScenarioTypeChecks {
     private ScenarioTypeChecks() {
     }
 
-    /** A target machine with a Deploy-OS, for plans. */
+    /** A target machine with a Deploy-OS and a UUID, for plans. */
     public static PlanTarget target() {
         return new PlanTarget("machine01", "00:50:56:aa:bb:cc", Optional.of("NEC Express5800 002"),
                 Optional.of(new DeployOs("ia32_110331_26", "deployos/ia32_110331_26/vmlinuz",
-                        "deployos/ia32_110331_26/initrd.img", "", List.of("i386", "x86_64"))));
+                        "deployos/ia32_110331_26/initrd.img", "", List.of("i386", "x86_64"))),
+                Optional.of("4c4c4544-0042-3510-8052-b4c04f4d3232"));
     }
 
     /**

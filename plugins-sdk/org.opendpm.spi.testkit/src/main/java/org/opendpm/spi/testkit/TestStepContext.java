@@ -48,7 +48,8 @@ import org.opendpm.spi.StepFailedException;
  *
  * <pre>{@code
  * TestStepContext ctx = TestStepContext.of(step, tempFolder).agentConnected(AgentHandle.Kind.DEPLOY_OS)
- *         .onCommand(cmd -> new CommandResult(0, "ok")).stream("file", "/dev/sda", diskBytes);
+ *         .onCommand(cmd -> new CommandResult(0, "ok")).stream("file", "/dev/sda", diskBytes)
+ *         .onBackup(b -> new ImageResult(diskBytes.length, 4096, 1, Duration.ofSeconds(2), List.of()));
  * TestStepContext.run(new MyExecutor(), ctx, Duration.ofSeconds(5));
  * assertEquals(List.of("..."), ctx.logLines());
  * }</pre>
@@ -76,10 +77,18 @@ public final class TestStepContext implements StepContext {
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
+    private final List<AgentHandle.Backup> backups = new CopyOnWriteArrayList<>();
+    private final List<AgentHandle.Restore> restores = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> streams = new LinkedHashMap<>();
     private volatile AgentHandle.Kind connected;
     private volatile Function<String, AgentHandle.CommandResult> commandAnswers = c -> {
         throw new StepFailedException("no command answer scripted for: " + c);
+    };
+    private volatile Function<AgentHandle.Backup, AgentHandle.ImageResult> backupAnswers = b -> {
+        throw new StepFailedException("no backup answer scripted for: " + b);
+    };
+    private volatile Function<AgentHandle.Restore, AgentHandle.ImageResult> restoreAnswers = r -> {
+        throw new StepFailedException("no restore answer scripted for: " + r);
     };
     private volatile PowerState powerState = PowerState.OFF;
     private volatile boolean stopped;
@@ -105,6 +114,21 @@ public final class TestStepContext implements StepContext {
     /** How the agent answers commands; a function that throws fails the command with that exception. */
     public TestStepContext onCommand(Function<String, AgentHandle.CommandResult> answers) {
         this.commandAnswers = answers;
+        return this;
+    }
+
+    /**
+     * How {@link AgentHandle#backup} answers; a function that throws fails the backup with that exception. The
+     * function may report progress through this context first, as the core does while the chunks arrive.
+     */
+    public TestStepContext onBackup(Function<AgentHandle.Backup, AgentHandle.ImageResult> answers) {
+        this.backupAnswers = answers;
+        return this;
+    }
+
+    /** How {@link AgentHandle#restore} answers; a function that throws fails the restore with that exception. */
+    public TestStepContext onRestore(Function<AgentHandle.Restore, AgentHandle.ImageResult> answers) {
+        this.restoreAnswers = answers;
         return this;
     }
 
@@ -169,6 +193,16 @@ public final class TestStepContext implements StepContext {
 
     public List<String> logLines() {
         return List.copyOf(log);
+    }
+
+    /** The backups the executor asked for, in order. */
+    public List<AgentHandle.Backup> backupsAsked() {
+        return List.copyOf(backups);
+    }
+
+    /** The restores the executor asked for, in order. */
+    public List<AgentHandle.Restore> restoresAsked() {
+        return List.copyOf(restores);
     }
 
     public List<BootEvent> bootEvents() {
@@ -275,13 +309,27 @@ public final class TestStepContext implements StepContext {
 
     private final AgentHandle agent = new AgentHandle() {
         @Override
-        public java.util.concurrent.CompletionStage<ImageResult> backup(Backup backup) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("backup"));
+        public CompletionStage<ImageResult> backup(Backup backup) {
+            backups.add(backup);
+            return answer(backupAnswers, backup);
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<ImageResult> restore(Restore restore) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("restore"));
+        public CompletionStage<ImageResult> restore(Restore restore) {
+            restores.add(restore);
+            return answer(restoreAnswers, restore);
+        }
+
+        private <T> CompletionStage<ImageResult> answer(Function<T, ImageResult> answers, T request) {
+            try {
+                ImageResult result = answers.apply(request);
+                return result == null
+                        ? CompletableFuture.failedFuture(new PluginAssertionError("the test's script answered null"
+                                + " for " + request))
+                        : CompletableFuture.completedFuture(result);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
 
         @Override

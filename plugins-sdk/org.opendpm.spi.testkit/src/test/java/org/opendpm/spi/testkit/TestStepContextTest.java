@@ -109,4 +109,35 @@ public class TestStepContextTest {
         assertThrows(PluginAssertionError.class, () -> ctx.publish("../ks.cfg", new byte[0], "text/plain"));
         assertTrue(ctx.publish("ks.cfg", "x".getBytes(), "text/plain").endsWith("/ks.cfg"));
     }
+
+    @Test
+    public void backupAndRestoreAnswerAsScriptedAndRecordWhatWasAsked() throws Exception {
+        TestStepContext ctx = TestStepContext.of(step, temp.getRoot().toPath()).onBackup(b -> {
+            return new AgentHandle.ImageResult(1 << 20, 4096, 1, Duration.ofSeconds(3), List.of("model differs"));
+        }).onRestore(r -> {
+            throw new StepFailedException("chunk 3 (disk 1, offset 12582912): CRC-32C mismatch");
+        });
+        AgentHandle.ImageResult result = ctx.agent().backup(new AgentHandle.Backup("base.img", 1, List.of(2, 1), true))
+                .toCompletableFuture().get();
+        assertEquals(List.of("model differs"), result.warnings());
+        assertEquals(List.of(new AgentHandle.Backup("base.img", 1, List.of(2, 1), true)), ctx.backupsAsked());
+
+        CompletableFuture<AgentHandle.ImageResult> restore = ctx.agent()
+                .restore(new AgentHandle.Restore("base.img", 2, true)).toCompletableFuture();
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                restore::get);
+        assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("CRC-32C mismatch"));
+        assertEquals(List.of(new AgentHandle.Restore("base.img", 2, true)), ctx.restoresAsked());
+    }
+
+    @Test
+    public void anUnscriptedBackupFailsNamingTheRequest() {
+        TestStepContext ctx = TestStepContext.of(step, temp.getRoot().toPath());
+        CompletableFuture<AgentHandle.ImageResult> backup = ctx.agent()
+                .backup(new AgentHandle.Backup("a.img", 1, List.of(), false)).toCompletableFuture();
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                backup::get);
+        assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("no backup answer scripted"));
+        assertEquals(1, ctx.backupsAsked().size());
+    }
 }

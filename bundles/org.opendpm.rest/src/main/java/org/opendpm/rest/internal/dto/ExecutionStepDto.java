@@ -29,16 +29,23 @@ public record ExecutionStepDto(int number, String executor, String name, String 
      * @param unit what is counted ({@code bytes}, {@code files} ...)
      * @param percent {@code done} of {@code total} in whole per cent (100 only when done), {@code null} when the
      *        total is not known
+     * @param rate units per second over the last few seconds (IMG-6), {@code null} until known
+     * @param etaSeconds seconds left at that rate, {@code null} when not known
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "StepProgress")
-    public record StepProgressDto(long done, long total, String unit, Integer percent) {
+    public record StepProgressDto(long done, long total, String unit, Integer percent, Long rate, Long etaSeconds) {
+
+        /** Progress without rate or estimate. */
+        public StepProgressDto(long done, long total, String unit, Integer percent) {
+            this(done, total, unit, percent, null, null);
+        }
 
         public static StepProgressDto of(ExecutionStep.Progress p) {
             return new StepProgressDto(p.done(), p.total(), p.unit(), p.percent().isPresent()
                     ? p.percent()
                             .getAsInt()
-                    : null);
+                    : null, p.rate() < 0 ? null : p.rate(), p.etaSeconds() < 0 ? null : p.etaSeconds());
         }
     }
 

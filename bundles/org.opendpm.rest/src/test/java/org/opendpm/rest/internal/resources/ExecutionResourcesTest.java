@@ -93,7 +93,7 @@ public class ExecutionResourcesTest {
         static Execution running(long id, long machineId) {
             return new Execution(id, machineId, "pc-" + machineId, 3, "backup", ExecutionState.RUNNING, 2, 5,
                     "Agent command", Optional.of(40), "alice", T0, Optional.of(T0.plusSeconds(5)), Optional.empty(),
-                    "copying");
+                    "copying", Optional.of(new ExecutionStep.Progress(3L << 30, 8L << 30, "bytes", 100L << 20, 51)));
         }
 
         static Execution finished(long id, long machineId) {
@@ -320,12 +320,14 @@ public class ExecutionResourcesTest {
     @Test
     public void listAndGetShowStepProgressAndTimes() {
         ExecutionDto running = new ExecutionDto(1, 7, "pc-7", 3, "backup", "RUNNING", false, 2, 5, "Agent command", 40,
-                "alice", "2026-03-01T10:00:00Z", "2026-03-01T10:00:05Z", null, "copying");
+                "alice", "2026-03-01T10:00:00Z", "2026-03-01T10:00:05Z", null, "copying",
+                new StepProgressDto(3L << 30, 8L << 30, "bytes", 37, 100L << 20, 51L));
         assertThat(executions.list()).containsExactly(running);
         assertThat(executions.get("1")).isEqualTo(running);
         ExecutionDto done = executions.get(" 2 ");
         assertThat(done.finished()).isTrue();
         assertThat(done.progress()).isNull();
+        assertThat(done.stepProgress()).isNull();
         assertThat(done.endedAt()).isEqualTo("2026-03-01T10:01:00Z");
         assertThat(done.requestedBy()).isEqualTo("schedule:4");
 
@@ -351,6 +353,10 @@ public class ExecutionResourcesTest {
         String json = JsonProvider.mapper().writeValueAsString(StepProgressDto.of(new ExecutionStep.Progress(5, -1,
                 "files")));
         assertThat(json).isEqualTo("{\"done\":5,\"total\":-1,\"unit\":\"files\"}");
+        // IMG-6: bytes, per cent, rate and seconds left, as GET /executions shows them.
+        String list = JsonProvider.mapper().writeValueAsString(executions.list().get(0).stepProgress());
+        assertThat(list).isEqualTo("{\"done\":3221225472,\"total\":8589934592,\"unit\":\"bytes\",\"percent\":37,"
+                + "\"rate\":104857600,\"etaSeconds\":51}");
     }
 
     /** EXE-7: a finished execution keeps its steps and log; an unknown id is 404, a bad one 400 naming it. */

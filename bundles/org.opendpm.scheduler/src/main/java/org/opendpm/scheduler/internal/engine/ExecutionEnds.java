@@ -56,7 +56,7 @@ final class ExecutionEnds {
             return; // the first end stands
         }
         run.pendingEnd = state;
-        run.pendingMessage = message;
+        run.pendingMessage = StepReports.withFigures(run, message, clock.instant());
         if (run.context != null) {
             run.context.stop();
         }
@@ -82,6 +82,10 @@ final class ExecutionEnds {
                         ExecutionTable.setMachineStatus(c, run.machine.id(), statusAfter(run));
                     }
                     if (run.plan != null && run.context != null) {
+                        var last = run.rates.takeUnwritten(); // a report after the last tick (IMG-6)
+                        if (last.isPresent()) {
+                            StepTable.progress(c, run.id, last.get().step(), last.get().snapshot(), false);
+                        }
                         List<String> lines = run.context.takeLines();
                         if (!lines.isEmpty()) {
                             StepTable.log(c, run.id, run.context.index(), lines, now);

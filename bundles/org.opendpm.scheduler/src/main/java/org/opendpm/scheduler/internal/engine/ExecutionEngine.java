@@ -141,8 +141,8 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         this.services = new EngineServices(agents, waits, power, inventory, serverFiles, settings, images, transfers,
                 () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
                 () -> Optional.ofNullable(this.published), clock);
-        this.requests = new ExecutionRequests(database, scenarios, plugins, settings, clock);
         this.calls = new PluginCalls("opendpm-plugin-call", 64, MAX_QUEUED_CALLS, pluginCallBound);
+        this.requests = new ExecutionRequests(database, scenarios, plugins, settings, calls, clock);
         this.planner = new ExecutionPlanner(scenarios, plugins);
         this.ends = new ExecutionEnds(database, clock, () -> this.sessions, () -> this.published,
                 () -> submit(this::flushEnds), run -> runs.remove(run.id));
@@ -425,6 +425,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         if (runs.get(run.id) != run || run.step != index || run.pendingEnd != null) {
             return; // ended meanwhile (time-out, cancel): the late answer changes nothing
         }
+        StepReports.stepEnded(run, clock.instant());
         if (error == null) {
             begin(run, run.plan, index + 1, false, false);
             return;

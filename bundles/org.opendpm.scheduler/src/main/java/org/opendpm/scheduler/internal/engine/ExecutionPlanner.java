@@ -83,7 +83,8 @@ final class ExecutionPlanner {
                     server.defaultDeployOs());
             deployOs = Optional.of(r.deployOs());
         }
-        PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs);
+        PlanTarget target = new PlanTarget(machine.name(), machine.primaryMac(), machine.model(), deployOs,
+                machine.uuid());
         ExecutionPlan plan = ExecutionPlan.of(scenario, x.needsDeployOs(), server.checkCompletionByAgent(), target,
                 tab -> ExecutionPlan.planTab(plugins.scenarioType(tab.type())
                         .orElseThrow(() -> new ExecutionEngine.StepFailed(

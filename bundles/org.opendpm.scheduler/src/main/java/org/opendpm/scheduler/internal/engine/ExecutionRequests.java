@@ -10,9 +10,14 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
@@ -28,11 +33,13 @@ import org.opendpm.api.plugin.PluginRegistry;
 import org.opendpm.api.scenario.Executability;
 import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioService;
+import org.opendpm.api.scenario.ScenarioTab;
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.api.settings.ServerSettingsService;
 import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
 import org.opendpm.scheduler.internal.engine.ExecutionTable.NewExecution;
 import org.opendpm.scheduler.internal.scenario.Store;
+import org.opendpm.spi.ScenarioType;
 import org.opendpm.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * Execution requests: every machine's preconditions checked first (EXE-2, EXE-3, EXE-8), then the executions recorded
  * in one transaction under the execution lock, with the scenario assigned (SCN-5). A user's request is all or none; a
  * scheduled batch records the refused machines as failed results.
+ *
+ * <p>EXE-10: a scenario one of whose tabs writes something machines must not share ({@code ScenarioType.sharedOutput},
+ * a backup's image without machine name, MAC or UUID appended) runs on one machine at a time. The plugins are asked
+ * between the two transactions, through {@link PluginCalls}; several machines of the request with such a scenario are
+ * all refused, and so is one while another machine runs it (checked again under the lock).
  */
 final class ExecutionRequests {
 
@@ -53,14 +65,16 @@ final class ExecutionRequests {
     private final ScenarioService scenarios;
     private final PluginRegistry plugins;
     private final ServerSettingsService settings;
+    private final PluginCalls calls;
     private final Clock clock;
 
     ExecutionRequests(Database database, ScenarioService scenarios, PluginRegistry plugins,
-            ServerSettingsService settings, Clock clock) {
+            ServerSettingsService settings, PluginCalls calls, Clock clock) {
         this.database = database;
         this.scenarios = scenarios;
         this.plugins = plugins;
         this.settings = settings;
+        this.calls = calls;
         this.clock = clock;
     }
 
@@ -77,13 +91,19 @@ final class ExecutionRequests {
         ServerSettings server = settings.get();
         Map<Long, ScenarioCheck> checks = new HashMap<>();
         // Checks first, without the lock, so a refused request changes nothing, not even assignments.
-        List<Candidate> candidates = database.inTransaction(c -> candidates(c, ids, request, server, checks));
+        List<Candidate> checked = database.inTransaction(c -> candidates(c, ids, request, server, checks));
+        // Outside any transaction: the plugins say what each scenario writes that machines must not share.
+        Map<Long, Exclusive> exclusive = exclusiveScenarios(checked, checks);
+        List<Candidate> candidates = notTwiceInTheRequest(checked, exclusive);
         if (request.allOrNone()) {
-            List<String> problems = candidates.stream().filter(x -> x.problem != null).map(x -> x.problem).toList();
+            long refused = candidates.stream().filter(x -> x.problem != null).count();
+            // Distinct: an EXE-10 refusal is the same sentence for each machine.
+            List<String> problems = candidates.stream().filter(x -> x.problem != null).map(x -> x.problem)
+                    .distinct().toList();
             if (!problems.isEmpty()) {
                 throw new ConflictException(problems.size() == 1
                         ? problems.get(0)
-                        : problems.size() + " machines cannot execute: " + String.join("; ",
+                        : refused + " machines cannot execute: " + String.join("; ",
                                 problems.subList(0, Math.min(5, problems.size())))
                                 + (problems.size() > 5 ? "; …" : ""));
             }
@@ -93,12 +113,19 @@ final class ExecutionRequests {
             long first = ExecutionTable.lockAndReserve(c, candidates.size());
             // Under the lock: a machine another request started meanwhile is busy now.
             Set<Long> busy = ExecutionTable.busyMachines(c);
+            Map<Long, Set<Long>> runningOn = exclusive.isEmpty()
+                    ? Map.of()
+                    : ExecutionTable.activeMachinesByScenario(c, exclusive.keySet());
             List<NewExecution> rows = new ArrayList<>();
             List<Long> toAssign = new ArrayList<>();
             for (Candidate x : candidates) {
-                String problem = x.problem == null && busy.contains(x.machine.id())
-                        ? "Machine " + x.machine.name() + " is executing a scenario"
-                        : x.problem;
+                String problem = x.problem;
+                if (problem == null && busy.contains(x.machine.id())) {
+                    problem = "Machine " + x.machine.name() + " is executing a scenario";
+                } else if (problem == null && exclusive.containsKey(x.scenarioId) && runningOn
+                        .getOrDefault(x.scenarioId, Set.of()).stream().anyMatch(id -> id != x.machine.id())) {
+                    problem = notShared(x.scenarioName, exclusive.get(x.scenarioId).what());
+                }
                 if (problem != null && request.allOrNone()) {
                     throw new ConflictException(problem);
                 }
@@ -131,6 +158,80 @@ final class ExecutionRequests {
         });
         LOG.info("{} requested {} execution(s)", request.requestedBy(), created.size());
         return created;
+    }
+
+    /**
+     * What a scenario writes that two machines must not share (EXE-10), or why that could not be found out.
+     *
+     * @param what for example {@code image base.img}, null when unchecked
+     * @param unchecked the refusal when a tab's plugin could not say (threw, hung): running unchecked could spoil an
+     *            image
+     */
+    private record Exclusive(String what, String unchecked) {
+    }
+
+    /** The scenarios of the acceptable candidates that must not run on two machines at once. */
+    private Map<Long, Exclusive> exclusiveScenarios(List<Candidate> candidates, Map<Long, ScenarioCheck> checks) {
+        Map<Long, CompletableFuture<Optional<String>>> asked = new LinkedHashMap<>();
+        for (Candidate x : candidates) {
+            if (x.problem == null && !asked.containsKey(x.scenarioId)) {
+                asked.put(x.scenarioId, sharedOutput(checks.get(x.scenarioId).scenario()));
+            }
+        }
+        Map<Long, Exclusive> out = new HashMap<>();
+        asked.forEach((scenarioId, answer) -> {
+            try {
+                answer.join().ifPresent(what -> out.put(scenarioId, new Exclusive(what, null)));
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                out.put(scenarioId, new Exclusive(null, "Scenario " + checks.get(scenarioId).scenario().name()
+                        + " cannot be checked for running on several machines at once: " + cause.getMessage()));
+            }
+        });
+        return out;
+    }
+
+    /** What the first tab that names one says is shared; each tab's plugin asked through the guard. */
+    private CompletableFuture<Optional<String>> sharedOutput(Scenario scenario) {
+        CompletableFuture<Optional<String>> all = CompletableFuture.completedFuture(Optional.empty());
+        for (ScenarioTab tab : scenario.tabs()) {
+            Optional<ScenarioType> type = plugins.scenarioType(tab.type());
+            if (type.isEmpty()) {
+                continue; // the scenario is not executable then, which its candidates say already
+            }
+            CompletableFuture<Optional<String>> one = calls.call("The " + tab.type() + " plugin's check of scenario "
+                    + scenario.name(),
+                    () -> Objects.requireNonNull(type.get().sharedOutput(tab.settings()),
+                            "sharedOutput returned null"));
+            all = all.thenCombine(one, (first, next) -> first.isPresent() ? first : next);
+        }
+        return all;
+    }
+
+    /**
+     * The candidates with those of an exclusive scenario refused when another acceptable candidate of the request
+     * has it too (all of them: which one would run is not the request's to say), or when it could not be checked.
+     */
+    private static List<Candidate> notTwiceInTheRequest(List<Candidate> candidates, Map<Long, Exclusive> exclusive) {
+        Map<Long, Integer> count = new HashMap<>();
+        candidates.stream().filter(x -> x.problem == null && exclusive.containsKey(x.scenarioId))
+                .forEach(x -> count.merge(x.scenarioId, 1, Integer::sum));
+        List<Candidate> out = new ArrayList<>(candidates.size());
+        for (Candidate x : candidates) {
+            Exclusive e = x.problem == null ? exclusive.get(x.scenarioId) : null;
+            String problem = e == null
+                    ? null
+                    : e.unchecked() != null
+                            ? e.unchecked()
+                            : count.get(x.scenarioId) > 1 ? notShared(x.scenarioName, e.what()) : null;
+            out.add(problem == null ? x : new Candidate(x.machine, x.scenarioId, x.scenarioName, problem));
+        }
+        return out;
+    }
+
+    static String notShared(String scenario, String what) {
+        return "Scenario " + scenario + " cannot run on several machines at once: it writes " + what
+                + " on each; append the machine name, MAC or UUID to the image name";
     }
 
     /** A machine of a request, with its scenario and what stops it, if anything. */

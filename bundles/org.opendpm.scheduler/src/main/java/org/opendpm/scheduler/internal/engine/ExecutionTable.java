@@ -18,6 +18,7 @@ import java.util.Set;
 
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionState;
+import org.opendpm.api.execution.ExecutionStep;
 import org.opendpm.api.execution.ResultQuery;
 import org.opendpm.api.inventory.MachineStatus;
 import org.opendpm.api.inventory.PowerState;
@@ -30,15 +31,20 @@ public final class ExecutionTable {
 
     public static final int MAX_MESSAGE = 2000;
     private static final int IN_CHUNK = 500;
-    private static final String COLUMNS = "id, machine_id, machine_name, scenario_id, scenario_name, state, step, "
-            + "steps, step_name, progress, requested_by, queued_at, started_at, ended_at, message";
+    /** An execution with its current step's progress (IMG-6), read where the engine stores it. */
+    private static final String COLUMNS = "e.id, e.machine_id, e.machine_name, e.scenario_id, e.scenario_name, "
+            + "e.state, e.step, e.steps, e.step_name, e.requested_by, e.queued_at, e.started_at, "
+            + "e.ended_at, e.message, s.progress_done, s.progress_total, s.progress_unit, s.progress_rate, "
+            + "s.progress_eta";
+    private static final String FROM = " FROM execution e LEFT JOIN execution_step s ON s.execution_id = e.id "
+            + "AND s.step_index = e.step - 1";
 
     private ExecutionTable() {
     }
 
     /** The machine columns an execution's preconditions need. */
     record MachineRow(long id, String name, String primaryMac, Optional<String> ip, MachineStatus status,
-            PowerState power, Optional<String> model, Optional<String> deployOs) {
+            PowerState power, Optional<String> model, Optional<String> deployOs, Optional<String> uuid) {
 
         org.opendpm.scheduler.internal.power.PowerDrivers.Machine powerMachine() {
             return new org.opendpm.scheduler.internal.power.PowerDrivers.Machine(id, name, primaryMac, ip, model);
@@ -71,14 +77,15 @@ public final class ExecutionTable {
         Map<Long, MachineRow> rows = new HashMap<>();
         for (List<Long> chunk : chunks(ids)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, name, primary_mac, status, power_state, "
-                    + "model, deploy_os, ip FROM machine WHERE id IN (" + marks(chunk.size()) + ")")) {
+                    + "model, deploy_os, ip, uuid FROM machine WHERE id IN (" + marks(chunk.size()) + ")")) {
                 bindAll(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(rs.getLong(1), new MachineRow(rs.getLong(1), rs.getString(2), rs.getString(3),
                                 Optional.ofNullable(rs.getString(8)), MachineStatus.valueOf(rs.getString(4)),
                                 PowerState.valueOf(rs.getString(5)),
-                                Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))));
+                                Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)),
+                                Optional.ofNullable(rs.getString(9))));
                     }
                 }
             }
@@ -114,6 +121,24 @@ public final class ExecutionTable {
             }
         }
         return ids;
+    }
+
+    /** Of the given scenarios, the machines with a waiting or running execution of each (EXE-10). */
+    static Map<Long, Set<Long>> activeMachinesByScenario(Connection c, Collection<Long> scenarioIds)
+            throws SQLException {
+        Map<Long, Set<Long>> out = new HashMap<>();
+        for (List<Long> chunk : chunks(scenarioIds)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT scenario_id, machine_id FROM execution WHERE state"
+                    + " IN ('WAITING', 'RUNNING') AND scenario_id IN (" + marks(chunk.size()) + ")")) {
+                bindAll(ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     static void insert(Connection c, long firstId, List<NewExecution> rows, Instant now) throws SQLException {
@@ -270,7 +295,7 @@ public final class ExecutionTable {
     }
 
     static Optional<Execution> find(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM execution WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE e.id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -281,7 +306,7 @@ public final class ExecutionTable {
     static List<Execution> byIds(Connection c, List<Long> ids) throws SQLException {
         Map<Long, Execution> found = new HashMap<>();
         for (List<Long> chunk : chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM execution WHERE id IN ("
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE e.id IN ("
                     + marks(chunk.size()) + ")")) {
                 bindAll(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -298,7 +323,7 @@ public final class ExecutionTable {
     static List<Execution> active(Connection c) throws SQLException {
         List<Execution> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM execution WHERE state IN ('WAITING', 'RUNNING') ORDER BY id");
+                + FROM + " WHERE e.state IN ('WAITING', 'RUNNING') ORDER BY e.id");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(row(rs));
@@ -309,8 +334,8 @@ public final class ExecutionTable {
 
     /** The newest active execution of the machine, if any. */
     static Optional<Execution> activeOf(Connection c, long machineId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM execution WHERE machine_id = ? "
-                + "AND state IN ('WAITING', 'RUNNING') ORDER BY id DESC")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE e.machine_id = ? "
+                + "AND e.state IN ('WAITING', 'RUNNING') ORDER BY e.id DESC")) {
             ps.setLong(1, machineId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -319,7 +344,7 @@ public final class ExecutionTable {
     }
 
     static long countResults(Connection c, ResultQuery q) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM execution" + where(q))) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM execution e" + where(q))) {
             bind(ps, q);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -330,8 +355,8 @@ public final class ExecutionTable {
 
     static List<Execution> results(Connection c, ResultQuery q) throws SQLException {
         List<Execution> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM execution" + where(q)
-                + " ORDER BY ended_at DESC, id DESC OFFSET " + q.offset() + " ROWS FETCH NEXT " + q.limit()
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + where(q)
+                + " ORDER BY e.ended_at DESC, e.id DESC OFFSET " + q.offset() + " ROWS FETCH NEXT " + q.limit()
                 + " ROWS ONLY")) {
             bind(ps, q);
             try (ResultSet rs = ps.executeQuery()) {
@@ -344,11 +369,11 @@ public final class ExecutionTable {
     }
 
     private static String where(ResultQuery q) {
-        StringBuilder sql = new StringBuilder(" WHERE state NOT IN ('WAITING', 'RUNNING')");
-        q.machineId().ifPresent(x -> sql.append(" AND machine_id = ?"));
-        q.scenarioId().ifPresent(x -> sql.append(" AND scenario_id = ?"));
-        q.from().ifPresent(x -> sql.append(" AND ended_at >= ?"));
-        q.to().ifPresent(x -> sql.append(" AND ended_at < ?"));
+        StringBuilder sql = new StringBuilder(" WHERE e.state NOT IN ('WAITING', 'RUNNING')");
+        q.machineId().ifPresent(x -> sql.append(" AND e.machine_id = ?"));
+        q.scenarioId().ifPresent(x -> sql.append(" AND e.scenario_id = ?"));
+        q.from().ifPresent(x -> sql.append(" AND e.ended_at >= ?"));
+        q.to().ifPresent(x -> sql.append(" AND e.ended_at < ?"));
         return sql.toString();
     }
 
@@ -369,12 +394,18 @@ public final class ExecutionTable {
     }
 
     private static Execution row(ResultSet rs) throws SQLException {
-        int progress = rs.getInt(10);
-        Optional<Integer> p = rs.wasNull() ? Optional.empty() : Optional.of(progress);
+        long done = rs.getLong(15);
+        Optional<ExecutionStep.Progress> step = rs.wasNull()
+                ? Optional.empty()
+                : Optional.of(new ExecutionStep.Progress(done, rs.getLong(16), rs.getString(17),
+                        StepTable.orUnknown(rs, 18), StepTable.orUnknown(rs, 19)));
+        Optional<Integer> percent = step.flatMap(p -> p.percent().isPresent()
+                ? Optional.of(p.percent().getAsInt())
+                : Optional.empty());
         return new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                ExecutionState.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8), rs.getString(9), p,
-                rs.getString(11), rs.getTimestamp(12).toInstant(), instant(rs.getTimestamp(13)),
-                instant(rs.getTimestamp(14)), rs.getString(15));
+                ExecutionState.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8), rs.getString(9), percent,
+                rs.getString(10), rs.getTimestamp(11).toInstant(), instant(rs.getTimestamp(12)),
+                instant(rs.getTimestamp(13)), rs.getString(14), step);
     }
 
     private static Optional<Instant> instant(Timestamp t) {

@@ -18,6 +18,8 @@ final class Run {
     final int timeoutMinutes;
     int step;
     StepContextImpl context;
+    /** The current step's rate and ETA, and the figures of finished steps (IMG-6). */
+    final ProgressRate rates = new ProgressRate();
     volatile boolean powerOnError;
     ExecutionState pendingEnd;
     String pendingMessage;

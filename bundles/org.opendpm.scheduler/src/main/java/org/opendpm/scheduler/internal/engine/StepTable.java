@@ -89,7 +89,7 @@ final class StepTable {
     static void begin(Connection c, long executionId, int index, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE execution_step SET state = 'RUNNING', started_at = ?, "
                 + "ended_at = NULL, attempts = attempts + 1, progress_done = NULL, progress_total = NULL, "
-                + "progress_unit = NULL WHERE execution_id = ? AND step_index = ?")) {
+                + "progress_unit = NULL, progress_rate = NULL, progress_eta = NULL WHERE execution_id = ? AND step_index = ?")) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setLong(2, executionId);
             ps.setInt(3, index);
@@ -110,16 +110,22 @@ final class StepTable {
         }
     }
 
-    static void progress(Connection c, long executionId, int index, long done, long total, String unit)
+    /**
+     * Stores a step's progress with its rate and ETA (IMG-6); {@code runningOnly} leaves a step alone that is no
+     * longer running (the report came after its end was written).
+     */
+    static void progress(Connection c, long executionId, int index, ProgressRate.Snapshot p, boolean runningOnly)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE execution_step SET progress_done = ?, "
-                + "progress_total = ?, progress_unit = ? WHERE execution_id = ? AND step_index = ? "
-                + "AND state = 'RUNNING'")) {
-            ps.setLong(1, done);
-            ps.setLong(2, total);
-            ps.setString(3, ExecutionTable.cut(unit, 32));
-            ps.setLong(4, executionId);
-            ps.setInt(5, index);
+                + "progress_total = ?, progress_unit = ?, progress_rate = ?, progress_eta = ? WHERE execution_id = ? "
+                + "AND step_index = ?" + (runningOnly ? " AND state = 'RUNNING'" : ""))) {
+            ps.setLong(1, p.done());
+            ps.setLong(2, p.total());
+            ps.setString(3, ExecutionTable.cut(p.unit(), 32));
+            ps.setLong(4, p.rate());
+            ps.setLong(5, p.etaSeconds());
+            ps.setLong(6, executionId);
+            ps.setInt(7, index);
             ps.executeUpdate();
         }
     }
@@ -162,7 +168,8 @@ final class StepTable {
     static List<ExecutionStep> steps(Connection c, long executionId) throws SQLException {
         List<ExecutionStep> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT step_index, executor, name, state, progress_done, "
-                + "progress_total, progress_unit, started_at, ended_at, attempts, message FROM execution_step "
+                + "progress_total, progress_unit, started_at, ended_at, attempts, message, progress_rate, progress_eta "
+                + "FROM execution_step "
                 + "WHERE execution_id = ? ORDER BY step_index")) {
             ps.setLong(1, executionId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -173,7 +180,8 @@ final class StepTable {
                             ExecutionStep.State.valueOf(rs.getString(4)),
                             noProgress
                                     ? Optional.empty()
-                                    : Optional.of(new ExecutionStep.Progress(done, rs.getLong(6), rs.getString(7))),
+                                    : Optional.of(new ExecutionStep.Progress(done, rs.getLong(6), rs.getString(7),
+                                            orUnknown(rs, 12), orUnknown(rs, 13))),
                             instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), rs.getInt(10),
                             rs.getString(11)));
                 }
@@ -196,6 +204,12 @@ final class StepTable {
             }
         }
         return out;
+    }
+
+    /** A nullable figure, -1 when NULL (stored before rates were). */
+    static long orUnknown(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? -1 : v;
     }
 
     private static Optional<Instant> instant(Timestamp t) {
