@@ -2,14 +2,9 @@ package org.opendpm.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
+import static org.opendpm.itests.QemuMachines.ok;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +29,16 @@ public class DiskCheckIT {
     private static final String ADMIN_PASSWORD = "disk check 2026";
     private static final String MAC = "52:54:00:d1:5c:01";
     private static final String MAC2 = "52:54:00:d1:5c:02";
-    private static final Path OVMF = Path.of("/usr/share/ovmf/OVMF.fd");
     private static final long DISK_BYTES = 256L << 20;
     private static final String LINUX_FS = "0fc63daf-8483-4772-8e79-3d69d8477de4";
     private static final String ESP = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b";
 
-    private final List<Process> processes = new ArrayList<>();
+    private final QemuMachines machines = new QemuMachines();
     private Process server;
 
     @After
     public void stopEverything() {
-        processes.forEach(Process::destroyForcibly);
+        machines.close();
         if (server != null) {
             Distribution.stop(server);
         }
@@ -52,21 +46,14 @@ public class DiskCheckIT {
 
     @Test
     public void aMachineBootsIntoTheDeployOsThroughIpxeAndItsDisksAppearThroughRest() throws Exception {
-        Path image = Path.of(System.getProperty("opendpm.deployos.dir", "../deployos/target/opendpm-deployos-amd64"))
-                .toAbsolutePath();
-        if (!requirePeers(image)) {
+        Path image = QemuMachines.deployOsImage();
+        if (!QemuMachines.requirePeers("DiskCheckIT", image, List.of("sfdisk", "mkfs.ext4"))) {
             return;
         }
         var unpacked = Distribution.unpack("disk-check");
         Path home = unpacked.getKey();
         Rest rest = new Rest(unpacked.getValue());
-        // Wake-on-LAN stays on loopback; the Deploy-OS reaches the host's loopback as QEMU's 10.0.2.2.
-        Distribution.setKey(home.resolve("etc/org.opendpm.power.cfg"), "wakeOnLanAddress", "127.255.255.255");
-        Files.writeString(home.resolve("etc/org.opendpm.netboot.http.cfg"), "advertisedAddress = 10.0.2.2\n");
-        Path installed = Files.createDirectories(home.resolve("data/tftp/deployos/opendpm-amd64"));
-        for (String f : List.of("vmlinuz", "initrd.img")) {
-            Files.copy(image.resolve(f), installed.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path installed = QemuMachines.prepare(home, image);
         // GPT: ext4 at 1 MiB and an empty ESP of 32 MiB after it.
         Path disk = disk(home.resolve("disk.raw"), "label: gpt\nstart=2048, size=131072, type=" + LINUX_FS
                 + "\nstart=133120, size=65536, type=" + ESP + "\n");
@@ -85,7 +72,7 @@ public class DiskCheckIT {
         long scenario = ok(rest.send("POST", "scenarios", "{\"name\":\"Disks\",\"groupId\":" + scenarioGroup
                 + ",\"tabs\":{\"disk-check\":{}}}", "admin", ADMIN_PASSWORD), 201).get("id").asLong();
 
-        String bootFile = "http://10.0.2.2:" + unpacked.getValue() + "/opendpm/boot/chain.ipxe";
+        String bootFile = QemuMachines.bootFile(unpacked.getValue());
 
         // BIOS firmware (SeaBIOS, iPXE ROM), a GPT disk.
         JsonNode bios = checkDisks(rest, home, scenario, machine, MAC, bootFile, disk, false);
@@ -109,17 +96,17 @@ public class DiskCheckIT {
         String fingerprint = ok(rest.get("agent-link", "admin", ADMIN_PASSWORD), 200).get("certificateFingerprint")
                 .asText();
         String forged = "A".repeat(43);
-        qemu(List.of("-kernel", installed.resolve("vmlinuz").toString(), "-initrd",
+        machines.qemu(List.of("-kernel", installed.resolve("vmlinuz").toString(), "-initrd",
                 installed.resolve("initrd.img").toString(), "-append", "console=ttyS0 quiet opendpm.server=10.0.2.2:"
                         + port + " opendpm.fingerprint=" + fingerprint + " opendpm.mac=" + MAC + " opendpm.token="
                         + forged,
                 "-netdev", "user,id=n0", "-device", "e1000,netdev=n0,mac=" + MAC), home.resolve("forged-console.log"));
         Path log = home.resolve("data/log/karaf.log");
-        Rest.awaitMillis(240_000, () -> read(log).contains("refused Deploy-OS hello for MAC " + MAC),
+        Rest.awaitMillis(240_000, () -> QemuMachines.read(log).contains("refused Deploy-OS hello for MAC " + MAC),
                 "the forged token refused in " + log);
-        assertTrue(read(log), read(log).contains("wrong or used token"));
+        assertTrue(QemuMachines.read(log), QemuMachines.read(log).contains("wrong or used token"));
         assertTrue(rest.get("agents", "admin", ADMIN_PASSWORD).json().findValues("machineId").isEmpty());
-        assertTrue(read(log).indexOf(forged) < 0);
+        assertTrue(QemuMachines.read(log).indexOf(forged) < 0);
     }
 
     /**
@@ -134,14 +121,9 @@ public class DiskCheckIT {
         Rest.awaitMillis(60_000, () -> "DEPLOY_OS".equals(rest.get("machines/" + machine + "/boot-intent", "admin",
                 ADMIN_PASSWORD).json().get("intent").asText()), "the Deploy-OS set as the next boot");
         Path console = home.resolve("machine" + machine + "-console.log");
-        List<String> args = new ArrayList<>(List.of("-boot", "n", "-netdev", "user,id=n0,bootfile=" + bootFile,
-                "-device", "e1000,netdev=n0,mac=" + mac, "-drive", "file=" + disk + ",if=virtio,format=raw"));
-        if (uefi) {
-            args.addAll(List.of("-bios", OVMF.toString()));
-        }
-        Process vm = qemu(args, console);
-
-        awaitResult(rest, machine, execution, vm, console, home);
+        Process vm = machines.netboot(mac, bootFile, disk, uefi, console);
+        QemuMachines.awaitResult(rest, "admin", ADMIN_PASSWORD, machine, execution, "COMPLETED", vm, console, home,
+                420);
         JsonNode disks = ok(rest.get("machines/" + machine + "/disks", "admin", ADMIN_PASSWORD), 200);
         assertTrue(disks.toString(), disks.hasNonNull("scannedAt"));
         assertEquals(disks.toString(), 1, disks.get("disks").size());
@@ -164,117 +146,13 @@ public class DiskCheckIT {
         assertEquals(p.toString(), fs, p.get("filesystem").asText());
     }
 
-    /** Waits for the execution to end; on a failure says what the server, the machine and its console did. */
-    private static void awaitResult(Rest rest, long machine, long execution, Process vm, Path console, Path home) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(420);
-        while (System.nanoTime() < deadline) {
-            JsonNode results = rest.get("results?machineId=" + machine, "admin", ADMIN_PASSWORD).json()
-                    .get("results");
-            for (JsonNode r : results) {
-                String state = r.get("state").asText();
-                if (state.equals("COMPLETED")) {
-                    return;
-                }
-                fail("execution " + execution + " ended " + r + "\nconsole:\n" + tail(console) + "\nkaraf.log:\n"
-                        + tail(home.resolve("data/log/karaf.log")));
-            }
-            sleep(1000);
-        }
-        fail("execution " + execution + " still " + rest.get("executions/" + execution, "admin", ADMIN_PASSWORD)
-                .body() + " after 420 s; VM " + (vm.isAlive() ? "running" : "exited") + "\nconsole:\n"
-                + tail(console) + "\nkaraf.log:\n" + tail(home.resolve("data/log/karaf.log")));
-    }
-
     /** A 256 MiB disk image partitioned by sfdisk's script, with ext4 in a 64 MiB partition at 1 MiB. */
     private static Path disk(Path image, String sfdiskScript) throws Exception {
-        try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(DISK_BYTES);
-        }
-        Process sfdisk = new ProcessBuilder(tool("sfdisk"), "--quiet", image.toString()).redirectErrorStream(true)
-                .start();
-        try (var in = sfdisk.getOutputStream()) {
-            in.write(sfdiskScript.getBytes(StandardCharsets.US_ASCII));
-        }
-        assertEquals(new String(sfdisk.getInputStream().readAllBytes()), 0, sfdisk.waitFor());
-        Distribution.run(List.of(tool("mkfs.ext4"), "-q", "-F", "-E", "offset=" + (1L << 20), image.toString(),
-                "65536"));
+        QemuMachines.partitioned(image, DISK_BYTES, sfdiskScript);
+        Distribution
+                .run(List.of(QemuMachines.tool("mkfs.ext4"), "-q", "-F", "-E", "offset=" + (1L << 20), image.toString(),
+                        "65536"));
         return image;
     }
 
-    private Process qemu(List<String> machine, Path console) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "512", "-display",
-                "none", "-monitor", "none", "-no-reboot", "-serial", "file:" + console));
-        cmd.addAll(machine);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(console.resolveSibling(console.getFileName() + ".qemu").toFile()).start();
-        processes.add(p);
-        return p;
-    }
-
-    /** True when QEMU, its iPXE ROM, the disk tools and the image are here; false (skip) or a failure on CI. */
-    private static boolean requirePeers(Path image) {
-        List<String> missing = new ArrayList<>();
-        for (String tool : List.of("qemu-system-x86_64", "sfdisk", "mkfs.ext4")) {
-            if (tool(tool) == null) {
-                missing.add(tool);
-            }
-        }
-        if (!Files.exists(Path.of("/usr/lib/ipxe/qemu/pxe-e1000.rom"))) {
-            missing.add("ipxe-qemu");
-        }
-        if (!Files.exists(OVMF)) {
-            missing.add("ovmf");
-        }
-        if (!Files.exists(image.resolve("initrd.img"))) {
-            missing.add("the Deploy-OS image in " + image + " (deployos/build-deployos.sh)");
-        }
-        if (missing.isEmpty()) {
-            return true;
-        }
-        String message = "DiskCheckIT needs " + missing;
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        System.err.println("SKIPPED: " + message);
-        return false;
-    }
-
-    /** The tool's path on PATH or in /usr/sbin (not on every user's PATH), null when absent. */
-    private static String tool(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.add("/usr/sbin");
-        for (String dir : dirs) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name).toString();
-            }
-        }
-        return null;
-    }
-
-    private static JsonNode ok(Rest.Response r, int status) {
-        assertEquals(r.body(), status, r.status());
-        return r.json();
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.readString(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String tail(Path f) {
-        String s = read(f);
-        return s.substring(Math.max(0, s.length() - 6000));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

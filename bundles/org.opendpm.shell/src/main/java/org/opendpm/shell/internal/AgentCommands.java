@@ -21,7 +21,7 @@ import org.opendpm.api.agent.AgentLink;
 import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.inventory.InventoryService;
 
-/** dpm:agent-*: the agent link, its connected agents, and withdrawing an agent's credential. */
+/** dpm:agent-*: the agent link, its connected agents, closing an agent's connection and withdrawing its credential. */
 public final class AgentCommands {
 
     private AgentCommands() {
@@ -107,6 +107,33 @@ public final class AgentCommands {
                         ? "Credential of " + mac
                                 + " withdrawn; an agent can register for it again"
                         : "No credential was issued for " + mac);
+            } catch (OpenDpmException e) {
+                throw UserCommands.clear(e);
+            }
+            return null;
+        }
+    }
+
+    @Service
+    @Command(scope = "dpm", name = "agent-disconnect", description = "Closes the connection of a machine's agent now,"
+            + " as a network loss would: the agent reconnects as it does after one, and a transfer resumes")
+    public static class AgentDisconnect implements Action {
+        @Reference
+        AgentLink link;
+
+        @Reference
+        InventoryService inventory;
+
+        @Argument(index = 0, name = "machine", required = true, description = "Machine name")
+        @Completion(MachineCommands.MachineNameCompleter.class)
+        String machine;
+
+        @Override
+        public Object execute() {
+            try {
+                System.out.println(link.disconnect(MachineCommands.machine(inventory, machine).id())
+                        ? "Connection of " + machine + "'s agent closed"
+                        : machine + " has no agent connected");
             } catch (OpenDpmException e) {
                 throw UserCommands.clear(e);
             }

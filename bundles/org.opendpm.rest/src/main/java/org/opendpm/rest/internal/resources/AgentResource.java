@@ -89,4 +89,23 @@ public class AgentResource {
         }
         return Response.noContent().build();
     }
+
+    @DELETE
+    @Path("connections/{machineId}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Close the connection of the machine's agent now, as a network loss would: the agent"
+            + " reconnects as it does after one, and a transfer in progress resumes from its last confirmed chunk",
+            responses = {
+                    @ApiResponse(responseCode = "204", description = "Closed"),
+                    @ApiResponse(responseCode = "400", description = "Not a machine id; the field machineId is named",
+                            content = @Content(schema = @Schema(implementation = Problem.class))),
+                    @ApiResponse(responseCode = "404", description = "The machine has no agent connected",
+                            content = @Content(schema = @Schema(implementation = Problem.class))) })
+    public Response disconnect(@PathParam("machineId") String machineId) {
+        long id = ScenarioParams.id("machineId", machineId);
+        if (!service(link).disconnect(id)) {
+            throw new NotFoundException("Machine " + id + " has no agent connected");
+        }
+        return Response.noContent().build();
+    }
 }

@@ -70,7 +70,8 @@ public class AgentResourcesTest {
 
         @Override
         public boolean disconnect(long machineId) {
-            return false;
+            disconnected.add(machineId);
+            return machineId == 7;
         }
 
         final List<String> resets = new ArrayList<>();
@@ -139,6 +140,8 @@ public class AgentResourcesTest {
             throw new AssertionError("not used by this test");
         }
 
+        final List<Long> disconnected = new ArrayList<>();
+
         /** As the link does: any spelling is read, anything else is refused naming the field mac. */
         @Override
         public boolean resetCredential(String mac) {
@@ -158,7 +161,7 @@ public class AgentResourcesTest {
     @Test
     public void everyMethodHasItsRoleAndDocumentation() {
         assertThat(roles(AgentResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("list", Roles.VIEWER,
-                "resetCredential", Roles.ADMIN));
+                "resetCredential", Roles.ADMIN, "disconnect", Roles.ADMIN));
         assertThat(roles(AgentLinkResource.class)).containsExactlyInAnyOrderEntriesOf(Map.of("status",
                 Roles.VIEWER));
     }
@@ -188,6 +191,16 @@ public class AgentResourcesTest {
         assertThat(link.resets).containsExactly("00-50-56-AA-BB-CC");
         assertThat(problem(catchIt(() -> agents.resetCredential("00:50:56:aa:bb:dd")), 404).detail())
                 .isEqualTo("No agent credential was issued for MAC 00:50:56:aa:bb:dd");
+    }
+
+    /** 204 when the machine's agent connection was closed, 404 when it has none, 400 naming a bad id. */
+    @Test
+    public void disconnectClosesTheMachinesAgentConnectionOrSaysThereIsNone() {
+        assertThat(agents.disconnect("7").getStatus()).isEqualTo(204);
+        assertThat(problem(catchIt(() -> agents.disconnect("8")), 404).detail())
+                .isEqualTo("Machine 8 has no agent connected");
+        assertThat(problem(catchIt(() -> agents.disconnect("vm7")), 400).field()).isEqualTo("machineId");
+        assertThat(link.disconnected).containsExactly(7L, 8L);
     }
 
     /** What the link refuses as no MAC is a 400 naming the field mac. */
