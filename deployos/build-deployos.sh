@@ -61,6 +61,7 @@ PATH=$PATH:/usr/sbin:/sbin
 jbin() { if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/$1" ]; then echo "$JAVA_HOME/bin/$1"; else command -v "$1"; fi; }
 jlink=$(jbin jlink) || die "jlink not found: install a JDK 17 (openjdk-17-jdk-headless) or set JAVA_HOME"
 jdeps=$(jbin jdeps) || die "jdeps not found: install a JDK 17 (openjdk-17-jdk-headless) or set JAVA_HOME"
+jar=$(jbin jar) || die "jar not found: install a JDK 17 (openjdk-17-jdk-headless) or set JAVA_HOME"
 for tool in apt-get apt-cache dpkg-deb cpio depmod modprobe zstd ldd sha256sum; do
   command -v "$tool" >/dev/null || die "$tool not found (Debian packages: apt, dpkg, cpio, kmod, zstd, libc-bin, coreutils)"
 done
@@ -161,9 +162,16 @@ jre=$root/opt/opendpm/java
 mkdir -p "$(dirname "$jre")"
 "$jlink" --add-modules "$java_modules" --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre"
 cp "$agent_jar" "$root/opt/opendpm/agent.jar"
-# The runtime links against this machine's glibc, zlib and C++ libraries: copy exactly those, at the same paths.
-libs=$(ldd "$jre/bin/java" $(find "$jre" -name '*.so') 2>/dev/null \
-  | sed -n -e 's:.*=> \(/[^ ]*\) (.*:\1:p' -e 's:^[[:space:]]*\(/[^ ]*\) (.*:\1:p' | grep -v "^$jre" | sort -u)
+# The runtime links against this machine's glibc, zlib and C++ libraries: copy exactly those, at the same paths. The
+# agent's zstd (image chunks) unpacks its native library from the jar when first used, so what that one links (it
+# names libpthread, which no JDK library does) is copied too.
+natives=$(mktemp -d)
+(cd "$natives" && "$jar" xf "$agent_jar" linux/amd64) || die "cannot unpack the agent's native libraries"
+[ -n "$(find "$natives" -name '*.so')" ] || die "the agent jar has no linux/amd64 zstd-jni library"
+libs=$(ldd "$jre/bin/java" $(find "$jre" "$natives" -name '*.so') 2>/dev/null \
+  | sed -n -e 's:.*=> \(/[^ ]*\) (.*:\1:p' -e 's:^[[:space:]]*\(/[^ ]*\) (.*:\1:p' | grep -v -e "^$jre" -e "^$natives" \
+  | sort -u)
+rm -rf "$natives"
 for lib in $libs; do
   mkdir -p "$root/$(dirname "$lib")"
   cp -L "$lib" "$root/$lib"

@@ -402,7 +402,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     private void carryOut(Run run, int index, boolean again) {
         Step step = run.plan.get(index);
         PlanTarget target = new PlanTarget(run.machine.name(), run.machine.primaryMac(), run.machine.model(),
-                Optional.empty());
+                Optional.empty(), run.machine.uuid());
         StepContextImpl ctx = new StepContextImpl(services, run.id, index, step, run.machine, target, run.deadline,
                 () -> run.powerOnError = true);
         run.context = ctx;

@@ -165,7 +165,7 @@ public class ImageCatalog implements ImageService {
 
     @Override
     public VerificationReport verify(String name) {
-        try (ImageFolder.Use use = folder.hold(name, "verification of image " + name)) {
+        try (ImageFolder.Use use = folder.use(name, "verification of image " + name)) {
             Path p = existing(name);
             try (ImageReader r = ImageReader.open(p)) {
                 Verifier.Report report = Verifier.verify(r, VERIFY_THREADS, ProgressListener.NONE);

@@ -69,7 +69,7 @@ public class ImageFolder implements ImageStore {
     }
 
     /** A use of an image; closing it throws nothing, and closing it twice counts once. */
-    interface Use extends AutoCloseable {
+    public interface Use extends AutoCloseable {
         @Override
         void close();
     }
@@ -80,11 +80,7 @@ public class ImageFolder implements ImageStore {
      *
      * @param purpose what uses it, as a refused delete names it ("restore of execution 12 to pc1")
      */
-    public AutoCloseable use(String name, String purpose) {
-        return hold(name, purpose);
-    }
-
-    Use hold(String name, String purpose) {
+    public Use use(String name, String purpose) {
         checkName(name);
         synchronized (uses) {
             uses.computeIfAbsent(name, n -> new ArrayList<>()).add(purpose);

@@ -122,15 +122,6 @@ public class ImageTransfers {
         return new RestoreTransfer(this, machine, restore, step, returns).start();
     }
 
-    /**
-     * Marks the image in use for the restore, so it cannot be deleted meanwhile. Placeholder until
-     * {@code ImageFolder.use(name, purpose)} exists: then this calls it.
-     */
-    AutoCloseable inUse(String name, String purpose) {
-        return () -> {
-        };
-    }
-
     /** The cause behind the wrappers a completion stage adds. */
     static Throwable cause(Throwable t) {
         Throwable c = t;

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.zip.CRC32C;
 
+import org.opendpm.scheduler.internal.images.ImageFolder;
 import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.ImageChunk;
 import org.opendpm.api.agent.ImageChunkSource;
@@ -51,7 +52,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     private final Map<Integer, Integer> targetOf = new HashMap<>();
     private final CRC32C crc = new CRC32C();
 
-    private AutoCloseable lease;
+    private ImageFolder.Use lease;
     private ImageReader reader;
     private ImageHeader header;
     private long total;
@@ -111,7 +112,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
 
     /** Marks the image in use, opens it strictly and warns of another Deploy-OS or model (IMG-5). */
     private Void open() {
-        lease = t.inUse(restore.imageName(), "restore onto machine " + machine.name());
+        lease = t.images.use(restore.imageName(), "restore onto machine " + machine.name());
         try {
             reader = ImageReader.open(t.images.open(restore.imageName()));
         } catch (IOException e) {
