@@ -165,6 +165,20 @@ final class JsonObject {
         return members.get(member) == null ? absent : integer(member);
     }
 
+    /** An integer member within {@code [min, max]}. */
+    long integer(String member, long min, long max) throws ProtocolException {
+        long v = integer(member);
+        if (v < min || v > max) {
+            throw bad(member, "member '" + member + "' " + v + " is outside " + min + ".." + max);
+        }
+        return v;
+    }
+
+    /** A member that is present and of its type but whose value is wrong: {@code what} says why. */
+    ProtocolException invalid(String member, String what) {
+        return bad(member, "member '" + member + "' " + what);
+    }
+
     int int32(String member) throws ProtocolException {
         long v = integer(member);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {

@@ -1,6 +1,7 @@
 package org.opendpm.agent.protocol;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,17 @@ public sealed interface Message {
 
     /** The protocol version this module speaks; peers that send none speak version 1. */
     int PROTOCOL_VERSION = 2;
+
+    /** What a chunk costs of an image transfer's window besides its stored bytes. */
+    int CHUNK_COST = 256;
+    /** The most bytes one {@link ReadDiskArea} or {@link WriteDiskArea} moves. */
+    int MAX_AREA_BYTES = 512 * 1024;
+    /** Image chunk sizes are powers of two in this range. */
+    int MIN_CHUNK_SIZE = 64 * 1024;
+    int MAX_CHUNK_SIZE = 64 * 1024 * 1024;
+    /** The most extents of an {@link ImageRead} and disks of an image request. */
+    int MAX_EXTENTS = 4096;
+    int MAX_IMAGE_DISKS = 64;
 
     /** A request of the server to the agent; the agent answers it once, with an {@link Answer} of the same id. */
     sealed interface Request extends Message {
@@ -47,19 +59,28 @@ public sealed interface Message {
     }
 
     /**
-     * The first frame of an agent that has a credential, or of a Deploy-OS agent with its one-time token: exactly one
-     * of {@code credential} (installed OS) and {@code token} ({@code deployOs}) is present.
+     * The first frame of an agent that has a credential, or of a Deploy-OS agent: an installed OS's agent carries its
+     * {@code credential}; a Deploy-OS agent ({@code deployOs}) carries its one-time {@code token}, or, when it comes
+     * back after losing the connection, the {@code resumeKey} of its last {@link Welcome} instead.
      */
     record Hello(String mac, Optional<String> credential, Optional<String> token, Optional<String> uuid,
             Optional<String> ip, Optional<String> hostName, String os, String agentVersion, boolean deployOs,
-            String powerState, int protocol) implements Event {
+            String powerState, int protocol, Optional<String> resumeKey) implements Event {
         public Hello {
             Objects.requireNonNull(mac, "mac");
-            if (deployOs ? token.isEmpty() : credential.isEmpty()) {
+            if (deployOs ? token.isPresent() == resumeKey.isPresent() : credential.isEmpty()) {
                 throw new IllegalArgumentException(deployOs
-                        ? "a Deploy-OS hello carries a token"
+                        ? "a Deploy-OS hello carries a token or a resume key"
                         : "a hello carries a credential");
             }
+        }
+
+        /** A hello without a resume key. */
+        public Hello(String mac, Optional<String> credential, Optional<String> token, Optional<String> uuid,
+                Optional<String> ip, Optional<String> hostName, String os, String agentVersion, boolean deployOs,
+                String powerState, int protocol) {
+            this(mac, credential, token, uuid, ip, hostName, os, agentVersion, deployOs, powerState, protocol,
+                    Optional.empty());
         }
     }
 
@@ -67,8 +88,14 @@ public sealed interface Message {
     record Registered(String credential) implements Event {
     }
 
-    /** The server's answer to a good {@code hello}. */
-    record Welcome(int heartbeatSeconds) implements Event {
+    /**
+     * The server's answer to a good {@code hello}; to a Deploy-OS hello it adds the {@code resumeKey} (43 characters
+     * base64url) the agent says hello with when it reconnects.
+     */
+    record Welcome(int heartbeatSeconds, Optional<String> resumeKey) implements Event {
+        public Welcome(int heartbeatSeconds) {
+            this(heartbeatSeconds, Optional.empty());
+        }
     }
 
     record Heartbeat() implements Event {
@@ -118,6 +145,79 @@ public sealed interface Message {
     record DiskInventory(long id) implements Request {
     }
 
+    /** Reads {@code length} bytes (1 to 512 KiB) of a disk; answered with {@link DiskArea}. */
+    record ReadDiskArea(long id, int disk, long offset, int length) implements Request {
+    }
+
+    /** Writes {@code data} (1 byte to 512 KiB) to a disk and flushes it; answered with {@link Ack}. */
+    record WriteDiskArea(long id, int disk, long offset, byte[] data) implements Request {
+        public WriteDiskArea {
+            data = data.clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WriteDiskArea w && id == w.id && disk == w.disk && offset == w.offset
+                    && Arrays.equals(data, w.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id, disk, offset, Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "WriteDiskArea[id=" + id + ", disk=" + disk + ", offset=" + offset + ", " + data.length
+                    + " bytes]";
+        }
+    }
+
+    /**
+     * A range of a disk an image holds.
+     *
+     * @param disk the disk's number as {@link Disks} numbers it
+     */
+    record Extent(int disk, long offset, long length) {
+    }
+
+    /** A disk as an image read found it or an image write needs it. */
+    record DiskGeometry(int number, long sizeBytes, int sectorSize) {
+    }
+
+    /**
+     * Backup: asks the agent to read {@code extents}, cut them into chunks of {@code chunkSize} from each extent's
+     * start, compress them at {@code compressionLevel} and send them from chunk {@code fromChunk} on as the transfer
+     * {@code transferId}: {@link ImageBegin}, then per chunk an {@link ImageChunk} and its data frames, then the
+     * answer {@link ImageEnd}. A chunk costs its stored length + {@value #CHUNK_COST} bytes of credit;
+     * {@code windowBytes} may be outstanding before {@link StreamCredit} grants more.
+     */
+    record ImageRead(long id, long transferId, List<Extent> extents, int chunkSize, int compressionLevel,
+            long fromChunk, long windowBytes) implements Request {
+        public ImageRead {
+            extents = List.copyOf(extents);
+        }
+    }
+
+    /**
+     * Restore: asks the agent to write the chunks {@code fromChunk} to {@code chunks - 1} the server will send as
+     * {@link ImageChunk}s with data frames of {@code transferId} to {@code disks} (each at least as large as given).
+     * The agent answers {@link ImageWriteReady}, confirms with {@link ImageWritten}, and after {@link ImageWriteEnd}
+     * answers {@link ImageWriteResult}; the server keeps at most {@code windowBytes} (stored bytes +
+     * {@value #CHUNK_COST} per chunk) unconfirmed.
+     */
+    record ImageWrite(long id, long transferId, List<DiskGeometry> disks, int chunkSize, long fromChunk, long chunks,
+            boolean compare, long windowBytes) implements Request {
+        public ImageWrite {
+            disks = List.copyOf(disks);
+        }
+    }
+
     // ---------------------------------------------------------------- events of a request (either way)
 
     /** The server has sent all data of the file transfer of request {@code id}. */
@@ -138,6 +238,39 @@ public sealed interface Message {
 
     /** The stream of request {@code id} starts; {@code size} is -1 when unknown. */
     record StreamBegin(long id, long size) implements Event {
+    }
+
+    /** The image read {@code id} starts: each disk its extents name, once, in order of first appearance. */
+    record ImageBegin(long id, List<DiskGeometry> disks) implements Event {
+        public ImageBegin {
+            disks = List.copyOf(disks);
+        }
+    }
+
+    /**
+     * One chunk of an image read (agent → server) or write (server → agent), followed by data frames carrying exactly
+     * {@code storedLength} stored bytes; a hole has none, {@code crc32c} 0 and a {@code sha256} of 64 zeros.
+     *
+     * @param chunk the chunk's number in the image
+     * @param crc32c CRC-32C of the stored bytes; an unsigned 32-bit number in JSON
+     * @param sha256 SHA-256 of the uncompressed bytes, 64 lower-case hex digits
+     */
+    record ImageChunk(long id, long chunk, int disk, long diskOffset, int length, boolean hole, int storedLength,
+            int crc32c, String sha256) implements Event {
+        /** The {@code sha256} of a hole. */
+        public static final String HOLE_SHA256 = "0".repeat(64);
+    }
+
+    /** The agent is ready for the chunks of image write {@code id}. */
+    record ImageWriteReady(long id) implements Event {
+    }
+
+    /** Every chunk below {@code chunks} of image write {@code id} is written: {@code bytes} bytes in this request. */
+    record ImageWritten(long id, long chunks, long bytes) implements Event {
+    }
+
+    /** The server has sent the last chunk of image write {@code id}. */
+    record ImageWriteEnd(long id) implements Event {
     }
 
     // ---------------------------------------------------------------- answers (agent → server)
@@ -184,6 +317,54 @@ public sealed interface Message {
 
     /** The stream of request {@code id} is complete: {@code bytes} sent, their SHA-256 in lower-case hex. */
     record StreamEnd(long id, long bytes, String sha256) implements Answer {
+    }
+
+    /** The bytes {@link ReadDiskArea} asked for. */
+    record DiskArea(long id, byte[] data) implements Answer {
+        public DiskArea {
+            data = data.clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DiskArea a && id == a.id && Arrays.equals(data, a.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(id) * 31 + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "DiskArea[id=" + id + ", " + data.length + " bytes]";
+        }
+    }
+
+    /** Image read {@code id} is complete: {@code chunks} chunks of {@code storedBytes} stored bytes from its first. */
+    record ImageEnd(long id, long chunks, long storedBytes) implements Answer {
+    }
+
+    /**
+     * Image write {@code id} is complete and flushed: {@code chunks} chunks, {@code bytesWritten} bytes in this request;
+     * with {@code compared}, the chunks whose range read back differently (at most {@value #MAX_MISMATCHES}).
+     */
+    record ImageWriteResult(long id, long chunks, long bytesWritten, boolean compared, List<Mismatch> mismatches)
+            implements
+                Answer {
+        public static final int MAX_MISMATCHES = 100;
+
+        public ImageWriteResult {
+            mismatches = List.copyOf(mismatches);
+        }
+
+        public record Mismatch(long chunk, int disk, long diskOffset) {
+        }
     }
 
     /** Request {@code id} failed; {@code code} is {@code failed} or {@code cancelled}. */

@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -19,6 +21,8 @@ import org.opendpm.agent.protocol.Message.Command;
 import org.opendpm.agent.protocol.Message.CommandResult;
 import org.opendpm.agent.protocol.Message.ConnectionError;
 import org.opendpm.agent.protocol.Message.DeleteFile;
+import org.opendpm.agent.protocol.Message.DiskArea;
+import org.opendpm.agent.protocol.Message.DiskGeometry;
 import org.opendpm.agent.protocol.Message.DiskInventory;
 import org.opendpm.agent.protocol.Message.Disks;
 import org.opendpm.agent.protocol.Message.ErrorAnswer;
@@ -26,10 +30,21 @@ import org.opendpm.agent.protocol.Message.FileBegin;
 import org.opendpm.agent.protocol.Message.FileEnd;
 import org.opendpm.agent.protocol.Message.FolderListing;
 import org.opendpm.agent.protocol.Message.Heartbeat;
+import org.opendpm.agent.protocol.Message.Extent;
 import org.opendpm.agent.protocol.Message.Hello;
+import org.opendpm.agent.protocol.Message.ImageBegin;
+import org.opendpm.agent.protocol.Message.ImageChunk;
+import org.opendpm.agent.protocol.Message.ImageEnd;
+import org.opendpm.agent.protocol.Message.ImageRead;
+import org.opendpm.agent.protocol.Message.ImageWrite;
+import org.opendpm.agent.protocol.Message.ImageWriteEnd;
+import org.opendpm.agent.protocol.Message.ImageWriteReady;
+import org.opendpm.agent.protocol.Message.ImageWriteResult;
+import org.opendpm.agent.protocol.Message.ImageWritten;
 import org.opendpm.agent.protocol.Message.ListFolder;
 import org.opendpm.agent.protocol.Message.Power;
 import org.opendpm.agent.protocol.Message.Progress;
+import org.opendpm.agent.protocol.Message.ReadDiskArea;
 import org.opendpm.agent.protocol.Message.ReadStream;
 import org.opendpm.agent.protocol.Message.Register;
 import org.opendpm.agent.protocol.Message.Registered;
@@ -37,6 +52,7 @@ import org.opendpm.agent.protocol.Message.StreamBegin;
 import org.opendpm.agent.protocol.Message.StreamCredit;
 import org.opendpm.agent.protocol.Message.StreamEnd;
 import org.opendpm.agent.protocol.Message.Welcome;
+import org.opendpm.agent.protocol.Message.WriteDiskArea;
 import org.opendpm.agent.protocol.ProtocolException.Reason;
 
 /**
@@ -54,6 +70,12 @@ public final class MessageCodec {
     static final int MAX_DISKS = 256;
     static final int MAX_PARTITIONS = 256;
     static final int MAX_PARAMETERS = 32;
+    static final int MAX_DISK_NUMBER = 65535;
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern RESUME_KEY = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** The longest base64 text of {@link Message#MAX_AREA_BYTES}, checked before decoding. */
+    private static final int MAX_AREA_BASE64 = (Message.MAX_AREA_BYTES + 2) / 3 * 4;
 
     /** The JSON {@code type} of every record; {@code error} is both {@link ErrorAnswer} and {@link ConnectionError}. */
     private static final Map<Class<?>, String> TYPES = Map.ofEntries(Map.entry(Register.class, "register"),
@@ -68,7 +90,13 @@ public final class MessageCodec {
             Map.entry(StreamBegin.class, "streamBegin"), Map.entry(CommandResult.class, "commandResult"),
             Map.entry(Ack.class, "ack"), Map.entry(FolderListing.class, "folderListing"),
             Map.entry(Disks.class, "disks"), Map.entry(StreamEnd.class, "streamEnd"),
-            Map.entry(ErrorAnswer.class, "error"));
+            Map.entry(ErrorAnswer.class, "error"), Map.entry(ReadDiskArea.class, "readDiskArea"),
+            Map.entry(DiskArea.class, "diskArea"), Map.entry(WriteDiskArea.class, "writeDiskArea"),
+            Map.entry(ImageRead.class, "imageRead"), Map.entry(ImageBegin.class, "imageBegin"),
+            Map.entry(ImageChunk.class, "imageChunk"), Map.entry(ImageEnd.class, "imageEnd"),
+            Map.entry(ImageWrite.class, "imageWrite"), Map.entry(ImageWriteReady.class, "imageWriteReady"),
+            Map.entry(ImageWritten.class, "imageWritten"), Map.entry(ImageWriteEnd.class, "imageWriteEnd"),
+            Map.entry(ImageWriteResult.class, "imageWriteResult"));
 
     private MessageCodec() {
     }
@@ -123,7 +151,7 @@ public final class MessageCodec {
         case "registered":
             return new Registered(m.string("credential"));
         case "welcome":
-            return new Welcome(m.int32("heartbeatSeconds"));
+            return new Welcome(m.int32("heartbeatSeconds"), resumeKey(m));
         case "heartbeat":
             return new Heartbeat();
         case "error": {
@@ -168,6 +196,34 @@ public final class MessageCodec {
             return disks(m);
         case "streamEnd":
             return new StreamEnd(m.integer("id"), m.integer("bytes"), m.string("sha256"));
+        case "readDiskArea":
+            return new ReadDiskArea(m.integer("id"), disk(m, "disk"), m.integer("offset", 0, Long.MAX_VALUE),
+                    (int) m.integer("length", 1, Message.MAX_AREA_BYTES));
+        case "diskArea":
+            return new DiskArea(m.integer("id"), area(m));
+        case "writeDiskArea":
+            return new WriteDiskArea(m.integer("id"), disk(m, "disk"), m.integer("offset", 0, Long.MAX_VALUE),
+                    area(m));
+        case "imageRead":
+            return imageRead(m);
+        case "imageBegin":
+            return new ImageBegin(m.integer("id"), geometries(m));
+        case "imageChunk":
+            return imageChunk(m);
+        case "imageEnd":
+            return new ImageEnd(m.integer("id"), m.integer("chunks", 0, Long.MAX_VALUE),
+                    m.integer("storedBytes", 0, Long.MAX_VALUE));
+        case "imageWrite":
+            return imageWrite(m);
+        case "imageWriteReady":
+            return new ImageWriteReady(m.integer("id"));
+        case "imageWritten":
+            return new ImageWritten(m.integer("id"), m.integer("chunks", 0, Long.MAX_VALUE),
+                    m.integer("bytes", 0, Long.MAX_VALUE));
+        case "imageWriteEnd":
+            return new ImageWriteEnd(m.integer("id"));
+        case "imageWriteResult":
+            return imageWriteResult(m);
         default:
             throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
                     + JsonObject.clip(type) + "'", idOfUnknown(m));
@@ -196,7 +252,14 @@ public final class MessageCodec {
         boolean deployOs = m.optionalBool("deployOs");
         Optional<String> credential;
         Optional<String> token;
-        if (deployOs) {
+        Optional<String> resumeKey = resumeKey(m);
+        if (deployOs && resumeKey.isPresent()) {
+            credential = m.optionalString("credential");
+            token = m.optionalString("token");
+            if (token.isPresent()) {
+                throw m.invalid("resumeKey", "and 'token' are both given; a Deploy-OS hello carries one");
+            }
+        } else if (deployOs) {
             credential = m.optionalString("credential");
             token = Optional.of(m.string("token"));
         } else {
@@ -206,7 +269,129 @@ public final class MessageCodec {
         return new Hello(mac, credential, token, m.optionalString("uuid"), m.optionalString("ip"),
                 m.optionalString("hostName"), m.optionalString("os").orElse(""),
                 m.optionalString("agentVersion").orElse(""), deployOs, m.optionalString("powerState").orElse("on"),
-                protocol(m));
+                protocol(m), deployOs ? resumeKey : Optional.empty());
+    }
+
+    private static Optional<String> resumeKey(JsonObject m) throws ProtocolException {
+        Optional<String> key = m.optionalString("resumeKey");
+        if (key.isPresent() && !RESUME_KEY.matcher(key.get()).matches()) {
+            // The key itself is never repeated: it is a secret.
+            throw m.invalid("resumeKey", "is not 43 base64url characters");
+        }
+        return key;
+    }
+
+    private static int disk(JsonObject m, String member) throws ProtocolException {
+        return (int) m.integer(member, 1, MAX_DISK_NUMBER);
+    }
+
+    private static byte[] area(JsonObject m) throws ProtocolException {
+        String text = m.string("data");
+        if (text.length() > MAX_AREA_BASE64) {
+            throw m.invalid("data", "has " + text.length() + " base64 characters, more than the "
+                    + MAX_AREA_BASE64 + " of " + Message.MAX_AREA_BYTES + " bytes");
+        }
+        byte[] data;
+        try {
+            data = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw m.invalid("data", "is not base64: " + e.getMessage());
+        }
+        if (data.length < 1 || data.length > Message.MAX_AREA_BYTES) {
+            throw m.invalid("data", "holds " + data.length + " bytes, not 1 to " + Message.MAX_AREA_BYTES);
+        }
+        return data;
+    }
+
+    private static int chunkSize(JsonObject m) throws ProtocolException {
+        long v = m.integer("chunkSize");
+        if (v < Message.MIN_CHUNK_SIZE || v > Message.MAX_CHUNK_SIZE || Long.bitCount(v) != 1) {
+            throw m.invalid("chunkSize", v + " is not a power of two from " + Message.MIN_CHUNK_SIZE + " to "
+                    + Message.MAX_CHUNK_SIZE);
+        }
+        return (int) v;
+    }
+
+    private static ImageRead imageRead(JsonObject m) throws ProtocolException {
+        List<Object> a = m.array("extents", Message.MAX_EXTENTS, false);
+        if (a.isEmpty()) {
+            throw m.invalid("extents", "is empty");
+        }
+        List<Extent> extents = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonObject e = m.element("extents", a, i);
+            long offset = e.integer("offset", 0, Long.MAX_VALUE);
+            extents.add(new Extent(disk(e, "disk"), offset, e.integer("length", 1, Long.MAX_VALUE - offset)));
+        }
+        int chunkSize = chunkSize(m);
+        return new ImageRead(m.integer("id"), m.integer("transferId"), extents, chunkSize,
+                (int) m.integer("compressionLevel", 1, 19), m.integer("fromChunk", 0, Long.MAX_VALUE),
+                m.integer("windowBytes", chunkSize + Message.CHUNK_COST, Long.MAX_VALUE));
+    }
+
+    private static List<DiskGeometry> geometries(JsonObject m) throws ProtocolException {
+        List<Object> a = m.array("disks", Message.MAX_IMAGE_DISKS, false);
+        if (a.isEmpty()) {
+            throw m.invalid("disks", "is empty");
+        }
+        List<DiskGeometry> disks = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonObject d = m.element("disks", a, i);
+            long sector = d.integer("sectorSize", 512, 65536);
+            if (Long.bitCount(sector) != 1) {
+                throw d.invalid("sectorSize", sector + " is not a power of two");
+            }
+            disks.add(new DiskGeometry(disk(d, "number"), d.integer("sizeBytes", 1, Long.MAX_VALUE), (int) sector));
+        }
+        return disks;
+    }
+
+    /** zstd's ZSTD_COMPRESSBOUND: no chunk of {@code length} bytes is stored in more. */
+    static long storedBound(long length) {
+        return length + (length >> 8) + (length < 128 * 1024 ? (128 * 1024 - length) >> 11 : 0);
+    }
+
+    private static ImageChunk imageChunk(JsonObject m) throws ProtocolException {
+        long id = m.integer("id");
+        long chunk = m.integer("chunk", 0, Long.MAX_VALUE);
+        int disk = disk(m, "disk");
+        long diskOffset = m.integer("diskOffset", 0, Long.MAX_VALUE);
+        int length = (int) m.integer("length", 1, Message.MAX_CHUNK_SIZE);
+        boolean hole = m.bool("hole");
+        int stored = (int) m.integer("storedLength", 0, storedBound(length));
+        int crc = (int) m.integer("crc32c", 0, 0xffff_ffffL);
+        String sha = m.string("sha256");
+        if (!SHA256.matcher(sha).matches()) {
+            throw m.invalid("sha256", "'" + JsonObject.clip(sha) + "' is not 64 lower-case hex digits");
+        }
+        if (hole && (stored != 0 || crc != 0 || !sha.equals(ImageChunk.HOLE_SHA256))) {
+            throw m.invalid("hole", "is true but the chunk has stored bytes, a CRC or a SHA-256");
+        }
+        if (!hole && stored == 0) {
+            throw m.invalid("storedLength", "is 0 for a chunk that is not a hole");
+        }
+        return new ImageChunk(id, chunk, disk, diskOffset, length, hole, stored, crc, sha);
+    }
+
+    private static ImageWrite imageWrite(JsonObject m) throws ProtocolException {
+        List<DiskGeometry> disks = geometries(m);
+        int chunkSize = chunkSize(m);
+        long chunks = m.integer("chunks", 0, Long.MAX_VALUE);
+        return new ImageWrite(m.integer("id"), m.integer("transferId"), disks, chunkSize,
+                m.integer("fromChunk", 0, chunks), chunks, m.bool("compare"),
+                m.integer("windowBytes", chunkSize + Message.CHUNK_COST, Long.MAX_VALUE));
+    }
+
+    private static ImageWriteResult imageWriteResult(JsonObject m) throws ProtocolException {
+        List<Object> a = m.array("mismatches", ImageWriteResult.MAX_MISMATCHES, true);
+        List<ImageWriteResult.Mismatch> mismatches = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonObject e = m.element("mismatches", a, i);
+            mismatches.add(new ImageWriteResult.Mismatch(e.integer("chunk", 0, Long.MAX_VALUE), disk(e, "disk"),
+                    e.integer("diskOffset", 0, Long.MAX_VALUE)));
+        }
+        return new ImageWriteResult(m.integer("id"), m.integer("chunks", 0, Long.MAX_VALUE),
+                m.integer("bytesWritten", 0, Long.MAX_VALUE), m.bool("compared"), mismatches);
     }
 
     private static List<String> strings(JsonObject m, String member, int max) throws ProtocolException {
@@ -291,12 +476,14 @@ public final class MessageCodec {
             identity(g, h.uuid(), h.ip(), h.hostName(), h.os(), h.agentVersion(), h.deployOs());
             g.writeStringField("powerState", h.powerState());
             g.writeNumberField("protocol", h.protocol());
+            optional(g, "resumeKey", h.resumeKey());
         } else if (message instanceof Registered r) {
             g.writeStringField("type", type(r));
             g.writeStringField("credential", r.credential());
         } else if (message instanceof Welcome w) {
             g.writeStringField("type", type(w));
             g.writeNumberField("heartbeatSeconds", w.heartbeatSeconds());
+            optional(g, "resumeKey", w.resumeKey());
         } else if (message instanceof Heartbeat) {
             g.writeStringField("type", type(message));
         } else if (message instanceof ConnectionError e) {
@@ -346,6 +533,41 @@ public final class MessageCodec {
             g.writeNumberField("windowBytes", r.windowBytes());
         } else if (request instanceof DiskInventory d) {
             head(g, d, d.id());
+        } else if (request instanceof ReadDiskArea r) {
+            head(g, r, r.id());
+            g.writeNumberField("disk", r.disk());
+            g.writeNumberField("offset", r.offset());
+            g.writeNumberField("length", r.length());
+        } else if (request instanceof WriteDiskArea w) {
+            head(g, w, w.id());
+            g.writeNumberField("disk", w.disk());
+            g.writeNumberField("offset", w.offset());
+            g.writeStringField("data", Base64.getEncoder().encodeToString(w.data()));
+        } else if (request instanceof ImageRead r) {
+            head(g, r, r.id());
+            g.writeNumberField("transferId", r.transferId());
+            g.writeArrayFieldStart("extents");
+            for (Extent e : r.extents()) {
+                g.writeStartObject();
+                g.writeNumberField("disk", e.disk());
+                g.writeNumberField("offset", e.offset());
+                g.writeNumberField("length", e.length());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("chunkSize", r.chunkSize());
+            g.writeNumberField("compressionLevel", r.compressionLevel());
+            g.writeNumberField("fromChunk", r.fromChunk());
+            g.writeNumberField("windowBytes", r.windowBytes());
+        } else if (request instanceof ImageWrite w) {
+            head(g, w, w.id());
+            g.writeNumberField("transferId", w.transferId());
+            geometries(g, w.disks());
+            g.writeNumberField("chunkSize", w.chunkSize());
+            g.writeNumberField("fromChunk", w.fromChunk());
+            g.writeNumberField("chunks", w.chunks());
+            g.writeBooleanField("compare", w.compare());
+            g.writeNumberField("windowBytes", w.windowBytes());
         }
     }
 
@@ -409,6 +631,27 @@ public final class MessageCodec {
             head(g, e, e.id());
             g.writeStringField("code", e.code());
             g.writeStringField("message", e.message());
+        } else if (answer instanceof DiskArea a) {
+            head(g, a, a.id());
+            g.writeStringField("data", Base64.getEncoder().encodeToString(a.data()));
+        } else if (answer instanceof ImageEnd e) {
+            head(g, e, e.id());
+            g.writeNumberField("chunks", e.chunks());
+            g.writeNumberField("storedBytes", e.storedBytes());
+        } else if (answer instanceof ImageWriteResult r) {
+            head(g, r, r.id());
+            g.writeNumberField("chunks", r.chunks());
+            g.writeNumberField("bytesWritten", r.bytesWritten());
+            g.writeBooleanField("compared", r.compared());
+            g.writeArrayFieldStart("mismatches");
+            for (ImageWriteResult.Mismatch x : r.mismatches()) {
+                g.writeStartObject();
+                g.writeNumberField("chunk", x.chunk());
+                g.writeNumberField("disk", x.disk());
+                g.writeNumberField("diskOffset", x.diskOffset());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         }
     }
 
@@ -429,9 +672,42 @@ public final class MessageCodec {
         } else if (event instanceof StreamBegin s) {
             head(g, s, s.id());
             g.writeNumberField("size", s.size());
+        } else if (event instanceof ImageBegin b) {
+            head(g, b, b.id());
+            geometries(g, b.disks());
+        } else if (event instanceof ImageChunk c) {
+            head(g, c, c.id());
+            g.writeNumberField("chunk", c.chunk());
+            g.writeNumberField("disk", c.disk());
+            g.writeNumberField("diskOffset", c.diskOffset());
+            g.writeNumberField("length", c.length());
+            g.writeBooleanField("hole", c.hole());
+            g.writeNumberField("storedLength", c.storedLength());
+            g.writeNumberField("crc32c", Integer.toUnsignedLong(c.crc32c()));
+            g.writeStringField("sha256", c.sha256());
+        } else if (event instanceof ImageWriteReady r) {
+            head(g, r, r.id());
+        } else if (event instanceof ImageWritten w) {
+            head(g, w, w.id());
+            g.writeNumberField("chunks", w.chunks());
+            g.writeNumberField("bytes", w.bytes());
+        } else if (event instanceof ImageWriteEnd e) {
+            head(g, e, e.id());
         } else {
             throw new IllegalArgumentException("no encoding for " + event);
         }
+    }
+
+    private static void geometries(JsonGenerator g, List<DiskGeometry> disks) throws IOException {
+        g.writeArrayFieldStart("disks");
+        for (DiskGeometry d : disks) {
+            g.writeStartObject();
+            g.writeNumberField("number", d.number());
+            g.writeNumberField("sizeBytes", d.sizeBytes());
+            g.writeNumberField("sectorSize", d.sectorSize());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void head(JsonGenerator g, Message message, long id) throws IOException {
