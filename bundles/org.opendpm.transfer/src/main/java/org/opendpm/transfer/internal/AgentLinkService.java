@@ -39,6 +39,13 @@ import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentPowerAction;
 import org.opendpm.api.agent.CommandResult;
+import org.opendpm.api.agent.ImageChunkSink;
+import org.opendpm.api.agent.ImageChunkSource;
+import org.opendpm.api.agent.ImageReadRequest;
+import org.opendpm.api.agent.ImageReadResult;
+import org.opendpm.api.agent.ImageWriteProgress;
+import org.opendpm.api.agent.ImageWriteRequest;
+import org.opendpm.api.agent.ImageWriteResult;
 import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
 import org.opendpm.api.agent.StreamResult;
@@ -504,33 +511,60 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<org.opendpm.api.agent.ImageReadResult> readImage(long machineId,
-            org.opendpm.api.agent.ImageReadRequest request, org.opendpm.api.agent.ImageChunkSink sink,
-            org.opendpm.api.agent.ProgressListener progress) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("readImage"));
+    public CompletionStage<ImageReadResult> readImage(long machineId, ImageReadRequest request, ImageChunkSink sink,
+            ProgressListener progress) {
+        if (request == null || sink == null) {
+            return CompletableFuture.failedFuture(new ValidationException(request == null ? "request" : "sink",
+                    "an image read needs a request and a sink"));
+        }
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        return sessions.onSession(machineId, s -> s.images().read(request, sink, listener, streamWriters));
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<org.opendpm.api.agent.ImageWriteResult> writeImage(long machineId,
-            org.opendpm.api.agent.ImageWriteRequest request, org.opendpm.api.agent.ImageChunkSource source,
-            org.opendpm.api.agent.ImageWriteProgress progress) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("writeImage"));
+    public CompletionStage<ImageWriteResult> writeImage(long machineId, ImageWriteRequest request,
+            ImageChunkSource source, ImageWriteProgress progress) {
+        if (request == null || source == null) {
+            return CompletableFuture.failedFuture(new ValidationException(request == null ? "request" : "source",
+                    "an image write needs a request and a source"));
+        }
+        ImageWriteProgress listener = progress == null ? (chunks, bytes) -> {
+        } : progress;
+        return sessions.onSession(machineId, s -> s.images().write(request, source, listener, streamWriters));
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<byte[]> readDiskArea(long machineId, int disk, long offset,
-            int length) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("readDiskArea"));
+    public CompletionStage<byte[]> readDiskArea(long machineId, int disk, long offset, int length) {
+        if (disk < 1 || offset < 0 || length < 1 || length > Message.MAX_AREA_BYTES) {
+            return CompletableFuture.failedFuture(new ValidationException("length", "a disk area is 1 to "
+                    + Message.MAX_AREA_BYTES + " bytes at an offset of at least 0 on disk 1 or above"));
+        }
+        return sessions.onSession(machineId, s -> s.request(id -> new Message.ReadDiskArea(id, disk, offset, length),
+                Message.DiskArea.class, requestTimeout, a -> AgentImages.area((Message.DiskArea) a, length)));
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset,
-            byte[] data) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("writeDiskArea"));
+    public CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset, byte[] data) {
+        if (disk < 1 || offset < 0 || data == null || data.length < 1 || data.length > Message.MAX_AREA_BYTES) {
+            return CompletableFuture.failedFuture(new ValidationException("data", "a disk area is 1 to "
+                    + Message.MAX_AREA_BYTES + " bytes at an offset of at least 0 on disk 1 or above"));
+        }
+        return sessions.onSession(machineId, s -> s.<Void>request(id -> new Message.WriteDiskArea(id, disk, offset,
+                data), Message.Ack.class, requestTimeout, a -> null));
     }
 
     @Override
     public boolean disconnect(long machineId) {
-        return false;
+        Optional<AgentSession> s;
+        try {
+            s = sessions.session(inventory.machine(machineId));
+        } catch (NotFoundException e) {
+            return false;
+        }
+        s.ifPresent(session -> {
+            LOG.info("Agent {} of machine {}: disconnected on request", session.remote(), machineId);
+            session.closeWith("disconnected by the server");
+        });
+        return s.isPresent();
     }
 }

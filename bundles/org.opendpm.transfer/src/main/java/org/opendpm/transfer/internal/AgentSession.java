@@ -44,7 +44,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * One agent connection: the session's state machine. Its open requests ({@link AgentRequests}), outgoing files
- * ({@link FileTransfers}) and incoming streams ({@link AgentStreams}) are parts it owns and closes with it.
+ * ({@link FileTransfers}), incoming streams ({@link AgentStreams}) and image reads and writes ({@link AgentImages})
+ * are parts it owns and closes with it.
  *
  * <p>States: {@code AWAITING_FIRST_FRAME} → ({@code register}) {@code REGISTERING} → answered and closed, or
  * ({@code hello}) {@code AUTHENTICATING} → {@code AUTHENTICATED}. Anything out of that order, an unknown message or
@@ -89,6 +90,7 @@ final class AgentSession extends ChannelDuplexHandler {
     private final AgentRequests requests = new AgentRequests(this);
     private final FileTransfers files = new FileTransfers(this);
     private final AgentStreams streams = new AgentStreams(this);
+    private final AgentImages images = new AgentImages(this);
 
     private Channel channel;
     private String remote = "?";
@@ -176,6 +178,7 @@ final class AgentSession extends ChannelDuplexHandler {
         cancel(heartbeatTimer);
         files.abandonAll();
         streams.abandonAll(reason);
+        images.abandonAll(reason);
         requests.failAll(reason);
         host.closed(this, reason, wasAuthenticated);
         ctx.fireChannelInactive();
@@ -222,6 +225,7 @@ final class AgentSession extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         files.pump();
+        images.writable();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -257,7 +261,9 @@ final class AgentSession extends ChannelDuplexHandler {
             if (state != State.AUTHENTICATED) {
                 throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "data frame before hello");
             }
-            streams.data(d.transferId(), inbound.payload());
+            if (!images.data(d.transferId(), inbound.payload())) {
+                streams.data(d.transferId(), inbound.payload());
+            }
             return;
         }
         Message m = ((Frame.Control) frame).message();
@@ -299,7 +305,9 @@ final class AgentSession extends ChannelDuplexHandler {
     private static boolean sentByAgents(Message m) {
         return m instanceof Message.Register || m instanceof Message.Hello || m instanceof Message.Heartbeat
                 || m instanceof Message.Answer || m instanceof Message.Progress || m instanceof Message.StreamBegin
-                || m instanceof Message.ConnectionError;
+                || m instanceof Message.ConnectionError || m instanceof Message.ImageBegin
+                || m instanceof Message.ImageChunk || m instanceof Message.ImageWriteReady
+                || m instanceof Message.ImageWritten;
     }
 
     private void authenticatedMessage(String type, Message m) throws LinkViolation {
@@ -319,6 +327,8 @@ final class AgentSession extends ChannelDuplexHandler {
             }
         } else if (m instanceof Message.Answer a) {
             requests.answer(type, a);
+        } else {
+            images.event(m);
         }
     }
 
@@ -349,8 +359,11 @@ final class AgentSession extends ChannelDuplexHandler {
         });
     }
 
-    /** The hello was verified: become the MAC's session, welcome the agent and start heartbeats. */
-    void accept(Optional<Long> resolvedMachineId, Optional<Long> admittedForExecution) {
+    /**
+     * The hello was verified: become the MAC's session, welcome the agent (a Deploy-OS agent with the key it resumes
+     * with) and start heartbeats.
+     */
+    void accept(Optional<Long> resolvedMachineId, Optional<Long> admittedForExecution, Optional<String> resumeKey) {
         channel.eventLoop().execute(() -> {
             if (closed || closeReason != null) {
                 return;
@@ -366,7 +379,7 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             // Findable before the agent hears welcome; requests started now are queued behind the welcome.
             host.authenticated(this);
-            channel.writeAndFlush(NettyFrames.control(new Message.Welcome(heartbeatSeconds)));
+            channel.writeAndFlush(NettyFrames.control(new Message.Welcome(heartbeatSeconds, resumeKey)));
             heartbeatTimer = channel.eventLoop().scheduleAtFixedRate(this::heartbeat, heartbeatSeconds,
                     heartbeatSeconds, TimeUnit.SECONDS);
         });
@@ -458,6 +471,10 @@ final class AgentSession extends ChannelDuplexHandler {
     CompletableFuture<Void> sendFile(FileChannel file, String name, long size, String sha256, String folder,
             String permissions, Duration ackTimeout) {
         return files.send(file, name, size, sha256, folder, permissions, ackTimeout);
+    }
+
+    AgentImages images() {
+        return images;
     }
 
     /** See {@link AgentStreams#read}. */
