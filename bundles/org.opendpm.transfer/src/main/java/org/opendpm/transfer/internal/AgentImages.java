@@ -159,6 +159,12 @@ final class AgentImages {
         return true;
     }
 
+    /** Whether {@code m} is an event of an image request that agents send. */
+    static boolean sentByAgents(Message m) {
+        return m instanceof Message.ImageBegin || m instanceof Message.ImageChunk
+                || m instanceof Message.ImageWriteReady || m instanceof Message.ImageWritten;
+    }
+
     /** Handles an event of an image request; other messages are not its business. */
     void event(Message m) throws LinkViolation {
         if (m instanceof Message.ImageBegin b) {

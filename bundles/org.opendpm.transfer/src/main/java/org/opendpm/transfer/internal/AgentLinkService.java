@@ -1,7 +1,6 @@
 package org.opendpm.transfer.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -10,12 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +27,6 @@ import java.util.regex.Pattern;
 
 import org.opendpm.agent.protocol.FrameCodec;
 import org.opendpm.agent.protocol.Message;
-import org.opendpm.api.NotFoundException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.agent.AgentLink;
@@ -325,11 +320,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public Optional<AgentInfo> agent(long machineId) {
-        try {
-            return sessions.session(inventory.machine(machineId)).map(AgentSession::info);
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return sessions.session(machineId).map(AgentSession::info);
     }
 
     @Override
@@ -415,7 +406,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 file = FileChannel.open(source, StandardOpenOption.READ);
                 try {
                     size = file.size();
-                    sha256 = sha256(source);
+                    sha256 = FileTransfers.sha256(source);
                 } catch (IOException | RuntimeException e) {
                     file.close();
                     throw e;
@@ -425,22 +416,6 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             }
             return s.sendFile(file, name, size, sha256, targetFolder, permissions, requestTimeout);
         });
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0;) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 
     @Override
@@ -514,8 +489,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     public CompletionStage<ImageReadResult> readImage(long machineId, ImageReadRequest request, ImageChunkSink sink,
             ProgressListener progress) {
         if (request == null || sink == null) {
-            return CompletableFuture.failedFuture(new ValidationException(request == null ? "request" : "sink",
-                    "an image read needs a request and a sink"));
+            return CompletableFuture.failedFuture(new ValidationException("request", "a request and a sink"));
         }
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         return sessions.onSession(machineId, s -> s.images().read(request, sink, listener, streamWriters));
@@ -525,8 +499,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     public CompletionStage<ImageWriteResult> writeImage(long machineId, ImageWriteRequest request,
             ImageChunkSource source, ImageWriteProgress progress) {
         if (request == null || source == null) {
-            return CompletableFuture.failedFuture(new ValidationException(request == null ? "request" : "source",
-                    "an image write needs a request and a source"));
+            return CompletableFuture.failedFuture(new ValidationException("request", "a request and a source"));
         }
         ImageWriteProgress listener = progress == null ? (chunks, bytes) -> {
         } : progress;
@@ -555,16 +528,9 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public boolean disconnect(long machineId) {
-        Optional<AgentSession> s;
-        try {
-            s = sessions.session(inventory.machine(machineId));
-        } catch (NotFoundException e) {
-            return false;
-        }
-        s.ifPresent(session -> {
-            LOG.info("Agent {} of machine {}: disconnected on request", session.remote(), machineId);
-            session.closeWith("disconnected by the server");
-        });
+        Optional<AgentSession> s = sessions.session(machineId);
+        // Logged as the session's other closes are: "Agent <address>: disconnected by the server; connection closed".
+        s.ifPresent(x -> x.channel().eventLoop().execute(() -> x.closeWith("disconnected by the server", true)));
         return s.isPresent();
     }
 }

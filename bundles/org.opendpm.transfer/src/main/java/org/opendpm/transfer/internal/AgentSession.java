@@ -1,8 +1,6 @@
 package org.opendpm.transfer.internal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
@@ -153,7 +151,7 @@ final class AgentSession extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        remote = describe(channel.remoteAddress());
+        remote = LinkServer.describe(channel.remoteAddress());
     }
 
     @Override
@@ -305,9 +303,7 @@ final class AgentSession extends ChannelDuplexHandler {
     private static boolean sentByAgents(Message m) {
         return m instanceof Message.Register || m instanceof Message.Hello || m instanceof Message.Heartbeat
                 || m instanceof Message.Answer || m instanceof Message.Progress || m instanceof Message.StreamBegin
-                || m instanceof Message.ConnectionError || m instanceof Message.ImageBegin
-                || m instanceof Message.ImageChunk || m instanceof Message.ImageWriteReady
-                || m instanceof Message.ImageWritten;
+                || m instanceof Message.ConnectionError || AgentImages.sentByAgents(m);
     }
 
     private void authenticatedMessage(String type, Message m) throws LinkViolation {
@@ -359,10 +355,7 @@ final class AgentSession extends ChannelDuplexHandler {
         });
     }
 
-    /**
-     * The hello was verified: become the MAC's session, welcome the agent (a Deploy-OS agent with the key it resumes
-     * with) and start heartbeats.
-     */
+    /** The hello was verified: become the MAC's session, welcome the agent (with its resume key) and start heartbeats. */
     void accept(Optional<Long> resolvedMachineId, Optional<Long> admittedForExecution, Optional<String> resumeKey) {
         channel.eventLoop().execute(() -> {
             if (closed || closeReason != null) {
@@ -485,10 +478,7 @@ final class AgentSession extends ChannelDuplexHandler {
 
     /** A sent request was cancelled: its stream stops and its file transfer stops sending; event loop only. */
     void requestCancelled(long id, CancellationException cancelled) {
-        StreamReceiver r = streams.ofRequest(id);
-        if (r != null) {
-            r.abandon(cancelled);
-        }
+        streams.cancelled(id, cancelled);
         files.pump();
     }
 
@@ -534,12 +524,5 @@ final class AgentSession extends ChannelDuplexHandler {
         if (f != null) {
             f.cancel(false);
         }
-    }
-
-    static String describe(SocketAddress a) {
-        if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
-            return isa.getAddress().getHostAddress() + ":" + isa.getPort();
-        }
-        return String.valueOf(a);
     }
 }

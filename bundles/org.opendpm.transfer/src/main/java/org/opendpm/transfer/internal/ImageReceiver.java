@@ -39,7 +39,8 @@ import io.netty.buffer.ByteBuf;
  */
 final class ImageReceiver {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ImageReceiver.class);
+    // The session's category, so one logger setting covers everything about a connection.
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
     private static final byte[] NO_SHA = new byte[32];
 
     /** Sends a credit to the agent; called on the writer thread. */

@@ -41,7 +41,7 @@ import org.opendpm.image.Chunks;
 
 /**
  * Image reads and writes, disk areas and Deploy-OS reconnection over real TLS sockets on 127.0.0.1, the test agent
- * playing the machine's side (IMG-1, IMG-4): every rule of a chunk stream checked before the sink sees a chunk, the
+ * playing the machine's side (IMG-1, IMG-3 unicast, IMG-6): every rule of a chunk stream checked before the sink sees a chunk, the
  * restore window, and a lost link failing every open image request at once.
  */
 public class ImageLinkTest {
@@ -140,7 +140,7 @@ public class ImageLinkTest {
     // ------------------------------------------------------------------ backup
 
     @Test
-    public void aBackupReachesTheSinkInOrderWithEachCrcCheckedAndCreditPerChunk_IMG1() throws Exception {
+    public void aBackupReachesTheSinkInOrderWithEachCrcCheckedAndCreditPerChunk_IMG1_IMG6() throws Exception {
         Agent a = agent("backup");
         try (TestAgent agent = a.agent()) {
             Collecting sink = new Collecting();
@@ -455,7 +455,7 @@ public class ImageLinkTest {
     }
 
     @Test
-    public void aRestoreKeepsItsWindowAndReportsConfirmations_IMG1() throws Exception {
+    public void aRestoreKeepsItsWindowAndReportsConfirmations_IMG3_IMG6() throws Exception {
         Agent a = agent("restore");
         int chunk = 4 << 20;
         int stored = 3_000_000;
@@ -522,7 +522,7 @@ public class ImageLinkTest {
     // ------------------------------------------------------------------ disk areas
 
     @Test
-    public void diskAreasAreReadAndWritten_IMG4() throws Exception {
+    public void diskAreasAreReadAndWritten_IMG1() throws Exception {
         Agent a = agent("areas");
         try (TestAgent agent = a.agent()) {
             var read = f.link.readDiskArea(a.machine().id(), 1, 0, 4096);
