@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +40,6 @@ final class ImageReceiver {
 
     // The session's category, so one logger setting covers everything about a connection.
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
-    private static final byte[] NO_SHA = new byte[32];
 
     /** Sends a credit to the agent; called on the writer thread. */
     interface Credit {
@@ -173,16 +171,8 @@ final class ImageReceiver {
                     + plan.disk() + " at offset " + plan.diskOffset() + " with length " + plan.length());
             return;
         }
-        if (c.hole() != (c.storedLength() == 0) || c.storedLength() < 0) {
-            fail(place + (c.hole()
-                    ? "a hole with " + c.storedLength() + " stored bytes"
-                    : "stored length " + c.storedLength() + " without being a hole"));
-            return;
-        }
-        if (c.hole() && (c.crc32c() != 0 || !Arrays.equals(c.sha256(), NO_SHA))) {
-            fail(place + "a hole with a CRC-32C or SHA-256");
-            return;
-        }
+        // The codec has refused a hole with stored bytes, CRC or SHA-256, and an empty chunk that is not a hole. The
+        // stored length is bounded here as well, against the chunk size, because the reused buffer is that large.
         if (c.storedLength() > maxStored) {
             fail(place + "stored length " + c.storedLength() + " exceeds the largest possible, " + maxStored);
             return;
