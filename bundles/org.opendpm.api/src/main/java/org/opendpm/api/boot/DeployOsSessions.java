@@ -26,6 +26,29 @@ public interface DeployOsSessions {
      */
     Optional<Long> redeem(String mac, String token);
 
-    /** Withdraws the machine's token, used or not (the execution ended). */
+    /**
+     * The key with which the Deploy-OS agent of the machine owning {@code mac} comes back after its connection was
+     * lost ({@link #resume}): present while the machine's session is redeemed, not revoked and not expired. Derived,
+     * not stored, and never to be logged. Empty from implementations that do not let Deploy-OS agents resume.
+     *
+     * @since 1.2
+     */
+    default Optional<String> resumeKey(String mac) {
+        return Optional.empty();
+    }
+
+    /**
+     * Admits the Deploy-OS agent of the machine owning {@code mac} again after its connection was lost: the execution
+     * its session was redeemed for when {@code resumeKey} is the session's {@link #resumeKey} and the session is
+     * still redeemed, not revoked and not expired; empty otherwise. Unlike a token, the key may be used any number of
+     * times while the session lasts. Empty from implementations that do not let Deploy-OS agents resume.
+     *
+     * @since 1.2
+     */
+    default Optional<Long> resume(String mac, String resumeKey) {
+        return Optional.empty();
+    }
+
+    /** Withdraws the machine's token, used or not (the execution ended); its resume key stops working too. */
     void revoke(long machineId);
 }

@@ -113,13 +113,15 @@ final class AgentAdmission {
                 }
             }
             stats.add(LinkStats.Kind.AUTHENTICATED);
-            session.accept(machineId, Optional.empty());
+            session.accept(machineId, Optional.empty(), Optional.empty());
         });
     }
 
     /**
      * A Deploy-OS agent proves with the one-time token from its kernel command line that it was booted for an
-     * execution; it has no credential and does not register (its RAM disk keeps nothing).
+     * execution; it has no credential and does not register (its RAM disk keeps nothing). Its welcome carries a
+     * resume key, with which it comes back after losing the connection while its session lasts; a wrong or stale
+     * key is refused as a wrong token is. Neither is ever logged.
      */
     private void deployOsHello(AgentSession session, Greeting g) {
         onBlocking(session, () -> {
@@ -130,17 +132,21 @@ final class AgentAdmission {
                         + "sessions, is not installed", LinkStats.Kind.DEPLOY_OS_REFUSED);
                 return;
             }
-            Optional<Long> execution = issued.redeem(g.mac(), g.token().orElse(""));
+            boolean resuming = g.resumeKey().isPresent();
+            Optional<Long> execution = resuming
+                    ? issued.resume(g.mac(), g.resumeKey().get())
+                    : issued.redeem(g.mac(), g.token().orElse(""));
             if (execution.isEmpty()) {
                 session.refuse("unauthenticated", "refused Deploy-OS hello for MAC " + g.mac() + " from "
-                        + session.remote() + ": wrong or used token", LinkStats.Kind.DEPLOY_OS_REFUSED);
+                        + session.remote() + (resuming ? ": wrong or stale resume key" : ": wrong or used token"),
+                        LinkStats.Kind.DEPLOY_OS_REFUSED);
                 return;
             }
             Optional<Long> machineId = byMac(g.mac());
             stats.add(LinkStats.Kind.AUTHENTICATED);
-            LOG.info("Agent {}: Deploy-OS of MAC {} admitted for execution {}", session.remote(), g.mac(),
-                    execution.get());
-            session.accept(machineId, execution);
+            LOG.info("Agent {}: Deploy-OS of MAC {} {} for execution {}", session.remote(), g.mac(),
+                    resuming ? "resumed" : "admitted", execution.get());
+            session.accept(machineId, execution, issued.resumeKey(g.mac()));
         });
     }
 

@@ -1,7 +1,6 @@
 package org.opendpm.transfer.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -10,12 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +27,6 @@ import java.util.regex.Pattern;
 
 import org.opendpm.agent.protocol.FrameCodec;
 import org.opendpm.agent.protocol.Message;
-import org.opendpm.api.NotFoundException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.agent.AgentLink;
@@ -39,6 +34,13 @@ import org.opendpm.api.agent.AgentLinkStatus;
 import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentPowerAction;
 import org.opendpm.api.agent.CommandResult;
+import org.opendpm.api.agent.ImageChunkSink;
+import org.opendpm.api.agent.ImageChunkSource;
+import org.opendpm.api.agent.ImageReadRequest;
+import org.opendpm.api.agent.ImageReadResult;
+import org.opendpm.api.agent.ImageWriteProgress;
+import org.opendpm.api.agent.ImageWriteRequest;
+import org.opendpm.api.agent.ImageWriteResult;
 import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
 import org.opendpm.api.agent.StreamResult;
@@ -318,11 +320,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Override
     public Optional<AgentInfo> agent(long machineId) {
-        try {
-            return sessions.session(inventory.machine(machineId)).map(AgentSession::info);
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return sessions.session(machineId).map(AgentSession::info);
     }
 
     @Override
@@ -408,7 +406,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 file = FileChannel.open(source, StandardOpenOption.READ);
                 try {
                     size = file.size();
-                    sha256 = sha256(source);
+                    sha256 = FileTransfers.sha256(source);
                 } catch (IOException | RuntimeException e) {
                     file.close();
                     throw e;
@@ -418,22 +416,6 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             }
             return s.sendFile(file, name, size, sha256, targetFolder, permissions, requestTimeout);
         });
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0;) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 
     @Override
@@ -504,33 +486,51 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<org.opendpm.api.agent.ImageReadResult> readImage(long machineId,
-            org.opendpm.api.agent.ImageReadRequest request, org.opendpm.api.agent.ImageChunkSink sink,
-            org.opendpm.api.agent.ProgressListener progress) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("readImage"));
+    public CompletionStage<ImageReadResult> readImage(long machineId, ImageReadRequest request, ImageChunkSink sink,
+            ProgressListener progress) {
+        if (request == null || sink == null) {
+            return CompletableFuture.failedFuture(new ValidationException("request", "a request and a sink"));
+        }
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        return sessions.onSession(machineId, s -> s.images().read(request, sink, listener, streamWriters));
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<org.opendpm.api.agent.ImageWriteResult> writeImage(long machineId,
-            org.opendpm.api.agent.ImageWriteRequest request, org.opendpm.api.agent.ImageChunkSource source,
-            org.opendpm.api.agent.ImageWriteProgress progress) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("writeImage"));
+    public CompletionStage<ImageWriteResult> writeImage(long machineId, ImageWriteRequest request,
+            ImageChunkSource source, ImageWriteProgress progress) {
+        if (request == null || source == null) {
+            return CompletableFuture.failedFuture(new ValidationException("request", "a request and a source"));
+        }
+        ImageWriteProgress listener = progress == null ? (chunks, bytes) -> {
+        } : progress;
+        return sessions.onSession(machineId, s -> s.images().write(request, source, listener, streamWriters));
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<byte[]> readDiskArea(long machineId, int disk, long offset,
-            int length) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("readDiskArea"));
+    public CompletionStage<byte[]> readDiskArea(long machineId, int disk, long offset, int length) {
+        if (disk < 1 || offset < 0 || length < 1 || length > Message.MAX_AREA_BYTES) {
+            return CompletableFuture.failedFuture(new ValidationException("length", "a disk area is 1 to "
+                    + Message.MAX_AREA_BYTES + " bytes at an offset of at least 0 on disk 1 or above"));
+        }
+        return sessions.onSession(machineId, s -> s.request(id -> new Message.ReadDiskArea(id, disk, offset, length),
+                Message.DiskArea.class, requestTimeout, a -> AgentImages.area((Message.DiskArea) a, length)));
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset,
-            byte[] data) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("writeDiskArea"));
+    public CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset, byte[] data) {
+        if (disk < 1 || offset < 0 || data == null || data.length < 1 || data.length > Message.MAX_AREA_BYTES) {
+            return CompletableFuture.failedFuture(new ValidationException("data", "a disk area is 1 to "
+                    + Message.MAX_AREA_BYTES + " bytes at an offset of at least 0 on disk 1 or above"));
+        }
+        return sessions.onSession(machineId, s -> s.<Void>request(id -> new Message.WriteDiskArea(id, disk, offset,
+                data), Message.Ack.class, requestTimeout, a -> null));
     }
 
     @Override
     public boolean disconnect(long machineId) {
-        return false;
+        Optional<AgentSession> s = sessions.session(machineId);
+        // Logged as the session's other closes are: "Agent <address>: disconnected by the server; connection closed".
+        s.ifPresent(x -> x.channel().eventLoop().execute(() -> x.closeWith("disconnected by the server", true)));
+        return s.isPresent();
     }
 }

@@ -1,8 +1,6 @@
 package org.opendpm.transfer.internal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
@@ -44,7 +42,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * One agent connection: the session's state machine. Its open requests ({@link AgentRequests}), outgoing files
- * ({@link FileTransfers}) and incoming streams ({@link AgentStreams}) are parts it owns and closes with it.
+ * ({@link FileTransfers}), incoming streams ({@link AgentStreams}) and image reads and writes ({@link AgentImages})
+ * are parts it owns and closes with it.
  *
  * <p>States: {@code AWAITING_FIRST_FRAME} → ({@code register}) {@code REGISTERING} → answered and closed, or
  * ({@code hello}) {@code AUTHENTICATING} → {@code AUTHENTICATED}. Anything out of that order, an unknown message or
@@ -89,6 +88,7 @@ final class AgentSession extends ChannelDuplexHandler {
     private final AgentRequests requests = new AgentRequests(this);
     private final FileTransfers files = new FileTransfers(this);
     private final AgentStreams streams = new AgentStreams(this);
+    private final AgentImages images = new AgentImages(this);
 
     private Channel channel;
     private String remote = "?";
@@ -151,7 +151,7 @@ final class AgentSession extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        remote = describe(channel.remoteAddress());
+        remote = LinkServer.describe(channel.remoteAddress());
     }
 
     @Override
@@ -176,6 +176,7 @@ final class AgentSession extends ChannelDuplexHandler {
         cancel(heartbeatTimer);
         files.abandonAll();
         streams.abandonAll(reason);
+        images.abandonAll(reason);
         requests.failAll(reason);
         host.closed(this, reason, wasAuthenticated);
         ctx.fireChannelInactive();
@@ -222,6 +223,7 @@ final class AgentSession extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         files.pump();
+        images.writable();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -257,7 +259,9 @@ final class AgentSession extends ChannelDuplexHandler {
             if (state != State.AUTHENTICATED) {
                 throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "data frame before hello");
             }
-            streams.data(d.transferId(), inbound.payload());
+            if (!images.data(d.transferId(), inbound.payload())) {
+                streams.data(d.transferId(), inbound.payload());
+            }
             return;
         }
         Message m = ((Frame.Control) frame).message();
@@ -299,7 +303,7 @@ final class AgentSession extends ChannelDuplexHandler {
     private static boolean sentByAgents(Message m) {
         return m instanceof Message.Register || m instanceof Message.Hello || m instanceof Message.Heartbeat
                 || m instanceof Message.Answer || m instanceof Message.Progress || m instanceof Message.StreamBegin
-                || m instanceof Message.ConnectionError;
+                || m instanceof Message.ConnectionError || AgentImages.sentByAgents(m);
     }
 
     private void authenticatedMessage(String type, Message m) throws LinkViolation {
@@ -319,6 +323,8 @@ final class AgentSession extends ChannelDuplexHandler {
             }
         } else if (m instanceof Message.Answer a) {
             requests.answer(type, a);
+        } else {
+            images.event(m);
         }
     }
 
@@ -349,8 +355,8 @@ final class AgentSession extends ChannelDuplexHandler {
         });
     }
 
-    /** The hello was verified: become the MAC's session, welcome the agent and start heartbeats. */
-    void accept(Optional<Long> resolvedMachineId, Optional<Long> admittedForExecution) {
+    /** The hello was verified: become the MAC's session, welcome the agent (with its resume key) and start heartbeats. */
+    void accept(Optional<Long> resolvedMachineId, Optional<Long> admittedForExecution, Optional<String> resumeKey) {
         channel.eventLoop().execute(() -> {
             if (closed || closeReason != null) {
                 return;
@@ -366,7 +372,7 @@ final class AgentSession extends ChannelDuplexHandler {
             }
             // Findable before the agent hears welcome; requests started now are queued behind the welcome.
             host.authenticated(this);
-            channel.writeAndFlush(NettyFrames.control(new Message.Welcome(heartbeatSeconds)));
+            channel.writeAndFlush(NettyFrames.control(new Message.Welcome(heartbeatSeconds, resumeKey)));
             heartbeatTimer = channel.eventLoop().scheduleAtFixedRate(this::heartbeat, heartbeatSeconds,
                     heartbeatSeconds, TimeUnit.SECONDS);
         });
@@ -460,6 +466,10 @@ final class AgentSession extends ChannelDuplexHandler {
         return files.send(file, name, size, sha256, folder, permissions, ackTimeout);
     }
 
+    AgentImages images() {
+        return images;
+    }
+
     /** See {@link AgentStreams#read}. */
     CompletableFuture<StreamResult> readStream(String source, Map<String, String> parameters, StreamSink sink,
             ProgressListener progress, Executor writers) {
@@ -468,10 +478,7 @@ final class AgentSession extends ChannelDuplexHandler {
 
     /** A sent request was cancelled: its stream stops and its file transfer stops sending; event loop only. */
     void requestCancelled(long id, CancellationException cancelled) {
-        StreamReceiver r = streams.ofRequest(id);
-        if (r != null) {
-            r.abandon(cancelled);
-        }
+        streams.cancelled(id, cancelled);
         files.pump();
     }
 
@@ -517,12 +524,5 @@ final class AgentSession extends ChannelDuplexHandler {
         if (f != null) {
             f.cancel(false);
         }
-    }
-
-    static String describe(SocketAddress a) {
-        if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
-            return isa.getAddress().getHostAddress() + ":" + isa.getPort();
-        }
-        return String.valueOf(a);
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.opendpm.api.NotFoundException;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentUnavailableException;
@@ -117,6 +118,15 @@ final class AgentSessions {
             }
         }
         return Optional.empty();
+    }
+
+    /** The machine's open session; empty when it has none or does not exist. */
+    Optional<AgentSession> session(long machineId) {
+        try {
+            return session(inventory.machine(machineId));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /** Finds the machine's session off the caller's thread (a database read). */

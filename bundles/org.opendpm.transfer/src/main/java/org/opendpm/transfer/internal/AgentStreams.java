@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -116,6 +117,14 @@ final class AgentStreams {
             });
         } catch (RejectedExecutionException e) {
             // the link is stopping
+        }
+    }
+
+    /** The caller cancelled request {@code id}: its stream, if it is one, stops; event loop only. */
+    void cancelled(long id, CancellationException cancelled) {
+        StreamReceiver r = ofRequest(id);
+        if (r != null) {
+            r.abandon(cancelled);
         }
     }
 

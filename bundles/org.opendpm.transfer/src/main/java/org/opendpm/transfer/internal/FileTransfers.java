@@ -1,6 +1,12 @@
 package org.opendpm.transfer.internal;
 
 import java.io.IOException;
+import java.util.HexFormat;
+import java.security.NoSuchAlgorithmException;
+import java.security.MessageDigest;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,5 +250,22 @@ final class FileTransfers {
                 LOG.debug("Closing {} failed: {}", name, e.toString());
             }
         }
+    }
+
+    /** The SHA-256 of a whole file, in lower-case hex, as {@code fileBegin} announces it. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0;) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
     }
 }

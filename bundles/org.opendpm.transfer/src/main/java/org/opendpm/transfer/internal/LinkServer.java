@@ -2,6 +2,7 @@ package org.opendpm.transfer.internal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -123,8 +124,8 @@ final class LinkServer {
             throw e;
         }
         LOG.info("Agent link listening on {} (TLS, certificate SHA-256 {}){}",
-                AgentSession.describe(listener.localAddress()), certificate.fingerprint(),
-                discovery == null ? "" : ", discovery on UDP " + AgentSession.describe(discovery.localAddress()));
+                describe(listener.localAddress()), certificate.fingerprint(),
+                discovery == null ? "" : ", discovery on UDP " + describe(discovery.localAddress()));
     }
 
     InetSocketAddress localAddress() {
@@ -216,5 +217,13 @@ final class LinkServer {
                 return "127.0.0.1";
             }
         }
+    }
+
+    /** An address as log lines give it: host address and port. */
+    static String describe(SocketAddress a) {
+        if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            return isa.getAddress().getHostAddress() + ":" + isa.getPort();
+        }
+        return String.valueOf(a);
     }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A redeem marks the row used with {@code UPDATE ... WHERE used_at IS NULL} and the nonce it checked, so of two
  * concurrent redeems of one token exactly one wins, and a token issued meanwhile is not consumed by the old one.
- * Tokens are never logged.
+ * A redeemed session gives its Deploy-OS agent a resume key, derived from the same row, with which it is admitted
+ * again after a lost connection until the session is revoked, replaced or expires. Tokens and keys are never logged.
  */
 @Component(service = DeployOsSessions.class)
 public final class JdbcDeployOsSessions implements DeployOsSessions {
@@ -140,58 +141,133 @@ public final class JdbcDeployOsSessions implements DeployOsSessions {
 
     @Override
     public Optional<Long> redeem(String mac, String token) {
-        // Bounded and shaped before anything is looked up or computed.
-        if (mac == null || token == null || mac.length() != 17 || !TOKEN.matcher(token).matches()) {
-            LOG.warn("Deploy-OS session refused: malformed MAC or token");
-            return Optional.empty();
-        }
-        String canonical = mac.toLowerCase(Locale.ROOT).replace('-', ':');
-        if (!MAC.matcher(canonical).matches()) {
-            LOG.warn("Deploy-OS session refused: malformed MAC");
+        Optional<String> canonical = canonicalMac(mac, token, "token");
+        if (canonical.isEmpty()) {
             return Optional.empty();
         }
         Instant now = now();
         return database.inTransaction(c -> {
             confirmKey(c);
-            long machineId;
-            long executionId;
-            String nonce;
-            Instant expires;
-            boolean used;
-            // Read and closed before the update: an open cursor keeps its row's read lock on Derby, and concurrent
-            // redeems would each hold one while waiting for the others' to write.
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.machine_id, s.execution_id, s.nonce,"
-                    + " s.expires_at, s.used_at FROM deployos_session s JOIN machine_nic n ON n.machine_id ="
-                    + " s.machine_id WHERE n.mac = ?")) {
-                ps.setString(1, canonical);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        LOG.warn("Deploy-OS session for {} refused: none issued", canonical);
-                        return Optional.<Long>empty();
-                    }
-                    machineId = rs.getLong(1);
-                    executionId = rs.getLong(2);
-                    nonce = rs.getString(3);
-                    expires = rs.getTimestamp(4).toInstant();
-                    used = rs.getTimestamp(5) != null;
-                }
-            }
-            if (!SessionKey.sameToken(key.token(machineId, executionId, nonce), token)) {
-                LOG.warn("Deploy-OS session for {} (machine {}) refused: wrong token", canonical, machineId);
+            Optional<Row> found = row(c, canonical.get());
+            if (found.isEmpty()) {
+                LOG.warn("Deploy-OS session for {} refused: none issued", canonical.get());
                 return Optional.<Long>empty();
             }
-            if (used) {
-                LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: already used", canonical,
-                        machineId, executionId);
+            Row r = found.get();
+            if (!SessionKey.sameToken(key.token(r.machineId, r.executionId, r.nonce), token)) {
+                LOG.warn("Deploy-OS session for {} (machine {}) refused: wrong token", canonical.get(), r.machineId);
                 return Optional.<Long>empty();
             }
-            if (!expires.isAfter(now)) {
-                LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: expired at {}", canonical,
-                        machineId, executionId, expires);
+            if (r.used) {
+                LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: already used", canonical.get(),
+                        r.machineId, r.executionId);
                 return Optional.<Long>empty();
             }
-            return markUsed(c, machineId, executionId, nonce, now) ? Optional.of(executionId) : Optional.<Long>empty();
+            if (!r.expires.isAfter(now)) {
+                LOG.warn("Deploy-OS session for {} (machine {}, execution {}) refused: expired at {}", canonical.get(),
+                        r.machineId, r.executionId, r.expires);
+                return Optional.<Long>empty();
+            }
+            return markUsed(c, r.machineId, r.executionId, r.nonce, now)
+                    ? Optional.of(r.executionId)
+                    : Optional.<Long>empty();
         });
+    }
+
+    @Override
+    public Optional<String> resumeKey(String mac) {
+        Optional<String> canonical = canonicalMac(mac, "", null);
+        if (canonical.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        return database.inTransaction(c -> {
+            confirmKey(c);
+            return row(c, canonical.get()).filter(r -> r.used && r.expires.isAfter(now))
+                    .map(r -> key.resumeKey(r.machineId, r.executionId, r.nonce));
+        });
+    }
+
+    /**
+     * Nothing is written: the key is derived from the row that {@link #redeem} marked used, so a new issue (new
+     * nonce) or a revoke (no row) ends it without a column of its own.
+     */
+    @Override
+    public Optional<Long> resume(String mac, String resumeKey) {
+        Optional<String> canonical = canonicalMac(mac, resumeKey, "resume key");
+        if (canonical.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        return database.inTransaction(c -> {
+            confirmKey(c);
+            Optional<Row> found = row(c, canonical.get());
+            if (found.isEmpty()) {
+                LOG.warn("Deploy-OS resume for {} refused: no session (revoked or never issued)", canonical.get());
+                return Optional.<Long>empty();
+            }
+            Row r = found.get();
+            if (!SessionKey.sameToken(key.resumeKey(r.machineId, r.executionId, r.nonce), resumeKey)) {
+                LOG.warn("Deploy-OS resume for {} (machine {}) refused: wrong resume key", canonical.get(),
+                        r.machineId);
+                return Optional.<Long>empty();
+            }
+            if (!r.used) {
+                LOG.warn("Deploy-OS resume for {} (machine {}, execution {}) refused: its session was not redeemed",
+                        canonical.get(), r.machineId, r.executionId);
+                return Optional.<Long>empty();
+            }
+            if (!r.expires.isAfter(now)) {
+                LOG.warn("Deploy-OS resume for {} (machine {}, execution {}) refused: expired at {}", canonical.get(),
+                        r.machineId, r.executionId, r.expires);
+                return Optional.<Long>empty();
+            }
+            LOG.info("Deploy-OS session of machine {} for execution {} resumed", r.machineId, r.executionId);
+            return Optional.of(r.executionId);
+        });
+    }
+
+    /**
+     * The MAC in canonical form when it and {@code secret} are well-shaped, bounded before anything is looked up or
+     * computed; {@code what} names the secret in the log line of a refusal ({@code null}: the secret is not checked).
+     */
+    private static Optional<String> canonicalMac(String mac, String secret, String what) {
+        if (mac == null || mac.length() != 17 || secret == null
+                || what != null && !TOKEN.matcher(secret).matches()) {
+            if (what != null) {
+                LOG.warn("Deploy-OS session refused: malformed MAC or {}", what);
+            }
+            return Optional.empty();
+        }
+        String canonical = mac.toLowerCase(Locale.ROOT).replace('-', ':');
+        if (!MAC.matcher(canonical).matches()) {
+            if (what != null) {
+                LOG.warn("Deploy-OS session refused: malformed MAC");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(canonical);
+    }
+
+    /** The session row of the machine owning a NIC. */
+    private record Row(long machineId, long executionId, String nonce, Instant expires, boolean used) {
+    }
+
+    private static Optional<Row> row(Connection c, String canonicalMac) throws SQLException {
+        // Read and closed before any update: an open cursor keeps its row's read lock on Derby, and concurrent
+        // redeems would each hold one while waiting for the others' to write.
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.machine_id, s.execution_id, s.nonce,"
+                + " s.expires_at, s.used_at FROM deployos_session s JOIN machine_nic n ON n.machine_id ="
+                + " s.machine_id WHERE n.mac = ?")) {
+            ps.setString(1, canonicalMac);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Row(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getTimestamp(5) != null));
+            }
+        }
     }
 
     private static boolean markUsed(Connection c, long machineId, long executionId, String nonce, Instant now)

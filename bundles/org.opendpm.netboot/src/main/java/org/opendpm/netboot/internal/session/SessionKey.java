@@ -25,6 +25,7 @@ final class SessionKey {
     private static final String ALGORITHM = "HmacSHA256";
     /** Versioned, so a later derivation can never produce a token this one accepts. */
     private static final String TOKEN_CONTEXT = "opendpm deployos-session v1";
+    private static final String RESUME_CONTEXT = "opendpm deployos-resume v1";
     private static final String CHECK_CONTEXT = "opendpm deployos-session key check v1";
 
     private final Path file;
@@ -47,6 +48,14 @@ final class SessionKey {
     /** The token of one issue: 256 bits, base64url without padding (43 characters). */
     String token(long machineId, long executionId, String nonce) {
         return hmac(TOKEN_CONTEXT + "\n" + machineId + "\n" + executionId + "\n" + nonce);
+    }
+
+    /**
+     * The resume key of one redeemed issue: as a token, under another context, so neither can stand in for the
+     * other.
+     */
+    String resumeKey(long machineId, long executionId, String nonce) {
+        return hmac(RESUME_CONTEXT + "\n" + machineId + "\n" + executionId + "\n" + nonce);
     }
 
     /** A value that tells whether two servers have the same key, and nothing about the key. */

@@ -25,6 +25,7 @@ import org.junit.rules.TemporaryFolder;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.ValidationException;
+import org.opendpm.netboot.internal.LogCapture;
 import org.opendpm.netboot.internal.intent.IntentFixture;
 
 /** Deploy-OS session tokens over a migrated Derby database; the tables are the only state. */
@@ -93,6 +94,80 @@ public class JdbcDeployOsSessionsTest {
         assertThat(s.redeem("zz:54:00:00:00:07", token)).isEmpty();
         assertThat(s.redeem("52:54:00:00:00:99", token)).isEmpty(); // no machine
         assertThat(s.redeem(MAC7, token)).hasValue(41L);
+    }
+
+    @Test
+    public void aRedeemedSessionIsResumedWithItsKeyAnyNumberOfTimes() throws Exception {
+        JdbcDeployOsSessions s = sessions();
+        s.issue(7, 41, in(600));
+        String token = s.token(7).orElseThrow();
+        assertThat(s.resumeKey(MAC7)).isEmpty(); // not redeemed yet: no key to give
+        String[] key = new String[1];
+        String log = LogCapture.during(() -> {
+            assertThat(s.redeem(MAC7, token)).hasValue(41L);
+            key[0] = s.resumeKey(MAC7).orElseThrow();
+            assertThat(s.resume(MAC7, key[0])).hasValue(41L);
+            assertThat(s.resume("52-54-00-00-00-07".toUpperCase(), key[0])).hasValue(41L); // not used up
+            assertThat(s.resume(MAC7, token)).isEmpty(); // the token is not a resume key
+        }, JdbcDeployOsSessions.class);
+        assertThat(key[0]).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(token);
+        assertThat(log).contains("resumed").doesNotContain(key[0]).doesNotContain(token);
+        // Derived, not stored: a second server instance over the same key file gives the same key.
+        JdbcDeployOsSessions other = new JdbcDeployOsSessions(f.database, SessionKey.loadOrCreate(keyFile), f.clock);
+        assertThat(other.resumeKey(MAC7)).hasValue(key[0]);
+        assertThat(other.resume(MAC7, key[0])).hasValue(41L);
+    }
+
+    @Test
+    public void aWrongResumeKeyIsRefused() throws Exception {
+        JdbcDeployOsSessions s = sessions();
+        s.issue(7, 41, in(600));
+        s.issue(8, 41, in(600));
+        assertThat(s.redeem(MAC7, s.token(7).orElseThrow())).hasValue(41L);
+        assertThat(s.redeem(MAC8, s.token(8).orElseThrow())).hasValue(41L);
+        String key = s.resumeKey(MAC7).orElseThrow();
+        String wrong = (key.charAt(0) == 'A' ? "B" : "A") + key.substring(1);
+        assertThat(s.resume(MAC7, wrong)).isEmpty();
+        assertThat(s.resume(MAC7, "")).isEmpty();
+        assertThat(s.resume(MAC7, key + "x")).isEmpty();
+        assertThat(s.resume(MAC7, "x".repeat(100_000))).isEmpty();
+        assertThat(s.resume(MAC7, null)).isEmpty();
+        assertThat(s.resume(null, key)).isEmpty();
+        assertThat(s.resume("zz:54:00:00:00:07", key)).isEmpty();
+        assertThat(s.resume(MAC8, key)).isEmpty(); // another machine's key
+        assertThat(s.resume("52:54:00:00:00:99", key)).isEmpty(); // no machine
+        assertThat(s.resume(MAC7, key)).hasValue(41L);
+    }
+
+    @Test
+    public void aRevokedOrReplacedSessionCannotBeResumed() throws Exception {
+        JdbcDeployOsSessions s = sessions();
+        s.issue(7, 41, in(600));
+        assertThat(s.redeem(MAC7, s.token(7).orElseThrow())).hasValue(41L);
+        String key = s.resumeKey(MAC7).orElseThrow();
+        s.issue(7, 42, in(600)); // the next execution's boot: a new nonce
+        assertThat(s.resume(MAC7, key)).isEmpty();
+        assertThat(s.resumeKey(MAC7)).isEmpty(); // issued, not redeemed
+        assertThat(s.redeem(MAC7, s.token(7).orElseThrow())).hasValue(42L);
+        String second = s.resumeKey(MAC7).orElseThrow();
+        assertThat(second).isNotEqualTo(key);
+        assertThat(s.resume(MAC7, second)).hasValue(42L);
+        s.revoke(7); // the execution ended
+        assertThat(s.resume(MAC7, second)).isEmpty();
+        assertThat(s.resumeKey(MAC7)).isEmpty();
+    }
+
+    @Test
+    public void anExpiredSessionCannotBeResumed() throws Exception {
+        JdbcDeployOsSessions s = sessions();
+        s.issue(7, 41, in(60));
+        assertThat(s.redeem(MAC7, s.token(7).orElseThrow())).hasValue(41L);
+        String key = s.resumeKey(MAC7).orElseThrow();
+        f.advance(59);
+        assertThat(s.resume(MAC7, key)).hasValue(41L);
+        f.advance(1);
+        assertThat(s.resume(MAC7, key)).isEmpty();
+        assertThat(s.resumeKey(MAC7)).isEmpty();
     }
 
     @Test
