@@ -108,9 +108,9 @@ public class BackupRestoreIT {
         // Backup of A, its progress seen in bytes on the way (IMG-6).
         long backupRun = execute(backup, a);
         Process vmA = boot(a, MAC_A, bootFile, diskA, "a-backup");
-        long[] seen = awaitBytes(backupRun);
-        assertTrue("progress seen in bytes before the end: " + seen[0] + " of " + seen[1],
-                seen[0] > 0 && seen[1] == DISK_BYTES);
+        long[] seen = awaitBytes(backupRun, 1, true);
+        assertTrue("bytes, per cent and rate seen before the end: " + seen[0] + " of " + seen[1],
+                seen[0] > 0 && seen[1] == DISK_BYTES && seen[2] == 1);
         JsonNode done = QemuMachines.awaitResult(rest, "admin", PASSWORD, a, backupRun, "COMPLETED", vmA,
                 console("a-backup"), home, 420);
         assertTrue(vmA.waitFor(120, TimeUnit.SECONDS));
@@ -124,7 +124,7 @@ public class BackupRestoreIT {
         // Restore onto B's blank disk; its agent link is cut once mid-transfer and the restore resumes.
         long restoreRun = execute(restore, b);
         Process vmB = boot(b, MAC_B, bootFile, diskB, "b-restore");
-        awaitBytes(restoreRun, 1);
+        awaitBytes(restoreRun);
         assertEquals(204, send("DELETE", "agents/connections/" + b, "").status());
         QemuMachines.awaitResult(rest, "admin", PASSWORD, b, restoreRun, "COMPLETED", vmB, console("b-restore"), home,
                 420);
@@ -163,7 +163,7 @@ public class BackupRestoreIT {
         byte[] before = sha256(images.resolve("master.img"));
         long dying = execute(backup, a);
         Process vmDying = boot(a, MAC_A, bootFile, diskA, "a-dies");
-        awaitBytes(dying, 1);
+        awaitBytes(dying);
         vmDying.destroyForcibly();
         JsonNode lost = QemuMachines.awaitResult(rest, "admin", PASSWORD, a, dying, "FAILED", null,
                 console("a-dies"), home, 240);
@@ -178,7 +178,7 @@ public class BackupRestoreIT {
         // The server killed mid-restore: after its restart the execution ends with a clear error, nothing stuck.
         long interrupted = execute(restore, b);
         Process vmInterrupted = boot(b, MAC_B, bootFile, diskB, "b-interrupted");
-        awaitBytes(interrupted, 1);
+        awaitBytes(interrupted);
         Distribution.kill(server);
         vmInterrupted.destroyForcibly();
         server = Distribution.start(home, Map.of());
@@ -250,27 +250,27 @@ public class BackupRestoreIT {
     }
 
     /**
-     * Waits until the execution's running step reports at least {@code atLeast} bytes (IMG-6); returns the most
-     * seen before it ended and the total it gave.
+     * Waits until the execution list shows the machine's step at {@code atLeast} bytes (IMG-6); returns the most seen
+     * before it ended, the total it gave, and whether a rate was shown.
      */
-    private long[] awaitBytes(long execution, long atLeast) {
-        long[] seen = { 0, -1 };
+    private long[] awaitBytes(long execution, long atLeast, boolean withRate) {
+        long[] seen = { 0, -1, 0 };
         Rest.awaitMillis(300_000, () -> {
-            for (JsonNode step : get("executions/" + execution + "/steps").path("steps")) {
-                JsonNode p = step.path("progress");
-                if ("bytes".equals(p.path("unit").asText()) && p.path("done").asLong() >= atLeast) {
-                    seen[0] = Math.max(seen[0], p.path("done").asLong());
-                    seen[1] = p.path("total").asLong();
-                    return true;
-                }
+            JsonNode e = get("executions/" + execution);
+            JsonNode p = e.path("stepProgress");
+            if ("bytes".equals(p.path("unit").asText()) && p.path("done").asLong() >= atLeast) {
+                seen[0] = Math.max(seen[0], p.path("done").asLong());
+                seen[1] = p.path("total").asLong();
+                seen[2] = p.hasNonNull("rate") && p.hasNonNull("percent") ? 1 : seen[2];
+                return !withRate || seen[2] == 1;
             }
-            return get("executions/" + execution).path("finished").asBoolean();
+            return e.path("finished").asBoolean();
         }, "execution " + execution + " reporting bytes");
         return seen;
     }
 
     private long[] awaitBytes(long execution) {
-        return awaitBytes(execution, 1);
+        return awaitBytes(execution, 1, false);
     }
 
     private Process boot(long machine, String mac, String bootFile, Path disk, String name) throws IOException {

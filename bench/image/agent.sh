@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Backup and restore through the agent: the distribution's server and a real agent process on loopback, as the
+# Deploy-OS runs them, against zstd on the same bytes in the same run.
+#
+# Usage:   bench/image/agent.sh [SIZE_MIB] [RUNS]      (defaults: 2048 MiB, 3 runs; SIZE_MIB a multiple of 16)
+#          MVN_ARGS="-o -Dmaven.repo.local=..." passes options to Maven.
+# Needs:   the build installed (mvn install -DskipTests: the distribution tarball, the agent jar, the image module's
+#          test classes), java, mvn, curl, python3, zstd, sha256sum, GNU time.
+# Data:    the image benchmark's test disk (org.opendpm.image.bench.ImageBench gen, fixed seed): per 16 MiB, 4 MiB of
+#          zeros (a quarter), 6 MiB of log-like text, 6 MiB of random bytes.
+# How:     the server runs from the distribution (embedded Derby) with its default image folder; machine "bench" is
+#          registered by MAC, a Backup/Restore scenario is executed through REST, and when the engine has made the
+#          Deploy-OS the machine's next boot, the Deploy-OS command line the server generates for it (its iPXE script,
+#          with the one-time token) starts the agent exactly as the Deploy-OS's /init would, with the test disk
+#          standing in for the machine's disk (--test-disk). The figure is the Backup (or Restore) step's own time as
+#          the server recorded it (steps' startedAt/endedAt): disk inventory, partition-table area, every chunk read,
+#          compressed on the agent, sent over TLS, checked and written by the server, fsync and rename; restore: every
+#          chunk read, CRC-checked and sent by the server, checked, decompressed and written by the agent, fsync.
+#          Peers: `zstd -q -1 -T2 < DISK > DISK.zst` and `zstd -q -d < DISK.zst > OUT` (wall clock). Medians of RUNS.
+#          Every restored disk is checked by SHA-256 against the source.
+# Output:  a table on stdout, appended with the date, command and load average to bench/RESULTS.md ("Disk image").
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+MOD="$REPO/bundles/org.opendpm.image"
+SIZE=${1:-2048}
+RUNS=${2:-3}
+COMMAND="bench/image/agent.sh $*"
+MVN_ARGS=${MVN_ARGS:-}
+PASSWORD="agent bench 2026"
+MAC=52:54:00:be:0c:01
+MAC2=52:54:00:be:0c:02
+
+for bin in java mvn curl python3 zstd sha256sum /usr/bin/time; do
+  command -v "$bin" >/dev/null || { echo "missing $bin" >&2; exit 1; }
+done
+(( SIZE % 16 == 0 )) || { echo "SIZE_MIB must be a multiple of 16" >&2; exit 1; }
+TARBALL=$(ls "$REPO"/karaf-assembly/target/opendpm-karaf-*.tar.gz 2>/dev/null | head -1)
+AGENT_JAR="$REPO/bundles/org.opendpm.agent/target/opendpm-agent.jar"
+[ -f "$TARBALL" ] && [ -f "$AGENT_JAR" ] || { echo "build first: mvn install -DskipTests" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/agent-bench.XXXXXX)
+SERVER_PID=
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  pkill -f "opendpm-agent.jar.*$WORK" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086
+mvn -q $MVN_ARGS -f "$MOD/pom.xml" -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt"
+CP="$MOD/target/classes:$MOD/target/test-classes:$(cat "$WORK/cp.txt")"
+DISK="$WORK/disk.bin"
+echo "== generating a ${SIZE} MiB test disk"
+java -cp "$CP" org.opendpm.image.bench.ImageBench gen "$DISK" "$SIZE"
+SUM=$(sha256sum < "$DISK" | cut -d' ' -f1)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+set_key() { sed -i -E "s|^$2\s*=.*$|$2 = $3|" "$1"; }
+
+echo "== starting the server"
+HOME_DIR="$WORK/server"
+mkdir "$HOME_DIR"
+tar -xzf "$TARBALL" -C "$HOME_DIR" --strip-components=1
+HTTP=$(free_port)
+LINK=$(free_port)
+set_key "$HOME_DIR/etc/org.ops4j.pax.web.cfg" org.osgi.service.http.port "$HTTP"
+set_key "$HOME_DIR/etc/org.apache.karaf.shell.cfg" sshPort "$(free_port)"
+set_key "$HOME_DIR/etc/org.apache.karaf.management.cfg" rmiRegistryPort "$(free_port)"
+set_key "$HOME_DIR/etc/org.apache.karaf.management.cfg" rmiServerPort "$(free_port)"
+set_key "$HOME_DIR/etc/org.opendpm.transfer.cfg" address 127.0.0.1
+set_key "$HOME_DIR/etc/org.opendpm.transfer.cfg" port "$LINK"
+set_key "$HOME_DIR/etc/org.opendpm.transfer.cfg" discoveryPort 0
+set_key "$HOME_DIR/etc/org.opendpm.power.cfg" wakeOnLanAddress 127.255.255.255
+echo "advertisedAddress = 127.0.0.1" > "$HOME_DIR/etc/org.opendpm.netboot.http.cfg"
+(cd "$HOME_DIR" && OPENDPM_ADMIN_PASSWORD="$PASSWORD" exec bin/karaf server > "$WORK/server.log" 2>&1) &
+SERVER_PID=$!
+API="http://127.0.0.1:$HTTP/opendpm/api/v1"
+api() { curl -sS -u "admin:$PASSWORD" -H 'Content-Type: application/json' -X "$1" "$API/$2" ${3:+--data "$3"}; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+for _ in $(seq 1 120); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$PASSWORD" "$API/plugins")" = 200 ] \
+    && api GET plugins | grep -q backup-restore && break
+  sleep 1
+done
+api PATCH settings '{"defaultDeployOs":"opendpm-amd64"}' >/dev/null
+GROUP=$(api POST groups '{"path":"/Bench"}' | json 'd["id"]')
+M1=$(api POST machines "{\"groupId\":$GROUP,\"name\":\"bench\",\"macs\":[\"$MAC\"]}" | json 'd["id"]')
+M2=$(api POST machines "{\"groupId\":$GROUP,\"name\":\"bench2\",\"macs\":[\"$MAC2\"]}" | json 'd["id"]')
+SG=$(api POST scenario-groups '{"path":"/Bench"}' | json 'd["id"]')
+BACKUP=$(api POST scenarios "{\"name\":\"Backup\",\"groupId\":$SG,\"tabs\":{\"backup-restore\":{\"operation\":\"backup\",\"imageName\":\"bench.img\",\"disk\":1,\"partitions\":[],\"createVerificationData\":false,\"appendToImageName\":\"none\",\"transfer\":\"unicast\"}}}" | json 'd["id"]')
+RESTORE=$(api POST scenarios "{\"name\":\"Restore\",\"groupId\":$SG,\"tabs\":{\"backup-restore\":{\"operation\":\"restore\",\"imageName\":\"bench.img\",\"disk\":1,\"compareAfterRestore\":false,\"transfer\":\"unicast\"}}}" | json 'd["id"]')
+
+# Executes a scenario on a machine and plays its Deploy-OS: the agent with the command line the server generated.
+# Prints the named step's seconds.
+run_step() {
+  local scenario=$1 machine=$2 mac=$3 disk=$4 step=$5 id script server fingerprint token
+  id=$(api POST executions "{\"machineIds\":[$machine],\"scenarioId\":$scenario}" | json 'd[0]["id"]')
+  for _ in $(seq 1 120); do
+    [ "$(api GET "machines/$machine/boot-intent" | json 'd["intent"]')" = DEPLOY_OS ] && break
+    sleep 0.5
+  done
+  script=$(curl -sS "http://127.0.0.1:$HTTP/opendpm/boot/ipxe?mac=$mac&arch=x86_64&platform=pcbios")
+  server=$(grep -o 'opendpm.server=[^ ]*' <<< "$script" | cut -d= -f2)
+  fingerprint=$(grep -o 'opendpm.fingerprint=[^ ]*' <<< "$script" | cut -d= -f2)
+  token=$(grep -o 'opendpm.token=[^ ]*' <<< "$script" | cut -d= -f2)
+  [ -n "$token" ] || { echo "no Deploy-OS token in the boot script: $script" >&2; exit 1; }
+  mkdir -p "$WORK/agent-$id"
+  java -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
+    --mac "$mac" --test-disk "$disk" --state "$WORK/agent-$id" > "$WORK/agent-$id.log" 2>&1 &
+  local agent=$!
+  local state=
+  for _ in $(seq 1 1200); do
+    state=$(api GET "executions/$id" | json 'd["state"]')
+    [[ $state =~ COMPLETED|FAILED|CANCELLED|TIMED_OUT ]] && break
+    sleep 0.5
+  done
+  kill "$agent" 2>/dev/null; wait "$agent" 2>/dev/null || true
+  [ "$state" = COMPLETED ] || { echo "execution $id ended $state: $(api GET "executions/$id")" >&2; tail -20 "$WORK/agent-$id.log" >&2; exit 1; }
+  api GET "executions/$id/steps" | python3 -c '
+import json, sys, datetime
+name = sys.argv[1]
+for s in json.load(sys.stdin):
+    if s["name"].startswith(name):
+        t = lambda v: datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        print("%.2f" % (t(s["endedAt"]) - t(s["startedAt"])).total_seconds())
+        break
+' "$step"
+}
+
+timed() { sync; /usr/bin/time -f "%e" -o "$WORK/time" "$@"; cat "$WORK/time"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+cat "$DISK" > /dev/null
+backups=(); restores=(); zc=(); zd=()
+IMAGES="$HOME_DIR/data/images"
+for run in $(seq 1 "$RUNS"); do
+  backups+=("$(run_step "$BACKUP" "$M1" "$MAC" "$DISK" Backup)")
+  zc+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst'")")
+  rm -f "$WORK/restored.bin"; truncate -s "$(stat -c %s "$DISK")" "$WORK/restored.bin"
+  restores+=("$(run_step "$RESTORE" "$M2" "$MAC2" "$WORK/restored.bin" Restore)")
+  [ "$(sha256sum < "$WORK/restored.bin" | cut -d' ' -f1)" = "$SUM" ] || { echo "run $run: restored disk differs" >&2; exit 1; }
+  rm -f "$WORK/out.bin"
+  zd+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin'")")
+  echo "run $run: backup ${backups[-1]} s (zstd -1 -T2 ${zc[-1]} s), restore ${restores[-1]} s (zstd -d ${zd[-1]} s)"
+done
+IMG_BYTES=$(stat -c %s "$IMAGES/bench.img")
+ZST_BYTES=$(stat -c %s "$WORK/disk.zst")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mibs() { awk -v s="$SIZE" -v t="$1" 'BEGIN { printf "%.0f MiB/s", s / t }'; }
+B=$(median "${backups[@]}"); ZC=$(median "${zc[@]}"); R=$(median "${restores[@]}"); ZD=$(median "${zd[@]}")
+table="| case ($SIZE MiB disk, $RUNS runs, medians) | OpenDPM through the agent | peer | OpenDPM / peer speed |
+| --- | --- | --- | --- |
+| backup: agent reads, compresses, sends over TLS; server checks, writes, fsyncs, renames | $B s ($(mibs "$B")) | zstd -1 -T2: $ZC s ($(mibs "$ZC")) | $(ratio "$ZC" "$B")× |
+| image size | $IMG_BYTES bytes | zstd: $ZST_BYTES bytes | $(ratio "$IMG_BYTES" "$ZST_BYTES")× the size |
+| restore: server reads, checks, sends; agent checks, decompresses, writes, fsyncs | $R s ($(mibs "$R")) | zstd -d: $ZD s ($(mibs "$ZD")) | $(ratio "$ZD" "$R")× |"
+echo "$table"
+{
+  echo
+  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND\` (through the agent)"
+  echo
+  echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(java -version 2>&1 | head -1); zstd $(zstd --version | grep -o 'v[0-9.]*'). Server and agent share the machine's cores with each other, as zstd's two threads share them."
+  echo
+  echo "$table"
+} >> "$REPO/bench/RESULTS.md"
