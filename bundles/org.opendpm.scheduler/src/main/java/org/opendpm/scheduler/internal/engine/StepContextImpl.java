@@ -287,13 +287,20 @@ final class StepContextImpl implements StepContext {
         return services.transfers().facts(services.inventory().machine(machine.id()));
     }
 
-    /** Image transfers need the agent of the machine's Deploy-OS, connected now. */
+    /**
+     * Image transfers need the agent of the machine's Deploy-OS. It is connected when the step follows the boot into
+     * the Deploy-OS; a step carried out again after a server restart gives it the resume window to come back.
+     */
     private <T> CompletionStage<T> inDeployOs(Supplier<CompletionStage<T>> transfer) {
-        if (!agent.isConnected(AgentHandle.Kind.DEPLOY_OS)) {
-            return CompletableFuture.failedFuture(new StepFailedException("machine " + machine.name()
-                    + " is not running its Deploy-OS: backup and restore need its agent there"));
+        if (agent.isConnected(AgentHandle.Kind.DEPLOY_OS)) {
+            return transfer.get();
         }
-        return transfer.get();
+        Duration window = services.transfers().resumeWindow();
+        Instant until = services.clock().instant().plus(window);
+        String message = "machine " + machine.name() + " is not running its Deploy-OS: its agent did not connect"
+                + " within " + window.toSeconds() + " s, and backup and restore need it";
+        return track(services.waits().await(machine.id(), AgentHandle.Kind.DEPLOY_OS, true,
+                until.isBefore(deadline) ? until : deadline, message, false)).thenCompose(a -> transfer.get());
     }
 
     /**

@@ -98,7 +98,7 @@ public class ImageTransfers {
         executor.shutdownNow();
     }
 
-    Duration resumeWindow() {
+    public Duration resumeWindow() {
         return resume;
     }
 
