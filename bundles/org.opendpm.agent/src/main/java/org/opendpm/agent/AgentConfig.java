@@ -18,13 +18,14 @@ import java.util.Objects;
  * @param testDisks files that stand in for disks 1, 2, … of image requests (tests and benchmarks); empty otherwise
  * @param resumeInterval how often a Deploy-OS agent that lost its connection says hello with its resume key
  * @param resumeWindow for how long after the loss it does so before it backs off as usual
+ * @param root the machine's root folder, which {@code prepareMaster} changes: {@code /}, another folder in tests
  */
 record AgentConfig(String serverHost, int serverPort, Path stateDir, String serverFingerprint, String discoverAddress,
         int discoverPort, Duration discoverInterval, String mac, String uuid, String name, boolean deployOs,
         int heartbeatGrace, Duration backoffInitial, Duration backoffMax, Duration connectTimeout, boolean allowPower,
         Map<String, List<List<String>>> powerCommands, int simulate, boolean simulateExec, int simulateRate,
         Duration statusInterval, String deployOsToken, List<Path> testDisks, Duration resumeInterval,
-        Duration resumeWindow) {
+        Duration resumeWindow, Path root) {
 
     static final int DEFAULT_PORT = 26509;
     static final int DEFAULT_DISCOVER_PORT = 26529;
@@ -32,6 +33,7 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
 
     AgentConfig {
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(root, "root");
         powerCommands = Map.copyOf(powerCommands);
         testDisks = List.copyOf(testDisks);
     }
@@ -71,6 +73,7 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
         private List<Path> testDisks = List.of();
         private Duration resumeInterval = Duration.ofSeconds(2);
         private Duration resumeWindow = Duration.ofMinutes(10);
+        private Path root = Path.of("/");
 
         Builder server(String host, int port) {
             this.serverHost = host;
@@ -176,11 +179,17 @@ record AgentConfig(String serverHost, int serverPort, Path stateDir, String serv
             return this;
         }
 
+        /** The folder standing in for the machine's {@code /} in {@code prepareMaster}. */
+        Builder root(Path folder) {
+            this.root = folder;
+            return this;
+        }
+
         AgentConfig build() {
             return new AgentConfig(serverHost, serverPort, stateDir, serverFingerprint, discoverAddress, discoverPort,
                     discoverInterval, mac, uuid, name, deployOs, heartbeatGrace, backoffInitial, backoffMax,
                     connectTimeout, allowPower, powerCommands, simulate, simulateExec, simulateRate, statusInterval,
-                    deployOsToken, testDisks, resumeInterval, resumeWindow);
+                    deployOsToken, testDisks, resumeInterval, resumeWindow, root);
         }
     }
 }

@@ -77,6 +77,12 @@ public final class Main implements Callable<Integer> {
                     + "--deploy-os or --test-disk the agent refuses image requests.")
     java.util.List<Path> testDisks = new java.util.ArrayList<>();
 
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
+            description = "The root folder the master preparation (System_LinuxMasterSetup) changes: /etc/machine-id, "
+                    + "SSH host keys, network settings (default: ${DEFAULT-VALUE}; another folder for tests). Never "
+                    + "followed out of by a symbolic link.")
+    Path root;
+
     @Option(names = "--kernel-cmdline", paramLabel = "FILE", defaultValue = "/proc/cmdline", hidden = true,
             description = "Where --deploy-os reads the kernel command line (default: ${DEFAULT-VALUE}).")
     Path kernelCmdline;
@@ -192,6 +198,10 @@ public final class Main implements Callable<Integer> {
             }
         }
         b.testDisks(testDisks.stream().map(Path::toAbsolutePath).toList());
+        if (!Files.isDirectory(root)) {
+            throw new ParameterException(spec.commandLine(), "--root " + root + " is not a folder");
+        }
+        b.root(root.toAbsolutePath());
         return b.name(name).deployOs(deployOs).discover(discover, discoverPort).heartbeatGrace(heartbeatGrace)
                 .allowPower(allowPower).simulate(simulate, simulateExec, simulateRate).build();
     }

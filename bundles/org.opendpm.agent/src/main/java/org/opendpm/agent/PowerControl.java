@@ -19,6 +19,11 @@ final class PowerControl {
         this.commands = commands;
     }
 
+    /** Whether power actions are carried out (--allow-power, not a simulation). */
+    boolean allowed() {
+        return allowed;
+    }
+
     boolean knows(String action) {
         return commands.containsKey(action);
     }

@@ -125,6 +125,8 @@ final class Session implements AutoCloseable {
                 command(c);
             } else if (m instanceof Message.Power p) {
                 power(p.id(), p.action());
+            } else if (m instanceof Message.PrepareMaster p) {
+                prepareMaster(p);
             } else if (m instanceof Message.FileBegin b) {
                 fileBegin(b);
             } else if (m instanceof Message.FileEnd e) {
@@ -286,9 +288,35 @@ final class Session implements AutoCloseable {
             LOG.fine("Simulated agent: power action " + action + " acknowledged only");
             return;
         }
-        // A moment for the acknowledgement to leave before the system goes down.
-        ctx.timer.schedule(() -> ctx.workers.execute(() -> ctx.power.carryOut(action)), 500,
+        carryOutSoon(action);
+    }
+
+    /** A moment for the acknowledgement to leave before the system goes down. */
+    private void carryOutSoon(String powerAction) {
+        ctx.timer.schedule(() -> ctx.workers.execute(() -> ctx.power.carryOut(powerAction)), 500,
                 TimeUnit.MILLISECONDS);
+    }
+
+    private void prepareMaster(Message.PrepareMaster p) {
+        if (simulated) {
+            LOG.fine("Simulated agent: prepareMaster acknowledged only");
+            send(new Message.Ack(p.id()), p.id());
+            return;
+        }
+        onWorker(p.id(), "prepareMaster", () -> {
+            boolean shutDown;
+            try {
+                shutDown = MasterPreparation.carryOut(ctx, p.system());
+            } catch (MasterPreparation.Refused e) {
+                LOG.warning("Master preparation (" + p.system() + ") refused: " + e.getMessage());
+                finish(p.id(), new Message.ErrorAnswer(p.id(), Message.ErrorAnswer.FAILED, e.getMessage()));
+                return;
+            }
+            if (finish(p.id(), new Message.Ack(p.id())) && shutDown && ctx.power.allowed()) {
+                carryOutSoon("shutdown");
+            }
+        }, () -> {
+        });
     }
 
     private void fileBegin(Message.FileBegin b) {

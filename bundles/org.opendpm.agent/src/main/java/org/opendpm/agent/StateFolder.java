@@ -72,6 +72,19 @@ final class StateFolder {
         return c;
     }
 
+    /**
+     * Deletes the machine's own credential and a pending proposal (a master image must not carry them); the pinned
+     * fingerprint stays.
+     */
+    void forgetCredential() throws IOException {
+        Path credential = credentialFile(null);
+        boolean deleted = Files.deleteIfExists(credential);
+        deleted |= Files.deleteIfExists(credential.resolveSibling(credential.getFileName() + ".pending"));
+        if (deleted) {
+            LOG.info("Forgot the agent credential in " + dir + "; the agent registers anew at its next connection");
+        }
+    }
+
     /** A new credential to propose at registration: 256 random bits, base64url without padding. */
     static String newCredential() {
         byte[] secret = new byte[32];

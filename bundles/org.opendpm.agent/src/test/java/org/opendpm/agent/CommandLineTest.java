@@ -67,6 +67,22 @@ public class CommandLineTest {
     }
 
     @Test
+    public void rootIsSlashByDefaultAndMustBeAFolder_SCN4() throws Exception {
+        assertThat(parse().root()).isEqualTo(Path.of("/"));
+        Path folder = java.nio.file.Files.createTempDirectory("root");
+        try {
+            assertThat(parse("--root", folder.toString()).root()).isEqualTo(folder.toAbsolutePath());
+            assertThatThrownBy(() -> parse("--root", folder.resolve("missing").toString()))
+                    .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("is not a folder");
+            java.io.StringWriter help = new java.io.StringWriter();
+            new CommandLine(new Main()).usage(new java.io.PrintWriter(help));
+            assertThat(help.toString()).contains("--root=DIR");
+        } finally {
+            java.nio.file.Files.delete(folder);
+        }
+    }
+
+    @Test
     public void identityOverridesAreNormalised() {
         AgentConfig c = parse("--mac", "52-54-00-AB-CD-EF", "--uuid", "4C4C4544-0042-3510-8052-B4C04F384B32",
                 "--name", "web01", "--allow-power", "--server-fingerprint", "AB:".repeat(31) + "AB");

@@ -218,6 +218,25 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Prepares the machine to become a master image (SCN-4): the agent of its installed OS removes what is specific to
+     * this machine and answers {@link Ack} once done, then the machine is shut down. {@code system} is one of
+     * {@link #SYSTEMS}.
+     */
+    record PrepareMaster(long id, String system) implements Request {
+        public static final String LINUX = "linux";
+        public static final String WINDOWS = "windows";
+        /** Windows as a virtual machine: Sysprep keeps the device configuration ({@code /mode:vm}). */
+        public static final String WINDOWS_VM = "windows-vm";
+        public static final List<String> SYSTEMS = List.of(LINUX, WINDOWS, WINDOWS_VM);
+
+        public PrepareMaster {
+            if (!SYSTEMS.contains(system)) {
+                throw new IllegalArgumentException("system '" + system + "' is not one of " + SYSTEMS);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- events of a request (either way)
 
     /** The server has sent all data of the file transfer of request {@code id}. */

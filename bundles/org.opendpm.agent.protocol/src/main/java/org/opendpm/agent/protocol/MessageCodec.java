@@ -43,6 +43,7 @@ import org.opendpm.agent.protocol.Message.ImageWriteResult;
 import org.opendpm.agent.protocol.Message.ImageWritten;
 import org.opendpm.agent.protocol.Message.ListFolder;
 import org.opendpm.agent.protocol.Message.Power;
+import org.opendpm.agent.protocol.Message.PrepareMaster;
 import org.opendpm.agent.protocol.Message.Progress;
 import org.opendpm.agent.protocol.Message.ReadDiskArea;
 import org.opendpm.agent.protocol.Message.ReadStream;
@@ -96,7 +97,7 @@ public final class MessageCodec {
             Map.entry(ImageChunk.class, "imageChunk"), Map.entry(ImageEnd.class, "imageEnd"),
             Map.entry(ImageWrite.class, "imageWrite"), Map.entry(ImageWriteReady.class, "imageWriteReady"),
             Map.entry(ImageWritten.class, "imageWritten"), Map.entry(ImageWriteEnd.class, "imageWriteEnd"),
-            Map.entry(ImageWriteResult.class, "imageWriteResult"));
+            Map.entry(ImageWriteResult.class, "imageWriteResult"), Map.entry(PrepareMaster.class, "prepareMaster"));
 
     private MessageCodec() {
     }
@@ -164,6 +165,8 @@ public final class MessageCodec {
             return new Command(m.integer("id"), m.string("commandLine"), m.integer("timeoutSeconds"));
         case "power":
             return new Power(m.integer("id"), m.string("action"));
+        case "prepareMaster":
+            return prepareMaster(m);
         case "fileBegin":
             return new FileBegin(m.integer("id"), m.integer("transferId"), m.string("folder"), m.string("name"),
                     m.integer("size"), m.string("sha256"), m.optionalString("permissions"));
@@ -270,6 +273,16 @@ public final class MessageCodec {
                 m.optionalString("hostName"), m.optionalString("os").orElse(""),
                 m.optionalString("agentVersion").orElse(""), deployOs, m.optionalString("powerState").orElse("on"),
                 protocol(m), deployOs ? resumeKey : Optional.empty());
+    }
+
+    private static PrepareMaster prepareMaster(JsonObject m) throws ProtocolException {
+        long id = m.integer("id");
+        String system = m.string("system");
+        if (!PrepareMaster.SYSTEMS.contains(system)) {
+            throw m.invalid("system", "'" + JsonObject.clip(system) + "' is not one of "
+                    + String.join(", ", PrepareMaster.SYSTEMS));
+        }
+        return new PrepareMaster(id, system);
     }
 
     private static Optional<String> resumeKey(JsonObject m) throws ProtocolException {
@@ -507,6 +520,9 @@ public final class MessageCodec {
         } else if (request instanceof Power p) {
             head(g, p, p.id());
             g.writeStringField("action", p.action());
+        } else if (request instanceof PrepareMaster p) {
+            head(g, p, p.id());
+            g.writeStringField("system", p.system());
         } else if (request instanceof FileBegin f) {
             head(g, f, f.id());
             g.writeNumberField("transferId", f.transferId());

@@ -88,6 +88,7 @@ public class GoldenVectorTest {
         m.put("image-write-end", new ImageWriteEnd(23));
         m.put("image-write-result", new ImageWriteResult(23, 16347, 68564287488L, true, List.of(
                 new ImageWriteResult.Mismatch(17, 1, 71303168))));
+        m.put("prepare-master", new PrepareMaster(24, PrepareMaster.WINDOWS_VM));
         return m;
     }
 
@@ -215,6 +216,10 @@ public class GoldenVectorTest {
                 "'imageWrite disks[0]' member 'sectorSize' 1000 is not a power of two"));
         m.put("image-write-result-too-many-mismatches", new Bad(Reason.BAD_MEMBER, "mismatches",
                 "'imageWriteResult' member 'mismatches' has 101 elements, more than 100"));
+        m.put("prepare-master-unknown-system", new Bad(Reason.BAD_MEMBER, "system",
+                "'prepareMaster' member 'system' 'macos' is not one of linux, windows, windows-vm"));
+        m.put("prepare-master-no-system", new Bad(Reason.BAD_MEMBER, "system",
+                "'prepareMaster' member 'system' is not a string"));
         return m;
     }
 
@@ -238,6 +243,16 @@ public class GoldenVectorTest {
                 });
             }
         }
+    }
+
+    @Test
+    public void aPrepareMasterForAnUnknownSystemIsRefusedWithItsIdSoTheAgentCanAnswerIt() throws IOException {
+        byte[] bytes = vector("bad/prepare-master-unknown-system.frame");
+        assertThatThrownBy(() -> FrameCodec.read(new ByteArrayInputStream(bytes), FrameCodec.MAX_BEFORE_HELLO))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        x -> assertThat(x.requestId()).hasValue(24));
+        assertThatThrownBy(() -> new PrepareMaster(1, "Linux")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'Linux' is not one of");
     }
 
     @Test

@@ -111,6 +111,18 @@ public interface AgentLink {
     CompletionStage<Void> writeDiskArea(long machineId, int disk, long offset, byte[] data);
 
     /**
+     * Has the agent of the machine's installed OS prepare it to become a master image (SCN-4, the built-in master
+     * setup scenarios): it removes what is specific to the machine ({@code linux}: identity, SSH host keys, network
+     * settings to DHCP; {@code windows}: Sysprep generalize; {@code windows-vm}: the same with {@code /mode:vm}) and
+     * forgets its credential. Completes once the agent confirmed; the agent then shuts the machine down, and the link
+     * withdraws the credential of its MAC so the image's copies and the machine itself register anew. Refused with
+     * {@link AgentRequestException} for an agent in a Deploy-OS or on the wrong system.
+     *
+     * @param system {@code linux}, {@code windows} or {@code windows-vm}
+     */
+    CompletionStage<Void> prepareMaster(long machineId, String system);
+
+    /**
      * Closes the machine's agent connection now, as a network loss would (the agent reconnects as it does after
      * one); {@code false} when none is connected.
      */

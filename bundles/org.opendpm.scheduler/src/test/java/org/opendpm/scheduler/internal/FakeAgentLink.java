@@ -42,6 +42,8 @@ public final class FakeAgentLink implements AgentLink {
     public final BlockingQueue<Request<CommandResult>> commands = new LinkedBlockingQueue<>();
     public final BlockingQueue<Request<Void>> powerRequests = new LinkedBlockingQueue<>();
     public final BlockingQueue<Request<Void>> files = new LinkedBlockingQueue<>();
+    /** Master preparations asked (SCN-4), {@code what} being the system. */
+    public final BlockingQueue<Request<Void>> masterPreparations = new LinkedBlockingQueue<>();
     /** Every request made, answered or not; the open ones fail when their agent goes. */
     private final List<Request<?>> made = new CopyOnWriteArrayList<>();
 
@@ -111,6 +113,11 @@ public final class FakeAgentLink implements AgentLink {
     @Override
     public CompletionStage<Void> power(long machineId, AgentPowerAction action) {
         return request(powerRequests, machineId, action.name());
+    }
+
+    @Override
+    public CompletionStage<Void> prepareMaster(long machineId, String system) {
+        return request(masterPreparations, machineId, system);
     }
 
     @Override

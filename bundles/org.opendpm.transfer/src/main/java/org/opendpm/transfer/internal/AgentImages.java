@@ -23,6 +23,8 @@ import org.opendpm.api.agent.ImageWriteProgress;
 import org.opendpm.api.agent.ImageWriteRequest;
 import org.opendpm.api.agent.ImageWriteResult;
 import org.opendpm.api.agent.ProgressListener;
+import org.opendpm.api.inventory.DiskInfo;
+import org.opendpm.api.inventory.PartitionInfo;
 import org.opendpm.image.Chunks;
 
 import io.netty.buffer.ByteBuf;
@@ -276,5 +278,13 @@ final class AgentImages {
         } catch (RejectedExecutionException e) {
             return false;
         }
+    }
+
+    /** A disk of the agent's {@code disks} answer as the API has it. */
+    static DiskInfo disk(Message.Disks.Disk d) {
+        return new DiskInfo(d.number(), d.device(), d.sizeBytes(), d.partitionTable(), d.model(), d.partitions()
+                .stream().map(p -> new PartitionInfo(p.number(), p.startBytes(), p.sizeBytes(), p.type(),
+                        p.filesystem()))
+                .toList());
     }
 }

@@ -48,7 +48,6 @@ import org.opendpm.api.agent.StreamSink;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.InventoryService;
-import org.opendpm.api.inventory.PartitionInfo;
 import org.opendpm.store.Database;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -153,6 +152,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     private final ExecutorService streamWriters;
     private final AgentAdmission admission;
     private final AgentSessions sessions;
+    private final MasterPreparation masters;
     private ConnectionLimiter limiter; // guarded by "this"; one per listener, as it keeps per-address state
     /** For requests other than commands, and for the agent's acknowledgement of a file. */
     private volatile Duration requestTimeout = Duration.ofSeconds(60);
@@ -179,6 +179,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         this.streamWriters = Executors.newCachedThreadPool(new DefaultThreadFactory("opendpm-agent-stream", true));
         this.admission = new AgentAdmission(inventory, credentials, () -> this.deployOsSessions, stats, blocking);
         this.sessions = new AgentSessions(inventory, stats, blocking, notifier);
+        this.masters = new MasterPreparation(sessions, credentials, blocking, () -> requestTimeout);
         apply(config);
     }
 
@@ -442,14 +443,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     public CompletionStage<List<DiskInfo>> disks(long machineId) {
         return sessions.onSession(machineId, s -> s.request(id -> new Message.DiskInventory(id),
                 Message.Disks.class, requestTimeout,
-                a -> ((Message.Disks) a).disks().stream().map(AgentLinkService::disk).toList()));
-    }
-
-    private static DiskInfo disk(Message.Disks.Disk d) {
-        return new DiskInfo(d.number(), d.device(), d.sizeBytes(), d.partitionTable(), d.model(), d.partitions()
-                .stream().map(p -> new PartitionInfo(p.number(), p.startBytes(), p.sizeBytes(), p.type(),
-                        p.filesystem()))
-                .toList());
+                a -> ((Message.Disks) a).disks().stream().map(AgentImages::disk).toList()));
     }
 
     @Override
@@ -524,6 +518,11 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
         return sessions.onSession(machineId, s -> s.<Void>request(id -> new Message.WriteDiskArea(id, disk, offset,
                 data), Message.Ack.class, requestTimeout, a -> null));
+    }
+
+    @Override
+    public CompletionStage<Void> prepareMaster(long machineId, String system) {
+        return masters.prepare(machineId, system);
     }
 
     @Override

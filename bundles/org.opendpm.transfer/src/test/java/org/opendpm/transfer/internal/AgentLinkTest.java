@@ -25,6 +25,7 @@ import org.junit.Test;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.agent.AgentListener;
 import org.opendpm.api.agent.AgentPowerAction;
+import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentRequestException;
 import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.CommandResult;
@@ -506,6 +507,34 @@ public class AgentLinkTest {
             assertThat(powerRequest.action()).isEqualTo("reboot");
             agent.send(new Message.Ack(powerRequest.id()));
             assertThat(get(power)).isNull();
+        }
+    }
+
+    @Test
+    public void prepareMasterAsksTheAgentAndWithdrawsItsCredentialOnceItConfirmed_SCN4() throws Exception {
+        String mac = nextMac();
+        Machine m = f.machine("master-" + mac.replace(":", ""), mac);
+        try (TestAgent agent = f.authenticatedAgent(mac, "master")) {
+            assertThat(failure(f.link.prepareMaster(m.id(), "solaris"))).isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("'solaris' is not one of linux, windows, windows-vm");
+
+            var refused = f.link.prepareMaster(m.id(), "windows");
+            Message.PrepareMaster first = agent.expect(Message.PrepareMaster.class);
+            assertThat(first.system()).isEqualTo("windows");
+            agent.send(new Message.ErrorAnswer(first.id(), "failed",
+                    "System_WindowsMasterSetup needs the agent of a Windows machine"));
+            assertThat(failure(refused)).isInstanceOf(AgentRequestException.class)
+                    .hasMessageContaining("needs the agent of a Windows machine");
+            assertThat(f.link.resetCredential(mac)).as("a refused preparation keeps the credential").isTrue();
+        }
+        // Registered again after the withdrawal above, then prepared.
+        try (TestAgent agent = f.authenticatedAgent(mac, "master")) {
+            var prepared = f.link.prepareMaster(m.id(), "linux");
+            Message.PrepareMaster request = agent.expect(Message.PrepareMaster.class);
+            assertThat(request.system()).isEqualTo("linux");
+            agent.send(new Message.Ack(request.id()));
+            assertThat(get(prepared)).isNull();
+            assertThat(f.link.resetCredential(mac)).as("withdrawn when the agent confirmed").isFalse();
         }
     }
 

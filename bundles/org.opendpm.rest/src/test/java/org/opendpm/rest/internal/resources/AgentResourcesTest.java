@@ -69,6 +69,12 @@ public class AgentResourcesTest {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<Void> prepareMaster(long machineId, String system) {
+            return java.util.concurrent.CompletableFuture
+                    .failedFuture(new UnsupportedOperationException("prepareMaster"));
+        }
+
+        @Override
         public boolean disconnect(long machineId) {
             disconnected.add(machineId);
             return machineId == 7;

@@ -13,11 +13,11 @@ import org.opendpm.spi.Step;
 import org.opendpm.spi.StepExecutor;
 
 /**
- * The steps one execution carries out: the plugins' plans of the scenario's tabs, framed by what the core adds (boot
- * into the Deploy-OS first when a tab needs it, back to the local disk after, wait for the installed OS's agent
- * (EXE-9), power off when the Option tab asks). Stored step by step with the execution when it is planned, so the
- * plan in the database is the one carried out even if a plugin changes meanwhile, and a restarted server carries on
- * with it.
+ * The steps one execution carries out: a built-in scenario's own steps (SCN-4) and the plugins' plans of the
+ * scenario's tabs, framed by what the core adds (boot into the Deploy-OS first when a tab needs it, back to the local
+ * disk after, wait for the installed OS's agent (EXE-9), power off when the Option tab asks). Stored step by step with
+ * the execution when it is planned, so the plan in the database is the one carried out even if a plugin changes
+ * meanwhile, and a restarted server carries on with it.
  */
 record ExecutionPlan(List<Step> steps) {
 
@@ -34,7 +34,7 @@ record ExecutionPlan(List<Step> steps) {
      */
     static ExecutionPlan of(Scenario scenario, boolean needsDeployOs, boolean checkCompletionByAgent,
             PlanTarget target, Function<ScenarioTab, List<Step>> plan) {
-        List<Step> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>(BuiltInScenarios.plan(scenario));
         for (ScenarioTab tab : scenario.tabs()) {
             List<Step> planned = plan.apply(tab);
             if (planned == null) {

@@ -74,6 +74,8 @@ final class EngineFixture implements AutoCloseable {
         transfers = new org.opendpm.scheduler.internal.images.transfer.ImageTransfers(agents, images, plugins,
                 settings, Duration.ofSeconds(120), clock);
         serverFiles = new ServerFiles(Files.createTempDirectory("server-files"));
+        plugins.stepExecutors.put(org.opendpm.scheduler.internal.engine.steps.MasterSetupStep.KEY,
+                new org.opendpm.scheduler.internal.engine.steps.MasterSetupStep(agents));
         plugins.types.put("cmd", new TestTypes.Command(1, false));
         plugins.types.put("deploy", new TestTypes.Command(1, true));
         group = inventory.createGroup("/g", NetworkSetting.SAME_SUBNET).id();
