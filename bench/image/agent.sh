@@ -43,8 +43,10 @@ AGENT_JAR="$REPO/bundles/org.opendpm.agent/target/opendpm-agent.jar"
 WORK=$(mktemp -d /tmp/agent-bench.XXXXXX)
 SERVER_PID=
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  pkill -f "opendpm-agent.jar.*$WORK" 2>/dev/null || true
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -29,7 +29,9 @@ final class Agent implements AutoCloseable {
     }
 
     static Agent create(AgentConfig config) throws IOException {
-        return create(config, DiskScanner.platform());
+        return create(config, config.testDisks().isEmpty()
+                ? DiskScanner.platform()
+                : DiskScanner.testDisks(config.testDisks()));
     }
 
     /** With the disk scanner given, for tests. */

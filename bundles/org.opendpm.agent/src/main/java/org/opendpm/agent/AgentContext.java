@@ -34,7 +34,9 @@ final class AgentContext implements AutoCloseable {
     final String agentVersion;
 
     AgentContext(AgentConfig config) throws IOException {
-        this(config, DiskScanner.platform());
+        this(config, config.testDisks().isEmpty()
+                ? DiskScanner.platform()
+                : DiskScanner.testDisks(config.testDisks()));
     }
 
     AgentContext(AgentConfig config, DiskScanner disks) throws IOException {

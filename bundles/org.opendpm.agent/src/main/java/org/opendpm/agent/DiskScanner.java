@@ -33,6 +33,11 @@ public interface DiskScanner {
         return () -> toMessages(linux.scan());
     }
 
+    /** Files standing in for the machine's disks ({@code --test-disk}). */
+    static DiskScanner testDisks(List<java.nio.file.Path> files) {
+        return () -> toMessages(LinuxDiskScanner.scanFiles(files));
+    }
+
     /** The scanner's records as the protocol's. */
     static List<Message.Disks.Disk> toMessages(List<ScannedDisk> disks) {
         return disks.stream().map(d -> new Message.Disks.Disk(d.number(), d.device(), d.sizeBytes(),

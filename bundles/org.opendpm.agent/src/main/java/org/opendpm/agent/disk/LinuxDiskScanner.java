@@ -83,10 +83,25 @@ public final class LinuxDiskScanner {
     }
 
     private ScannedDisk scan(int number, String name, Path sys) {
-        long size = sectors(sys).orElse(0L) * 512;
-        String model = attribute(sys.resolve("device").resolve("model")).orElse("");
-        try (FileChannel channel = FileChannel.open(dev.resolve(name), StandardOpenOption.READ)) {
-            BlockDevice disk = new BlockDevice(channel, size, sectorSize(sys));
+        return scan(number, name, dev.resolve(name), sectors(sys).orElse(0L) * 512, sectorSize(sys),
+                attribute(sys.resolve("device").resolve("model")).orElse(""));
+    }
+
+    /**
+     * Files standing in for disks 1, 2, … (an agent's {@code --test-disk}, for tests and benchmarks): each read as a
+     * disk of its size with 512-byte sectors, named by its file name.
+     */
+    public static List<ScannedDisk> scanFiles(List<Path> files) throws IOException {
+        List<ScannedDisk> result = new ArrayList<>();
+        for (Path f : files) {
+            result.add(scan(result.size() + 1, f.getFileName().toString(), f, Files.size(f), 512, ""));
+        }
+        return result;
+    }
+
+    private static ScannedDisk scan(int number, String name, Path device, long size, int sectorSize, String model) {
+        try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ)) {
+            BlockDevice disk = new BlockDevice(channel, size, sectorSize);
             PartitionTable table = PartitionTable.read(disk);
             List<ScannedPartition> partitions = new ArrayList<>();
             for (PartitionTable.Entry e : table.entries()) {
@@ -96,7 +111,7 @@ public final class LinuxDiskScanner {
             return new ScannedDisk(number, name, size, table.kind(), model, partitions, "");
         } catch (DiskFormatException | IOException e) {
             String reason = e instanceof NoSuchFileException
-                    ? "no device " + dev.resolve(name)
+                    ? "no device " + device
                     : e instanceof DiskFormatException ? e.getMessage() : e.toString();
             LOG.log(Level.WARNING, "Disk {0} ({1}) is unreadable: {2}", new Object[]{ number, name, reason });
             return new ScannedDisk(number, name, size, ScannedDisk.UNREADABLE, model, List.of(), reason);

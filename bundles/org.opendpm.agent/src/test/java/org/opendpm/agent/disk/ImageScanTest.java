@@ -222,6 +222,21 @@ public class ImageScanTest {
     }
 
     /** Numbering by family and name, what is not a disk left out, one unreadable disk reported in its place. */
+    /** Files standing in for disks (--test-disk) are numbered in the order given and read like devices. */
+    @Test
+    public void testDiskFilesAreScannedInTheOrderGiven() throws Exception {
+        Path mbr = mbrImage();
+        Path gpt = gptImage();
+        List<ScannedDisk> disks = LinuxDiskScanner.scanFiles(List.of(gpt, mbr));
+        assertThat(disks).extracting(ScannedDisk::number).containsExactly(1, 2);
+        assertThat(disks).extracting(ScannedDisk::device).containsExactly(gpt.getFileName().toString(),
+                mbr.getFileName().toString());
+        assertThat(disks.get(0).partitionTable()).isEqualTo("gpt");
+        assertThat(disks.get(1).partitionTable()).isEqualTo("mbr");
+        assertThat(disks.get(1).sizeBytes()).isEqualTo(64 * MIB);
+        assertSameAsSfdisk(disks.get(0), sfdisk(gpt, "gpt"));
+    }
+
     @Test
     public void severalDisksAreNumberedInNameOrderAndAnUnreadableOneKeepsItsPlace() throws Exception {
         Path mbr = mbrImage();
