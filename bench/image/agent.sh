@@ -16,7 +16,10 @@
 #          the server recorded it (steps' startedAt/endedAt): disk inventory, partition-table area, every chunk read,
 #          compressed on the agent, sent over TLS, checked and written by the server, fsync and rename; restore: every
 #          chunk read, CRC-checked and sent by the server, checked, decompressed and written by the agent, fsync.
-#          Peers: `zstd -q -1 -T2 < DISK > DISK.zst` and `zstd -q -d < DISK.zst > OUT` (wall clock). Medians of RUNS.
+#          Peers: `zstd -q -1 -T2 < DISK > DISK.zst` and `zstd -q -d < DISK.zst > OUT` (wall clock), and the same
+#          followed by `sync` of the output file: OpenDPM's figures include flushing the image or the disk (an image or
+#          a restore is not done before its bytes are on disk), zstd's plain figures leave them in the page cache.
+#          Medians of RUNS.
 #          Every restored disk is checked by SHA-256 against the source.
 # Output:  a table on stdout, appended with the date, command and load average to bench/RESULTS.md ("Disk image").
 set -euo pipefail
@@ -136,28 +139,33 @@ timed() { sync; /usr/bin/time -f "%e" -o "$WORK/time" "$@"; cat "$WORK/time"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 cat "$DISK" > /dev/null
-backups=(); restores=(); zc=(); zd=()
+backups=(); restores=(); zc=(); zd=(); zcs=(); zds=()
 IMAGES="$HOME_DIR/data/images"
 for run in $(seq 1 "$RUNS"); do
   backups+=("$(run_step "$BACKUP" "$M1" "$MAC" "$DISK" Backup)")
   zc+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst'")")
+  rm -f "$WORK/disk.zst"
+  zcs+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst' && sync '$WORK/disk.zst'")")
   rm -f "$WORK/restored.bin"; truncate -s "$(stat -c %s "$DISK")" "$WORK/restored.bin"
   restores+=("$(run_step "$RESTORE" "$M2" "$MAC2" "$WORK/restored.bin" Restore)")
   [ "$(sha256sum < "$WORK/restored.bin" | cut -d' ' -f1)" = "$SUM" ] || { echo "run $run: restored disk differs" >&2; exit 1; }
   rm -f "$WORK/out.bin"
   zd+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin'")")
-  echo "run $run: backup ${backups[-1]} s (zstd -1 -T2 ${zc[-1]} s), restore ${restores[-1]} s (zstd -d ${zd[-1]} s)"
+  rm -f "$WORK/out.bin"
+  zds+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin' && sync '$WORK/out.bin'")")
+  echo "run $run: backup ${backups[-1]} s (zstd -1 -T2 ${zc[-1]} s, with sync ${zcs[-1]} s), restore ${restores[-1]} s (zstd -d ${zd[-1]} s, with sync ${zds[-1]} s)"
 done
 IMG_BYTES=$(stat -c %s "$IMAGES/bench.img")
 ZST_BYTES=$(stat -c %s "$WORK/disk.zst")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mibs() { awk -v s="$SIZE" -v t="$1" 'BEGIN { printf "%.0f MiB/s", s / t }'; }
 B=$(median "${backups[@]}"); ZC=$(median "${zc[@]}"); R=$(median "${restores[@]}"); ZD=$(median "${zd[@]}")
-table="| case ($SIZE MiB disk, $RUNS runs, medians) | OpenDPM through the agent | peer | OpenDPM / peer speed |
-| --- | --- | --- | --- |
-| backup: agent reads, compresses, sends over TLS; server checks, writes, fsyncs, renames | $B s ($(mibs "$B")) | zstd -1 -T2: $ZC s ($(mibs "$ZC")) | $(ratio "$ZC" "$B")× |
-| image size | $IMG_BYTES bytes | zstd: $ZST_BYTES bytes | $(ratio "$IMG_BYTES" "$ZST_BYTES")× the size |
-| restore: server reads, checks, sends; agent checks, decompresses, writes, fsyncs | $R s ($(mibs "$R")) | zstd -d: $ZD s ($(mibs "$ZD")) | $(ratio "$ZD" "$R")× |"
+ZCS=$(median "${zcs[@]}"); ZDS=$(median "${zds[@]}")
+table="| case ($SIZE MiB disk, $RUNS runs, medians) | OpenDPM through the agent | peer | OpenDPM / peer speed | peer + sync of its output | OpenDPM / that |
+| --- | --- | --- | --- | --- | --- |
+| backup: agent reads, compresses, sends over TLS; server checks, writes, fsyncs, renames | $B s ($(mibs "$B")) | zstd -1 -T2: $ZC s ($(mibs "$ZC")) | $(ratio "$ZC" "$B")× | $ZCS s | $(ratio "$ZCS" "$B")× |
+| image size | $IMG_BYTES bytes | zstd: $ZST_BYTES bytes | $(ratio "$IMG_BYTES" "$ZST_BYTES")× the size | | |
+| restore: server reads, checks, sends; agent checks, decompresses, writes, fsyncs | $R s ($(mibs "$R")) | zstd -d: $ZD s ($(mibs "$ZD")) | $(ratio "$ZD" "$R")× | $ZDS s | $(ratio "$ZDS" "$R")× |"
 echo "$table"
 {
   echo

@@ -27,6 +27,7 @@ import org.opendpm.agent.protocol.Message;
 import org.opendpm.image.BadChunk;
 import org.opendpm.image.ChunkEntry;
 import org.opendpm.image.Chunks;
+import org.opendpm.image.WriteBehind;
 
 /**
  * One {@code imageWrite} (restore). The connection's reader thread hands it each {@code imageChunk} and the data
@@ -44,7 +45,10 @@ final class ImageReceiver {
     private static final long POLL_MILLIS = 100;
 
     /** A disk being written: as resolved, its channel, and the size the image gives it. */
-    private record Target(ImageDisks.Disk disk, FileChannel channel, long imageSize) {
+    /** Written bytes after which the disk is flushed behind the writer. */
+    private static final long FLUSH_EVERY = 64L << 20;
+
+    private record Target(ImageDisks.Disk disk, FileChannel channel, long imageSize, WriteBehind flushing) {
     }
 
     /** Stored bytes of a chunk and room for its uncompressed bytes. */
@@ -68,6 +72,8 @@ final class ImageReceiver {
     private final BlockingQueue<Slot> free = new LinkedBlockingQueue<>();
     private final ExecutorService pool;
     private volatile boolean stopped;
+    /** Bytes actually written to the disks (holes already reading as zeros are not); the writer's only. */
+    private long bytesWritten;
 
     // The reader thread's state.
     private int slots;
@@ -106,8 +112,9 @@ final class ImageReceiver {
                     throw new ImageDisks.Refused("disk " + g.number() + " (" + d.path() + ") has " + d.sizeBytes()
                             + " bytes, less than the " + g.sizeBytes() + " of the image's disk");
                 }
-                r.targets.put(g.number(), new Target(d, FileChannel.open(d.path(), StandardOpenOption.READ,
-                        StandardOpenOption.WRITE), g.sizeBytes()));
+                FileChannel ch = FileChannel.open(d.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                r.targets.put(g.number(), new Target(d, ch, g.sizeBytes(), new WriteBehind(ch, FLUSH_EVERY,
+                        "opendpm-image-flush-" + g.number())));
             }
             return r;
         } catch (ImageDisks.Refused | IOException | RuntimeException e) {
@@ -281,16 +288,23 @@ final class ImageReceiver {
                 if (fault != null) {
                     return error(describe(c) + ": " + fault);
                 }
-                ByteBuffer src;
-                if (c.hole()) {
-                    zeros = zeros != null ? zeros : ByteBuffer.allocateDirect(request.chunkSize());
-                    src = zeros;
-                } else {
-                    src = it.slot().dst();
-                }
+                Target t = targets.get(c.disk());
                 try {
-                    ImageDisks.writeFully(targets.get(c.disk()).channel(), src.duplicate().clear().limit(c.length()),
-                            c.diskOffset());
+                    if (c.hole()) {
+                        // A hole already reading as zeros (a new or discarded disk) is not written: reading is
+                        // cheaper than writing and flushing the zeros.
+                        zeros = zeros != null ? zeros : ByteBuffer.allocateDirect(request.chunkSize());
+                        ImageDisks.readFully(t.channel(), zeros.clear().limit(c.length()), c.diskOffset(), t.disk());
+                        if (!Chunks.isZero(zeros, c.length())) {
+                            zeros.clear();
+                            while (zeros.hasRemaining()) {
+                                zeros.putLong(0);
+                            }
+                            write(t, zeros, c);
+                        }
+                    } else {
+                        write(t, it.slot().dst(), c);
+                    }
                 } catch (IOException e) {
                     return error(describe(c) + ": writing failed: " + e.getMessage());
                 }
@@ -317,6 +331,12 @@ final class ImageReceiver {
         }
     }
 
+    private void write(Target t, ByteBuffer src, Message.ImageChunk c) throws IOException {
+        ImageDisks.writeFully(t.channel(), src.duplicate().clear().limit(c.length()), c.diskOffset());
+        t.flushing().written(c.length());
+        bytesWritten += c.length();
+    }
+
     private static String fault(Future<String> check) throws InterruptedException {
         try {
             return check.get();
@@ -333,7 +353,7 @@ final class ImageReceiver {
     private Message finish(List<Written> written, long bytes) {
         for (Target t : targets.values()) {
             try {
-                t.channel().force(true);
+                t.flushing().finish();
             } catch (IOException e) {
                 return error("flushing disk " + t.disk().number() + " failed: " + e.getMessage());
             }
@@ -371,14 +391,17 @@ final class ImageReceiver {
                 }
             }
         }
-        LOG.info("Image write " + request.id() + ": " + written.size() + " chunks, " + bytes + " bytes written"
+        LOG.info("Image write " + request.id() + ": " + written.size() + " chunks, " + bytesWritten
+                + " bytes written (holes already reading as zeros are not)"
                 + (request.compare() ? ", " + mismatches.size() + " mismatches on compare" : ""));
-        return new Message.ImageWriteResult(request.id(), written.size(), bytes, request.compare(), mismatches);
+        return new Message.ImageWriteResult(request.id(), written.size(), bytesWritten, request.compare(),
+                mismatches);
     }
 
     private void close() {
         pool.shutdownNow();
         for (Target t : targets.values()) {
+            t.flushing().close();
             try {
                 t.channel().close();
             } catch (IOException e) {

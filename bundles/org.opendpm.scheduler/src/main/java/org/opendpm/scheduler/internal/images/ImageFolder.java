@@ -1,6 +1,7 @@
 package org.opendpm.scheduler.internal.images;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -18,6 +19,7 @@ import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.image.WriteBehind;
 import org.opendpm.spi.ImageStore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -141,12 +143,31 @@ public class ImageFolder implements ImageStore {
         checkFreeSpace(target.getParent(), name, expectedBytes);
         Path temp = Files.createTempFile(target.getParent(), "." + name + ".", ".partial");
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+        WriteBehind flushing = new WriteBehind(channel, FLUSH_EVERY, "opendpm-image-flush");
+        WritableByteChannel counted = new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                int n = channel.write(src);
+                flushing.written(n);
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
         return new NewImage() {
             private boolean committed;
 
             @Override
             public WritableByteChannel channel() {
-                return channel;
+                return counted;
             }
 
             @Override
@@ -156,7 +177,7 @@ public class ImageFolder implements ImageStore {
 
             @Override
             public void commit() throws IOException {
-                channel.force(true);
+                flushing.finish();
                 channel.close();
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 committed = true;
@@ -164,6 +185,7 @@ public class ImageFolder implements ImageStore {
 
             @Override
             public void close() throws IOException {
+                flushing.close();
                 channel.close();
                 if (!committed) {
                     Files.deleteIfExists(temp);
@@ -171,6 +193,9 @@ public class ImageFolder implements ImageStore {
             }
         };
     }
+
+    /** Written bytes after which a new image is flushed behind its writer. */
+    private static final long FLUSH_EVERY = 64L << 20;
 
     /** Refuses up front an image that cannot fit: {@code expectedBytes} beyond the usable space of {@code folder}. */
     static void checkFreeSpace(Path folder, String name, long expectedBytes) throws IOException {
