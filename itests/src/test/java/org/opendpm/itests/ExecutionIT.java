@@ -459,9 +459,10 @@ public class ExecutionIT {
         assertEquals("command", fake.get("settingsSchema").get("required").get(0).asText());
         assertEquals(1024, fake.get("settingsSchema").get("properties").get("command").get("maxLength").asInt());
         assertTrue(typeOf(types, "fake-deployos").get("needsDeployOs").asBoolean());
-        Rest.Response unknown = admin("GET", "scenario-types/backup-restore", null);
+        assertEquals("object", typeOf(types, "backup-restore").get("settingsSchema").get("type").asText());
+        Rest.Response unknown = admin("GET", "scenario-types/no-such-type", null);
         assertEquals(unknown.body(), 404, unknown.status());
-        assertTrue(unknown.body(), unknown.json().get("detail").asText().contains("'backup-restore'"));
+        assertTrue(unknown.body(), unknown.json().get("detail").asText().contains("'no-such-type'"));
 
         String mac = "02:57:00:00:00:01";
         long m = machine("steps01", mac, "");
