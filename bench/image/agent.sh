@@ -46,10 +46,13 @@ AGENT_JAR="$REPO/bundles/org.opendpm.agent/target/opendpm-agent.jar"
 WORK=$(mktemp -d /tmp/agent-bench.XXXXXX)
 SERVER_PID=
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+  if [ -f "$WORK/server/karaf.pid" ]; then
+    local jvm
+    jvm=$(cat "$WORK/server/karaf.pid")
+    kill "$jvm" 2>/dev/null || true
+    while kill -0 "$jvm" 2>/dev/null; do sleep 0.2; done
   fi
+  [ -n "$SERVER_PID" ] && { wait "$SERVER_PID" 2>/dev/null || true; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -98,8 +101,11 @@ SG=$(api POST scenario-groups '{"path":"/Bench"}' | json 'd["id"]')
 BACKUP=$(api POST scenarios "{\"name\":\"Backup\",\"groupId\":$SG,\"tabs\":{\"backup-restore\":{\"operation\":\"backup\",\"imageName\":\"bench.img\",\"disk\":1,\"partitions\":[],\"createVerificationData\":false,\"appendToImageName\":\"none\",\"transfer\":\"unicast\"}}}" | json 'd["id"]')
 RESTORE=$(api POST scenarios "{\"name\":\"Restore\",\"groupId\":$SG,\"tabs\":{\"backup-restore\":{\"operation\":\"restore\",\"imageName\":\"bench.img\",\"disk\":1,\"compareAfterRestore\":false,\"transfer\":\"unicast\"}}}" | json 'd["id"]')
 
+# CPU seconds (user + system) a process has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
 # Executes a scenario on a machine and plays its Deploy-OS: the agent with the command line the server generated.
-# Prints the named step's seconds.
+# Prints the named step's seconds, then the CPU seconds of the agent and of the server during the execution.
 run_step() {
   local scenario=$1 machine=$2 mac=$3 disk=$4 step=$5 id script server fingerprint token
   id=$(api POST executions "{\"machineIds\":[$machine],\"scenarioId\":$scenario}" | json 'd[0]["id"]')
@@ -113,7 +119,9 @@ run_step() {
   token=$(grep -o 'opendpm.token=[^ ]*' <<< "$script" | cut -d= -f2)
   [ -n "$token" ] || { echo "no Deploy-OS token in the boot script: $script" >&2; exit 1; }
   mkdir -p "$WORK/agent-$id"
-  java -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
+  local server_cpu
+  server_cpu=$(cpu "$(cat "$HOME_DIR/karaf.pid")")
+  /usr/bin/time -f "%U %S" -o "$WORK/agent-$id.cpu" java -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
     --mac "$mac" --test-disk "$disk" --state "$WORK/agent-$id" > "$WORK/agent-$id.log" 2>&1 &
   local agent=$!
   local state=
@@ -122,7 +130,10 @@ run_step() {
     [[ $state =~ COMPLETED|FAILED|CANCELLED|TIMED_OUT ]] && break
     sleep 0.5
   done
-  kill "$agent" 2>/dev/null; wait "$agent" 2>/dev/null || true
+  server_cpu=$(awk -v a="$server_cpu" -v b="$(cpu "$(cat "$HOME_DIR/karaf.pid")")" 'BEGIN { printf "%.2f", b - a }')
+  # SIGTERM to the agent's JVM (not to time, which then writes the agent's CPU figures).
+  pkill -TERM -f "^java -jar .*--state $WORK/agent-$id" 2>/dev/null || true
+  wait "$agent" 2>/dev/null || true
   [ "$state" = COMPLETED ] || { echo "execution $id ended $state: $(api GET "executions/$id")" >&2; tail -20 "$WORK/agent-$id.log" >&2; exit 1; }
   api GET "executions/$id/steps" | python3 -c '
 import json, sys, datetime
@@ -130,30 +141,33 @@ name = sys.argv[1]
 for s in json.load(sys.stdin):
     if s["name"].startswith(name):
         t = lambda v: datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
-        print("%.2f" % (t(s["endedAt"]) - t(s["startedAt"])).total_seconds())
+        print("%.2f" % (t(s["endedAt"]) - t(s["startedAt"])).total_seconds(), end="")
         break
 ' "$step"
+  echo " $(tail -1 "$WORK/agent-$id.cpu" | awk '{ printf "%.2f", $1 + $2 }') $server_cpu"
 }
 
 timed() { sync; /usr/bin/time -f "%e" -o "$WORK/time" "$@"; cat "$WORK/time"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 cat "$DISK" > /dev/null
-backups=(); restores=(); zc=(); zd=(); zcs=(); zds=()
+backups=(); restores=(); zc=(); zd=(); zcs=(); zds=(); agent_b=(); server_b=(); agent_r=(); server_r=()
 IMAGES="$HOME_DIR/data/images"
 for run in $(seq 1 "$RUNS"); do
-  backups+=("$(run_step "$BACKUP" "$M1" "$MAC" "$DISK" Backup)")
+  read -r b bcpu bscpu <<< "$(run_step "$BACKUP" "$M1" "$MAC" "$DISK" Backup)"
+  backups+=("$b"); agent_b+=("$bcpu"); server_b+=("$bscpu")
   zc+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst'")")
   rm -f "$WORK/disk.zst"
   zcs+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst' && sync '$WORK/disk.zst'")")
   rm -f "$WORK/restored.bin"; truncate -s "$(stat -c %s "$DISK")" "$WORK/restored.bin"
-  restores+=("$(run_step "$RESTORE" "$M2" "$MAC2" "$WORK/restored.bin" Restore)")
+  read -r r rcpu rscpu <<< "$(run_step "$RESTORE" "$M2" "$MAC2" "$WORK/restored.bin" Restore)"
+  restores+=("$r"); agent_r+=("$rcpu"); server_r+=("$rscpu")
   [ "$(sha256sum < "$WORK/restored.bin" | cut -d' ' -f1)" = "$SUM" ] || { echo "run $run: restored disk differs" >&2; exit 1; }
   rm -f "$WORK/out.bin"
   zd+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin'")")
   rm -f "$WORK/out.bin"
   zds+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin' && sync '$WORK/out.bin'")")
-  echo "run $run: backup ${backups[-1]} s (zstd -1 -T2 ${zc[-1]} s, with sync ${zcs[-1]} s), restore ${restores[-1]} s (zstd -d ${zd[-1]} s, with sync ${zds[-1]} s)"
+  echo "run $run: backup ${backups[-1]} s (CPU agent ${agent_b[-1]} s, server ${server_b[-1]} s; zstd -1 -T2 ${zc[-1]} s, with sync ${zcs[-1]} s), restore ${restores[-1]} s (CPU agent ${agent_r[-1]} s, server ${server_r[-1]} s; zstd -d ${zd[-1]} s, with sync ${zds[-1]} s)"
 done
 IMG_BYTES=$(stat -c %s "$IMAGES/bench.img")
 ZST_BYTES=$(stat -c %s "$WORK/disk.zst")

@@ -202,6 +202,17 @@ public final class ImageReader implements AutoCloseable {
         return read(e.fileOffset(), e.storedLength());
     }
 
+    /**
+     * Chunk {@code n}'s stored bytes read into {@code into} (cleared first; at least the stored length), unchecked:
+     * the buffer is reused from chunk to chunk by a caller that sends many.
+     */
+    public ByteBuffer readStoredChunk(long n, ByteBuffer into) throws IOException {
+        ChunkEntry e = entry(n);
+        ByteBuffer b = into.clear().limit(e.storedLength());
+        readFully(e.fileOffset(), b);
+        return b.flip();
+    }
+
     /** Chunk {@code n}'s source bytes, checked; a hole reads as zeros. */
     public byte[] readChunk(long n) throws IOException {
         ChunkEntry e = entry(n);

@@ -25,6 +25,7 @@ import org.opendpm.api.agent.ImageWriteResult;
 import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.PartitionInfo;
 import org.opendpm.image.ChunkEntry;
+import org.opendpm.image.Chunks;
 import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageReader;
 import org.opendpm.spi.AgentHandle.ImageResult;
@@ -52,6 +53,8 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     private final Map<Integer, Integer> targetOf = new HashMap<>();
     private final CRC32C crc = new CRC32C();
 
+    /** The stored bytes of the chunk being sent, reused: a chunk is sent before the next is read. */
+    private ByteBuffer buffer;
     private ImageFolder.Use lease;
     private ImageReader reader;
     private ImageHeader header;
@@ -234,7 +237,10 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
         ChunkEntry e = reader.entry(next);
         ByteBuffer stored = null;
         if (!e.hole()) {
-            stored = reader.readStoredChunk(next);
+            if (buffer == null) {
+                buffer = ByteBuffer.allocateDirect(Chunks.maxStored(reader.header().chunkSize()));
+            }
+            stored = reader.readStoredChunk(next, buffer);
             crc.reset();
             crc.update(stored.duplicate());
             if ((int) crc.getValue() != e.storedCrc32c()) {
