@@ -404,7 +404,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         PlanTarget target = new PlanTarget(run.machine.name(), run.machine.primaryMac(), run.machine.model(),
                 Optional.empty(), run.machine.uuid());
         StepContextImpl ctx = new StepContextImpl(services, run.id, index, step, run.machine, target, run.deadline,
-                () -> run.powerOnError = true);
+                () -> run.powerOnError = true, run.warnings::add);
         run.context = ctx;
         if (again) {
             ctx.log("Resumed after the server restarted");

@@ -21,6 +21,8 @@ final class Run {
     /** The current step's rate and ETA, and the figures of finished steps (IMG-6). */
     final ProgressRate rates = new ProgressRate();
     volatile boolean powerOnError;
+    /** What the administrator should know of a run that went well (IMG-5), kept in its result; any thread adds. */
+    final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     ExecutionState pendingEnd;
     String pendingMessage;
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.opendpm.api.agent.AgentPowerAction;
@@ -51,6 +52,7 @@ final class StepContextImpl implements StepContext {
     private final MachineRow machine;
     private final PlanTarget target;
     private final Instant deadline;
+    private final Consumer<String> warnings;
     private final Runnable powerOnError;
 
     private volatile boolean stopped;
@@ -65,7 +67,7 @@ final class StepContextImpl implements StepContext {
     }
 
     StepContextImpl(EngineServices services, long executionId, int index, Step step, MachineRow machine,
-            PlanTarget target, Instant deadline, Runnable powerOnError) {
+            PlanTarget target, Instant deadline, Runnable powerOnError, Consumer<String> warnings) {
         this.services = services;
         this.executionId = executionId;
         this.index = index;
@@ -74,6 +76,7 @@ final class StepContextImpl implements StepContext {
         this.target = target;
         this.deadline = deadline;
         this.powerOnError = powerOnError;
+        this.warnings = warnings;
     }
 
     int index() {
@@ -263,6 +266,12 @@ final class StepContextImpl implements StepContext {
 
     /** What a backup or restore reports through this step. */
     private final TransferStep transferStep = new TransferStep() {
+        @Override
+        public void warn(String line) {
+            StepContextImpl.this.log("Warning: " + line);
+            warnings.accept(line);
+        }
+
         @Override
         public void progress(long done, long total) {
             StepContextImpl.this.progress(done, total, "bytes");

@@ -65,14 +65,15 @@ final class StepReports {
 
     /**
      * The message an ending run is stored with: {@code message} with the figures of its byte-counting steps (bytes,
-     * elapsed time, average rate), which alone make a completed execution's message.
+     * elapsed time, average rate), which alone make a completed execution's message, and its warnings (IMG-5).
      */
     static String withFigures(Run run, String message, Instant now) {
         stepEnded(run, now);
         String figures = run.rates.figures();
-        if (figures.isEmpty()) {
-            return message;
+        String m = figures.isEmpty() ? message : message.isEmpty() ? figures : message + " (" + figures + ")";
+        for (String w : run.warnings) {
+            m = (m.isEmpty() ? "" : m + "; ") + "warning: " + w;
         }
-        return message.isEmpty() ? figures : message + " (" + figures + ")";
+        return m;
     }
 }

@@ -1,6 +1,5 @@
 package org.opendpm.plugin.scenario.backuprestore.internal;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,39 +91,13 @@ final class ImageSteps {
     }
 
     /** "8589934592 disk bytes (8.0 GiB), image 3221225472 bytes (3.0 GiB), 2048 chunks, 2 min 3 s". */
+    /**
+     * The step's figures for the log, exact; the core adds the same in human units to the execution's result, with
+     * any warning (IMG-5), which it also logs.
+     */
     static String figures(ImageResult r) {
-        StringBuilder s = new StringBuilder().append(r.diskBytes()).append(" disk bytes (").append(size(r.diskBytes()))
-                .append("), image ").append(r.imageBytes()).append(" bytes (").append(size(r.imageBytes()))
-                .append("), ").append(r.chunks()).append(r.chunks() == 1 ? " chunk, " : " chunks, ")
-                .append(duration(r.elapsed()));
-        if (!r.warnings().isEmpty()) {
-            s.append("; warnings: ").append(String.join("; ", r.warnings()));
-        }
-        return s.toString();
-    }
-
-    static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    static String duration(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 3600) {
-            return s / 60 + " min " + s % 60 + " s";
-        }
-        return s / 3600 + " h " + s % 3600 / 60 + " min";
+        return r.diskBytes() + " disk bytes, image " + r.imageBytes() + " bytes, " + r.chunks()
+                + (r.chunks() == 1 ? " chunk, " : " chunks, ") + String.format(Locale.ROOT, "%.1f s",
+                        r.elapsed().toMillis() / 1000.0);
     }
 }

@@ -50,12 +50,12 @@ public class ImageStepsTest {
                 true));
         assertThat(ctx.logLines()).containsExactly(
                 "Backup of disk 2, partitions 3, 1 to image base_machine01 (verified) started",
-                "Backup of disk 2, partitions 3, 1 to image base_machine01 (verified): 8589934592 disk bytes (8.0 GiB),"
-                        + " image 3221225472 bytes (3.0 GiB), 2048 chunks, 2 min 3 s");
+                "Backup of disk 2, partitions 3, 1 to image base_machine01 (verified): 8589934592 disk bytes,"
+                        + " image 3221225472 bytes, 2048 chunks, 123.0 s");
     }
 
     @Test
-    public void aRestoreAsksTheAgentAndLogsItsWarnings() {
+    public void aRestoreAsksTheAgentAndLogsItsFigures() {
         Step step = planned(Map.of("operation", "restore", "imageName", "base", "compareAfterRestore", true));
         TestStepContext ctx = context(step).onRestore(r -> new ImageResult(1 << 20, 4096, 1, Duration.ofSeconds(2),
                 List.of("image taken with Deploy-OS ia32_1, the machine boots x64_2")));
@@ -64,8 +64,7 @@ public class ImageStepsTest {
 
         assertThat(ctx.restoresAsked()).containsExactly(new AgentHandle.Restore("base", 1, true));
         assertThat(ctx.logLines()).last().asString().isEqualTo("Restore of image base onto disk 1 (compared): 1048576"
-                + " disk bytes (1.0 MiB), image 4096 bytes (4.0 KiB), 1 chunk, 2 s; warnings: image taken with"
-                + " Deploy-OS ia32_1, the machine boots x64_2");
+                + " disk bytes, image 4096 bytes, 1 chunk, 2.0 s");
         assertThat(ctx.backupsAsked()).isEmpty();
     }
 
@@ -95,14 +94,5 @@ public class ImageStepsTest {
         assertThatThrownBy(() -> TestStepContext.run(new BackupStep(), ctx, Duration.ofSeconds(5)))
                 .hasMessageContaining("bad parameter imageName");
         assertThat(ctx.backupsAsked()).isEmpty();
-    }
-
-    @Test
-    public void sizesAndDurationsAreShownForPeople() {
-        assertThat(ImageSteps.size(1023)).isEqualTo("1023 B");
-        assertThat(ImageSteps.size(1536)).isEqualTo("1.5 KiB");
-        assertThat(ImageSteps.size(Long.MAX_VALUE)).isEqualTo("8.0 EiB");
-        assertThat(ImageSteps.duration(Duration.ofSeconds(59))).isEqualTo("59 s");
-        assertThat(ImageSteps.duration(Duration.ofSeconds(3725))).isEqualTo("1 h 2 min");
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import org.opendpm.api.agent.AgentUnavailableException;
 import org.opendpm.api.agent.ImageChunk;
@@ -66,8 +65,7 @@ final class BackupTransfer implements ImageChunkSink {
     private List<ImageDisk> geometry;
     private boolean closed;
 
-    private volatile CompletableFuture<?> current;
-    private volatile boolean stopped;
+    private final InFlight inFlight = new InFlight();
 
     BackupTransfer(ImageTransfers t, MachineFacts machine, Backup backup, TransferStep step, AgentReturn returns) {
         this.t = t;
@@ -80,8 +78,8 @@ final class BackupTransfer implements ImageChunkSink {
     }
 
     CompletableFuture<ImageResult> start() {
-        step.onStop(this::stop);
-        pending(t.agents.disks(machine.id())).thenCompose(this::plan)
+        step.onStop(inFlight::stop);
+        inFlight.track(t.agents.disks(machine.id())).thenCompose(this::plan)
                 .thenApplyAsync(v -> create(), t.executor)
                 .whenComplete((v, e) -> {
                     if (e != null) {
@@ -91,23 +89,6 @@ final class BackupTransfer implements ImageChunkSink {
                     }
                 });
         return result;
-    }
-
-    private <T> CompletableFuture<T> pending(CompletionStage<T> stage) {
-        CompletableFuture<T> f = stage.toCompletableFuture();
-        current = f;
-        if (stopped) {
-            f.cancel(true);
-        }
-        return f;
-    }
-
-    private void stop() {
-        stopped = true;
-        CompletableFuture<?> c = current;
-        if (c != null) {
-            c.cancel(true);
-        }
     }
 
     /** The extents and the partition-table areas to read, from the disk check's fresh view of the disk. */
@@ -142,10 +123,11 @@ final class BackupTransfer implements ImageChunkSink {
                 disk.partitions().stream().map(PartitionInfo::startBytes).toList());
         CompletableFuture<Void> areas = headLength == 0
                 ? CompletableFuture.completedFuture(null)
-                : pending(t.agents.readDiskArea(machine.id(), disk.number(), 0, headLength)).thenAccept(b -> head = b);
+                : inFlight.track(t.agents.readDiskArea(machine.id(), disk.number(), 0, headLength))
+                        .thenAccept(b -> head = b);
         if (table.equals("gpt")) {
             int tailLength = (int) Math.min(PartitionTableArea.TAIL_READ, disk.sizeBytes());
-            areas = areas.thenCompose(v -> pending(t.agents.readDiskArea(machine.id(), disk.number(),
+            areas = areas.thenCompose(v -> inFlight.track(t.agents.readDiskArea(machine.id(), disk.number(),
                     disk.sizeBytes() - tailLength, tailLength))).thenAccept(b -> tail = b);
         }
         return areas;
@@ -163,7 +145,7 @@ final class BackupTransfer implements ImageChunkSink {
             NewImage created = t.images.create(backup.imageName(), worst);
             synchronized (lock) {
                 image = created;
-                if (stopped) {
+                if (inFlight.stopped()) {
                     throw new CancellationException("stopped");
                 }
             }
@@ -187,7 +169,8 @@ final class BackupTransfer implements ImageChunkSink {
         }
         ImageReadRequest request = new ImageReadRequest(extents, ImageTransfers.CHUNK_SIZE,
                 ImageTransfers.COMPRESSION_LEVEL, from);
-        pending(t.agents.readImage(machine.id(), request, this, ProgressListener.NONE)).whenComplete(this::readDone);
+        inFlight.track(t.agents.readImage(machine.id(), request, this, ProgressListener.NONE))
+                .whenComplete(this::readDone);
     }
 
     private void readDone(ImageReadResult r, Throwable error) {
@@ -196,7 +179,7 @@ final class BackupTransfer implements ImageChunkSink {
             return;
         }
         Throwable cause = ImageTransfers.cause(error);
-        if (stopped || !(cause instanceof AgentUnavailableException)) {
+        if (inFlight.stopped() || !(cause instanceof AgentUnavailableException)) {
             fail(error);
             return;
         }
@@ -204,19 +187,8 @@ final class BackupTransfer implements ImageChunkSink {
         synchronized (lock) {
             next = writer == null ? 0 : writer.nextChunk();
         }
-        Instant until = loss.lost();
-        step.log("The link to machine " + machine.name() + " was lost at chunk " + next + " of " + chunks
-                + "; waiting up to " + Duration.between(t.clock.instant(), until).toSeconds()
-                + " s for its agent (" + ImageTransfers.describe(cause) + ")");
-        pending(returns.await(machine.id(), until)).whenComplete((v, e) -> {
-            if (e == null) {
-                read(next);
-            } else if (stopped) {
-                fail(e);
-            } else {
-                fail(new StepFailedException(loss.message(machine.name(), "backup", next, chunks)));
-            }
-        });
+        loss.awaitReturn(inFlight, returns, step, machine, "backup", next, chunks, cause, () -> read(next),
+                this::fail);
     }
 
     @Override
@@ -298,7 +270,7 @@ final class BackupTransfer implements ImageChunkSink {
                 if (backup.verify()) {
                     verify();
                 }
-                if (stopped) {
+                if (inFlight.stopped()) {
                     throw new CancellationException("stopped");
                 }
                 image.commit();
@@ -337,7 +309,7 @@ final class BackupTransfer implements ImageChunkSink {
             }
         }
         Throwable cause = ImageTransfers.cause(error);
-        if (stopped || cause instanceof CancellationException) {
+        if (inFlight.stopped() || cause instanceof CancellationException) {
             result.completeExceptionally(new CancellationException("the backup of machine " + machine.name()
                     + " into image " + backup.imageName() + " was stopped"));
         } else if (cause instanceof StepFailedException) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.zip.CRC32C;
 
 import org.opendpm.scheduler.internal.images.ImageFolder;
@@ -68,8 +67,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     private long requestBase;
     private volatile IOException sourceFault;
 
-    private volatile CompletableFuture<?> current;
-    private volatile boolean stopped;
+    private final InFlight inFlight = new InFlight();
 
     RestoreTransfer(ImageTransfers t, MachineFacts machine, Restore restore, TransferStep step, AgentReturn returns) {
         this.t = t;
@@ -82,9 +80,9 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     }
 
     CompletableFuture<ImageResult> start() {
-        step.onStop(this::stop);
+        step.onStop(inFlight::stop);
         CompletableFuture.supplyAsync(this::open, t.executor)
-                .thenCompose(v -> pending(t.agents.disks(machine.id())))
+                .thenCompose(v -> inFlight.track(t.agents.disks(machine.id())))
                 .thenCompose(this::prepare)
                 .whenComplete((v, e) -> {
                     if (e != null) {
@@ -94,23 +92,6 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
                     }
                 });
         return result;
-    }
-
-    private <T> CompletableFuture<T> pending(CompletionStage<T> stage) {
-        CompletableFuture<T> f = stage.toCompletableFuture();
-        current = f;
-        if (stopped) {
-            f.cancel(true);
-        }
-        return f;
-    }
-
-    private void stop() {
-        stopped = true;
-        CompletableFuture<?> c = current;
-        if (c != null) {
-            c.cancel(true);
-        }
     }
 
     /** Marks the image in use, opens it strictly and warns of another Deploy-OS or model (IMG-5). */
@@ -138,7 +119,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
 
     private void warn(String line) {
         warnings.add(line);
-        step.log("Warning: " + line);
+        step.warn(line);
     }
 
     /** Maps the image's disks onto the machine's, checks their sizes and writes a partition table where needed. */
@@ -201,9 +182,9 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
         byte[] tail = Arrays.copyOfRange(table, headLength, table.length);
         step.log("The partitions of disk " + number + " of machine " + machine.name() + " differ from the image's:"
                 + " writing its partition table first");
-        CompletableFuture<Void> f = pending(t.agents.writeDiskArea(machine.id(), number, 0, head));
+        CompletableFuture<Void> f = inFlight.track(t.agents.writeDiskArea(machine.id(), number, 0, head));
         if (tail.length > 0) {
-            f = f.thenCompose(v -> pending(t.agents.writeDiskArea(machine.id(), number, d.size() - tail.length,
+            f = f.thenCompose(v -> inFlight.track(t.agents.writeDiskArea(machine.id(), number, d.size() - tail.length,
                     tail)));
         }
         return f;
@@ -222,12 +203,12 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
                 .map(d -> new ImageDisk(targetOf.get(d.number()), d.size(), d.sectorSize())).toList();
         ImageWriteRequest request = new ImageWriteRequest(disks, header.chunkSize(), from, reader.chunkCount(),
                 restore.compare());
-        pending(t.agents.writeImage(machine.id(), request, this, this)).whenComplete(this::written);
+        inFlight.track(t.agents.writeImage(machine.id(), request, this, this)).whenComplete(this::written);
     }
 
     @Override
     public ImageChunk next() throws IOException {
-        if (stopped) {
+        if (inFlight.stopped()) {
             // Not null: that would end the write as if complete.
             throw new IOException("the restore onto machine " + machine.name() + " was stopped");
         }
@@ -276,25 +257,14 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
             return;
         }
         Throwable cause = ImageTransfers.cause(error);
-        if (stopped || sourceFault != null || !(cause instanceof AgentUnavailableException)) {
+        if (inFlight.stopped() || sourceFault != null || !(cause instanceof AgentUnavailableException)) {
             end(sourceFault != null ? new StepFailedException(sourceFault.getMessage(), sourceFault) : error);
             return;
         }
         long from = confirmed;
         long chunks = reader.chunkCount();
-        Instant until = loss.lost();
-        step.log("The link to machine " + machine.name() + " was lost at chunk " + from + " of " + chunks
-                + "; waiting up to " + Duration.between(t.clock.instant(), until).toSeconds()
-                + " s for its agent (" + ImageTransfers.describe(cause) + ")");
-        pending(returns.await(machine.id(), until)).whenComplete((v, e) -> {
-            if (e == null) {
-                write(from);
-            } else if (stopped) {
-                end(e);
-            } else {
-                end(new StepFailedException(loss.message(machine.name(), "restore", from, chunks)));
-            }
-        });
+        loss.awaitReturn(inFlight, returns, step, machine, "restore", from, chunks, cause, () -> write(from),
+                this::end);
     }
 
     /** Closes the image and its in-use mark, and completes the restore. */
@@ -319,7 +289,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
             return;
         }
         Throwable cause = ImageTransfers.cause(error);
-        if (stopped || cause instanceof CancellationException) {
+        if (inFlight.stopped() || cause instanceof CancellationException) {
             result.completeExceptionally(new CancellationException("the restore of image " + restore.imageName()
                     + " onto machine " + machine.name() + " was stopped"));
         } else if (cause instanceof StepFailedException) {

@@ -85,6 +85,11 @@ public class ImageTransfersTest {
         }
 
         @Override
+        public void warn(String line) {
+            log.add("Warning: " + line);
+        }
+
+        @Override
         public void onStop(Runnable action) {
             onStop.add(action);
         }
