@@ -3,7 +3,8 @@
 # Deploy-OS runs them, against zstd on the same bytes in the same run.
 #
 # Usage:   bench/image/agent.sh [SIZE_MIB] [RUNS]      (defaults: 2048 MiB, 3 runs; SIZE_MIB a multiple of 16)
-#          MVN_ARGS="-o -Dmaven.repo.local=..." passes options to Maven.
+#          MVN_ARGS="-o -Dmaven.repo.local=..." passes options to Maven; AGENT_JAVA_OPTS to the agent's JVM and
+#          EXTRA_JAVA_OPTS to the server's (a flight recording of either, say).
 # Needs:   the build installed (mvn install -DskipTests: the distribution tarball, the agent jar, the image module's
 #          test classes), java, mvn, curl, python3, zstd, sha256sum, GNU time.
 # Data:    the image benchmark's test disk (org.opendpm.image.bench.ImageBench gen, fixed seed): per 16 MiB, 4 MiB of
@@ -121,7 +122,7 @@ run_step() {
   mkdir -p "$WORK/agent-$id"
   local server_cpu
   server_cpu=$(cpu "$(cat "$HOME_DIR/karaf.pid")")
-  /usr/bin/time -f "%U %S" -o "$WORK/agent-$id.cpu" java -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
+  /usr/bin/time -f "%U %S" -o "$WORK/agent-$id.cpu" java ${AGENT_JAVA_OPTS:-} -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
     --mac "$mac" --test-disk "$disk" --state "$WORK/agent-$id" > "$WORK/agent-$id.log" 2>&1 &
   local agent=$!
   local state=
@@ -132,7 +133,7 @@ run_step() {
   done
   server_cpu=$(awk -v a="$server_cpu" -v b="$(cpu "$(cat "$HOME_DIR/karaf.pid")")" 'BEGIN { printf "%.2f", b - a }')
   # SIGTERM to the agent's JVM (not to time, which then writes the agent's CPU figures).
-  pkill -TERM -f "^java -jar .*--state $WORK/agent-$id" 2>/dev/null || true
+  pkill -TERM -f "^java .*-jar .*--state $WORK/agent-$id" 2>/dev/null || true
   wait "$agent" 2>/dev/null || true
   [ "$state" = COMPLETED ] || { echo "execution $id ended $state: $(api GET "executions/$id")" >&2; tail -20 "$WORK/agent-$id.log" >&2; exit 1; }
   api GET "executions/$id/steps" | python3 -c '
