@@ -415,6 +415,32 @@ public class ImageTransfersTest {
         assertThat(Files.readAllBytes(target)).isEqualTo(source);
     }
 
+    /** The image a restore reads cannot be deleted meanwhile; once the restore ended it can. */
+    @Test
+    public void anImageBeingRestoredCannotBeDeleted() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(10));
+        backup(t, new RecordingStep(), "a.img", false);
+        machineDisk(B, new byte[(int) DISK], "mbr");
+        link.connect(B, true);
+        List<Throwable> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        link.afterChunk = n -> {
+            if (n == 2) {
+                try {
+                    images.delete("a.img");
+                } catch (Exception e) {
+                    refusals.add(e);
+                }
+            }
+        };
+        await(t.restore(facts(B, "Model 7", "opendpm-linux"), new Restore("a.img", 0, false), new RecordingStep(),
+                returns));
+        assertThat(refusals).hasSize(1);
+        assertThat(refusals.get(0)).isInstanceOf(org.opendpm.api.ConflictException.class)
+                .hasMessageContaining("Image a.img is in use: restore onto machine m2");
+        images.delete("a.img");
+        assertThat(folder.resolve("a.img")).doesNotExist();
+    }
+
     @Test
     public void restoreLinkLostForLongerThanTheWindowFails() throws Exception {
         ImageTransfers t = transfers(Duration.ofSeconds(1));
