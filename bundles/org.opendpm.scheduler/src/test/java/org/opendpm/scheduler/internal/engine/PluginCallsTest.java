@@ -32,6 +32,22 @@ public class PluginCallsTest {
         return 0;
     }
 
+    /** A plugin that ignores the interrupt its time-out brings, until {@code release} opens. */
+    private static Integer deaf(CountDownLatch release) {
+        boolean interrupted = false;
+        while (release.getCount() > 0) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
     @Test
     public void aBurstOfMoreCallsThanThreadsIsCarriedOutInTurn() throws Exception {
         calls = new PluginCalls("test", 2, 100, Duration.ofSeconds(10));
@@ -51,14 +67,18 @@ public class PluginCallsTest {
     @Test
     public void aCallWaitingBehindHungCallsFailsWithinItsOwnBound() throws Exception {
         calls = new PluginCalls("test", 1, 10, Duration.ofSeconds(1));
-        CompletableFuture<Integer> hung = calls.call("hung plugin", this::hang);
+        // Deaf to the interrupt of its time-out, the hung call keeps the only thread, so the call behind it can only
+        // end by its own bound (with an interruptible hang the pool may free in time to serve it).
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> hung = calls.call("hung plugin", () -> deaf(release));
         CompletableFuture<Integer> behind = calls.call("waiting plugin", () -> 1);
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> behind.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(StepFailedException.class).hasMessage("waiting plugin did not return within 1 s");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThatThrownBy(() -> hung.get(5, TimeUnit.SECONDS)).cause().hasMessageContaining("hung plugin");
-        // The hung call's thread was interrupted, so the pool serves again.
+        // Once the plugin lets go of its thread, the pool serves again.
+        release.countDown();
         assertThat(calls.call("next", () -> 2).get(5, TimeUnit.SECONDS)).isEqualTo(2);
     }
 
