@@ -64,6 +64,8 @@ public final class ImageReader implements AutoCloseable {
     private final SeekableByteChannel channel;
     private final long size;
     private final ImageHeader header;
+    /** "major.minor" as the file says, the major one this reader reads. */
+    private final String formatVersion;
     private final ByteBuffer index;
     private final long indexOffset;
     private final long chunkCount;
@@ -81,6 +83,7 @@ public final class ImageReader implements AutoCloseable {
                     "truncated: the file has " + size + " bytes, an image at least " + minimum, -1);
         }
         int headerLength = HeaderCodec.headerLength(prefix, size);
+        formatVersion = (prefix.getShort(8) & 0xFFFF) + "." + (prefix.getShort(10) & 0xFFFF);
         header = HeaderCodec.decode(read(0, headerLength));
 
         long trailerAt = size - Format.TRAILER_SIZE;
@@ -170,6 +173,11 @@ public final class ImageReader implements AutoCloseable {
 
     public static ImageReader open(Path image) throws IOException {
         return open(FileChannel.open(image, StandardOpenOption.READ));
+    }
+
+    /** The format version the file declares, "1.0". */
+    public String formatVersion() {
+        return formatVersion;
     }
 
     public ImageHeader header() {

@@ -2,12 +2,9 @@ package org.opendpm.scheduler.internal.images;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -121,7 +118,7 @@ public class ImageCatalog implements ImageService {
                         .toList();
                 List<ImageDescription.Extent> extents = h.extents().stream()
                         .map(e -> new ImageDescription.Extent(e.diskNumber(), e.offset(), e.length())).toList();
-                return new ImageDescription(name, a.size(), a.lastModifiedTime().toInstant(), formatVersion(p),
+                return new ImageDescription(name, a.size(), a.lastModifiedTime().toInstant(), r.formatVersion(),
                         h.imageId(), h.created(), h.chunkSize(), h.deployOsId(), h.machineModel(),
                         new ImageDescription.Source(h.source().name(), h.source().mac(), h.source().uuid()), disks,
                         extents, r.chunkCount(), holes, stored);
@@ -132,22 +129,6 @@ public class ImageCatalog implements ImageService {
             throw new NotFoundException("No image " + name + " in the image folder");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read image " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The format version at bytes 8 to 11 of the header (docs/image-format.md), read after the reader accepted the
-     * image: the reader checks the major version and keeps neither.
-     */
-    private static String formatVersion(Path image) throws IOException {
-        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(4);
-            while (b.hasRemaining()) {
-                if (ch.read(b, 8 + b.position()) < 0) {
-                    throw new ImageFormatException("the header ends before its version", 8);
-                }
-            }
-            return Short.toUnsignedInt(b.getShort(0)) + "." + Short.toUnsignedInt(b.getShort(2));
         }
     }
 
