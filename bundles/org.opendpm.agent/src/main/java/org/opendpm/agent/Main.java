@@ -117,7 +117,15 @@ public final class Main implements Callable<Integer> {
     boolean verbose;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /**
+     * The parser: an option's value may begin with "-" (a base64url Deploy-OS token does one time in 64), so a value
+     * that looks like an option is still taken as the value.
+     */
+    static CommandLine commandLine(Main main) {
+        return new CommandLine(main).setAllowOptionsAsOptionParameters(true);
     }
 
     @Override

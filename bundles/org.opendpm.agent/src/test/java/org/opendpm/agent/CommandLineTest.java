@@ -16,7 +16,7 @@ public class CommandLineTest {
 
     private static AgentConfig parse(String... args) {
         Main main = new Main();
-        new CommandLine(main).parseArgs(args);
+        Main.commandLine(main).parseArgs(args);
         return main.toConfig();
     }
 
@@ -113,6 +113,10 @@ public class CommandLineTest {
                     "--server", "h");
             assertThat(given.deployOsToken()).isEqualTo("t-2");
             assertThat(given.serverHost()).isEqualTo("h");
+            // A base64url token may begin with "-", even with "-h".
+            AgentConfig dash = parse("--deploy-os", "--kernel-cmdline", cmdline.toString(),
+                    "--token", "-hHriPrjwuKnRXDaCb5RLjdPmzZaAhiYh-1ZPrXw7T0");
+            assertThat(dash.deployOsToken()).isEqualTo("-hHriPrjwuKnRXDaCb5RLjdPmzZaAhiYh-1ZPrXw7T0");
 
             java.nio.file.Files.writeString(cmdline, "quiet opendpm.server=h");
             assertThatThrownBy(() -> parse("--deploy-os", "--kernel-cmdline", cmdline.toString()))
