@@ -20,7 +20,8 @@
 #          Peers: `zstd -q -1 -T2 < DISK > DISK.zst` and `zstd -q -d < DISK.zst > OUT` (wall clock), and the same
 #          followed by `sync` of the output file: OpenDPM's figures include flushing the image or the disk (an image or
 #          a restore is not done before its bytes are on disk), zstd's plain figures leave them in the page cache.
-#          Medians of RUNS.
+#          Medians of RUNS, after one unmeasured backup and restore of the disk's first WARM_MIB MiB (default: all of it)
+#          that warms the server's JIT as a server in service is warm; the agent starts cold in every run.
 #          Every restored disk is checked by SHA-256 against the source.
 # Output:  a table on stdout, appended with the date, command and load average to bench/RESULTS.md ("Disk image").
 set -euo pipefail
@@ -30,6 +31,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 MOD="$REPO/bundles/org.opendpm.image"
 SIZE=${1:-2048}
 RUNS=${2:-3}
+WARM_MIB=${WARM_MIB:-$SIZE}
 COMMAND="bench/image/agent.sh $*"
 MVN_ARGS=${MVN_ARGS:-}
 PASSWORD="agent bench 2026"
@@ -43,6 +45,10 @@ done
 TARBALL=$(ls "$REPO"/karaf-assembly/target/opendpm-karaf-*.tar.gz 2>/dev/null | head -1)
 AGENT_JAR="$REPO/bundles/org.opendpm.agent/target/opendpm-agent.jar"
 [ -f "$TARBALL" ] && [ -f "$AGENT_JAR" ] || { echo "build first: mvn install -DskipTests" >&2; exit 1; }
+
+# The JVM options the Deploy-OS's /init starts the agent with.
+DEPLOYOS_JVM=$(sed -n 's/^set -- \(.*\) -jar .*/\1/p' "$REPO/deployos/src/main/initramfs/init")
+[ -n "$DEPLOYOS_JVM" ] || { echo "cannot read the agent's JVM options from deployos/src/main/initramfs/init" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/agent-bench.XXXXXX)
 SERVER_PID=
@@ -122,7 +128,7 @@ run_step() {
   mkdir -p "$WORK/agent-$id"
   local server_cpu
   server_cpu=$(cpu "$(cat "$HOME_DIR/karaf.pid")")
-  /usr/bin/time -f "%U %S" -o "$WORK/agent-$id.cpu" java ${AGENT_JAVA_OPTS:-} -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
+  /usr/bin/time -f "%U %S" -o "$WORK/agent-$id.cpu" java $DEPLOYOS_JVM ${AGENT_JAVA_OPTS:-} -jar "$AGENT_JAR" --deploy-os --server "$server" --server-fingerprint "$fingerprint" --token "$token" \
     --mac "$mac" --test-disk "$disk" --state "$WORK/agent-$id" > "$WORK/agent-$id.log" 2>&1 &
   local agent=$!
   local state=
@@ -151,16 +157,46 @@ for s in json.load(sys.stdin):
 timed() { sync; /usr/bin/time -f "%e" -o "$WORK/time" "$@"; cat "$WORK/time"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
+# Waits until the server is idle (under 5 % of a core for 2 s in a row, at most 120 s): a server in service is not
+# still compiling its own start when a Deploy-OS connects, and a run must not pay for the one before it.
+settle() {
+  local pid quiet=0 a b
+  pid=$(cat "$HOME_DIR/karaf.pid")
+  sync
+  for _ in $(seq 1 240); do
+    a=$(cpu "$pid"); sleep 0.5; b=$(cpu "$pid")
+    if awk -v a="$a" -v b="$b" 'BEGIN { exit !(b - a < 0.025) }'; then
+      quiet=$((quiet + 1)); (( quiet >= 4 )) && return 0
+    else
+      quiet=0
+    fi
+  done
+}
+
+# The server is a long-running service: one unmeasured backup and restore of a small disk first, so that the runs
+# meet a server whose JIT has compiled the transfer path, as a Deploy-OS meets a server that has been up for a while.
+# The agent's JVM starts cold in every run, as a Deploy-OS's does.
+WARM="$WORK/warm.bin"
+head -c $((WARM_MIB << 20)) "$DISK" > "$WARM"
+settle
+run_step "$BACKUP" "$M1" "$MAC" "$WARM" Backup > /dev/null
+truncate -s $((WARM_MIB << 20)) "$WORK/warm-restored.bin"
+run_step "$RESTORE" "$M2" "$MAC2" "$WORK/warm-restored.bin" Restore > /dev/null
+cmp -s "$WARM" "$WORK/warm-restored.bin" || { echo "the warm-up restore differs from its source" >&2; exit 1; }
+rm -f "$WARM" "$WORK/warm-restored.bin"
+
 cat "$DISK" > /dev/null
 backups=(); restores=(); zc=(); zd=(); zcs=(); zds=(); agent_b=(); server_b=(); agent_r=(); server_r=()
 IMAGES="$HOME_DIR/data/images"
 for run in $(seq 1 "$RUNS"); do
+  settle
   read -r b bcpu bscpu <<< "$(run_step "$BACKUP" "$M1" "$MAC" "$DISK" Backup)"
   backups+=("$b"); agent_b+=("$bcpu"); server_b+=("$bscpu")
   zc+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst'")")
   rm -f "$WORK/disk.zst"
   zcs+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst' && sync '$WORK/disk.zst'")")
   rm -f "$WORK/restored.bin"; truncate -s "$(stat -c %s "$DISK")" "$WORK/restored.bin"
+  settle
   read -r r rcpu rscpu <<< "$(run_step "$RESTORE" "$M2" "$MAC2" "$WORK/restored.bin" Restore)"
   restores+=("$r"); agent_r+=("$rcpu"); server_r+=("$rscpu")
   [ "$(sha256sum < "$WORK/restored.bin" | cut -d' ' -f1)" = "$SUM" ] || { echo "run $run: restored disk differs" >&2; exit 1; }

@@ -2,8 +2,6 @@ package org.opendpm.agent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import org.opendpm.agent.protocol.Message;
 import org.opendpm.image.BadChunk;
 import org.opendpm.image.ChunkEntry;
 import org.opendpm.image.Chunks;
-import org.opendpm.image.WriteBehind;
 
 /**
  * One {@code imageWrite} (restore). The connection's reader thread hands it each {@code imageChunk} and the data
@@ -44,11 +41,8 @@ final class ImageReceiver {
     private static final Logger LOG = Logger.getLogger(ImageReceiver.class.getName());
     private static final long POLL_MILLIS = 100;
 
-    /** A disk being written: as resolved, its channel, and the size the image gives it. */
-    /** Written bytes after which the disk is flushed behind the writer. */
-    private static final long FLUSH_EVERY = 64L << 20;
-
-    private record Target(ImageDisks.Disk disk, FileChannel channel, long imageSize, WriteBehind flushing) {
+    /** A disk being written, and the size the image gives it. */
+    private record Target(RestoreDisk disk, long imageSize) {
     }
 
     /** Stored bytes of a chunk and room for its uncompressed bytes. */
@@ -112,9 +106,7 @@ final class ImageReceiver {
                     throw new ImageDisks.Refused("disk " + g.number() + " (" + d.path() + ") has " + d.sizeBytes()
                             + " bytes, less than the " + g.sizeBytes() + " of the image's disk");
                 }
-                FileChannel ch = FileChannel.open(d.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-                r.targets.put(g.number(), new Target(d, ch, g.sizeBytes(), new WriteBehind(ch, FLUSH_EVERY,
-                        "opendpm-image-flush-" + g.number())));
+                r.targets.put(g.number(), new Target(RestoreDisk.open(d), g.sizeBytes()));
             }
             return r;
         } catch (ImageDisks.Refused | IOException | RuntimeException e) {
@@ -256,7 +248,7 @@ final class ImageReceiver {
         Slot s = free.poll();
         if (s == null && slots <= capacity) {
             slots++;
-            return new Slot(ByteBuffer.allocateDirect(maxStored), ByteBuffer.allocateDirect(request.chunkSize()));
+            return new Slot(ByteBuffer.allocateDirect(maxStored), RestoreDisk.buffer(request.chunkSize()));
         }
         while (s == null && !stopped) {
             s = free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -293,8 +285,8 @@ final class ImageReceiver {
                     if (c.hole()) {
                         // A hole already reading as zeros (a new or discarded disk) is not written: reading is
                         // cheaper than writing and flushing the zeros.
-                        zeros = zeros != null ? zeros : ByteBuffer.allocateDirect(request.chunkSize());
-                        ImageDisks.readFully(t.channel(), zeros.clear().limit(c.length()), c.diskOffset(), t.disk());
+                        zeros = zeros != null ? zeros : RestoreDisk.buffer(request.chunkSize());
+                        t.disk().read(zeros.clear().limit(c.length()), c.diskOffset());
                         if (!Chunks.isZero(zeros, c.length())) {
                             zeros.clear();
                             while (zeros.hasRemaining()) {
@@ -332,8 +324,7 @@ final class ImageReceiver {
     }
 
     private void write(Target t, ByteBuffer src, Message.ImageChunk c) throws IOException {
-        ImageDisks.writeFully(t.channel(), src.duplicate().clear().limit(c.length()), c.diskOffset());
-        t.flushing().written(c.length());
+        t.disk().write(src.duplicate().clear().limit(c.length()), c.diskOffset());
         bytesWritten += c.length();
     }
 
@@ -353,14 +344,14 @@ final class ImageReceiver {
     private Message finish(List<Written> written, long bytes) {
         for (Target t : targets.values()) {
             try {
-                t.flushing().finish();
+                t.disk().finish();
             } catch (IOException e) {
-                return error("flushing disk " + t.disk().number() + " failed: " + e.getMessage());
+                return error("flushing disk " + t.disk().disk().number() + " failed: " + e.getMessage());
             }
         }
         List<Message.ImageWriteResult.Mismatch> mismatches = new ArrayList<>();
         if (request.compare()) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(request.chunkSize());
+            ByteBuffer buffer = RestoreDisk.buffer(request.chunkSize());
             MessageDigest sha;
             try {
                 sha = MessageDigest.getInstance("SHA-256");
@@ -374,7 +365,7 @@ final class ImageReceiver {
                 Target t = targets.get(w.disk());
                 ByteBuffer b = buffer.clear().limit(w.length());
                 try {
-                    ImageDisks.readFully(t.channel(), b, w.diskOffset(), t.disk());
+                    t.disk().read(b, w.diskOffset());
                 } catch (IOException e) {
                     return error("reading back chunk " + w.chunk() + " (disk " + w.disk() + ", offset "
                             + w.diskOffset() + ") failed: " + e.getMessage());
@@ -401,12 +392,7 @@ final class ImageReceiver {
     private void close() {
         pool.shutdownNow();
         for (Target t : targets.values()) {
-            t.flushing().close();
-            try {
-                t.channel().close();
-            } catch (IOException e) {
-                LOG.fine("Closing " + t.disk().path() + ": " + e);
-            }
+            t.disk().close();
         }
     }
 }
