@@ -181,8 +181,11 @@ public class ServerProcessIT {
                 "both agents connected");
         runningExecution = ok(rest.send("POST", "executions", "{\"machineIds\":[" + busyMachine + "],\"scenarioId\":"
                 + slow + "}", "admin", password), 201).get(0).get("id").asLong();
-        Rest.awaitMillis(30_000, () -> rest.get("executions/" + runningExecution, "admin", password).json()
-                .get("state").asText().equals("RUNNING"), "execution running");
+        // Running its step, not only planned: a plan cut off by the kill would rightly wait again after the restart.
+        Rest.awaitMillis(30_000, () -> {
+            JsonNode e = rest.get("executions/" + runningExecution, "admin", password).json();
+            return e.get("state").asText().equals("RUNNING") && e.get("step").asInt() == 1;
+        }, "execution running its step");
         String at = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Berlin")).plusSeconds(20)
                 .withNano(0).toString();
         schedule = ok(rest.send("POST", "schedules", "{\"name\":\"after restart\",\"kind\":\"EXECUTE\",\"scenarioId\":"

@@ -2,6 +2,7 @@ package org.opendpm.rest.internal.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,13 +28,17 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.security.LoginReady;
 import org.opendpm.rest.internal.OpenDpmApplication;
+import org.opendpm.rest.internal.RestReadiness;
 import org.opendpm.rest.internal.dto.Problem;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.jaxrs.runtime.JaxrsServiceRuntime;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
@@ -46,8 +51,10 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP Basic authentication of every request through the JAAS realm (by default {@code opendpm}). A request without
  * valid credentials gets 401 before any resource runs. Until {@link LoginReady} is registered (the database is ready
- * and an administrator exists) every request gets 503 "OpenDPM is starting" with {@code Retry-After} instead: a
- * login refused then could succeed a moment later, so it must not be told its credentials are wrong.
+ * and an administrator exists) and every resource has joined the application ({@link RestReadiness}) every request
+ * gets 503 "OpenDPM is starting" with {@code Retry-After} instead: a login refused then could succeed a moment later,
+ * so it must not be told its credentials are wrong, and a request answered then could be followed by a 404 while the
+ * application is rebuilt for a resource that joins later.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = "org.opendpm.rest")
 @Designate(ocd = BasicAuthFilter.Config.class)
@@ -71,9 +78,16 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
     private volatile String realm;
     private volatile boolean loginReady;
+    private final RestReadiness resources;
 
     @Activate
-    public BasicAuthFilter(Config config) {
+    public BasicAuthFilter(Config config, BundleContext context, @Reference ServiceComponentRuntime scr,
+            @Reference JaxrsServiceRuntime runtime) {
+        this(config, new RestReadiness(context, scr, runtime, Clock.systemUTC()));
+    }
+
+    BasicAuthFilter(Config config, RestReadiness resources) {
+        this.resources = resources;
         modified(config);
     }
 
@@ -93,7 +107,7 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!loginReady) {
+        if (!loginReady || !resources.ready()) {
             request.abortWith(Response.fromResponse(problem(503, "OpenDPM is starting", "Logins are possible once"
                     + " the database is ready and an administrator exists; if this lasts, see the server log"))
                     .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build());

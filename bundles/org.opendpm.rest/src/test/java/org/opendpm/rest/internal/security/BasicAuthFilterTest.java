@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.ws.rs.container.ContainerRequestContext;
@@ -14,11 +17,14 @@ import javax.ws.rs.core.Response;
 
 import org.junit.Test;
 import org.opendpm.api.security.LoginReady;
+import org.opendpm.rest.internal.RestReadiness;
 import org.opendpm.rest.internal.dto.Problem;
 
 /** Before logins are possible every request is told to come back (503), never that its credentials are wrong. */
 public class BasicAuthFilterTest {
 
+    /** The resources still missing from the application, as the readiness gate sees them. */
+    private final List<String> missing = new CopyOnWriteArrayList<>();
     private final BasicAuthFilter filter = new BasicAuthFilter(new BasicAuthFilter.Config() {
         @Override
         public String realm() {
@@ -30,7 +36,7 @@ public class BasicAuthFilterTest {
         public Class<? extends Annotation> annotationType() {
             return BasicAuthFilter.Config.class;
         }
-    });
+    }, new RestReadiness(() -> List.copyOf(missing), Clock.systemUTC()));
 
     /** Runs the filter on a request with this Authorization header (null for none); returns how it was aborted. */
     private Response filter(String authorization) {
@@ -79,5 +85,21 @@ public class BasicAuthFilterTest {
 
         filter.unbindLoginReady(ready);
         assertThat(filter(null).getStatus()).isEqualTo(503);
+    }
+
+    @Test
+    public void untilEveryResourceHasJoinedTheApplicationRequestsAre503Starting() {
+        filter.bindLoginReady(new LoginReady() {
+        });
+        missing.add("ExecutionResource (waits for executions (objectClass=ExecutionService))");
+        Response r = filter(basic("admin", "any"));
+        assertThat(r.getStatus()).isEqualTo(503);
+        assertThat(r.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo(BasicAuthFilter.RETRY_AFTER_SECONDS);
+        assertThat(((Problem) r.getEntity()).title()).isEqualTo("OpenDPM is starting");
+
+        missing.clear();
+        assertThat(filter(basic("admin", "any")).getStatus()).isEqualTo(401);
+        missing.add("a resource that left later");
+        assertThat(filter(null).getStatus()).as("once open the gate stays open").isEqualTo(401);
     }
 }
