@@ -1,5 +1,6 @@
 package org.opendpm.transfer.internal;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -9,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.opendpm.agent.protocol.Message;
 import org.opendpm.api.ValidationException;
@@ -47,6 +50,8 @@ final class AgentImages {
     /** Requests and transfers of reads given up whose frames may still arrive, the latest few; event loop only. */
     private final Set<Long> abandonedTransfers = new LinkedHashSet<>();
     private final Set<Long> abandonedRequests = new LinkedHashSet<>();
+    /** The periodic stall check while image requests are open, else null; event loop only. */
+    private ScheduledFuture<?> stallCheck;
 
     AgentImages(AgentSession session) {
         this.session = session;
@@ -63,7 +68,7 @@ final class AgentImages {
     // ------------------------------------------------------------------ starting (any thread)
 
     CompletableFuture<ImageReadResult> read(ImageReadRequest request, ImageChunkSink sink, ProgressListener progress,
-            Executor writers) {
+            Executor writers, Duration stall) {
         long chunks = new ChunkPlan(request.extents(), request.chunkSize(), 0).total();
         if (request.fromChunk() > chunks) {
             return CompletableFuture.failedFuture(new ValidationException("fromChunk", "the extents have " + chunks
@@ -73,11 +78,12 @@ final class AgentImages {
         long transferId = session.newTransferId();
         long window = window(request.chunkSize());
         ImageReceiver receiver = new ImageReceiver(id, transferId, request, window, sink, progress, writers,
-                this::credit, session.describeAgent());
+                this::credit, session.describeAgent(), stall);
         // Registered on the event loop before the request goes out, so no frame of it can come first.
         if (!onLoop(() -> {
             if (session.isOpen()) {
                 receivers.put(transferId, receiver);
+                watch(stall);
             }
         })) {
             return CompletableFuture.failedFuture(new AgentUnavailableException("The agent link is stopping"));
@@ -106,16 +112,16 @@ final class AgentImages {
     }
 
     CompletableFuture<ImageWriteResult> write(ImageWriteRequest request, ImageChunkSource source,
-            ImageWriteProgress progress, Executor pumps) {
+            ImageWriteProgress progress, Executor pumps, Duration stall) {
         long id = session.newId();
         long transferId = session.newTransferId();
         long window = window(request.chunkSize());
         ImageSender sender = new ImageSender(id, transferId, request, window, source, progress, pumps,
-                session.channel(),
-                session.describeAgent());
+                session.channel(), session.describeAgent(), stall);
         if (!onLoop(() -> {
             if (session.isOpen()) {
                 senders.put(id, sender);
+                watch(stall);
             }
         })) {
             return CompletableFuture.failedFuture(new AgentUnavailableException("The agent link is stopping"));
@@ -232,6 +238,38 @@ final class AgentImages {
             s.abandon(session.unavailable(reason));
         }
         senders.clear();
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ stalls (event loop)
+
+    /**
+     * Checks the open requests for an agent that owes data or confirmations and sends nothing, ten times per stall
+     * time-out (at most once a second); runs only while requests are open, as most connections never have one.
+     */
+    private void watch(Duration stall) {
+        if (stallCheck == null) {
+            long period = Math.max(1000, stall.toMillis() / 10);
+            stallCheck = session.channel().eventLoop().scheduleAtFixedRate(this::checkStalls, period, period,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkStalls() {
+        long now = System.nanoTime();
+        for (ImageReceiver r : List.copyOf(receivers.values())) {
+            r.checkStall(now);
+        }
+        for (ImageSender s : List.copyOf(senders.values())) {
+            s.checkStall(now);
+        }
+        if (receivers.isEmpty() && senders.isEmpty() && stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -134,6 +134,11 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 + " request other than a command (a command has its own time-out plus 30 s)", min = "1")
         int requestTimeoutSeconds() default 60;
 
+        @AttributeDefinition(name = "Image stall time-out (s)", description = "An image read or write fails when"
+                + " the agent sends nothing it owes for this long (a disk that hangs); waits for the server's own"
+                + " disk or for a restore's final compare do not count", min = "1")
+        int imageStallSeconds() default 180;
+
         @AttributeDefinition(name = "I/O threads", description = "Event loop threads for all connections;"
                 + " 0 = twice the number of processors", min = "0", max = "64")
         int ioThreads() default 0;
@@ -156,6 +161,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     private ConnectionLimiter limiter; // guarded by "this"; one per listener, as it keeps per-address state
     /** For requests other than commands, and for the agent's acknowledgement of a file. */
     private volatile Duration requestTimeout = Duration.ofSeconds(60);
+    private volatile Duration imageStall = Duration.ofSeconds(180);
     private ServerCertificate certificate; // guarded by "this"
     private LinkServer server; // guarded by "this"
 
@@ -246,6 +252,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             limiter.setLimits(limits(c));
         }
         requestTimeout = Duration.ofSeconds(Math.max(1, c.requestTimeoutSeconds()));
+        imageStall = Duration.ofSeconds(Math.max(1, c.imageStallSeconds()));
         if (!c.enabled()) {
             stopServer();
             LOG.info("Agent link disabled by configuration {}", PID);
@@ -486,7 +493,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
             return CompletableFuture.failedFuture(new ValidationException("request", "a request and a sink"));
         }
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
-        return sessions.onSession(machineId, s -> s.images().read(request, sink, listener, streamWriters));
+        return sessions.onSession(machineId, s -> s.images().read(request, sink, listener, streamWriters,
+                imageStall));
     }
 
     @Override
@@ -497,7 +505,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
         ImageWriteProgress listener = progress == null ? (chunks, bytes) -> {
         } : progress;
-        return sessions.onSession(machineId, s -> s.images().write(request, source, listener, streamWriters));
+        return sessions.onSession(machineId, s -> s.images().write(request, source, listener, streamWriters,
+                imageStall));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.opendpm.transfer.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -70,6 +71,7 @@ final class ImageReceiver {
     private final Executor writers;
     private final Credit credit;
     private final String agent;
+    private final Duration stall;
     private final CompletableFuture<ImageReadResult> result = new CompletableFuture<>();
 
     // Event loop only.
@@ -82,6 +84,8 @@ final class ImageReceiver {
     /** The last chunk announced, for naming it when data follows where none may. */
     private ImageChunk last;
     private long outstanding;
+    /** When the agent last sent something or got credit to: the stall clock. */
+    private long lastHeard;
     private long receivedChunks;
     private long receivedStored;
 
@@ -97,7 +101,7 @@ final class ImageReceiver {
     private long takenBytes;
 
     ImageReceiver(long id, long transferId, ImageReadRequest request, long window, ImageChunkSink sink,
-            ProgressListener progress, Executor writers, Credit credit, String agent) {
+            ProgressListener progress, Executor writers, Credit credit, String agent, Duration stall) {
         this.id = id;
         this.transferId = transferId;
         this.extents = request.extents();
@@ -110,6 +114,8 @@ final class ImageReceiver {
         this.writers = writers;
         this.credit = credit;
         this.agent = agent;
+        this.stall = stall;
+        this.lastHeard = System.nanoTime();
     }
 
     CompletableFuture<ImageReadResult> result() {
@@ -120,6 +126,7 @@ final class ImageReceiver {
 
     /** The agent's {@code imageBegin}: each disk the extents name, once, in order of first appearance. */
     void begin(List<ImageDisk> disks) {
+        lastHeard = System.nanoTime();
         if (result.isDone()) {
             return;
         }
@@ -147,6 +154,7 @@ final class ImageReceiver {
 
     /** The agent's {@code imageChunk}: the header of the next chunk, its data frames to follow. */
     void chunk(ImageChunk c) throws LinkViolation {
+        lastHeard = System.nanoTime();
         if (result.isDone()) {
             return;
         }
@@ -199,6 +207,7 @@ final class ImageReceiver {
 
     /** A data frame of the transfer, which this takes over. */
     void data(ByteBuf frame) {
+        lastHeard = System.nanoTime();
         if (result.isDone()) {
             frame.release();
             discard();
@@ -234,6 +243,7 @@ final class ImageReceiver {
 
     /** The agent's {@code imageEnd}; the result follows once the sink has taken every chunk. */
     void ended(long chunks, long storedBytes) {
+        lastHeard = System.nanoTime();
         if (result.isDone() || !dataComplete()) {
             return;
         }
@@ -253,6 +263,26 @@ final class ImageReceiver {
     /** The agent took back {@code bytes} of credit granted; event loop only. */
     void granted(long bytes) {
         outstanding -= bytes;
+        lastHeard = System.nanoTime();
+    }
+
+    /**
+     * Fails the read when the agent owes data and has sent none for the stall time-out: it has credit for any chunk
+     * (else it rightly waits for the server's disk), or a chunk's data is incomplete. Event loop only.
+     */
+    void checkStall(long now) {
+        if (result.isDone()) {
+            return;
+        }
+        if (filling == null && outstanding + maxStored + Message.CHUNK_COST > window) {
+            lastHeard = now;
+            return;
+        }
+        if (now - lastHeard >= stall.toNanos()) {
+            fail("nothing arrived from the agent for " + stall.toSeconds() + " s though it could send ("
+                    + (last == null ? "no chunk yet" : "after chunk " + last.number() + " of " + plan.total())
+                    + "): its disk read may hang");
+        }
     }
 
     /** Whether the previous chunk's data is complete; fails the read if not. */

@@ -2,6 +2,7 @@ package org.opendpm.transfer.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Set;
@@ -50,6 +51,7 @@ final class ImageSender {
     private final Executor pumps;
     private final Channel channel;
     private final String agent;
+    private final Duration stall;
     private final CompletableFuture<ImageWriteResult> result = new CompletableFuture<>();
 
     // Guarded by this.
@@ -63,9 +65,11 @@ final class ImageSender {
     /** Number and cost of each chunk sent and not yet confirmed, in order. */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private long confirmed;
+    /** When the agent last answered, or got work after having none: the stall clock. */
+    private long lastHeard;
 
     ImageSender(long id, long transferId, ImageWriteRequest request, long window, ImageChunkSource source,
-            ImageWriteProgress progress, Executor pumps, Channel channel, String agent) {
+            ImageWriteProgress progress, Executor pumps, Channel channel, String agent, Duration stall) {
         this.id = id;
         this.transferId = transferId;
         this.request = request;
@@ -77,7 +81,9 @@ final class ImageSender {
         this.pumps = pumps;
         this.channel = channel;
         this.agent = agent;
+        this.stall = stall;
         this.confirmed = request.fromChunk();
+        this.lastHeard = System.nanoTime();
     }
 
     CompletableFuture<ImageWriteResult> result() {
@@ -94,6 +100,7 @@ final class ImageSender {
                 return;
             }
             ready = true;
+            lastHeard = System.nanoTime();
         }
         pump();
     }
@@ -113,6 +120,7 @@ final class ImageSender {
                 unconfirmed -= inFlight.poll()[1];
             }
             confirmed = chunks;
+            lastHeard = System.nanoTime();
         }
         try {
             progress.confirmed(chunks, bytes);
@@ -182,6 +190,9 @@ final class ImageSender {
                         return;
                     }
                     held = null;
+                    if (inFlight.isEmpty()) {
+                        lastHeard = System.nanoTime(); // the agent had nothing to confirm until now
+                    }
                     unconfirmed += cost;
                     inFlight.add(new long[]{ c.number(), cost });
                     sent++;
@@ -244,6 +255,32 @@ final class ImageSender {
             pumping = false;
         }
         channel.writeAndFlush(NettyFrames.control(new Message.ImageWriteEnd(id)));
+    }
+
+    /**
+     * Fails the write when the agent owes an answer and has sent none for the stall time-out: its readiness, or the
+     * confirmation of a chunk sent. Waiting for the source (the server's disk) does not count, nor does the final
+     * flush and compare after the last confirmation, which reads the whole disk. Event loop.
+     */
+    void checkStall(long now) {
+        String fault;
+        synchronized (this) {
+            if (result.isDone()) {
+                return;
+            }
+            if (ready && inFlight.isEmpty()) {
+                lastHeard = now;
+                return;
+            }
+            if (now - lastHeard < stall.toNanos()) {
+                return;
+            }
+            fault = "the agent " + (ready
+                    ? "confirmed no chunk for " + stall.toSeconds() + " s (chunks below " + confirmed
+                            + " confirmed, " + (request.fromChunk() + sent) + " sent)"
+                    : "did not open its disks for " + stall.toSeconds() + " s") + ": its disk may hang";
+        }
+        fail(fault);
     }
 
     // ------------------------------------------------------------------ failing

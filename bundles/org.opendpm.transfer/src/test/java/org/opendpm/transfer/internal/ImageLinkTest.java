@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -48,25 +49,33 @@ public class ImageLinkTest {
 
     private static final int CHUNK = 64 * 1024;
     private static LinkFixture f;
+    /** A link whose image stall time-out is 1 s. */
+    private static LinkFixture quick;
     private static final AtomicInteger MACS = new AtomicInteger(0x500);
 
     @BeforeClass
     public static void start() throws IOException {
         f = new LinkFixture();
+        quick = new LinkFixture(Map.of("imageStallSeconds", 1));
     }
 
     @AfterClass
     public static void stop() {
         f.close();
+        quick.close();
     }
 
     private record Agent(TestAgent agent, Machine machine) {
     }
 
     private static Agent agent(String name) throws Exception {
+        return agent(f, name);
+    }
+
+    private static Agent agent(LinkFixture on, String name) throws Exception {
         String mac = mac(MACS.getAndIncrement());
-        Machine m = f.machine(name + "-" + mac.replace(":", ""), mac);
-        return new Agent(f.authenticatedAgent(mac, name), m);
+        Machine m = on.machine(name + "-" + mac.replace(":", ""), mac);
+        return new Agent(on.authenticatedAgent(mac, name), m);
     }
 
     private static Throwable failure(CompletionStage<?> stage) throws Exception {
@@ -79,7 +88,7 @@ public class ImageLinkTest {
     }
 
     /** A sink that keeps copies of what it took, in order. */
-    private static final class Collecting implements ImageChunkSink {
+    private static class Collecting implements ImageChunkSink {
         final List<ImageDisk> disks = new ArrayList<>();
         final List<ImageChunk> chunks = Collections.synchronizedList(new ArrayList<>());
         final List<byte[]> stored = Collections.synchronizedList(new ArrayList<>());
@@ -546,6 +555,108 @@ public class ImageLinkTest {
     }
 
     // ------------------------------------------------------------------ losing the link
+
+    // ------------------------------------------------------------------ stalls
+
+    @Test
+    public void aBackupFailsWhenTheAgentSendsNothingThoughItHasCredit() throws Exception {
+        Agent a = agent(quick, "stalledread");
+        try (TestAgent agent = a.agent()) {
+            var request = new ImageReadRequest(List.of(new ImageExtent(1, 0, 4L * CHUNK)), CHUNK, 1, 0);
+            var read = quick.link.readImage(a.machine().id(), request, new Collecting(), null);
+            Message.ImageRead r = agent.expect(Message.ImageRead.class);
+            agent.send(new Message.ImageBegin(r.id(), List.of(new Message.DiskGeometry(1, 1L << 30, 512))));
+            byte[] stored = random(1000, 5);
+            agent.send(header(r.id(), 0, 1, 0, CHUNK, stored, null));
+            data(agent, r.transferId(), stored);
+            // ... and then the disk hangs.
+            assertThat(failure(read)).isInstanceOf(AgentRequestException.class).hasMessageContaining(
+                    "nothing arrived from the agent for 1 s though it could send (after chunk 0 of 4): its disk read"
+                            + " may hang");
+            assertThat(skipCredits(agent)).isEqualTo(new Message.Cancel(r.id()));
+        }
+    }
+
+    @Test
+    public void aBackupWaitingForTheServersDiskIsNoStall() throws Exception {
+        Agent a = agent(quick, "slowsink");
+        int chunk = 4 << 20;
+        try (TestAgent agent = a.agent()) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Collecting slow = new Collecting() {
+                @Override
+                public void accept(ImageChunk c) {
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.accept(c);
+                }
+            };
+            var request = new ImageReadRequest(List.of(new ImageExtent(1, 0, 4L * chunk)), chunk, 1, 0);
+            var read = quick.link.readImage(a.machine().id(), request, slow, null).toCompletableFuture();
+            Message.ImageRead r = agent.expect(Message.ImageRead.class);
+            agent.send(new Message.ImageBegin(r.id(), List.of(new Message.DiskGeometry(1, 1L << 30, 512))));
+            // Three incompressible chunks leave less credit than a fourth could need: the agent must wait.
+            byte[] stored = random(Chunks.maxStored(chunk), 6);
+            for (int n = 0; n < 3; n++) {
+                agent.send(header(r.id(), n, 1, (long) n * chunk, chunk, stored, null));
+                data(agent, r.transferId(), stored);
+            }
+            Thread.sleep(2500);
+            assertThat(read).as("waiting for the server's own disk is not the agent's stall").isNotDone();
+            release.countDown();
+            Message.StreamCredit credit = agent.expect(Message.StreamCredit.class);
+            assertThat(credit.id()).isEqualTo(r.id());
+            agent.send(header(r.id(), 3, 1, 3L * chunk, chunk, stored, null));
+            data(agent, r.transferId(), stored);
+            agent.send(new Message.ImageEnd(r.id(), 4, 4L * stored.length));
+            assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(new ImageReadResult(4, 4L * stored.length));
+        }
+    }
+
+    @Test
+    public void aRestoreFailsWhenTheAgentConfirmsNothingOrNeverOpensItsDisks() throws Exception {
+        Agent a = agent(quick, "stalledwrite");
+        try (TestAgent agent = a.agent()) {
+            var request = new ImageWriteRequest(List.of(new ImageDisk(1, 1L << 30, 512)), CHUNK, 0, 2, false);
+            var hung = quick.link.writeImage(a.machine().id(), request, new Source(2, CHUNK, 100), null);
+            Message.ImageWrite w = agent.expect(Message.ImageWrite.class);
+            agent.send(new Message.ImageWriteReady(w.id()));
+            readChunk(agent, w, 0);
+            readChunk(agent, w, 1);
+            assertThat(failure(hung)).isInstanceOf(AgentRequestException.class).hasMessageContaining(
+                    "the agent confirmed no chunk for 1 s (chunks below 0 confirmed, 2 sent): its disk may hang");
+            assertThat(skipCredits(agent)).isEqualTo(new Message.ImageWriteEnd(w.id()));
+            assertThat(skipCredits(agent)).isEqualTo(new Message.Cancel(w.id()));
+
+            var closed = quick.link.writeImage(a.machine().id(), request, new Source(2, CHUNK, 100), null);
+            agent.expect(Message.ImageWrite.class);
+            assertThat(failure(closed)).hasMessageContaining("the agent did not open its disks for 1 s");
+        }
+    }
+
+    @Test
+    public void aRestoresFinalCompareMayTakeLongerThanTheStallTimeOut() throws Exception {
+        Agent a = agent(quick, "longcompare");
+        try (TestAgent agent = a.agent()) {
+            var request = new ImageWriteRequest(List.of(new ImageDisk(1, 1L << 30, 512)), CHUNK, 0, 2, true);
+            var write = quick.link.writeImage(a.machine().id(), request, new Source(2, CHUNK, 100), null)
+                    .toCompletableFuture();
+            Message.ImageWrite w = agent.expect(Message.ImageWrite.class);
+            agent.send(new Message.ImageWriteReady(w.id()));
+            readChunk(agent, w, 0);
+            readChunk(agent, w, 1);
+            agent.send(new Message.ImageWritten(w.id(), 2, 2L * CHUNK));
+            assertThat(skipCredits(agent)).isEqualTo(new Message.ImageWriteEnd(w.id()));
+            Thread.sleep(2500); // flushing and comparing the whole disk
+            assertThat(write).isNotDone();
+            agent.send(new Message.ImageWriteResult(w.id(), 2, 2L * CHUNK, true, List.of()));
+            assertThat(write.get(20, TimeUnit.SECONDS)).isEqualTo(new ImageWriteResult(2, 2L * CHUNK, true,
+                    List.of()));
+        }
+    }
 
     @Test
     public void losingTheConnectionFailsEveryOpenImageRequestAtOnce() throws Exception {
