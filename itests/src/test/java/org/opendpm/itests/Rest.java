@@ -32,6 +32,20 @@ final class Rest {
         this.base = "http://127.0.0.1:" + port + "/opendpm/api/v1/";
     }
 
+    /** A GET of any path of the server, not only the API's, without credentials; redirects are not followed. */
+    HttpResponse<String> page(String absolutePath) {
+        URI uri = URI.create(base).resolve(absolutePath);
+        try {
+            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + uri + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     Response get(String path, String user, String password) {
         return send("GET", path, null, user, password);
     }

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,6 +235,7 @@ public class ServerProcessIT {
         assertEquals(401, rest.get("plugins", "admin", "admin").status());
         assertEquals(401, rest.get("plugins", "karaf", "karaf").status());
         theOpenApiDocumentIsValidAndEveryErrorIsAProblem(rest, password);
+        theApiDocumentationIsBrowsable(rest, password);
     }
 
     /**
@@ -316,6 +318,24 @@ public class ServerProcessIT {
         } catch (IOException e) {
             throw new AssertionError("cannot read " + log, e);
         }
+    }
+
+    /** The README's link to the API documentation: Swagger UI and the document, without signing in. */
+    private static void theApiDocumentationIsBrowsable(Rest rest, String password) {
+        HttpResponse<String> folder = rest.page("/opendpm/api/docs");
+        assertEquals(302, folder.statusCode());
+        assertTrue(folder.headers().firstValue("Location").orElse(""), folder.headers().firstValue("Location")
+                .orElse("").endsWith("/opendpm/api/docs/"));
+        HttpResponse<String> page = rest.page("/opendpm/api/docs/");
+        assertEquals(page.body(), 200, page.statusCode());
+        assertTrue(page.body(), page.body().contains("<title>OpenDPM REST API</title>"));
+        for (String file : List.of("swagger-ui-bundle.js", "swagger-ui.css", "swagger-initializer.js")) {
+            assertEquals(file, 200, rest.page("/opendpm/api/docs/" + file).statusCode());
+        }
+        HttpResponse<String> document = rest.page("/opendpm/api/docs/openapi.json");
+        assertEquals(200, document.statusCode());
+        assertEquals(rest.get("openapi.json", "admin", password).body(), document.body());
+        assertEquals(404, rest.page("/opendpm/api/docs/ApiDocsServlet.class").statusCode());
     }
 
     /**
