@@ -122,7 +122,7 @@ final class RestoreDisk implements Closeable {
     @Override
     public void close() {
         flushing.close();
-        for (FileChannel ch : new FileChannel[] {buffered, direct}) {
+        for (FileChannel ch : new FileChannel[]{ buffered, direct }) {
             if (ch != null) {
                 try {
                     ch.close();
