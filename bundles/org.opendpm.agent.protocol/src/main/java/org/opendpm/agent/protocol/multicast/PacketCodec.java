@@ -149,10 +149,7 @@ public final class PacketCodec {
 
     private static Packet.Data data(ByteBuffer d, int b, int body, long session, UUID image, long chunk)
             throws BadPacketException {
-        if (body < DATA_FIELDS) {
-            throw new BadPacketException(Reason.LENGTH,
-                    "DATA body of " + body + " bytes is shorter than its " + DATA_FIELDS + " bytes of fields");
-        }
+        requireFields("DATA", body, DATA_FIELDS);
         long stored = d.getInt(b) & U32;
         int blockSize = d.getShort(b + 4) & 0xFFFF;
         long block = d.getInt(b + 6) & U32;
@@ -168,10 +165,7 @@ public final class PacketCodec {
 
     private static Packet.Request request(ByteBuffer d, int b, int body, long session, UUID image, long chunk)
             throws BadPacketException {
-        if (body < REQUEST_FIELDS) {
-            throw new BadPacketException(Reason.LENGTH,
-                    "REQUEST body of " + body + " bytes is shorter than its " + REQUEST_FIELDS + " bytes of fields");
-        }
+        requireFields("REQUEST", body, REQUEST_FIELDS);
         long stored = d.getInt(b) & U32;
         int blockSize = d.getShort(b + 4) & 0xFFFF;
         long member = d.getInt(b + 6) & U32;
@@ -203,6 +197,13 @@ public final class PacketCodec {
         long chunkCount = d.getLong(b + 12);
         fault(statusFault(chunk, rate, queued, chunkCount));
         return new Packet.Status(session, image, chunk, rate, queued, chunkCount);
+    }
+
+    private static void requireFields(String type, int body, int fields) throws BadPacketException {
+        if (body < fields) {
+            throw new BadPacketException(Reason.LENGTH,
+                    type + " body of " + body + " bytes is shorter than its " + fields + " bytes of fields");
+        }
     }
 
     private static int bitmapBytes(int bits) {
