@@ -359,8 +359,11 @@ public final class MessageCodec {
         return disks;
     }
 
-    /** zstd's ZSTD_COMPRESSBOUND: no chunk of {@code length} bytes is stored in more. */
-    static long storedBound(long length) {
+    /**
+     * zstd's ZSTD_COMPRESSBOUND: no chunk of {@code length} bytes is stored in more. Public for the multicast packets,
+     * which bound a chunk's stored length by the same rule.
+     */
+    public static long storedBound(long length) {
         return length + (length >> 8) + (length < 128 * 1024 ? (128 * 1024 - length) >> 11 : 0);
     }
 
