@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.FailedLoginException;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
@@ -96,9 +97,17 @@ public class JdbcUserServiceTest {
         var module = new UserServiceLoginModule();
         var subject = new Subject();
         module.initialize(subject, callbacks -> {
-            ((NameCallback) callbacks[0]).setName(name);
-            ((PasswordCallback) callbacks[1]).setPassword(password.toCharArray());
-        }, Map.of(), Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, users));
+            for (var cb : callbacks) {
+                if (cb instanceof NameCallback n) {
+                    n.setName(name);
+                } else if (cb instanceof PasswordCallback p) {
+                    p.setPassword(password.toCharArray());
+                } else {
+                    throw new UnsupportedCallbackException(cb);
+                }
+            }
+        }, Map.of(), Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, users, UserServiceLoginModule.THROTTLE_OPTION,
+                new InMemoryLoginThrottle(InMemoryLoginThrottleTest.config(5, 20, 1, 900, 3600, 10_000))));
         module.login();
         module.commit();
         return subject;
