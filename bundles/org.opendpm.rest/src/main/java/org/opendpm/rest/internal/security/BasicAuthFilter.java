@@ -11,9 +11,11 @@ import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.Configuration;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
+import javax.servlet.ServletRequest;
 import javax.ws.rs.Priorities;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
@@ -25,7 +27,9 @@ import javax.ws.rs.core.SecurityContext;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.security.ClientAddressCallback;
 import org.opendpm.api.security.LoginReady;
+import org.opendpm.api.security.LoginThrottledException;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.dto.Problem;
 import org.osgi.service.component.annotations.Activate;
@@ -48,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * valid credentials gets 401 before any resource runs. Until {@link LoginReady} is registered (the database is ready
  * and an administrator exists) every request gets 503 "OpenDPM is starting" with {@code Retry-After} instead: a
  * login refused then could succeed a moment later, so it must not be told its credentials are wrong.
+ *
+ * <p>The realm throttles failed logins per user name and per client address (the remote address of the HTTP
+ * connection, told through {@link ClientAddressCallback}; behind a reverse proxy that is the proxy's). A throttled
+ * login gets 429 "Too many failed logins" with {@code Retry-After}, its credentials unchecked.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = "org.opendpm.rest")
 @Designate(ocd = BasicAuthFilter.Config.class)
@@ -69,11 +77,21 @@ public class BasicAuthFilter implements ContainerRequestFilter {
     /** Seconds a client is asked to wait while OpenDPM starts; start-up takes a few. */
     static final String RETRY_AFTER_SECONDS = "1";
 
+    /** Where CXF keeps the servlet request among a request's properties. */
+    static final String SERVLET_REQUEST_PROPERTY = "HTTP.REQUEST";
+
+    private final Configuration jaas;
     private volatile String realm;
     private volatile boolean loginReady;
 
     @Activate
     public BasicAuthFilter(Config config) {
+        this(config, null);
+    }
+
+    /** {@code jaas} lists the realms; null for the JVM's JAAS configuration (Karaf's, with its realms). */
+    BasicAuthFilter(Config config, Configuration jaas) {
+        this.jaas = jaas;
         modified(config);
     }
 
@@ -118,6 +136,7 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         }
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
+        String address = clientAddress(request);
         Subject subject = new Subject();
         try {
             LoginContext login = new LoginContext(realm, subject, callbacks -> {
@@ -126,14 +145,22 @@ public class BasicAuthFilter implements ContainerRequestFilter {
                         n.setName(user);
                     } else if (cb instanceof PasswordCallback p) {
                         p.setPassword(password);
+                    } else if (cb instanceof ClientAddressCallback a) {
+                        a.setAddress(address);
                     } else {
                         throw new UnsupportedCallbackException(cb);
                     }
                 }
-            });
+            }, jaas);
             login.login();
+        } catch (LoginThrottledException e) {
+            // The throttle logged when it began; each refused attempt is not worth a line.
+            LOG.debug("REST login for user '{}' from {} throttled", user, address);
+            request.abortWith(Response.fromResponse(problem(429, "Too many failed logins", e.getMessage()))
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).build());
+            return;
         } catch (FailedLoginException e) {
-            LOG.info("REST login failed for user '{}'", user);
+            LOG.info("REST login failed for user '{}' from {}", user, address);
             request.abortWith(unauthorized("Wrong user name or password"));
             return;
         } catch (LoginException e) {
@@ -169,6 +196,11 @@ public class BasicAuthFilter implements ContainerRequestFilter {
                 return SecurityContext.BASIC_AUTH;
             }
         });
+    }
+
+    /** The remote address of the HTTP connection, or null where the JAX-RS runtime does not give the request. */
+    private static String clientAddress(ContainerRequestContext request) {
+        return request.getProperty(SERVLET_REQUEST_PROPERTY) instanceof ServletRequest r ? r.getRemoteAddr() : null;
     }
 
     private static boolean causedByStore(Throwable e) {
