@@ -11,9 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.security.auth.Subject;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.PasswordCallback;
-import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.FailedLoginException;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
@@ -96,18 +93,9 @@ public class JdbcUserServiceTest {
     private Subject login(String name, String password) throws Exception {
         var module = new UserServiceLoginModule();
         var subject = new Subject();
-        module.initialize(subject, callbacks -> {
-            for (var cb : callbacks) {
-                if (cb instanceof NameCallback n) {
-                    n.setName(name);
-                } else if (cb instanceof PasswordCallback p) {
-                    p.setPassword(password.toCharArray());
-                } else {
-                    throw new UnsupportedCallbackException(cb);
-                }
-            }
-        }, Map.of(), Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, users, UserServiceLoginModule.THROTTLE_OPTION,
-                new InMemoryLoginThrottle(InMemoryLoginThrottleTest.config(5, 20, 1, 900, 3600, 10_000))));
+        module.initialize(subject, UserServiceLoginModuleTest.credentials(name, password, null), Map.of(),
+                Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, users, UserServiceLoginModule.THROTTLE_OPTION,
+                        new InMemoryLoginThrottle(InMemoryLoginThrottleTest.config(5, 20, 1, 900, 3600, 10_000))));
         module.login();
         module.commit();
         return subject;

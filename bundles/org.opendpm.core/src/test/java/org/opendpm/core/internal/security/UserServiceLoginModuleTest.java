@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.security.auth.Subject;
+import javax.security.auth.callback.CallbackHandler;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
@@ -52,7 +53,7 @@ public class UserServiceLoginModuleTest {
                         : Optional.empty());
     }
 
-    /** Logs in as REST does when {@code address} is given, as Karaf's SSH does (no address callback) when null. */
+    /** Logs in from this address, or as over SSH (no address known) when it is null. */
     private Subject login(String name, String password, String address) throws LoginException {
         return login(users, name, password, address);
     }
@@ -60,7 +61,20 @@ public class UserServiceLoginModuleTest {
     private Subject login(UserService service, String name, String password, String address) throws LoginException {
         var module = new UserServiceLoginModule();
         var subject = new Subject();
-        module.initialize(subject, callbacks -> {
+        module.initialize(subject, credentials(name, password, address), Map.of(),
+                Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, service,
+                        UserServiceLoginModule.THROTTLE_OPTION, throttle));
+        module.login();
+        module.commit();
+        return subject;
+    }
+
+    /**
+     * Answers the module's callbacks as REST's handler does when {@code address} is given, as Karaf's SSH and JMX
+     * ones do (refusing the address callback) when it is null.
+     */
+    static CallbackHandler credentials(String name, String password, String address) {
+        return callbacks -> {
             for (var cb : callbacks) {
                 if (cb instanceof NameCallback n) {
                     n.setName(name);
@@ -72,11 +86,7 @@ public class UserServiceLoginModuleTest {
                     throw new UnsupportedCallbackException(cb);
                 }
             }
-        }, Map.of(), Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, service,
-                UserServiceLoginModule.THROTTLE_OPTION, throttle));
-        module.login();
-        module.commit();
-        return subject;
+        };
     }
 
     @Test

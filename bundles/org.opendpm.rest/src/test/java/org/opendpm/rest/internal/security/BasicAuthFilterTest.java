@@ -42,18 +42,24 @@ import org.opendpm.rest.internal.dto.Problem;
  */
 public class BasicAuthFilterTest {
 
-    private final BasicAuthFilter filter = new BasicAuthFilter(new BasicAuthFilter.Config() {
-        @Override
-        public String realm() {
-            // No JAAS configuration exists in a unit test: a login attempt fails as an unknown realm would.
-            return "opendpm-unit-test";
-        }
+    private static final String REALM = "opendpm-unit-test";
 
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return BasicAuthFilter.Config.class;
-        }
-    });
+    // No JAAS configuration of the JVM names the realm in a unit test: a login fails as with an unknown realm.
+    private final BasicAuthFilter filter = new BasicAuthFilter(config());
+
+    private static BasicAuthFilter.Config config() {
+        return new BasicAuthFilter.Config() {
+            @Override
+            public String realm() {
+                return REALM;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return BasicAuthFilter.Config.class;
+            }
+        };
+    }
 
     /** Runs the filter on a request with this Authorization header (null for none); returns how it was aborted. */
     private Response filter(String authorization) {
@@ -170,24 +176,14 @@ public class BasicAuthFilterTest {
         var jaas = new Configuration() {
             @Override
             public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-                return name.equals("opendpm-unit-test")
+                return name.equals(REALM)
                         ? new AppConfigurationEntry[]{ new AppConfigurationEntry(
                                 ScriptedLoginModule.class.getName(), LoginModuleControlFlag.REQUIRED,
                                 Map.of("outcome", outcome)) }
                         : null;
             }
         };
-        var f = new BasicAuthFilter(new BasicAuthFilter.Config() {
-            @Override
-            public String realm() {
-                return "opendpm-unit-test";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BasicAuthFilter.Config.class;
-            }
-        }, jaas);
+        var f = new BasicAuthFilter(config(), jaas);
         f.bindLoginReady(new LoginReady() {
         });
         return f;
