@@ -15,11 +15,12 @@ import javax.security.auth.login.Configuration;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
-import javax.servlet.ServletRequest;
+import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.Priorities;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.PreMatching;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -77,12 +78,10 @@ public class BasicAuthFilter implements ContainerRequestFilter {
     /** Seconds a client is asked to wait while OpenDPM starts; start-up takes a few. */
     static final String RETRY_AFTER_SECONDS = "1";
 
-    /** Where CXF keeps the servlet request among a request's properties. */
-    static final String SERVLET_REQUEST_PROPERTY = "HTTP.REQUEST";
-
     private final Configuration jaas;
     private volatile String realm;
     private volatile boolean loginReady;
+    private volatile HttpServletRequest servletRequest;
 
     @Activate
     public BasicAuthFilter(Config config) {
@@ -93,6 +92,15 @@ public class BasicAuthFilter implements ContainerRequestFilter {
     BasicAuthFilter(Config config, Configuration jaas) {
         this.jaas = jaas;
         modified(config);
+    }
+
+    /**
+     * Called once by the JAX-RS runtime with a proxy that stands for the servlet request being filtered (CXF sets it
+     * before each request filter runs); the address of the client comes from it.
+     */
+    @Context
+    public void setServletRequest(HttpServletRequest request) {
+        this.servletRequest = request;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -136,7 +144,8 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         }
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
-        String address = clientAddress(request);
+        HttpServletRequest servlet = servletRequest;
+        String address = servlet == null ? null : servlet.getRemoteAddr();
         Subject subject = new Subject();
         try {
             LoginContext login = new LoginContext(realm, subject, callbacks -> {
@@ -196,11 +205,6 @@ public class BasicAuthFilter implements ContainerRequestFilter {
                 return SecurityContext.BASIC_AUTH;
             }
         });
-    }
-
-    /** The remote address of the HTTP connection, or null where the JAX-RS runtime does not give the request. */
-    private static String clientAddress(ContainerRequestContext request) {
-        return request.getProperty(SERVLET_REQUEST_PROPERTY) instanceof ServletRequest r ? r.getRemoteAddr() : null;
     }
 
     private static boolean causedByStore(Throwable e) {

@@ -66,20 +66,18 @@ public class BasicAuthFilterTest {
         return filter(filter, authorization, "192.0.2.7");
     }
 
-    /** As CXF gives it: the servlet request, with the client's address, among the request's properties. */
+    /** A request from this client address, which the JAX-RS runtime gives through the servlet request's proxy. */
     private static Response filter(BasicAuthFilter filter, String authorization, String remoteAddress) {
-        var servletRequest = (HttpServletRequest) Proxy.newProxyInstance(BasicAuthFilterTest.class.getClassLoader(),
-                new Class<?>[]{ HttpServletRequest.class }, (proxy, m, args) -> switch (m.getName()) {
+        filter.setServletRequest((HttpServletRequest) Proxy.newProxyInstance(
+                BasicAuthFilterTest.class.getClassLoader(), new Class<?>[]{ HttpServletRequest.class },
+                (proxy, m, args) -> switch (m.getName()) {
                 case "getRemoteAddr" -> remoteAddress;
                 default -> throw new AssertionError("not used by this test: " + m);
-                });
+                }));
         AtomicReference<Response> aborted = new AtomicReference<>();
         var request = (ContainerRequestContext) Proxy.newProxyInstance(BasicAuthFilterTest.class.getClassLoader(),
                 new Class<?>[]{ ContainerRequestContext.class }, (proxy, m, args) -> switch (m.getName()) {
                 case "getHeaderString" -> HttpHeaders.AUTHORIZATION.equals(args[0]) ? authorization : null;
-                case "getProperty" -> BasicAuthFilter.SERVLET_REQUEST_PROPERTY.equals(args[0])
-                        ? servletRequest
-                        : null;
                 case "getSecurityContext" -> null;
                 case "setSecurityContext" -> null;
                 case "abortWith" -> {
