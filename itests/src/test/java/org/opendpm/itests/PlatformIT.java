@@ -129,11 +129,11 @@ public class PlatformIT {
 
     /**
      * Five wrong passwords for one user are 401 each; then its logins are 429 with Retry-After, unchecked even with the
-     * right password, while the admin from the same address logs in. All itests come from 127.0.0.1, whose own
+     * right password, while the admin from the same address logs in, and can release the name from the shell. All itests come from 127.0.0.1, whose own
      * threshold (20 failures for any names) is well above the few failures this class makes in all.
      */
     @Test
-    public void fiveWrongPasswordsThrottleThatUserWith429AndRetryAfterButNotTheAdmin() {
+    public void fiveWrongPasswordsThrottleThatUserWith429AndRetryAfterButNotTheAdmin() throws Exception {
         String throwaway = createUser("viewer");
         for (int i = 1; i <= 5; i++) {
             Rest.Response r = rest.get("settings", throwaway, "wrong password " + i);
@@ -156,6 +156,11 @@ public class PlatformIT {
         List<String> lines = read(log).lines().filter(l -> l.contains(warning)).toList();
         assertEquals(lines.toString(), 1, lines.size());
         assertTrue(lines.get(0), lines.get(0).contains("WARN") && lines.get(0).contains("the last from 127.0.0.1"));
+        // The admin sees the delay in the shell and can end it rather than wait.
+        String shown = shell("dpm:user-login-delay " + throwaway);
+        assertTrue(shown, shown.contains("s more after failed ones"));
+        shell("dpm:user-login-delay --clear " + throwaway);
+        assertEquals(200, rest.get("settings", throwaway, "a long password 1").status());
     }
 
     private static String read(Path file) {

@@ -24,6 +24,9 @@ public interface LoginThrottle {
     /** Counts a login refused for wrong credentials (a wrong password or an unknown user). */
     void failed(String user, String address);
 
-    /** A login succeeded: the user's failures are forgotten (the address's are not, see the implementation). */
-    void succeeded(String user);
+    /**
+     * Forgets the failures of a user name, ending its delay: after a successful login, or when an administrator
+     * releases a user whose name someone keeps guessing at. The failures of addresses are not forgotten.
+     */
+    void reset(String user);
 }

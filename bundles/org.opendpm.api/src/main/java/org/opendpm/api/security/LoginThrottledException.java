@@ -16,7 +16,7 @@ public class LoginThrottledException extends LoginException {
 
     public LoginThrottledException(Duration retryAfter) {
         super("Too many failed logins for this user name or from this address; try again in "
-                + seconds(retryAfter) + " s");
+                + secondsRoundedUp(retryAfter) + " s");
         this.retryAfter = retryAfter;
     }
 
@@ -27,10 +27,11 @@ public class LoginThrottledException extends LoginException {
 
     /** The wait in whole seconds, rounded up and at least 1, as HTTP's {@code Retry-After} wants it. */
     public long retryAfterSeconds() {
-        return seconds(retryAfter);
+        return secondsRoundedUp(retryAfter);
     }
 
-    private static long seconds(Duration d) {
+    /** A delay in whole seconds, rounded up and at least 1, so that waiting that long is always enough. */
+    public static long secondsRoundedUp(Duration d) {
         long s = d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0);
         return Math.max(1, s);
     }

@@ -117,7 +117,7 @@ public class InMemoryLoginThrottle implements LoginThrottle {
     }
 
     @Override
-    public void succeeded(String user) {
+    public void reset(String user) {
         users.reset(key(user));
     }
 

@@ -84,7 +84,7 @@ public class UserServiceLoginModule implements LoginModule {
             if (found.isEmpty()) {
                 throw failed(name.getName(), address);
             }
-            throttle.succeeded(name.getName());
+            throttle.reset(name.getName());
             user = found.get();
             return true;
         } catch (OpenDpmException e) {

@@ -101,7 +101,7 @@ public class InMemoryLoginThrottleTest {
     @Test
     public void aSuccessResetsTheUsersCount() {
         fail("alice", "192.0.2.1", 4);
-        throttle.succeeded("alice");
+        throttle.reset("alice");
         fail("alice", "192.0.2.1", 4);
         assertThat(throttle.delay("alice", "192.0.2.1")).isZero();
         fail("alice", "192.0.2.1", 1);
@@ -127,7 +127,7 @@ public class InMemoryLoginThrottleTest {
         assertThat(throttle.delay("someone", "192.0.2.1")).isEqualTo(Duration.ofSeconds(1));
         assertThat(throttle.delay("someone", "198.51.100.9")).isZero();
         // A success of one account does not clear its address: that would let a user with an account guess on.
-        throttle.succeeded("someone");
+        throttle.reset("someone");
         assertThat(throttle.delay("someone", "192.0.2.1")).isEqualTo(Duration.ofSeconds(1));
         advance(Duration.ofSeconds(1));
         throttle.failed("user20", "192.0.2.1");
