@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.opendpm.api.boot.DeployOsSessions;
@@ -46,8 +48,8 @@ import org.osgi.framework.ServiceRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The real distribution, booted once: authentication and roles, the plugin listing, plugin hot-swap by feature and
- * by bundle update, settings through REST with bad input, and the database going away.
+ * The real distribution, booted once: authentication, login throttling and roles, the plugin listing, plugin hot-swap
+ * by feature and by bundle update, settings through REST with bad input, and the database going away.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -64,9 +66,16 @@ public class PlatformIT {
     private Rest rest;
     private String adminPassword;
 
+    /**
+     * Login throttling starts at 20 s here rather than the shipped 1 s: a slow machine cannot let the delay run out
+     * between two requests, and a Retry-After above 1 shows the configuration file reaches the throttle.
+     */
+    static final int THROTTLE_INITIAL_DELAY_SECONDS = 20;
+
     @Configuration
     public Option[] configuration() throws IOException {
-        return Container.options();
+        return OptionUtils.combine(Container.options(), editConfigurationFilePut("etc/org.opendpm.security.cfg",
+                "initialDelaySeconds", Integer.toString(THROTTLE_INITIAL_DELAY_SECONDS)));
     }
 
     @Before
@@ -116,6 +125,50 @@ public class PlatformIT {
         assertEquals(401, rest.send("PATCH", "settings", "{\"scenarioTimeoutMinutes\": 33}", null, null).status());
         assertEquals(before,
                 rest.get("settings", "admin", adminPassword).json().get("scenarioTimeoutMinutes").asInt());
+    }
+
+    /**
+     * Five wrong passwords for one user are 401 each; then its logins are 429 with Retry-After, unchecked even with the
+     * right password, while the admin from the same address logs in, and can release the name from the shell. All itests come from 127.0.0.1, whose own
+     * threshold (20 failures for any names) is well above the few failures this class makes in all.
+     */
+    @Test
+    public void fiveWrongPasswordsThrottleThatUserWith429AndRetryAfterButNotTheAdmin() throws Exception {
+        String throwaway = createUser("viewer");
+        for (int i = 1; i <= 5; i++) {
+            Rest.Response r = rest.get("settings", throwaway, "wrong password " + i);
+            assertEquals(r.body(), 401, r.status());
+        }
+        Rest.Response sixth = rest.get("settings", throwaway, "wrong password 6");
+        assertEquals(sixth.body(), 429, sixth.status());
+        assertNotNull(sixth.retryAfter());
+        long retryAfter = Long.parseLong(sixth.retryAfter());
+        assertTrue("Retry-After " + retryAfter, retryAfter > THROTTLE_INITIAL_DELAY_SECONDS / 2
+                && retryAfter <= THROTTLE_INITIAL_DELAY_SECONDS);
+        assertEquals(429, sixth.json().get("status").asInt());
+        assertEquals("Too many failed logins", sixth.json().get("title").asText());
+        assertEquals(429, rest.get("settings", throwaway, "a long password 1").status());
+        assertEquals(200, rest.get("settings", "admin", adminPassword).status());
+        // One WARN when the delay began, naming the client's address as REST saw it (not one per refused attempt).
+        Path log = Path.of(System.getProperty("karaf.log"), "karaf.log");
+        String warning = "Logins for user '" + throwaway + "' delayed";
+        Rest.awaitMillis(10_000, () -> read(log).contains(warning), "the throttle's WARN in " + log);
+        List<String> lines = read(log).lines().filter(l -> l.contains(warning)).toList();
+        assertEquals(lines.toString(), 1, lines.size());
+        assertTrue(lines.get(0), lines.get(0).contains("WARN") && lines.get(0).contains("the last from 127.0.0.1"));
+        // The admin sees the delay in the shell and can end it rather than wait.
+        String shown = shell("dpm:user-login-delay " + throwaway);
+        assertTrue(shown, shown.contains("s more after failed ones"));
+        shell("dpm:user-login-delay --clear " + throwaway);
+        assertEquals(200, rest.get("settings", throwaway, "a long password 1").status());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

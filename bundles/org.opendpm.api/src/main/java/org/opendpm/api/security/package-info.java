@@ -1,5 +1,5 @@
 /** Users and their roles. */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.opendpm.api.security;
 

@@ -25,7 +25,9 @@ import io.swagger.v3.oas.annotations.servers.Server;
                 license = @License(name = "Apache-2.0")),
         servers = @Server(url = "/" + OpenDpmApplication.BASE),
         security = @SecurityRequirement(name = "basic"))
-@SecurityScheme(name = "basic", type = SecuritySchemeType.HTTP, scheme = "basic")
+@SecurityScheme(name = "basic", type = SecuritySchemeType.HTTP, scheme = "basic",
+        description = "Wrong credentials get 401. After repeated failed logins for a user name or from a client "
+                + "address, its logins get 429 with Retry-After, unchecked, until the delay runs out.")
 public class OpenDpmApplication extends Application {
 
     public static final String BASE = "opendpm/api/v1";

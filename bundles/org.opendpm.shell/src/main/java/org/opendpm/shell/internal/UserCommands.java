@@ -1,5 +1,6 @@
 package org.opendpm.shell.internal;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -8,6 +9,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.CommandLine;
@@ -16,6 +18,8 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.security.LoginThrottle;
+import org.opendpm.api.security.LoginThrottledException;
 import org.opendpm.api.security.Role;
 import org.opendpm.api.security.User;
 import org.opendpm.api.security.UserService;
@@ -166,6 +170,42 @@ public final class UserCommands {
             System.out.println("User " + name + " deleted");
             return null;
         }
+    }
+
+    @Service
+    @Command(scope = "dpm", name = "user-login-delay", description = "Shows how long logins for a user name must "
+            + "still wait after failed ones; --clear forgets its failures")
+    public static class UserLoginDelay implements Action {
+        @Reference
+        LoginThrottle throttle;
+
+        @Option(name = "--clear", description = "Forget the failed logins of this user name, ending its delay")
+        boolean clear;
+
+        @Argument(index = 0, name = "name", required = true, description = "A user name (it need not exist)")
+        @Completion(UserCompleter.class)
+        String name;
+
+        @Override
+        public Object execute() {
+            if (clear) {
+                throttle.reset(name);
+                System.out.println("Failed logins of " + name + " forgotten; its logins are checked again");
+            } else {
+                System.out.println(describeDelay(name, throttle.delay(name, null)));
+            }
+            return null;
+        }
+    }
+
+    /** What dpm:user-login-delay says of a user name's delay. */
+    static String describeDelay(String name, Duration delay) {
+        if (delay.isZero()) {
+            return "Logins for " + name + " are not delayed";
+        }
+        return "Logins for " + name + " are refused for " + LoginThrottledException.secondsRoundedUp(delay)
+                + " s more after failed ones"
+                + " (dpm:user-login-delay --clear " + name + " ends it)";
     }
 
     @Service

@@ -2,6 +2,7 @@ package org.opendpm.core.internal.security;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,9 @@ import javax.security.auth.spi.LoginModule;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.security.ClientAddressCallback;
+import org.opendpm.api.security.LoginThrottle;
+import org.opendpm.api.security.LoginThrottledException;
 import org.opendpm.api.security.Role;
 import org.opendpm.api.security.User;
 import org.opendpm.api.security.UserService;
@@ -29,15 +33,22 @@ import org.opendpm.api.security.UserService;
  * Checks a name and password against the {@link UserService}. On success the subject gets a user principal and one
  * role principal per role held, each role bringing the ones below it (admin is also operator and viewer). An admin
  * also gets Karaf's shell roles {@code manager} and {@code systembundles}.
+ *
+ * <p>Every login passes the {@link LoginThrottle} first, with the client's address when the caller answers the
+ * {@link ClientAddressCallback} (REST does; Karaf's SSH and JMX do not, and then only the user name counts). While the
+ * user name or address is delayed the login fails with {@link LoginThrottledException} and the password is not
+ * checked.
  */
 public class UserServiceLoginModule implements LoginModule {
 
     static final String USER_SERVICE_OPTION = "org.opendpm.userService";
+    static final String THROTTLE_OPTION = "org.opendpm.loginThrottle";
     static final List<String> KARAF_ADMIN_ROLES = List.of("manager", "systembundles");
 
     private Subject subject;
     private CallbackHandler handler;
     private UserService users;
+    private LoginThrottle throttle;
     private User user;
     private final List<Principal> principals = new ArrayList<>();
 
@@ -47,11 +58,12 @@ public class UserServiceLoginModule implements LoginModule {
         this.subject = subject;
         this.handler = callbackHandler;
         this.users = (UserService) options.get(USER_SERVICE_OPTION);
+        this.throttle = (LoginThrottle) options.get(THROTTLE_OPTION);
     }
 
     @Override
     public boolean login() throws LoginException {
-        if (users == null) {
+        if (users == null || throttle == null) {
             throw new LoginException("The OpenDPM user service is not available");
         }
         var name = new NameCallback("user: ");
@@ -63,8 +75,17 @@ public class UserServiceLoginModule implements LoginModule {
         }
         char[] secret = password.getPassword();
         try {
+            String address = clientAddress();
+            Duration wait = throttle.delay(name.getName(), address);
+            if (!wait.isZero()) {
+                throw new LoginThrottledException(wait);
+            }
             Optional<User> found = users.authenticate(name.getName(), secret == null ? new char[0] : secret);
-            user = found.orElseThrow(() -> new FailedLoginException("Wrong user name or password"));
+            if (found.isEmpty()) {
+                throw failed(name.getName(), address);
+            }
+            throttle.reset(name.getName());
+            user = found.get();
             return true;
         } catch (OpenDpmException e) {
             // For example the database is away: the login fails, and the caller can tell why.
@@ -77,6 +98,24 @@ public class UserServiceLoginModule implements LoginModule {
             }
             password.clearPassword();
         }
+    }
+
+    private FailedLoginException failed(String name, String address) {
+        throttle.failed(name, address);
+        return new FailedLoginException("Wrong user name or password");
+    }
+
+    /** The client's address if the caller tells it, else null. */
+    private String clientAddress() throws LoginException {
+        var address = new ClientAddressCallback();
+        try {
+            handler.handle(new Callback[]{ address });
+        } catch (UnsupportedCallbackException e) {
+            return null;
+        } catch (IOException e) {
+            throw new LoginException("Cannot read the client address: " + e.getMessage());
+        }
+        return address.getAddress();
     }
 
     @Override

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.security.auth.Subject;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.FailedLoginException;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
@@ -95,10 +93,9 @@ public class JdbcUserServiceTest {
     private Subject login(String name, String password) throws Exception {
         var module = new UserServiceLoginModule();
         var subject = new Subject();
-        module.initialize(subject, callbacks -> {
-            ((NameCallback) callbacks[0]).setName(name);
-            ((PasswordCallback) callbacks[1]).setPassword(password.toCharArray());
-        }, Map.of(), Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, users));
+        module.initialize(subject, UserServiceLoginModuleTest.credentials(name, password, null), Map.of(),
+                Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, users, UserServiceLoginModule.THROTTLE_OPTION,
+                        new InMemoryLoginThrottle(InMemoryLoginThrottleTest.config(5, 20, 1, 900, 3600, 10_000))));
         module.login();
         module.commit();
         return subject;

@@ -12,13 +12,16 @@ import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.Configuration;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
+import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.Priorities;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.PreMatching;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -26,7 +29,9 @@ import javax.ws.rs.core.SecurityContext;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.opendpm.api.StoreUnavailableException;
+import org.opendpm.api.security.ClientAddressCallback;
 import org.opendpm.api.security.LoginReady;
+import org.opendpm.api.security.LoginThrottledException;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.RestReadiness;
 import org.opendpm.rest.internal.dto.Problem;
@@ -55,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * gets 503 "OpenDPM is starting" with {@code Retry-After} instead: a login refused then could succeed a moment later,
  * so it must not be told its credentials are wrong, and a request answered then could be followed by a 404 while the
  * application is rebuilt for a resource that joins later.
+ *
+ * <p>The realm throttles failed logins per user name and per client address (the remote address of the HTTP
+ * connection, told through {@link ClientAddressCallback}; behind a reverse proxy that is the proxy's). A throttled
+ * login gets 429 "Too many failed logins" with {@code Retry-After}, its credentials unchecked.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = "org.opendpm.rest")
 @Designate(ocd = BasicAuthFilter.Config.class)
@@ -76,19 +85,32 @@ public class BasicAuthFilter implements ContainerRequestFilter {
     /** Seconds a client is asked to wait while OpenDPM starts; start-up takes a few. */
     static final String RETRY_AFTER_SECONDS = "1";
 
+    private final Configuration jaas;
     private volatile String realm;
     private volatile boolean loginReady;
     private final RestReadiness resources;
+    private volatile HttpServletRequest servletRequest;
 
     @Activate
     public BasicAuthFilter(Config config, BundleContext context, @Reference ServiceComponentRuntime scr,
             @Reference JaxrsServiceRuntime runtime) {
-        this(config, new RestReadiness(context, scr, runtime, Clock.systemUTC()));
+        this(config, new RestReadiness(context, scr, runtime, Clock.systemUTC()), null);
     }
 
-    BasicAuthFilter(Config config, RestReadiness resources) {
+    /** {@code jaas} lists the realms; null for the JVM's JAAS configuration (Karaf's, with its realms). */
+    BasicAuthFilter(Config config, RestReadiness resources, Configuration jaas) {
         this.resources = resources;
+        this.jaas = jaas;
         modified(config);
+    }
+
+    /**
+     * Called once by the JAX-RS runtime with a proxy that stands for the servlet request being filtered (CXF sets it
+     * before each request filter runs); the address of the client comes from it.
+     */
+    @Context
+    public void setServletRequest(HttpServletRequest request) {
+        this.servletRequest = request;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -132,6 +154,8 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         }
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
+        HttpServletRequest servlet = servletRequest;
+        String address = servlet == null ? null : servlet.getRemoteAddr();
         Subject subject = new Subject();
         try {
             LoginContext login = new LoginContext(realm, subject, callbacks -> {
@@ -140,14 +164,22 @@ public class BasicAuthFilter implements ContainerRequestFilter {
                         n.setName(user);
                     } else if (cb instanceof PasswordCallback p) {
                         p.setPassword(password);
+                    } else if (cb instanceof ClientAddressCallback a) {
+                        a.setAddress(address);
                     } else {
                         throw new UnsupportedCallbackException(cb);
                     }
                 }
-            });
+            }, jaas);
             login.login();
+        } catch (LoginThrottledException e) {
+            // The throttle logged when it began; each refused attempt is not worth a line.
+            LOG.debug("REST login for user '{}' from {} throttled", user, address);
+            request.abortWith(Response.fromResponse(problem(429, "Too many failed logins", e.getMessage()))
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).build());
+            return;
         } catch (FailedLoginException e) {
-            LOG.info("REST login failed for user '{}'", user);
+            LOG.info("REST login failed for user '{}' from {}", user, address);
             request.abortWith(unauthorized("Wrong user name or password"));
             return;
         } catch (LoginException e) {
