@@ -195,8 +195,9 @@ public final class MulticastSender {
         }
     }
 
+    /** Not after a failure: the receivers then hear nothing and report it over their links, as for a dead sender. */
     private void sendStatus() {
-        if (!stopping) {
+        if (!stopping && failure == null) {
             write(core.status());
         }
     }

@@ -269,6 +269,26 @@ public class MulticastSenderTest {
     }
 
     @Test
+    public void anImageThatCannotBeReadStopsTheSendingAndTheStatus() throws Exception {
+        ChunkEntry e = reader.entry(2);
+        reader.close();
+        send(Packet.Request.whole(SESSION, image(), 2, e.storedLength(), BLOCK, MEMBER));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (sender.failure() == null && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sender.failure()).isNotNull();
+        assertThat(sender.datagramsSent()).isZero();
+        while (receive() != null) {
+            // what was sent before the failure
+        }
+        long quiet = System.nanoTime() + 600_000_000L;
+        while (System.nanoTime() < quiet) {
+            assertThat(receive()).as("no STATUS after the failure").isNull();
+        }
+    }
+
+    @Test
     public void stopClosesTheChannelAndItsPortIsFreeAgain() throws Exception {
         InetSocketAddress at = sender.localAddress();
         sender.stop();
