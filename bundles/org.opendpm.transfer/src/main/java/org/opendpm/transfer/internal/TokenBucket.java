@@ -2,20 +2,21 @@ package org.opendpm.transfer.internal;
 
 /**
  * A token bucket holding at most one second's worth of tokens: {@code perSecond} events may come in a burst, then
- * {@code perSecond} a second. Not thread-safe: each bucket is used by one thread.
+ * {@code perSecond} a second. Not thread-safe: each bucket is used by one thread
+ * (or under its owner's lock).
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private double tokens;
     private long last;
 
-    TokenBucket(int perSecond, long now) {
+    public TokenBucket(int perSecond, long now) {
         this.tokens = perSecond;
         this.last = now;
     }
 
     /** Takes a token if there is one; {@code perSecond <= 0} means no limit. */
-    boolean tryTake(int perSecond, long nowNanos) {
+    public boolean tryTake(int perSecond, long nowNanos) {
         if (perSecond <= 0) {
             return true;
         }
@@ -29,7 +30,7 @@ final class TokenBucket {
     }
 
     /** Whether the bucket has been full long enough to be forgotten. */
-    boolean idleSince(long nowNanos, long idleNanos) {
+    public boolean idleSince(long nowNanos, long idleNanos) {
         return nowNanos - last > idleNanos;
     }
 }

@@ -1,0 +1,91 @@
+package org.opendpm.transfer.internal.multicast;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The sender's rate control (docs/multicast.md, "Rate control"): AIMD on the worst single member's loss, one
+ * decision per window of {@link #WINDOW_NANOS}. A member's loss is the blocks it asked again for in the window over
+ * the blocks sent in it; taking the worst member, not the union of all requests, keeps independent random loss at
+ * many receivers from reading as congestion. Pure logic; not thread-safe (the sender guards it).
+ */
+final class RateControl {
+
+    static final long WINDOW_NANOS = 100_000_000L;
+    static final long MB = 1_000_000L;
+    static final long START = 20 * MB;
+    static final long MIN = 1 * MB;
+    static final long DEFAULT_MAX = 120 * MB;
+    static final long INCREASE = 2 * MB;
+    static final double DECREASE = 0.75;
+    static final double LOSS_HIGH = 0.25;
+    static final double LOSS_LOW = 0.10;
+    /** A decrease needs this many windows without one before it, so requests in flight do not cut twice. */
+    static final int HOLD_WINDOWS = 2;
+
+    private final long max;
+    private long rate;
+    private long sent;
+    private final Map<Long, Long> asked = new HashMap<>();
+    private int windowsSinceDecrease = HOLD_WINDOWS + 1;
+    private double lastLoss;
+
+    /** @param max the ceiling, bytes per second, at least {@link #MIN}; the rate starts at min(START, max) */
+    RateControl(long max) {
+        if (max < MIN) {
+            throw new IllegalArgumentException("rate ceiling " + max + " B/s is below the floor of " + MIN + " B/s");
+        }
+        this.max = max;
+        this.rate = Math.min(START, max);
+    }
+
+    /** The current rate, bytes of datagrams per second. */
+    long rate() {
+        return rate;
+    }
+
+    long max() {
+        return max;
+    }
+
+    /** The worst member's loss in the last window that measured one (0 before). */
+    double lastLoss() {
+        return lastLoss;
+    }
+
+    /** A DATA datagram went out. */
+    void sent() {
+        sent++;
+    }
+
+    /** {@code member} asked again for {@code blocks} blocks (a repair request). */
+    void asked(long member, int blocks) {
+        asked.merge(member, (long) blocks, Long::sum);
+    }
+
+    /**
+     * Ends the window: decides the rate for the next one and starts counting anew. A window in which nothing was sent
+     * measures no loss and keeps the rate.
+     *
+     * @param backlog whether the request queue holds anything (only then is more rate of use)
+     * @return the rate from now on
+     */
+    long endWindow(boolean backlog) {
+        windowsSinceDecrease++;
+        if (sent > 0) {
+            long worst = asked.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            lastLoss = (double) worst / sent;
+            if (lastLoss > LOSS_HIGH) {
+                if (windowsSinceDecrease > HOLD_WINDOWS) {
+                    rate = Math.max(MIN, (long) (DECREASE * rate));
+                    windowsSinceDecrease = 0;
+                }
+            } else if (lastLoss < LOSS_LOW && backlog) {
+                rate = Math.min(max, rate + INCREASE);
+            }
+        }
+        sent = 0;
+        asked.clear();
+        return rate;
+    }
+}

@@ -1,0 +1,191 @@
+package org.opendpm.transfer.internal.multicast;
+
+import java.net.InetAddress;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.opendpm.agent.protocol.multicast.Packet;
+import org.opendpm.agent.protocol.multicast.PacketCodec;
+import org.opendpm.transfer.internal.TokenBucket;
+
+/**
+ * What a multicast sender decides, without I/O (docs/multicast.md, "Sender"): which REQUESTs go into the queue (its
+ * session and image, stored length and block size as the index and session have them, a member of the session, and
+ * at most {@link #REQUESTS_PER_SOURCE} a second per source address), which block goes next, the rate, and the
+ * STATUS content. Every time comes from the caller's nanosecond clock. Thread-safe: the channel's thread offers
+ * requests while the sending thread takes blocks.
+ */
+final class SenderCore {
+
+    /** What became of a REQUEST. */
+    enum Verdict {
+        /** Its blocks are in the queue. */
+        QUEUED,
+        /** Another session or image. */
+        FOREIGN,
+        /** A chunk past the image, or a stored length or block size the index or session disagrees with. */
+        MISMATCH,
+        /** From a member not in the session (never joined, dropped or done). */
+        NOT_MEMBER,
+        /** Its source address is over its request rate. */
+        RATE_LIMITED
+    }
+
+    static final int REQUESTS_PER_SOURCE = 2000;
+    /** Source buckets kept before idle ones are forgotten; beyond it new sources are refused until some go idle. */
+    static final int MAX_SOURCES = 4096;
+    private static final long IDLE_NANOS = 1_000_000_000L;
+
+    private final long sessionId;
+    private final UUID image;
+    private final int blockSize;
+    private final int[] storedLengths;
+    private final Set<Long> members = new HashSet<>();
+    private final RequestQueue queue = new RequestQueue();
+    private final RateControl rate;
+    private final Map<InetAddress, TokenBucket> sources = new HashMap<>();
+    private final Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+
+    /**
+     * @param storedLengths each chunk's stored length from the image's index, 0 for a hole; at least one chunk
+     * @param maxRate the rate's ceiling, bytes per second
+     */
+    SenderCore(long sessionId, UUID image, int blockSize, int[] storedLengths, long maxRate) {
+        if (sessionId <= 0) {
+            throw new IllegalArgumentException("session id " + sessionId + " is outside 1..2^63-1");
+        }
+        if (blockSize < PacketCodec.MIN_BLOCK_SIZE || blockSize > PacketCodec.MAX_BLOCK_SIZE) {
+            throw new IllegalArgumentException("block size " + blockSize + " is outside "
+                    + PacketCodec.MIN_BLOCK_SIZE + ".." + PacketCodec.MAX_BLOCK_SIZE);
+        }
+        if (storedLengths.length == 0) {
+            throw new IllegalArgumentException("an image of no chunks has nothing to send");
+        }
+        this.sessionId = sessionId;
+        this.image = image;
+        this.blockSize = blockSize;
+        this.storedLengths = storedLengths.clone();
+        this.rate = new RateControl(maxRate);
+        for (Verdict v : Verdict.values()) {
+            counts.put(v, 0L);
+        }
+    }
+
+    long sessionId() {
+        return sessionId;
+    }
+
+    UUID image() {
+        return image;
+    }
+
+    int blockSize() {
+        return blockSize;
+    }
+
+    long chunkCount() {
+        return storedLengths.length;
+    }
+
+    int storedLength(long chunk) {
+        return storedLengths[(int) chunk];
+    }
+
+    /** {@code member} joined (or rejoined) the session: its requests count from now on. */
+    synchronized void admit(long member) {
+        members.add(member);
+    }
+
+    /** {@code member} was dropped or is done: its requests are refused, so its loss no longer holds the rate. */
+    synchronized void remove(long member) {
+        members.remove(member);
+    }
+
+    /** Checks a REQUEST from {@code source} and, when it passes, queues its blocks. */
+    synchronized Verdict offer(Packet.Request r, InetAddress source, long nowNanos) {
+        Verdict v = check(r, source, nowNanos);
+        counts.merge(v, 1L, Long::sum);
+        if (v == Verdict.QUEUED) {
+            BitSet blocks;
+            if (r.wholeChunk()) {
+                blocks = new BitSet();
+                blocks.set(0, PacketCodec.blockCount(r.storedLength(), blockSize));
+            } else {
+                BitSet bits = r.missing();
+                blocks = new BitSet(r.firstBlock() + r.bitCount());
+                for (int k = bits.nextSetBit(0); k >= 0; k = bits.nextSetBit(k + 1)) {
+                    blocks.set(r.firstBlock() + k);
+                }
+                // Only a bitmap is a repair: a whole-chunk request is a receiver's first ask for the chunk.
+                rate.asked(r.member(), bits.cardinality());
+            }
+            queue.add(r.chunk(), blocks);
+        }
+        return v;
+    }
+
+    private Verdict check(Packet.Request r, InetAddress source, long nowNanos) {
+        if (r.sessionId() != sessionId || !r.image().equals(image)) {
+            return Verdict.FOREIGN;
+        }
+        if (r.chunk() >= storedLengths.length || r.storedLength() != storedLengths[(int) r.chunk()]
+                || r.blockSize() != blockSize) {
+            return Verdict.MISMATCH;
+        }
+        if (!members.contains(r.member())) {
+            return Verdict.NOT_MEMBER;
+        }
+        TokenBucket bucket = sources.get(source);
+        if (bucket == null) {
+            if (sources.size() >= MAX_SOURCES) {
+                sources.values().removeIf(b -> b.idleSince(nowNanos, IDLE_NANOS));
+                if (sources.size() >= MAX_SOURCES) {
+                    return Verdict.RATE_LIMITED;
+                }
+            }
+            bucket = new TokenBucket(REQUESTS_PER_SOURCE, nowNanos);
+            sources.put(source, bucket);
+        }
+        return bucket.tryTake(REQUESTS_PER_SOURCE, nowNanos) ? Verdict.QUEUED : Verdict.RATE_LIMITED;
+    }
+
+    /** The next block to send (counted as sent for the rate control), or null when nothing is asked for. */
+    synchronized RequestQueue.Block next() {
+        RequestQueue.Block b = queue.poll();
+        if (b != null) {
+            rate.sent();
+        }
+        return b;
+    }
+
+    /** The chunks about to be sent: the current one (if blocks of it remain) and up to {@code n} after it. */
+    synchronized List<Long> upcoming(int n) {
+        return queue.upcoming(n);
+    }
+
+    /** Ends a rate window ({@link RateControl#WINDOW_NANOS}); answers the rate from now on. */
+    synchronized long endWindow() {
+        return rate.endWindow(!queue.isEmpty());
+    }
+
+    synchronized long rate() {
+        return rate.rate();
+    }
+
+    /** The STATUS packet of now: the rate, the chunk being sent (or last sent; 0 before any), the queue's length. */
+    synchronized Packet.Status status() {
+        return new Packet.Status(sessionId, image, Math.max(0, queue.currentChunk()), rate.rate(),
+                queue.chunksWaiting(), storedLengths.length);
+    }
+
+    /** How many REQUESTs met {@code v}. */
+    synchronized long count(Verdict v) {
+        return counts.get(v);
+    }
+}
