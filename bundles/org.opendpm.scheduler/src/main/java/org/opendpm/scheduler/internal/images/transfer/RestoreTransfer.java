@@ -50,6 +50,8 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     private final CompletableFuture<ImageResult> result = new CompletableFuture<>();
     private final List<String> warnings = new ArrayList<>();
     private final Map<Integer, Integer> targetOf = new HashMap<>();
+    /** Backup GPTs to move to the end of target disks larger than the image's, by target disk number. */
+    private final Map<Integer, GptRelocation.Areas> gptMoves = new HashMap<>();
     private final CRC32C crc = new CRC32C();
 
     /** The stored bytes of the chunk being sent, reused: a chunk is sent before the next is read. */
@@ -138,7 +140,13 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
                         + " bytes; disk " + number + " of machine " + machine.name() + " has " + target.sizeBytes());
             }
             targetOf.put(d.number(), number);
-            if (!partitionImage(d) || partitionsMatch(d, target)) {
+            if (!partitionImage(d)) {
+                if (target.sizeBytes() > d.size()) {
+                    moveBackupGpt(d, number, target.sizeBytes());
+                }
+                continue;
+            }
+            if (partitionsMatch(d, target)) {
                 continue;
             }
             if (target.sizeBytes() != d.size() || d.partitionTable().length == 0) {
@@ -151,6 +159,37 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
             tables = tables.thenCompose(v -> writeTable(d, number));
         }
         return tables;
+    }
+
+    /**
+     * Plans the move of a GPT disk's backup table to the end of a larger target, done once every chunk is written;
+     * an image whose table cannot be moved restores as it is, with a warning.
+     */
+    private void moveBackupGpt(ImageHeader.Disk d, int number, long targetSize) {
+        byte[] head = Arrays.copyOf(d.partitionTable(), Math.min(PartitionTableArea.headLength(d),
+                d.partitionTable().length));
+        try {
+            GptRelocation.relocate(head, d.sectorSize(), d.size(), targetSize).ifPresent(a -> gptMoves.put(number, a));
+        } catch (IllegalArgumentException e) {
+            warn("Disk " + number + " of machine " + machine.name() + " is larger than image " + restore.imageName()
+                    + "'s, but the image's GPT cannot be moved to its end (" + e.getMessage() + "); the disk keeps"
+                    + " the table where the image's disk ended");
+        }
+    }
+
+    /** Writes the planned GPT moves, one disk after the other. */
+    private CompletableFuture<Void> moveBackupGpts() {
+        CompletableFuture<Void> f = CompletableFuture.completedFuture(null);
+        for (Map.Entry<Integer, GptRelocation.Areas> m : gptMoves.entrySet()) {
+            int number = m.getKey();
+            GptRelocation.Areas a = m.getValue();
+            f = f.thenCompose(v -> inFlight.track(t.agents.writeDiskArea(machine.id(), number, 0, a.head())))
+                    .thenCompose(v -> inFlight.track(t.agents.writeDiskArea(machine.id(), number, a.tailOffset(),
+                            a.tail())))
+                    .thenRun(() -> step.log("Disk " + number + " of machine " + machine.name() + " is larger than the"
+                            + " image's: its backup GPT now ends the disk, at byte " + a.tailOffset()));
+        }
+        return f;
     }
 
     /** Whether the image holds partitions of the disk rather than all of it. */
@@ -252,7 +291,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
                         + m.disk() + ", disk offset " + m.diskOffset() + ") reads back differently from image "
                         + restore.imageName() + " (" + r.mismatches().size() + " chunks listed)"));
             } else {
-                end(null);
+                moveBackupGpts().whenComplete((v, failed) -> end(failed));
             }
             return;
         }

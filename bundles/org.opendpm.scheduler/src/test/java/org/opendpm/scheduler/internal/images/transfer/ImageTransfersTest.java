@@ -547,4 +547,31 @@ public class ImageTransfersTest {
                         + " image p.img holds, and its partition table cannot be written: the disk has "
                         + (DISK + 4096) + " bytes, the image's " + DISK);
     }
+
+    @Test
+    public void aWholeGptDiskRestoredOntoALargerDiskGetsItsBackupGptAtTheNewEnd() throws Exception {
+        GptRelocationTest.requireSfdisk();
+        long size = 8L << 20;
+        byte[] gpt = Files.readAllBytes(GptRelocationTest.gptDisk(tmp.newFile().toPath(), size));
+        machineDisk(A, gpt, "gpt");
+        link.diskInfo.put(A, List.of(new DiskInfo(1, "vda", size, "gpt", "", List.of(new PartitionInfo(1, P1,
+                2L << 20, "0FC63DAF-8483-4772-8E79-3D69D8477DE4", "")))));
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        await(t.backup(facts(A, "", ""), new Backup("g.img", 1, List.of(), false), new RecordingStep(), returns));
+        long larger = 12L << 20;
+        Path target = machineDisk(B, new byte[(int) larger], "gpt");
+        link.diskInfo.put(B, List.of(new DiskInfo(1, "vda", larger, "", "", List.of())));
+        link.connect(B, true);
+        RecordingStep step = new RecordingStep();
+
+        await(t.restore(facts(B, "", ""), new Restore("g.img", 0, true), step, returns));
+
+        assertThat(GptRelocationTest.sfdisk(null, "--verify", target.toString())).contains("No errors detected")
+                .doesNotContain("not on the end");
+        assertThat(step.log).contains("Disk 1 of machine m2 is larger than the image's: its backup GPT now ends the"
+                + " disk, at byte " + (larger - 33 * 512));
+        assertThat(java.util.Arrays.copyOfRange(Files.readAllBytes(target), (int) (2L << 20), (int) size))
+                .as("the partitions' bytes").isEqualTo(java.util.Arrays.copyOfRange(gpt, (int) (2L << 20),
+                        (int) size));
+    }
 }
