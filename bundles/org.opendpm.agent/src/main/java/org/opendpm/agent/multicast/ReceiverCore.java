@@ -204,18 +204,11 @@ final class ReceiverCore {
         if (r.member() == member || s == null || !s.requested) {
             return;
         }
-        BitSet blocks = new BitSet();
-        if (r.wholeChunk()) {
-            blocks.set(0, PacketCodec.blockCount(r.storedLength(), blockSize));
-        } else {
-            BitSet m = r.missing();
-            for (int i = m.nextSetBit(0); i >= 0; i = m.nextSetBit(i + 1)) {
-                blocks.set(r.firstBlock() + i);
-            }
-        }
         if (s.heard.size() == HEARD_MAX) {
             s.heard.removeFirst();
         }
+        BitSet blocks = new BitSet();
+        addBlocks(r, blocks);
         s.heard.addLast(new Heard(now, blocks));
     }
 
@@ -307,18 +300,21 @@ final class ReceiverCore {
         BitSet heard = new BitSet();
         s.heard.forEach(h -> heard.or(h.blocks()));
         BitSet lacks = new BitSet();
-        for (Packet.Request r : asks) {
-            if (r.wholeChunk()) {
-                lacks.set(0, PacketCodec.blockCount(r.storedLength(), blockSize));
-            } else {
-                BitSet m = r.missing();
-                for (int i = m.nextSetBit(0); i >= 0; i = m.nextSetBit(i + 1)) {
-                    lacks.set(r.firstBlock() + i);
-                }
-            }
-        }
+        asks.forEach(r -> addBlocks(r, lacks));
         lacks.andNot(heard);
         return lacks.isEmpty();
+    }
+
+    /** Sets the blocks {@code r} asks for, as block numbers of its chunk. */
+    private static void addBlocks(Packet.Request r, BitSet to) {
+        if (r.wholeChunk()) {
+            to.set(0, PacketCodec.blockCount(r.storedLength(), r.blockSize()));
+            return;
+        }
+        BitSet m = r.missing();
+        for (int i = m.nextSetBit(0); i >= 0; i = m.nextSetBit(i + 1)) {
+            to.set(r.firstBlock() + i);
+        }
     }
 
     /**
