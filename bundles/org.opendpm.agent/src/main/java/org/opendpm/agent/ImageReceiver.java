@@ -283,16 +283,9 @@ final class ImageReceiver {
                 Target t = targets.get(c.disk());
                 try {
                     if (c.hole()) {
-                        // A hole already reading as zeros (a new or discarded disk) is not written: reading is
-                        // cheaper than writing and flushing the zeros.
                         zeros = zeros != null ? zeros : RestoreDisk.buffer(request.chunkSize());
-                        t.disk().read(zeros.clear().limit(c.length()), c.diskOffset());
-                        if (!Chunks.isZero(zeros, c.length())) {
-                            zeros.clear();
-                            while (zeros.hasRemaining()) {
-                                zeros.putLong(0);
-                            }
-                            write(t, zeros, c);
+                        if (t.disk().zero(zeros, c.diskOffset(), c.length())) {
+                            bytesWritten += c.length();
                         }
                     } else {
                         write(t, it.slot().dst(), c);

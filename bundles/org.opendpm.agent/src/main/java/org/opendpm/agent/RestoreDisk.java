@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 
 import com.sun.nio.file.ExtendedOpenOption;
 
+import org.opendpm.image.Chunks;
 import org.opendpm.image.WriteBehind;
 
 /**
@@ -104,6 +105,24 @@ final class RestoreDisk implements Closeable {
             }
         }
         flushing.written(length);
+    }
+
+    /**
+     * Makes {@code length} bytes at {@code offset} read as zeros, using {@code scratch} (from {@link #buffer}, at
+     * least {@code length} bytes): a range already reading as zeros (a new or discarded disk) is not written, because
+     * reading is cheaper than writing and flushing the zeros. Returns whether it wrote.
+     */
+    boolean zero(ByteBuffer scratch, long offset, int length) throws IOException {
+        read(scratch.clear().limit(length), offset);
+        if (Chunks.isZero(scratch, length)) {
+            return false;
+        }
+        scratch.clear();
+        while (scratch.hasRemaining()) {
+            scratch.putLong(0);
+        }
+        write(scratch.duplicate().clear().limit(length), offset);
+        return true;
     }
 
     /** Reads {@code dst}'s remaining bytes from {@code offset}; a disk that ends early is an error. */

@@ -9,15 +9,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 
 import org.junit.After;
@@ -29,9 +24,7 @@ import org.opendpm.agent.protocol.multicast.BadPacketException;
 import org.opendpm.agent.protocol.multicast.Packet;
 import org.opendpm.agent.protocol.multicast.PacketCodec;
 import org.opendpm.image.ChunkEntry;
-import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageReader;
-import org.opendpm.image.ImageWriter;
 
 /**
  * The sender on a real Netty channel, to unicast 127.0.0.1: a plain UDP socket plays a receiver, asks with REQUESTs
@@ -40,7 +33,6 @@ import org.opendpm.image.ImageWriter;
  */
 public class MulticastSenderTest {
 
-    private static final int CHUNK = ImageHeader.MIN_CHUNK_SIZE;
     private static final int CHUNKS = 12;
     private static final long SESSION = 0x5EED_0001L;
     private static final long MEMBER = 7;
@@ -55,32 +47,11 @@ public class MulticastSenderTest {
     private MulticastSender sender;
     private DatagramSocket receiver;
 
-    /** Per chunk: zeros (a hole), text, or random bytes that zstd cannot shrink (some 47 blocks). */
     @Before
     public void setUp() throws Exception {
-        source = new byte[CHUNKS * CHUNK];
-        Random r = new Random(11);
-        byte[] line = "OpenDPM multicast test line 0123456789\n".getBytes(StandardCharsets.US_ASCII);
-        for (int c = 0; c < CHUNKS; c++) {
-            for (int i = 0; i < CHUNK; i++) {
-                int at = c * CHUNK + i;
-                source[at] = switch (c % 3) {
-                case 0 -> 0;
-                case 1 -> line[at % line.length];
-                default -> (byte) r.nextInt(256);
-                };
-            }
-        }
-        ImageHeader header = new ImageHeader(UUID.randomUUID(), CHUNK, Instant.now(), "opendpm-linux", "Model 7",
-                new ImageHeader.SourceMachine("m1", "02:00:00:00:00:01", "uuid-1"),
-                List.of(new ImageHeader.Disk(1, source.length, 512, new byte[0], List.of())),
-                List.of(new ImageHeader.Extent(1, 0, source.length)));
-        file = tmp.getRoot().toPath().resolve("m.img");
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                ImageWriter w = ImageWriter.create(out, header, ImageWriter.Options.DEFAULT)) {
-            w.write(ByteBuffer.wrap(source));
-            w.finish();
-        }
+        TestImage image = TestImage.write(tmp.getRoot().toPath().resolve("m.img"), CHUNKS);
+        source = image.source();
+        file = image.file();
         reader = ImageReader.open(file);
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver.setReceiveBufferSize(4 * 1024 * 1024);
