@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import com.sun.nio.file.ExtendedOpenOption;
 
 import org.opendpm.image.Chunks;
+import org.opendpm.image.Io;
 import org.opendpm.image.WriteBehind;
 
 /**
@@ -30,8 +31,6 @@ final class RestoreDisk implements Closeable {
     private static final Logger LOG = Logger.getLogger(RestoreDisk.class.getName());
     /** Alignment of the buffers this class hands out: the largest block size O_DIRECT asks for here. */
     static final int ALIGNMENT = 4096;
-    /** Buffered system calls of 128 KiB: a 4 MiB call costs the kernel about three times as much per byte. */
-    private static final int SLICE = 128 * 1024;
     /** Buffered bytes after which the disk is flushed behind the writer. */
     private static final long FLUSH_EVERY = 64L << 20;
 
@@ -89,21 +88,12 @@ final class RestoreDisk implements Closeable {
     /** Writes {@code src}'s remaining bytes at {@code offset}. */
     void write(ByteBuffer src, long offset) throws IOException {
         ByteBuffer b = src.duplicate();
-        int start = b.position();
         if (aligned(b, offset)) {
-            while (b.hasRemaining()) {
-                direct.write(b, offset + b.position() - start);
-            }
+            ImageDisks.writeFully(direct, b, offset);
             return;
         }
         int length = b.remaining();
-        int end = b.limit();
-        while (b.position() < end) {
-            b.limit(Math.min(end, b.position() + SLICE));
-            while (b.hasRemaining()) {
-                buffered.write(b, offset + b.position() - start);
-            }
-        }
+        Io.writeFully(buffered, b, offset);
         flushing.written(length);
     }
 

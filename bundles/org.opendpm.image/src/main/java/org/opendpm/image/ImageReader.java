@@ -17,7 +17,6 @@ import org.opendpm.image.internal.ChunkCodec;
 import org.opendpm.image.internal.Format;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexCodec;
-import org.opendpm.image.internal.Io;
 import org.opendpm.image.internal.OrderedPool;
 
 /**

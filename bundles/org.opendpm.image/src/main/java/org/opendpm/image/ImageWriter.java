@@ -10,7 +10,6 @@ import org.opendpm.image.ImageHeader.Extent;
 import org.opendpm.image.internal.ChunkCodec;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexBuilder;
-import org.opendpm.image.internal.Io;
 import org.opendpm.image.internal.OrderedPool;
 
 /**

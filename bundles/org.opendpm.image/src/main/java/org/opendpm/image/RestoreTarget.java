@@ -6,8 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 
-import org.opendpm.image.internal.Io;
-
 /** Where a restore writes: the image's chunks arrive in order, each with its disk and disk offset. */
 @FunctionalInterface
 public interface RestoreTarget {

@@ -11,7 +11,6 @@ import org.opendpm.image.ImageHeader.ChunkLocation;
 import org.opendpm.image.internal.ChunkCodec;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexBuilder;
-import org.opendpm.image.internal.Io;
 
 /**
  * Writes an image from chunks that were compressed elsewhere (by the agent on the machine): the header first, then

@@ -49,7 +49,7 @@ public class ApiDocsServletTest {
 
             @Override
             public void setWriteListener(WriteListener listener) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("not used: setWriteListener");
             }
         };
         HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(

@@ -1,5 +1,6 @@
 package org.opendpm.scheduler.internal.images.transfer;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.opendpm.image.ImageHeader;
@@ -33,5 +34,17 @@ final class PartitionTableArea {
 
     static int headLength(ImageHeader.Disk disk) {
         return headLength(disk.size(), disk.partitions().stream().map(ImageHeader.Partition::offset).toList());
+    }
+
+    /** The head of the disk as the image keeps it. */
+    static byte[] head(ImageHeader.Disk disk) {
+        byte[] table = disk.partitionTable();
+        return Arrays.copyOf(table, Math.min(headLength(disk), table.length));
+    }
+
+    /** The tail the image keeps after the head: the backup GPT, or nothing. */
+    static byte[] tail(ImageHeader.Disk disk) {
+        byte[] table = disk.partitionTable();
+        return Arrays.copyOfRange(table, Math.min(headLength(disk), table.length), table.length);
     }
 }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,10 +165,9 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
      * an image whose table cannot be moved restores as it is, with a warning.
      */
     private void moveBackupGpt(ImageHeader.Disk d, int number, long targetSize) {
-        byte[] head = Arrays.copyOf(d.partitionTable(), Math.min(PartitionTableArea.headLength(d),
-                d.partitionTable().length));
         try {
-            GptRelocation.relocate(head, d.sectorSize(), d.size(), targetSize).ifPresent(a -> gptMoves.put(number, a));
+            GptRelocation.relocate(PartitionTableArea.head(d), d.sectorSize(), d.size(), targetSize)
+                    .ifPresent(a -> gptMoves.put(number, a));
         } catch (IllegalArgumentException e) {
             warn("Disk " + number + " of machine " + machine.name() + " is larger than image " + restore.imageName()
                     + "'s, but the image's GPT cannot be moved to its end (" + e.getMessage() + "); the disk keeps"
@@ -215,10 +213,8 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     }
 
     private CompletableFuture<Void> writeTable(ImageHeader.Disk d, int number) {
-        byte[] table = d.partitionTable();
-        int headLength = Math.min(PartitionTableArea.headLength(d), table.length);
-        byte[] head = Arrays.copyOf(table, headLength);
-        byte[] tail = Arrays.copyOfRange(table, headLength, table.length);
+        byte[] head = PartitionTableArea.head(d);
+        byte[] tail = PartitionTableArea.tail(d);
         step.log("The partitions of disk " + number + " of machine " + machine.name() + " differ from the image's:"
                 + " writing its partition table first");
         CompletableFuture<Void> f = inFlight.track(t.agents.writeDiskArea(machine.id(), number, 0, head));
