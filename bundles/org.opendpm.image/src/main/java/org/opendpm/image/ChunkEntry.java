@@ -1,6 +1,10 @@
 package org.opendpm.image;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+
+import org.opendpm.image.internal.Format;
+import org.opendpm.image.internal.IndexCodec;
 
 /**
  * One index entry (docs/image-format.md, "Index"): everything needed to check a chunk's stored bytes alone and to
@@ -18,8 +22,19 @@ import java.util.Arrays;
 public record ChunkEntry(long number, int diskNumber, long diskOffset, int length, long fileOffset, int storedLength,
         int storedCrc32c, byte[] sha256) {
 
+    /** Bytes of one entry in an index. */
+    public static final int SIZE = Format.ENTRY_SIZE;
+
     public ChunkEntry {
         sha256 = sha256.clone();
+    }
+
+    /**
+     * Reads one entry from {@code b}'s next {@link #SIZE} bytes (an index that came from elsewhere, such as over the
+     * agent link); only the entry's own fields are checked, its place in the image by the caller.
+     */
+    public static ChunkEntry decode(ByteBuffer b) throws ImageFormatException {
+        return IndexCodec.getEntry(b, -1);
     }
 
     /** An all-zero chunk: no stored bytes. */

@@ -68,6 +68,7 @@ public final class ImageReader implements AutoCloseable {
     private final ByteBuffer index;
     private final long indexOffset;
     private final long chunkCount;
+    private final int indexCrc32c;
 
     private ImageReader(SeekableByteChannel channel) throws IOException {
         this.channel = channel;
@@ -117,6 +118,7 @@ public final class ImageReader implements AutoCloseable {
         if ((int) crc.getValue() != trailer.indexCrc32c()) {
             throw new ImageFormatException("index CRC-32C mismatch", indexOffset);
         }
+        indexCrc32c = trailer.indexCrc32c();
         checkEntries(headerLength);
     }
 
@@ -194,6 +196,19 @@ public final class ImageReader implements AutoCloseable {
 
     private static long entryOffset(long n) {
         return n * Format.ENTRY_SIZE;
+    }
+
+    /**
+     * The index as the file holds it, {@link ChunkEntry#SIZE} bytes per chunk (read-only, checked when the image was
+     * opened): what a multicast sender gives its receivers over the agent link.
+     */
+    public ByteBuffer index() {
+        return index.asReadOnlyBuffer().rewind();
+    }
+
+    /** The trailer's CRC-32C of the whole index. */
+    public int indexCrc32c() {
+        return indexCrc32c;
     }
 
     public ChunkEntry entry(long n) throws ImageFormatException {

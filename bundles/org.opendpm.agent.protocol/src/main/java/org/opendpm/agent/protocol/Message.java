@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A control message of the agent link (docs/agent-protocol.md, version {@value #PROTOCOL_VERSION}). Requests are
@@ -27,6 +28,10 @@ public sealed interface Message {
     /** The most extents of an {@link ImageRead} and disks of an image request. */
     int MAX_EXTENTS = 4096;
     int MAX_IMAGE_DISKS = 64;
+    /** The most chunk ranges one multicast message lists. */
+    int MAX_RANGES = 1024;
+    /** The most chunks of a multicast session's image: its index (72 bytes a chunk) comes over the link. */
+    long MAX_MULTICAST_CHUNKS = 1L << 24;
 
     /** A request of the server to the agent; the agent answers it once, with an {@link Answer} of the same id. */
     sealed interface Request extends Message {
@@ -237,7 +242,59 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Chunks {@code first} to {@code last}, both included, of a multicast session's image. Lists of ranges are
+     * ascending and do not overlap.
+     */
+    record ChunkRange(long first, long last) {
+        public ChunkRange {
+            if (first < 0 || last < first) {
+                throw new IllegalArgumentException("chunk range " + first + ".." + last);
+            }
+        }
+
+        public long count() {
+            return last - first + 1;
+        }
+    }
+
+    /**
+     * Multicast restore (docs/multicast.md): the agent joins session {@code sessionId} as member {@code member},
+     * receives image {@code image} from {@code group}:{@code port} and writes it to {@code disks}. The image's index
+     * follows as data frames of {@code transferId}: {@code chunks} entries of 72 bytes, whose CRC-32C is
+     * {@code indexCrc32c} (an unsigned 32-bit number in JSON). {@code confirmed} lists the chunks the server recorded
+     * as written for this machine in this session. The agent answers {@link MulticastJoined} once it has the index
+     * and has joined, reports {@link MulticastProgress}, and after {@link MulticastEnd} answers
+     * {@link MulticastResult}.
+     */
+    record MulticastJoin(long id, long transferId, long sessionId, UUID image, long member, String group, int port,
+            int blockSize, List<DiskGeometry> disks, int chunkSize, long chunks, int indexCrc32c,
+            List<ChunkRange> confirmed, boolean compare) implements Request {
+        public MulticastJoin {
+            disks = List.copyOf(disks);
+            confirmed = List.copyOf(confirmed);
+        }
+    }
+
     // ---------------------------------------------------------------- events of a request (either way)
+
+    /** The agent of multicast join {@code id} has the index, its disks open and the group joined. */
+    record MulticastJoined(long id) implements Event {
+    }
+
+    /**
+     * Chunks newly written and flushed by multicast join {@code id} (at most {@value #MAX_RANGES} ranges); {@code bytes}
+     * is what it has written in all.
+     */
+    record MulticastProgress(long id, List<ChunkRange> confirmed, long bytes) implements Event {
+        public MulticastProgress {
+            confirmed = List.copyOf(confirmed);
+        }
+    }
+
+    /** The server heard every chunk of multicast join {@code id} confirmed: the agent flushes, compares, answers. */
+    record MulticastEnd(long id) implements Event {
+    }
 
     /** The server has sent all data of the file transfer of request {@code id}. */
     record FileEnd(long id, long transferId) implements Event {
@@ -386,9 +443,24 @@ public sealed interface Message {
         }
     }
 
-    /** Request {@code id} failed; {@code code} is {@code failed} or {@code cancelled}. */
+    /**
+     * Multicast join {@code id} is complete and flushed: {@code chunks} chunks, {@code bytesWritten} bytes written by
+     * this agent; with {@code compared}, the chunks whose range read back differently (at most 100).
+     */
+    record MulticastResult(long id, long chunks, long bytesWritten, boolean compared,
+            List<ImageWriteResult.Mismatch> mismatches) implements Answer {
+        public MulticastResult {
+            mismatches = List.copyOf(mismatches);
+        }
+    }
+
+    /**
+     * Request {@code id} failed; {@code code} is {@code failed} or {@code cancelled}, or {@code dropped} (server →
+     * agent) for a multicast member the server dropped from its session.
+     */
     record ErrorAnswer(long id, String code, String message) implements Answer {
         public static final String FAILED = "failed";
         public static final String CANCELLED = "cancelled";
+        public static final String DROPPED = "dropped";
     }
 }

@@ -11,12 +11,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import org.opendpm.agent.protocol.Message.Ack;
 import org.opendpm.agent.protocol.Message.Cancel;
+import org.opendpm.agent.protocol.Message.ChunkRange;
 import org.opendpm.agent.protocol.Message.Command;
 import org.opendpm.agent.protocol.Message.CommandResult;
 import org.opendpm.agent.protocol.Message.ConnectionError;
@@ -42,6 +44,11 @@ import org.opendpm.agent.protocol.Message.ImageWriteReady;
 import org.opendpm.agent.protocol.Message.ImageWriteResult;
 import org.opendpm.agent.protocol.Message.ImageWritten;
 import org.opendpm.agent.protocol.Message.ListFolder;
+import org.opendpm.agent.protocol.Message.MulticastEnd;
+import org.opendpm.agent.protocol.Message.MulticastJoin;
+import org.opendpm.agent.protocol.Message.MulticastJoined;
+import org.opendpm.agent.protocol.Message.MulticastProgress;
+import org.opendpm.agent.protocol.Message.MulticastResult;
 import org.opendpm.agent.protocol.Message.Power;
 import org.opendpm.agent.protocol.Message.PrepareMaster;
 import org.opendpm.agent.protocol.Message.Progress;
@@ -75,6 +82,15 @@ public final class MessageCodec {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern RESUME_KEY = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** An IP address literal (dotted IPv4, or IPv6 in hex and colons), so that reading it never asks a resolver. */
+    private static final Pattern IP_LITERAL = Pattern.compile(
+            "(\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F:]{2,39}|[0-9a-fA-F:]{2,29}(\\d{1,3}\\.){3}\\d{1,3}");
+    /** Multicast block sizes (docs/multicast.md, "DATA"). */
+    private static final int MIN_BLOCK_SIZE = 512;
+    private static final int MAX_BLOCK_SIZE = 8192;
+    private static final long MAX_MEMBER = 0xffff_ffffL;
     /** The longest base64 text of {@link Message#MAX_AREA_BYTES}, checked before decoding. */
     private static final int MAX_AREA_BASE64 = (Message.MAX_AREA_BYTES + 2) / 3 * 4;
 
@@ -97,7 +113,10 @@ public final class MessageCodec {
             Map.entry(ImageChunk.class, "imageChunk"), Map.entry(ImageEnd.class, "imageEnd"),
             Map.entry(ImageWrite.class, "imageWrite"), Map.entry(ImageWriteReady.class, "imageWriteReady"),
             Map.entry(ImageWritten.class, "imageWritten"), Map.entry(ImageWriteEnd.class, "imageWriteEnd"),
-            Map.entry(ImageWriteResult.class, "imageWriteResult"), Map.entry(PrepareMaster.class, "prepareMaster"));
+            Map.entry(ImageWriteResult.class, "imageWriteResult"), Map.entry(PrepareMaster.class, "prepareMaster"),
+            Map.entry(MulticastJoin.class, "multicastJoin"), Map.entry(MulticastJoined.class, "multicastJoined"),
+            Map.entry(MulticastProgress.class, "multicastProgress"), Map.entry(MulticastEnd.class, "multicastEnd"),
+            Map.entry(MulticastResult.class, "multicastResult"));
 
     private MessageCodec() {
     }
@@ -227,6 +246,19 @@ public final class MessageCodec {
             return new ImageWriteEnd(m.integer("id"));
         case "imageWriteResult":
             return imageWriteResult(m);
+        case "multicastJoin":
+            return multicastJoin(m);
+        case "multicastJoined":
+            return new MulticastJoined(m.integer("id"));
+        case "multicastProgress":
+            return new MulticastProgress(m.integer("id"), ranges(m, "confirmed", Long.MAX_VALUE, false),
+                    m.integer("bytes", 0, Long.MAX_VALUE));
+        case "multicastEnd":
+            return new MulticastEnd(m.integer("id"));
+        case "multicastResult": {
+            ImageWriteResult r = imageWriteResult(m);
+            return new MulticastResult(r.id(), r.chunks(), r.bytesWritten(), r.compared(), r.mismatches());
+        }
         default:
             throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
                     + JsonObject.clip(type) + "'", idOfUnknown(m));
@@ -410,6 +442,57 @@ public final class MessageCodec {
                 m.integer("bytesWritten", 0, Long.MAX_VALUE), m.bool("compared"), mismatches);
     }
 
+    private static MulticastJoin multicastJoin(JsonObject m) throws ProtocolException {
+        long id = m.integer("id");
+        long transferId = m.integer("transferId");
+        long sessionId = m.integer("sessionId", 1, Long.MAX_VALUE);
+        String image = m.string("image");
+        if (!UUID_TEXT.matcher(image).matches()) {
+            throw m.invalid("image", "'" + JsonObject.clip(image) + "' is not a lower-case UUID");
+        }
+        long member = m.integer("member", 1, MAX_MEMBER);
+        String group = m.string("group");
+        if (!IP_LITERAL.matcher(group).matches()) {
+            throw m.invalid("group", "'" + JsonObject.clip(group) + "' is not an IP address");
+        }
+        int port = (int) m.integer("port", 1, 65535);
+        int blockSize = (int) m.integer("blockSize", MIN_BLOCK_SIZE, MAX_BLOCK_SIZE);
+        List<DiskGeometry> disks = geometries(m);
+        int chunkSize = chunkSize(m);
+        long chunks = m.integer("chunks", 1, Message.MAX_MULTICAST_CHUNKS);
+        int crc = (int) m.integer("indexCrc32c", 0, 0xffff_ffffL);
+        List<ChunkRange> confirmed = ranges(m, "confirmed", chunks, true);
+        return new MulticastJoin(id, transferId, sessionId, UUID.fromString(image), member, group, port, blockSize,
+                disks, chunkSize, chunks, crc, confirmed, m.bool("compare"));
+    }
+
+    /**
+     * A list of chunk ranges {@code [[first,last],…]}: at most {@link Message#MAX_RANGES}, each inside
+     * {@code [0, chunks)}, ascending and not overlapping; empty only when {@code mayBeEmpty}.
+     */
+    private static List<ChunkRange> ranges(JsonObject m, String member, long chunks, boolean mayBeEmpty)
+            throws ProtocolException {
+        List<Object> a = m.array(member, Message.MAX_RANGES, false);
+        if (a.isEmpty() && !mayBeEmpty) {
+            throw m.invalid(member, "is empty");
+        }
+        List<ChunkRange> out = new ArrayList<>(a.size());
+        long next = 0;
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.get(i) instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Long first)
+                    || !(pair.get(1) instanceof Long last)) {
+                throw m.invalid(member, "element " + i + " is not a pair of integers");
+            }
+            if (first < next || last < first || last >= chunks) {
+                throw m.invalid(member, "element " + i + " [" + first + "," + last + "] is not a range from "
+                        + next + " below " + chunks + " (ranges are ascending and do not overlap)");
+            }
+            out.add(new ChunkRange(first, last));
+            next = last + 1;
+        }
+        return out;
+    }
+
     private static List<String> strings(JsonObject m, String member, int max) throws ProtocolException {
         List<Object> a = m.array(member, max, true);
         List<String> out = new ArrayList<>(a.size());
@@ -587,7 +670,45 @@ public final class MessageCodec {
             g.writeNumberField("chunks", w.chunks());
             g.writeBooleanField("compare", w.compare());
             g.writeNumberField("windowBytes", w.windowBytes());
+        } else if (request instanceof MulticastJoin j) {
+            head(g, j, j.id());
+            g.writeNumberField("transferId", j.transferId());
+            g.writeNumberField("sessionId", j.sessionId());
+            g.writeStringField("image", j.image().toString());
+            g.writeNumberField("member", j.member());
+            g.writeStringField("group", j.group());
+            g.writeNumberField("port", j.port());
+            g.writeNumberField("blockSize", j.blockSize());
+            geometries(g, j.disks());
+            g.writeNumberField("chunkSize", j.chunkSize());
+            g.writeNumberField("chunks", j.chunks());
+            g.writeNumberField("indexCrc32c", Integer.toUnsignedLong(j.indexCrc32c()));
+            ranges(g, "confirmed", j.confirmed());
+            g.writeBooleanField("compare", j.compare());
         }
+    }
+
+    private static void ranges(JsonGenerator g, String member, List<ChunkRange> ranges) throws IOException {
+        g.writeArrayFieldStart(member);
+        for (ChunkRange r : ranges) {
+            g.writeStartArray();
+            g.writeNumber(r.first());
+            g.writeNumber(r.last());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+    }
+
+    private static void mismatches(JsonGenerator g, List<ImageWriteResult.Mismatch> mismatches) throws IOException {
+        g.writeArrayFieldStart("mismatches");
+        for (ImageWriteResult.Mismatch x : mismatches) {
+            g.writeStartObject();
+            g.writeNumberField("chunk", x.chunk());
+            g.writeNumberField("disk", x.disk());
+            g.writeNumberField("diskOffset", x.diskOffset());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void writeAnswer(JsonGenerator g, Message.Answer answer) throws IOException {
@@ -662,15 +783,13 @@ public final class MessageCodec {
             g.writeNumberField("chunks", r.chunks());
             g.writeNumberField("bytesWritten", r.bytesWritten());
             g.writeBooleanField("compared", r.compared());
-            g.writeArrayFieldStart("mismatches");
-            for (ImageWriteResult.Mismatch x : r.mismatches()) {
-                g.writeStartObject();
-                g.writeNumberField("chunk", x.chunk());
-                g.writeNumberField("disk", x.disk());
-                g.writeNumberField("diskOffset", x.diskOffset());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            mismatches(g, r.mismatches());
+        } else if (answer instanceof MulticastResult r) {
+            head(g, r, r.id());
+            g.writeNumberField("chunks", r.chunks());
+            g.writeNumberField("bytesWritten", r.bytesWritten());
+            g.writeBooleanField("compared", r.compared());
+            mismatches(g, r.mismatches());
         }
     }
 
@@ -711,6 +830,14 @@ public final class MessageCodec {
             g.writeNumberField("chunks", w.chunks());
             g.writeNumberField("bytes", w.bytes());
         } else if (event instanceof ImageWriteEnd e) {
+            head(g, e, e.id());
+        } else if (event instanceof MulticastJoined j) {
+            head(g, j, j.id());
+        } else if (event instanceof MulticastProgress p) {
+            head(g, p, p.id());
+            ranges(g, "confirmed", p.confirmed());
+            g.writeNumberField("bytes", p.bytes());
+        } else if (event instanceof MulticastEnd e) {
             head(g, e, e.id());
         } else {
             throw new IllegalArgumentException("no encoding for " + event);

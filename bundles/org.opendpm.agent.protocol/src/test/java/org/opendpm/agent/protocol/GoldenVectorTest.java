@@ -89,6 +89,19 @@ public class GoldenVectorTest {
         m.put("image-write-result", new ImageWriteResult(23, 16347, 68564287488L, true, List.of(
                 new ImageWriteResult.Mismatch(17, 1, 71303168))));
         m.put("prepare-master", new PrepareMaster(24, PrepareMaster.WINDOWS_VM));
+        m.put("multicast-join", new MulticastJoin(25, 7, 4611686018427387905L,
+                java.util.UUID.fromString("8c0e2f3a-5b6d-4e7f-9a1b-2c3d4e5f6a7b"), 3, "239.255.26.7", 26530, 1400,
+                List.of(new DiskGeometry(1, 68719476736L, 512)), 4194304, 16384, 0xdeadbeef, List.of(
+                        new ChunkRange(0, 511), new ChunkRange(600, 600)),
+                true));
+        m.put("multicast-joined", new MulticastJoined(25));
+        m.put("multicast-progress", new MulticastProgress(25, List.of(new ChunkRange(512, 599),
+                new ChunkRange(601, 1023)), 2147483648L));
+        m.put("multicast-end", new MulticastEnd(25));
+        m.put("multicast-result", new MulticastResult(25, 16384, 68719476736L, true, List.of(
+                new ImageWriteResult.Mismatch(17, 1, 71303168))));
+        m.put("error-dropped", new ErrorAnswer(25, ErrorAnswer.DROPPED,
+                "no chunk confirmed for 60 s (412 of 16384 chunks written)"));
         return m;
     }
 
@@ -220,6 +233,28 @@ public class GoldenVectorTest {
                 "'prepareMaster' member 'system' 'macos' is not one of linux, windows, windows-vm"));
         m.put("prepare-master-no-system", new Bad(Reason.BAD_MEMBER, "system",
                 "'prepareMaster' member 'system' is not a string"));
+        m.put("multicast-join-too-many-ranges", new Bad(Reason.BAD_MEMBER, "confirmed",
+                "'multicastJoin' member 'confirmed' has 1025 elements, more than 1024"));
+        m.put("multicast-join-range-past-end", new Bad(Reason.BAD_MEMBER, "confirmed",
+                "'multicastJoin' member 'confirmed' element 0 [0,16384] is not a range from 0 below 16384"));
+        m.put("multicast-join-ranges-overlap", new Bad(Reason.BAD_MEMBER, "confirmed",
+                "'multicastJoin' member 'confirmed' element 1 [10,20] is not a range from 11 below 16384"));
+        m.put("multicast-join-range-not-pair", new Bad(Reason.BAD_MEMBER, "confirmed",
+                "'multicastJoin' member 'confirmed' element 0 is not a pair of integers"));
+        m.put("multicast-join-session-zero", new Bad(Reason.BAD_MEMBER, "sessionId",
+                "'multicastJoin' member 'sessionId' 0 is outside 1..9223372036854775807"));
+        m.put("multicast-join-member-range", new Bad(Reason.BAD_MEMBER, "member",
+                "'multicastJoin' member 'member' 4294967296 is outside 1..4294967295"));
+        m.put("multicast-join-group-name", new Bad(Reason.BAD_MEMBER, "group",
+                "'multicastJoin' member 'group' 'example.org' is not an IP address"));
+        m.put("multicast-join-too-many-chunks", new Bad(Reason.BAD_MEMBER, "chunks",
+                "'multicastJoin' member 'chunks' 16777217 is outside 1..16777216"));
+        m.put("multicast-join-image-not-uuid", new Bad(Reason.BAD_MEMBER, "image",
+                "'multicastJoin' member 'image' 'not-a-uuid' is not a lower-case UUID"));
+        m.put("multicast-progress-empty", new Bad(Reason.BAD_MEMBER, "confirmed",
+                "'multicastProgress' member 'confirmed' is empty"));
+        m.put("multicast-progress-descending", new Bad(Reason.BAD_MEMBER, "confirmed",
+                "'multicastProgress' member 'confirmed' element 1 [100,200] is not a range from 701"));
         return m;
     }
 
