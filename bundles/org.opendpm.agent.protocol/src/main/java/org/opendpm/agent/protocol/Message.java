@@ -263,13 +263,14 @@ public sealed interface Message {
      * receives image {@code image} from {@code group}:{@code port} and writes it to {@code disks}. The image's index
      * follows as data frames of {@code transferId}: {@code chunks} entries of 72 bytes, whose CRC-32C is
      * {@code indexCrc32c} (an unsigned 32-bit number in JSON). {@code confirmed} lists the chunks the server recorded
-     * as written for this machine in this session. The agent answers {@link MulticastJoined} once it has the index
+     * as written for this machine in this session; {@code dropSeconds} is the session's drop bound, after which a
+     * receiver that hears nothing of its session gives up. The agent answers {@link MulticastJoined} once it has the index
      * and has joined, reports {@link MulticastProgress}, and after {@link MulticastEnd} answers
      * {@link MulticastResult}.
      */
     record MulticastJoin(long id, long transferId, long sessionId, UUID image, long member, String group, int port,
             int blockSize, List<DiskGeometry> disks, int chunkSize, long chunks, int indexCrc32c,
-            List<ChunkRange> confirmed, boolean compare) implements Request {
+            List<ChunkRange> confirmed, boolean compare, int dropSeconds) implements Request {
         public MulticastJoin {
             disks = List.copyOf(disks);
             confirmed = List.copyOf(confirmed);

@@ -91,6 +91,9 @@ public final class MessageCodec {
     private static final int MIN_BLOCK_SIZE = 512;
     private static final int MAX_BLOCK_SIZE = 8192;
     private static final long MAX_MEMBER = 0xffff_ffffL;
+    /** The drop bound of a multicast session: 10 s to 30 min (docs/multicast.md). */
+    private static final long MIN_DROP_SECONDS = 10;
+    private static final long MAX_DROP_SECONDS = 1800;
     /** The longest base64 text of {@link Message#MAX_AREA_BYTES}, checked before decoding. */
     private static final int MAX_AREA_BASE64 = (Message.MAX_AREA_BYTES + 2) / 3 * 4;
 
@@ -463,7 +466,8 @@ public final class MessageCodec {
         int crc = (int) m.integer("indexCrc32c", 0, 0xffff_ffffL);
         List<ChunkRange> confirmed = ranges(m, "confirmed", chunks, true);
         return new MulticastJoin(id, transferId, sessionId, UUID.fromString(image), member, group, port, blockSize,
-                disks, chunkSize, chunks, crc, confirmed, m.bool("compare"));
+                disks, chunkSize, chunks, crc, confirmed, m.bool("compare"),
+                (int) m.integer("dropSeconds", MIN_DROP_SECONDS, MAX_DROP_SECONDS));
     }
 
     /**
@@ -685,6 +689,7 @@ public final class MessageCodec {
             g.writeNumberField("indexCrc32c", Integer.toUnsignedLong(j.indexCrc32c()));
             ranges(g, "confirmed", j.confirmed());
             g.writeBooleanField("compare", j.compare());
+            g.writeNumberField("dropSeconds", j.dropSeconds());
         }
     }
 

@@ -93,7 +93,7 @@ public class GoldenVectorTest {
                 java.util.UUID.fromString("8c0e2f3a-5b6d-4e7f-9a1b-2c3d4e5f6a7b"), 3, "239.255.26.7", 26530, 1400,
                 List.of(new DiskGeometry(1, 68719476736L, 512)), 4194304, 16384, 0xdeadbeef, List.of(
                         new ChunkRange(0, 511), new ChunkRange(600, 600)),
-                true));
+                true, 60));
         m.put("multicast-joined", new MulticastJoined(25));
         m.put("multicast-progress", new MulticastProgress(25, List.of(new ChunkRange(512, 599),
                 new ChunkRange(601, 1023)), 2147483648L));
