@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -356,19 +355,12 @@ final class ImageReceiver {
                     return null;
                 }
                 Target t = targets.get(w.disk());
-                ByteBuffer b = buffer.clear().limit(w.length());
+                boolean same;
                 try {
-                    t.disk().read(b, w.diskOffset());
+                    same = t.disk().holds(buffer, sha, w.diskOffset(), w.length(), w.sha256());
                 } catch (IOException e) {
                     return error("reading back chunk " + w.chunk() + " (disk " + w.disk() + ", offset "
                             + w.diskOffset() + ") failed: " + e.getMessage());
-                }
-                boolean same;
-                if (w.sha256() == null) {
-                    same = Chunks.isZero(buffer, w.length());
-                } else {
-                    sha.update(buffer.flip());
-                    same = Arrays.equals(sha.digest(), w.sha256());
                 }
                 if (!same && mismatches.size() < Message.ImageWriteResult.MAX_MISMATCHES) {
                     mismatches.add(new Message.ImageWriteResult.Mismatch(w.chunk(), w.disk(), w.diskOffset()));

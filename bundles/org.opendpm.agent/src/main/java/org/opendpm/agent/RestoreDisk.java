@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.logging.Logger;
 
 import com.sun.nio.file.ExtendedOpenOption;
@@ -118,6 +120,21 @@ final class RestoreDisk implements Closeable {
     /** Reads {@code dst}'s remaining bytes from {@code offset}; a disk that ends early is an error. */
     void read(ByteBuffer dst, long offset) throws IOException {
         ImageDisks.readFully(aligned(dst, offset) ? direct : buffered, dst, offset, disk);
+    }
+
+    /**
+     * Whether the {@code length} bytes at {@code offset} read back as a chunk whose SHA-256 is {@code sha256}, or as
+     * zeros when {@code sha256} is null (a hole): the compare pass of a restore. {@code buffer} is from
+     * {@link #buffer}, at least {@code length} bytes.
+     */
+    boolean holds(ByteBuffer buffer, MessageDigest sha, long offset, int length, byte[] sha256) throws IOException {
+        ByteBuffer b = buffer.clear().limit(length);
+        read(b, offset);
+        if (sha256 == null) {
+            return Chunks.isZero(buffer, length);
+        }
+        sha.update(buffer.flip());
+        return Arrays.equals(sha.digest(), sha256);
     }
 
     /** Flushes what went through the page cache, then the device's own cache, with the file's metadata. */

@@ -41,6 +41,9 @@ final class Session implements AutoCloseable {
     /** Image writes by request id, and the same by transfer id for their data frames. */
     private final Map<Long, ImageReceiver> imageWrites = new ConcurrentHashMap<>();
     private final Map<Long, ImageReceiver> imageTransfers = new ConcurrentHashMap<>();
+    /** Multicast members by request id, and the same by transfer id while their index comes. */
+    private final Map<Long, MulticastMember> multicastJoins = new ConcurrentHashMap<>();
+    private final Map<Long, MulticastMember> multicastIndexes = new ConcurrentHashMap<>();
 
     Session(AgentContext ctx, FrameChannel channel, boolean simulated) {
         this.ctx = ctx;
@@ -91,6 +94,11 @@ final class Session implements AutoCloseable {
     }
 
     private void data(Frame.Data d) throws IOException {
+        MulticastMember member = multicastIndexes.get(d.transferId());
+        if (member != null) {
+            multicastIndex(member, d);
+            return;
+        }
         ImageReceiver image = imageTransfers.get(d.transferId());
         if (image != null) {
             try {
@@ -175,6 +183,15 @@ final class Session implements AutoCloseable {
                     finish(d.id(), new Message.Disks(d.id(), disks));
                 }, () -> {
                 });
+            } else if (m instanceof Message.MulticastJoin j) {
+                multicastJoin(j);
+            } else if (m instanceof Message.MulticastEnd e) {
+                MulticastMember member = multicastJoins.get(e.id());
+                if (member != null) {
+                    member.end();
+                }
+            } else if (m instanceof Message.ErrorAnswer e && Message.ErrorAnswer.DROPPED.equals(e.code())) {
+                dropped(e);
             } else if (m instanceof Message.Cancel c) {
                 cancel(c.id());
             } else {
@@ -448,6 +465,74 @@ final class Session implements AutoCloseable {
         }, receiver::stop);
     }
 
+    private void multicastJoin(Message.MulticastJoin j) {
+        MulticastMember member;
+        try {
+            ctx.imageDisks.checkServed("multicastJoin");
+            if (multicastIndexes.containsKey(j.transferId()) || imageTransfers.containsKey(j.transferId())) {
+                throw new ImageDisks.Refused("transfer " + j.transferId() + " is already open");
+            }
+            member = new MulticastMember(j, channel);
+        } catch (ImageDisks.Refused e) {
+            error(j.id(), "multicastJoin", e.getMessage());
+            return;
+        }
+        multicastJoins.put(j.id(), member);
+        multicastIndexes.put(j.transferId(), member);
+        running.put(j.id(), member::stop);
+    }
+
+    /** A data frame of a join's index; with the last one the member joins and runs on a worker. */
+    private void multicastIndex(MulticastMember member, Frame.Data d) {
+        long id = member.id();
+        try {
+            if (!member.data(d.chunk())) {
+                return;
+            }
+            multicastIndexes.remove(member.transferId(), member);
+            member.start(ctx.imageDisks, channel.socket().getLocalAddress());
+        } catch (ImageDisks.Refused | IOException e) {
+            multicastIndexes.remove(member.transferId(), member);
+            multicastJoins.remove(id, member);
+            member.stop();
+            if (finish(id, new Message.ErrorAnswer(id, Message.ErrorAnswer.FAILED, e.getMessage()))) {
+                LOG.warning("Multicast join " + id + " failed: " + e.getMessage());
+            }
+            return;
+        }
+        if (!running.containsKey(id) || !send(new Message.MulticastJoined(id), id)) {
+            member.stop(); // cancelled meanwhile, or the link is gone
+        }
+        try {
+            ctx.workers.execute(() -> {
+                Message answer = member.run(ctx.timer);
+                multicastJoins.remove(id, member);
+                if (answer != null) {
+                    finish(id, answer);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            member.stop();
+            multicastJoins.remove(id, member);
+            finish(id, new Message.ErrorAnswer(id, Message.ErrorAnswer.FAILED, "the agent is shutting down"));
+        }
+    }
+
+    /** The server dropped a member from its session: it stops, and nobody answers. */
+    private void dropped(Message.ErrorAnswer e) {
+        Runnable stop = running.remove(e.id());
+        MulticastMember member = multicastJoins.remove(e.id());
+        if (member == null) {
+            LOG.fine("'dropped' for request " + e.id() + ", which is no multicast join; ignored");
+            return;
+        }
+        multicastIndexes.remove(member.transferId(), member);
+        if (stop != null) {
+            stop.run();
+        }
+        LOG.warning("Multicast join " + e.id() + ": dropped by the server: " + e.message());
+    }
+
     private void imageChunk(Message.ImageChunk c) throws IOException {
         ImageReceiver receiver = imageWrites.get(c.id());
         if (receiver == null) {
@@ -528,5 +613,7 @@ final class Session implements AutoCloseable {
         // Image requests are abandoned: the server asks again from the next chunk once the agent is back.
         imageReads.values().forEach(ImageSender::cancel);
         imageWrites.values().forEach(ImageReceiver::stop);
+        // A multicast member stops too; the server joins it again with its confirmed chunks once the agent is back.
+        multicastJoins.values().forEach(MulticastMember::stop);
     }
 }
