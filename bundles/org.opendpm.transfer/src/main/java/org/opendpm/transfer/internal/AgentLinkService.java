@@ -59,6 +59,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.opendpm.api.multicast.MulticastOptions;
+import org.opendpm.api.multicast.MulticastService;
+import org.opendpm.api.multicast.MulticastSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +76,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * the inventory at the time of asking, so a machine registered from New Machine after its agent connected is found
  * without a reconnect, and a session never acts for a machine that does not own its MAC.
  */
-@Component(service = AgentLink.class, configurationPid = AgentLinkService.PID,
+@Component(service = { AgentLink.class, MulticastService.class }, configurationPid = AgentLinkService.PID,
         immediate = true)
 @Designate(ocd = AgentLinkService.Config.class)
-public final class AgentLinkService implements AgentLink, AgentSession.Host {
+public final class AgentLinkService implements AgentLink, MulticastService, AgentSession.Host {
 
     public static final String PID = "org.opendpm.transfer";
 
@@ -139,6 +142,26 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
                 + " disk or for a restore's final compare do not count", min = "1")
         int imageStallSeconds() default 180;
 
+        @AttributeDefinition(name = "Multicast group pool", description = "The multicast addresses restore sessions"
+                + " take, one per session (docs/multicast.md); organisation-local scope by default")
+        String multicastGroupPool() default "239.255.26.0/24";
+
+        @AttributeDefinition(name = "Multicast port", description = "UDP port of every multicast session", min = "1",
+                max = "65535")
+        int multicastPort() default 26530;
+
+        @AttributeDefinition(name = "Multicast TTL", description = "1 keeps the packets on the server's segment;"
+                + " more for routed multicast", min = "0", max = "255")
+        int multicastTtl() default 1;
+
+        @AttributeDefinition(name = "Multicast interface", description = "Network interface name sessions send on;"
+                + " empty = the first one that is up, not loopback and supports multicast")
+        String multicastInterface() default "";
+
+        @AttributeDefinition(name = "Multicast maximum rate (bytes/s)", description = "The ceiling of a session's"
+                + " sending rate; 120 MB/s is about a 1 Gbit/s link", min = "1000000")
+        long multicastMaxRate() default 120_000_000L;
+
         @AttributeDefinition(name = "I/O threads", description = "Event loop threads for all connections;"
                 + " 0 = twice the number of processors", min = "0", max = "64")
         int ioThreads() default 0;
@@ -158,6 +181,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     private final AgentAdmission admission;
     private final AgentSessions sessions;
     private final MasterPreparation masters;
+    private final MulticastSessions multicast;
     private ConnectionLimiter limiter; // guarded by "this"; one per listener, as it keeps per-address state
     /** For requests other than commands, and for the agent's acknowledgement of a file. */
     private volatile Duration requestTimeout = Duration.ofSeconds(60);
@@ -186,6 +210,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         this.admission = new AgentAdmission(inventory, credentials, () -> this.deployOsSessions, stats, blocking);
         this.sessions = new AgentSessions(inventory, stats, blocking, notifier);
         this.masters = new MasterPreparation(sessions, credentials, blocking, () -> requestTimeout);
+        this.multicast = new MulticastSessions(sessions, blocking);
         apply(config);
     }
 
@@ -196,6 +221,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
 
     @Deactivate
     void deactivate() {
+        multicast.closeAll();
         synchronized (this) {
             stopServer();
         }
@@ -253,6 +279,8 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
         }
         requestTimeout = Duration.ofSeconds(Math.max(1, c.requestTimeoutSeconds()));
         imageStall = Duration.ofSeconds(Math.max(1, c.imageStallSeconds()));
+        multicast.configure(new MulticastSessions.Settings(c.multicastGroupPool(), c.multicastPort(),
+                c.multicastTtl(), c.multicastInterface(), Math.max(1_000_000L, c.multicastMaxRate())));
         if (!c.enabled()) {
             stopServer();
             LOG.info("Agent link disabled by configuration {}", PID);
@@ -317,6 +345,7 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     @Override
     public void authenticated(AgentSession session) {
         sessions.authenticated(session);
+        multicast.authenticated(session);
     }
 
     @Override
@@ -325,6 +354,13 @@ public final class AgentLinkService implements AgentLink, AgentSession.Host {
     }
 
     // ------------------------------------------------------------------ AgentLink
+
+    // ------------------------------------------------------------------ MulticastService
+
+    @Override
+    public MulticastSession open(Path image, MulticastOptions options) throws IOException {
+        return multicast.open(image, options);
+    }
 
     @Override
     public Optional<AgentInfo> agent(long machineId) {

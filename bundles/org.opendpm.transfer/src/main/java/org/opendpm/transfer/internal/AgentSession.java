@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -89,6 +90,8 @@ final class AgentSession extends ChannelDuplexHandler {
     private final FileTransfers files = new FileTransfers(this);
     private final AgentStreams streams = new AgentStreams(this);
     private final AgentImages images = new AgentImages(this);
+    /** The events of open multicast joins by request id ({@link MulticastMember}). */
+    private final Map<Long, MulticastListener> multicast = new ConcurrentHashMap<>();
 
     private Channel channel;
     private String remote = "?";
@@ -303,7 +306,8 @@ final class AgentSession extends ChannelDuplexHandler {
     private static boolean sentByAgents(Message m) {
         return m instanceof Message.Register || m instanceof Message.Hello || m instanceof Message.Heartbeat
                 || m instanceof Message.Answer || m instanceof Message.Progress || m instanceof Message.StreamBegin
-                || m instanceof Message.ConnectionError || AgentImages.sentByAgents(m);
+                || m instanceof Message.ConnectionError || AgentImages.sentByAgents(m)
+                || m instanceof Message.MulticastJoined || m instanceof Message.MulticastProgress;
     }
 
     private void authenticatedMessage(String type, Message m) throws LinkViolation {
@@ -323,9 +327,33 @@ final class AgentSession extends ChannelDuplexHandler {
             }
         } else if (m instanceof Message.Answer a) {
             requests.answer(type, a);
+        } else if (m instanceof Message.MulticastJoined || m instanceof Message.MulticastProgress) {
+            long id = m instanceof Message.MulticastJoined j ? j.id() : ((Message.MulticastProgress) m).id();
+            MulticastListener l = multicast.get(id);
+            if (l != null) {
+                l.event(m);
+            } else {
+                // A member dropped or cancelled a moment ago may still report.
+                LOG.debug("Agent {}: '{}' for request {}, which is no open multicast join; ignored", remote, type,
+                        id);
+            }
         } else {
             images.event(m);
         }
+    }
+
+    /** Hears the events of one multicast join; on the event loop. */
+    interface MulticastListener {
+        void event(Message m);
+    }
+
+    /** Routes the events of multicast join {@code id} to {@code l} until {@link #unlistenMulticast}. */
+    void listenMulticast(long id, MulticastListener l) {
+        multicast.put(id, l);
+    }
+
+    void unlistenMulticast(long id) {
+        multicast.remove(id);
     }
 
     // ------------------------------------------------------------------ outcomes of register and hello (any thread)

@@ -3,6 +3,7 @@ package org.opendpm.transfer.internal.multicast;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -62,15 +63,26 @@ public final class MulticastSender {
      * @param ttl the multicast TTL, 0 to 255 (1: the sender's segment only)
      * @param blockSize the session's block size
      * @param maxRate the rate's ceiling, bytes per second, at least {@link RateControl#MIN}
+     * @param multicastInterface where DATA and STATUS leave and, when {@code destination} is a group, where the
+     *            channel joins it to hear the REQUESTs sent to the group; null for the system's choice with a
+     *            unicast destination
      */
     public record Settings(InetSocketAddress bind, InetSocketAddress destination, int ttl, int blockSize,
-            long maxRate) {
+            long maxRate, NetworkInterface multicastInterface) {
         public Settings {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(destination, "destination");
             if (ttl < 0 || ttl > 255) {
                 throw new IllegalArgumentException("TTL " + ttl + " is outside 0..255");
             }
+            if (destination.getAddress().isMulticastAddress() && multicastInterface == null) {
+                throw new IllegalArgumentException("a group destination needs the interface to join it on");
+            }
+        }
+
+        /** A unicast destination (tests). */
+        public Settings(InetSocketAddress bind, InetSocketAddress destination, int ttl, int blockSize, long maxRate) {
+            this(bind, destination, ttl, blockSize, maxRate, null);
         }
     }
 
@@ -82,6 +94,8 @@ public final class MulticastSender {
     private final Map<Long, CompletableFuture<ByteBuffer>> readAhead = new HashMap<>();
     private volatile boolean stopping;
     private final AtomicLong datagramsSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong chunksServed = new AtomicLong();
     private volatile Throwable failure;
     private EventLoopGroup group;
     private Channel channel;
@@ -110,14 +124,24 @@ public final class MulticastSender {
         }
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("opendpm-multicast-io", true));
         try {
-            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl())
+            Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    // Receivers on the same host (tests, a server that is also a client) share the group's port.
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl());
+            if (settings.multicastInterface() != null) {
+                b.option(ChannelOption.IP_MULTICAST_IF, settings.multicastInterface());
+            }
+            channel = b
                     .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                     .option(ChannelOption.SO_RCVBUF, 1024 * 1024)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(PacketCodec.MAX_DATAGRAM))
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .handler(new Requests())
                     .bind(settings.bind()).sync().channel();
+            if (settings.destination().getAddress().isMulticastAddress()) {
+                ((io.netty.channel.socket.DatagramChannel) channel).joinGroup(settings.destination(),
+                        settings.multicastInterface()).sync();
+            }
         } catch (InterruptedException | RuntimeException e) {
             stop();
             throw e;
@@ -151,6 +175,25 @@ public final class MulticastSender {
     /** DATA datagrams sent so far. */
     public long datagramsSent() {
         return datagramsSent.get();
+    }
+
+    /** Bytes of DATA datagrams sent so far. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Chunks (or parts of chunks) served from the queue so far: each change of the chunk being sent. */
+    public long chunksServed() {
+        return chunksServed.get();
+    }
+
+    /** REQUESTs refused so far, for any reason. */
+    public long requestsDropped() {
+        long n = 0;
+        for (SenderCore.Verdict v : SenderCore.Verdict.values()) {
+            n += v == SenderCore.Verdict.QUEUED ? 0 : core.count(v);
+        }
+        return n;
     }
 
     /** REQUESTs that met {@code v}. */
@@ -217,6 +260,7 @@ public final class MulticastSender {
                 if (b.chunk() != chunk) {
                     chunk = b.chunk();
                     stored = chunkBytes(chunk);
+                    chunksServed.incrementAndGet();
                 }
                 int s = core.storedLength(chunk);
                 int n = PacketCodec.blockLength(s, core.blockSize(), b.block());
@@ -236,6 +280,7 @@ public final class MulticastSender {
                 }
                 write(d);
                 datagramsSent.incrementAndGet();
+                bytesSent.addAndGet(PacketCodec.size(d));
             }
         } catch (InterruptedException e) {
             // stop() interrupts: nothing more to send.

@@ -18,11 +18,11 @@ import org.opendpm.image.ImageWriter;
  * A real image of one disk for the multicast tests, written with {@link ImageWriter}: per chunk of the smallest
  * size, zeros (a hole), text, or random bytes that zstd cannot shrink (some 47 blocks of 1400 bytes).
  */
-record TestImage(Path file, byte[] source) {
+public record TestImage(Path file, byte[] source) {
 
-    static final int CHUNK = ImageHeader.MIN_CHUNK_SIZE;
+    public static final int CHUNK = ImageHeader.MIN_CHUNK_SIZE;
 
-    static TestImage write(Path file, int chunks) throws IOException {
+    public static TestImage write(Path file, int chunks) throws IOException {
         byte[] source = new byte[chunks * CHUNK];
         Random r = new Random(11);
         byte[] line = "OpenDPM multicast test line 0123456789\n".getBytes(StandardCharsets.US_ASCII);
