@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Before;
@@ -19,12 +24,18 @@ import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioOptions;
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.scheduler.internal.TestTypes;
+import org.opendpm.spi.AgentHandle;
 import org.opendpm.spi.PlanTarget;
 import org.opendpm.spi.ScenarioType;
 import org.opendpm.spi.SettingViolation;
 import org.opendpm.spi.Step;
+import org.opendpm.spi.StepContext;
+import org.opendpm.spi.StepExecutor;
 
-/** NET-4: a scenario with a multicast restore is refused while the server runs without its DHCP server. */
+/**
+ * NET-4: a scenario with a multicast restore is refused while the server runs without its DHCP server, when it is
+ * requested and again when its restore step runs.
+ */
 public class Net4Test {
 
     private static final String REFUSAL = "Scenario Multicast cannot run: it does a multicast restore (Transmit Data"
@@ -78,6 +89,19 @@ public class Net4Test {
         }
     }
 
+    /** Carries out the "cmd" steps as a multicast restore, once the test says go. */
+    static final class MulticastRestore implements StepExecutor {
+        final CompletableFuture<Void> go = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<Void> execute(StepContext ctx) {
+            return go.thenCompose(v -> ctx.agent().restore(new AgentHandle.Restore("base.img", 1, false),
+                    new AgentHandle.Multicast(OptionalInt.of(2), Optional.empty()))).thenAccept(r -> {
+                    });
+        }
+    }
+
+    private final MulticastRestore step = new MulticastRestore();
     private EngineFixture f;
     private ExecutionEngine engine;
     private final Restorer restorer = new Restorer();
@@ -86,6 +110,7 @@ public class Net4Test {
     public void setUp() throws Exception {
         f = new EngineFixture();
         f.plugins.types.put("restore", restorer);
+        f.plugins.stepExecutors.put(StepExecutor.AGENT_COMMAND, step);
         engine = f.startEngine();
     }
 
@@ -146,5 +171,40 @@ public class Net4Test {
         assertThatThrownBy(() -> request(multicast, true, a)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("cannot be checked for what needs the server's DHCP server")
                 .hasMessageContaining("settings unreadable");
+    }
+
+    private static void eventually(BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    public void net4TheDhcpServerSwitchedOffAfterTheRequestFailsTheRestoreStep() {
+        Machine a = f.machine("a", 1);
+        Scenario multicast = f.scenario("Multicast", "restore", "multicast", ScenarioOptions.DEFAULT);
+        long id = request(multicast, true, a).get(0).id();
+        dhcp(false);
+        step.go.complete(null);
+        eventually(() -> engine.execution(id).state().finished(), "the execution ended");
+        Execution e = engine.execution(id);
+        assertThat(e.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(e.message()).contains("The restore step on machine a cannot run: it does a multicast restore of"
+                + " image base.img, which needs the server's DHCP server", "useDhcpServer");
+    }
+
+    @Test
+    public void withoutTheMulticastSenderAMulticastRestoreFailsSayingSo() {
+        Machine a = f.machine("a", 1);
+        Scenario multicast = f.scenario("Multicast", "restore", "multicast", ScenarioOptions.DEFAULT);
+        long id = request(multicast, true, a).get(0).id();
+        step.go.complete(null);
+        eventually(() -> engine.execution(id).state().finished(), "the execution ended");
+        assertThat(engine.execution(id).message()).contains("Image base.img cannot be restored by multicast onto"
+                + " machine a: the server's multicast sender is not running");
     }
 }
