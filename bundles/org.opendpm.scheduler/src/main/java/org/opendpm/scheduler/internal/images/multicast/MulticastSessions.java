@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
+import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.agent.ImageDisk;
 import org.opendpm.api.agent.ImageWriteResult;
 import org.opendpm.api.multicast.MemberDroppedException;
@@ -119,6 +120,7 @@ public class MulticastSessions implements MulticastSessionService {
     private final Object forming = new Object();
     private final Map<Long, Live> live = new ConcurrentHashMap<>();
     private final Map<Long, MulticastSession> running = new ConcurrentHashMap<>();
+    private volatile boolean recovered;
 
     @Activate
     public MulticastSessions(@Reference Database database, @Reference MulticastService multicast, Config config) {
@@ -135,9 +137,10 @@ public class MulticastSessions implements MulticastSessionService {
         this.multicast = multicast;
         this.clock = clock;
         this.dropBound = dropBound;
-        int failed = database.inTransaction(c -> SessionTable.failUnfinished(c, RESTARTED, clock.instant()));
-        if (failed > 0) {
-            LOG.warn("{} multicast session(s) were waiting or running when the server stopped: failed", failed);
+        try {
+            ensureRecovered();
+        } catch (StoreUnavailableException e) {
+            LOG.info("Multicast sessions wait for the database to fail what a previous run left waiting or running");
         }
         if (starter == null) {
             this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -150,6 +153,26 @@ public class MulticastSessions implements MulticastSessionService {
         } else {
             this.timer = null;
             this.starter = starter;
+        }
+    }
+
+    /**
+     * Fails the sessions an earlier run of the server left waiting or running, once, before anything else touches
+     * the sessions: nothing of their members' restores survived in this process.
+     */
+    private void ensureRecovered() {
+        if (recovered) {
+            return;
+        }
+        synchronized (forming) {
+            if (recovered) {
+                return;
+            }
+            int failed = database.inTransaction(c -> SessionTable.failUnfinished(c, RESTARTED, clock.instant()));
+            if (failed > 0) {
+                LOG.warn("{} multicast session(s) were waiting or running when the server stopped: failed", failed);
+            }
+            recovered = true;
         }
     }
 
@@ -167,6 +190,7 @@ public class MulticastSessions implements MulticastSessionService {
      * is dropped or its session cannot start. Cancelling it takes the machine out of its session.
      */
     public CompletionStage<ImageWriteResult> ready(Ready ready) {
+        ensureRecovered();
         Live member;
         synchronized (forming) {
             Instant now = clock.instant();
@@ -195,6 +219,7 @@ public class MulticastSessions implements MulticastSessionService {
 
     /** Writes the members' latest figures and starts the waiting sessions whose condition holds now. */
     public void tick() {
+        ensureRecovered();
         flushProgress();
         evaluate();
     }
@@ -249,11 +274,13 @@ public class MulticastSessions implements MulticastSessionService {
 
     @Override
     public List<MulticastSessionInfo> sessions() {
+        ensureRecovered();
         return database.inTransaction(c -> SessionTable.latest(c, MAX_LISTED));
     }
 
     @Override
     public MulticastSessionInfo session(long id) {
+        ensureRecovered();
         return database.inTransaction(c -> SessionTable.find(c, id))
                 .orElseThrow(() -> new NotFoundException("No multicast session with id " + id));
     }
@@ -350,6 +377,10 @@ public class MulticastSessions implements MulticastSessionService {
                 r.progress().confirmed(chunks, bytes);
             }).toCompletableFuture();
             m.join.whenComplete((result, error) -> memberEnded(m, result, error));
+            if (m.result.isCancelled()) {
+                // Cancelled between the check above and the join: the member leaves its session now.
+                m.join.cancel(true);
+            }
         }
         // A member whose execution is gone (never here after a start) would otherwise hold the session open.
         endIfFinished(id);
