@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -93,6 +95,17 @@ public interface AgentHandle {
     CompletionStage<ImageResult> restore(Restore restore);
 
     /**
+     * Restores an image as {@link #restore(Restore)} does, but by multicast with the other machines restoring the
+     * same image for the same scenario (IMG-3): once the machine's disks are checked it waits, ready, in a forming
+     * session, which starts when its ready machines reach {@link Multicast#maximumTargets}, when
+     * {@link Multicast#maximumWaiting} has passed since the first became ready, or when an administrator starts it
+     * (Execute Now); machines beyond Maximum Targets wait in standby for the next session. Progress in bytes as for
+     * {@link #restore(Restore)}. Fails when the server runs without its DHCP server (NET-4), and when the machine is
+     * dropped from the session for staying behind, with the reason. Since 2.2.
+     */
+    CompletionStage<ImageResult> restore(Restore restore, Multicast multicast);
+
+    /**
      * A backup.
      *
      * @param imageName a plain file name in the image store
@@ -119,6 +132,36 @@ public interface AgentHandle {
     record Restore(String imageName, int disk, boolean compare) {
         public Restore {
             Objects.requireNonNull(imageName, "imageName");
+        }
+    }
+
+    /**
+     * The multicast condition of a restore ("Multicast Condition Setting" of the Backup/Restore tab). With neither
+     * limit only Execute Now starts a session. Since 2.2.
+     *
+     * @param maximumTargets a session starts when this many machines are ready (1 to {@value #MAX_TARGETS})
+     * @param maximumWaiting a session starts when this long has passed since its first machine became ready
+     *            (1 minute to {@value #MAX_WAITING_MINUTES} minutes in the tab; any positive time here)
+     */
+    record Multicast(OptionalInt maximumTargets, Optional<Duration> maximumWaiting) {
+
+        /** The most machines one session takes. */
+        public static final int MAX_TARGETS = 1000;
+        /** The longest Maximum Waiting Time, in minutes (a day). */
+        public static final int MAX_WAITING_MINUTES = 1440;
+
+        public Multicast {
+            Objects.requireNonNull(maximumTargets, "maximumTargets");
+            Objects.requireNonNull(maximumWaiting, "maximumWaiting");
+            if (maximumTargets.isPresent()
+                    && (maximumTargets.getAsInt() < 1 || maximumTargets.getAsInt() > MAX_TARGETS)) {
+                throw new IllegalArgumentException("Maximum Targets must be 1 to " + MAX_TARGETS + ", not "
+                        + maximumTargets.getAsInt());
+            }
+            if (maximumWaiting.isPresent() && (maximumWaiting.get().isNegative() || maximumWaiting.get().isZero())) {
+                throw new IllegalArgumentException("Maximum Waiting Time must be positive, not "
+                        + maximumWaiting.get());
+            }
         }
     }
 

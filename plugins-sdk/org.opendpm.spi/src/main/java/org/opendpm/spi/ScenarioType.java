@@ -65,4 +65,13 @@ public interface ScenarioType {
     default Optional<String> sharedOutput(Map<String, Object> settings) {
         return Optional.empty();
     }
+
+    /**
+     * What these settings do that needs the server's DHCP server, named for the administrator (a multicast restore,
+     * NET-4), or empty. The core refuses to execute such a scenario while the server runs without its DHCP server,
+     * naming the scenario, this and the setting. Since 2.2.
+     */
+    default Optional<String> needsDhcpServer(Map<String, Object> settings) {
+        return Optional.empty();
+    }
 }

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,6 +80,7 @@ public final class TestStepContext implements StepContext {
     private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
     private final List<AgentHandle.Backup> backups = new CopyOnWriteArrayList<>();
     private final List<AgentHandle.Restore> restores = new CopyOnWriteArrayList<>();
+    private final List<AgentHandle.Multicast> multicasts = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> streams = new LinkedHashMap<>();
     private volatile AgentHandle.Kind connected;
     private volatile Function<String, AgentHandle.CommandResult> commandAnswers = c -> {
@@ -200,7 +202,12 @@ public final class TestStepContext implements StepContext {
         return List.copyOf(backups);
     }
 
-    /** The restores the executor asked for, in order. */
+    /** The multicast conditions of the multicast restores the executor asked for, in order (since 1.2). */
+    public List<AgentHandle.Multicast> multicastsAsked() {
+        return List.copyOf(multicasts);
+    }
+
+    /** The restores the executor asked for, unicast and multicast, in order. */
     public List<AgentHandle.Restore> restoresAsked() {
         return List.copyOf(restores);
     }
@@ -318,6 +325,12 @@ public final class TestStepContext implements StepContext {
         public CompletionStage<ImageResult> restore(Restore restore) {
             restores.add(restore);
             return answer(restoreAnswers, restore);
+        }
+
+        @Override
+        public CompletionStage<ImageResult> restore(Restore restore, Multicast multicast) {
+            multicasts.add(Objects.requireNonNull(multicast, "multicast"));
+            return restore(restore);
         }
 
         private <T> CompletionStage<ImageResult> answer(Function<T, ImageResult> answers, T request) {

@@ -42,6 +42,7 @@ import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
 import org.opendpm.scheduler.internal.files.ServerFiles;
 import org.opendpm.scheduler.internal.power.PowerDrivers;
 import org.opendpm.scheduler.internal.images.ImageFolder;
+import org.opendpm.scheduler.internal.images.multicast.MulticastSessions;
 import org.opendpm.scheduler.internal.images.transfer.ImageTransfers;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.boot.PublishedFiles;
@@ -97,6 +98,10 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile PublishedFiles published;
+    /** Optional: without the multicast sender, a multicast restore fails with a clear error. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MulticastSessions multicast;
     private final EngineServices services;
     private final ExecutionRequests requests;
     private final PluginCalls calls;
@@ -120,14 +125,14 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             @Reference ServerSettingsService settings, @Reference AgentLink agents, @Reference PowerDrivers power,
             @Reference ServerFiles serverFiles, @Reference ImageFolder images, @Reference ImageTransfers transfers) {
         this(database, scenarios, plugins, inventory, settings, agents, power, serverFiles, images, transfers, null,
-                null, null, Clock.systemUTC(), PLUGIN_CALL_BOUND);
+                null, null, null, Clock.systemUTC(), PLUGIN_CALL_BOUND);
     }
 
     ExecutionEngine(Database database, ScenarioService scenarios, PluginRegistry plugins, InventoryService inventory,
             ServerSettingsService settings, AgentLink agents, PowerDrivers power, ServerFiles serverFiles,
             org.opendpm.spi.ImageStore images, ImageTransfers transfers, BootIntentService bootIntents,
             DeployOsSessions sessions,
-            PublishedFiles published, Clock clock, Duration pluginCallBound) {
+            PublishedFiles published, MulticastSessions multicast, Clock clock, Duration pluginCallBound) {
         this.clock = clock;
         this.database = database;
         this.plugins = plugins;
@@ -136,11 +141,12 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         this.bootIntents = bootIntents;
         this.sessions = sessions;
         this.published = published;
+        this.multicast = multicast;
         this.owner = System.getProperty("opendpm.node", "local");
         this.waits = new AgentWaits(agents);
         this.services = new EngineServices(agents, waits, power, inventory, serverFiles, settings, images, transfers,
                 () -> Optional.ofNullable(this.bootIntents), () -> Optional.ofNullable(this.sessions),
-                () -> Optional.ofNullable(this.published), clock);
+                () -> Optional.ofNullable(this.published), () -> Optional.ofNullable(this.multicast), clock);
         this.calls = new PluginCalls("opendpm-plugin-call", 64, MAX_QUEUED_CALLS, pluginCallBound);
         this.requests = new ExecutionRequests(database, scenarios, plugins, settings, calls, clock);
         this.planner = new ExecutionPlanner(scenarios, plugins);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * a backup's image without machine name, MAC or UUID appended) runs on one machine at a time. The plugins are asked
  * between the two transactions, through {@link PluginCalls}; several machines of the request with such a scenario are
  * all refused, and so is one while another machine runs it (checked again under the lock).
+ *
+ * <p>NET-4: while the server runs without its DHCP server, a scenario one of whose tabs needs it
+ * ({@code ScenarioType.needsDhcpServer}, a multicast restore) is refused, naming the scenario and the setting. The
+ * scenario itself is saved as it is: whether the server runs a DHCP server is a server setting that may change.
  */
 final class ExecutionRequests {
 
@@ -94,7 +99,8 @@ final class ExecutionRequests {
         List<Candidate> checked = database.inTransaction(c -> candidates(c, ids, request, server, checks));
         // Outside any transaction: the plugins say what each scenario writes that machines must not share.
         Map<Long, Exclusive> exclusive = exclusiveScenarios(checked, checks);
-        List<Candidate> candidates = notTwiceInTheRequest(checked, exclusive);
+        List<Candidate> notTwice = notTwiceInTheRequest(checked, exclusive);
+        List<Candidate> candidates = server.useDhcpServer() ? notTwice : withoutDhcpServer(notTwice, checks);
         if (request.allOrNone()) {
             long refused = candidates.stream().filter(x -> x.problem != null).count();
             // Distinct: an EXE-10 refusal is the same sentence for each machine.
@@ -193,6 +199,44 @@ final class ExecutionRequests {
 
     /** What the first tab that names one says is shared; each tab's plugin asked through the guard. */
     private CompletableFuture<Optional<String>> sharedOutput(Scenario scenario) {
+        return firstOfTabs(scenario, "sharedOutput", ScenarioType::sharedOutput);
+    }
+
+    /**
+     * NET-4, for a server without its DHCP server: the acceptable candidates whose scenario has a tab that needs it
+     * (a multicast restore) refused, naming the scenario, what needs it and the setting; so are those whose plugin
+     * could not say.
+     */
+    private List<Candidate> withoutDhcpServer(List<Candidate> candidates, Map<Long, ScenarioCheck> checks) {
+        Map<Long, CompletableFuture<Optional<String>>> asked = new LinkedHashMap<>();
+        for (Candidate x : candidates) {
+            if (x.problem == null && !asked.containsKey(x.scenarioId)) {
+                asked.put(x.scenarioId, firstOfTabs(checks.get(x.scenarioId).scenario(), "needsDhcpServer",
+                        ScenarioType::needsDhcpServer));
+            }
+        }
+        Map<Long, String> refused = new HashMap<>();
+        asked.forEach((scenarioId, answer) -> {
+            String name = checks.get(scenarioId).scenario().name();
+            try {
+                answer.join().ifPresent(what -> refused.put(scenarioId, Net4.refusal("Scenario " + name, what)));
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                refused.put(scenarioId, "Scenario " + name + " cannot be checked for what needs the server's DHCP"
+                        + " server, which the server runs without (NET-4): " + cause.getMessage());
+            }
+        });
+        List<Candidate> out = new ArrayList<>(candidates.size());
+        for (Candidate x : candidates) {
+            String problem = x.problem == null ? refused.get(x.scenarioId) : null;
+            out.add(problem == null ? x : new Candidate(x.machine, x.scenarioId, x.scenarioName, problem));
+        }
+        return out;
+    }
+
+    /** The first answer a tab's plugin gives, each asked through the guard. */
+    private CompletableFuture<Optional<String>> firstOfTabs(Scenario scenario, String method,
+            BiFunction<ScenarioType, Map<String, Object>, Optional<String>> question) {
         CompletableFuture<Optional<String>> all = CompletableFuture.completedFuture(Optional.empty());
         for (ScenarioTab tab : scenario.tabs()) {
             Optional<ScenarioType> type = plugins.scenarioType(tab.type());
@@ -201,8 +245,8 @@ final class ExecutionRequests {
             }
             CompletableFuture<Optional<String>> one = calls.call("The " + tab.type() + " plugin's check of scenario "
                     + scenario.name(),
-                    () -> Objects.requireNonNull(type.get().sharedOutput(tab.settings()),
-                            "sharedOutput returned null"));
+                    () -> Objects.requireNonNull(question.apply(type.get(), tab.settings()),
+                            method + " returned null"));
             all = all.thenCombine(one, (first, next) -> first.isPresent() ? first : next);
         }
         return all;

@@ -19,6 +19,7 @@ import org.opendpm.api.boot.BootIntentService;
 import org.opendpm.api.boot.NextBoot;
 import org.opendpm.api.inventory.PowerState;
 import org.opendpm.scheduler.internal.engine.ExecutionTable.MachineRow;
+import org.opendpm.scheduler.internal.images.multicast.MulticastSessions;
 import org.opendpm.scheduler.internal.images.transfer.AgentReturn;
 import org.opendpm.scheduler.internal.images.transfer.MachineFacts;
 import org.opendpm.scheduler.internal.images.transfer.TransferStep;
@@ -211,6 +212,27 @@ final class StepContextImpl implements StepContext {
         @Override
         public CompletionStage<ImageResult> restore(Restore restore) {
             return inDeployOs(() -> services.transfers().restore(facts(), restore, transferStep, agentReturn));
+        }
+
+        /** NET-4 again here: the DHCP server may have been switched off since the execution was requested. */
+        @Override
+        public CompletionStage<ImageResult> restore(Restore restore, Multicast multicast) {
+            java.util.Objects.requireNonNull(multicast, "multicast");
+            if (!services.settings().get().useDhcpServer()) {
+                return CompletableFuture.failedFuture(
+                        new StepFailedException(Net4.refusal("The restore step on machine " + machine.name(),
+                                "a multicast restore of image " + restore.imageName())));
+            }
+            Optional<MulticastSessions> sessions = services.multicast().get();
+            if (sessions.isEmpty()) {
+                return CompletableFuture.failedFuture(new StepFailedException("Image " + restore.imageName()
+                        + " cannot be restored by multicast onto machine " + machine.name() + ": the server's"
+                        + " multicast sender is not running"));
+            }
+            return inDeployOs(() -> services.transfers().restoreByMulticast(facts(), restore, transferStep,
+                    (image, disks, total, progress) -> sessions.get().ready(new MulticastSessions.Ready(executionId,
+                            machine.id(), machine.name(), restore.imageName(), image, disks, restore.compare(), total,
+                            multicast, progress))));
         }
 
         @Override

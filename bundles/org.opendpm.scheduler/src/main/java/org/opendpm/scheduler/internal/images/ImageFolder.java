@@ -128,6 +128,15 @@ public class ImageFolder implements ImageStore {
         return Files.isRegularFile(resolve(name));
     }
 
+    /** The file of an existing image, for readers that open it themselves (the multicast sender). */
+    public Path path(String name) throws IOException {
+        Path p = resolve(name);
+        if (!Files.isRegularFile(p)) {
+            throw new NotFoundException("No image " + name);
+        }
+        return p;
+    }
+
     @Override
     public SeekableByteChannel open(String name) throws IOException {
         Path p = resolve(name);

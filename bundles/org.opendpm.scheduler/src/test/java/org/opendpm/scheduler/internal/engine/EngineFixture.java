@@ -58,6 +58,8 @@ final class EngineFixture implements AutoCloseable {
     final List<ExecutionEngine> engines = new ArrayList<>();
     final Sessions sessions = new Sessions();
     java.time.Duration pluginCallBound = java.time.Duration.ofSeconds(5);
+    /** The engines' multicast sessions; none unless a test sets them before starting an engine. */
+    org.opendpm.scheduler.internal.images.multicast.MulticastSessions multicast;
     long group;
 
     EngineFixture() throws Exception {
@@ -84,7 +86,7 @@ final class EngineFixture implements AutoCloseable {
     /** A new engine over the same database, as after a restart of the server. */
     ExecutionEngine startEngine() {
         ExecutionEngine engine = new ExecutionEngine(database, scenarios, plugins, inventory, settings, agents, power,
-                serverFiles, images, transfers, bootIntents, sessions, null, clock, pluginCallBound);
+                serverFiles, images, transfers, bootIntents, sessions, null, multicast, clock, pluginCallBound);
         agents.listeners.add(engine);
         engines.add(engine);
         return engine;

@@ -1,5 +1,6 @@
 package org.opendpm.plugin.scenario.backuprestore.internal;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.opendpm.plugin.scenario.backuprestore.internal.BackupRestoreSettings.Append;
 import org.opendpm.plugin.scenario.backuprestore.internal.BackupRestoreSettings.Operation;
+import org.opendpm.spi.AgentHandle.Multicast;
 import org.opendpm.spi.PlanTarget;
 import org.opendpm.spi.ScenarioType;
 import org.opendpm.spi.SettingViolation;
@@ -19,7 +21,9 @@ import org.osgi.service.component.annotations.Component;
  * an image of the Folder for Image, or has an image restored onto a disk. The image name may have the machine's
  * name, MAC or UUID appended, which is what lets one backup scenario run on several machines at once (EXE-10);
  * without it {@link #sharedOutput} names the image and the core refuses such a run. The step is carried out by
- * this plugin's executors {@value BackupStep#KEY} and {@value RestoreStep#KEY}. Multicast restores come later.
+ * this plugin's executors {@value BackupStep#KEY} and {@value RestoreStep#KEY}. A restore may transmit by multicast
+ * (IMG-3) with a Maximum Targets and a Maximum Waiting Time; the core forms the sessions, and refuses to execute such
+ * a scenario while the server runs without its DHCP server (NET-4).
  */
 @Component(property = ScenarioType.PROPERTY + "=" + BackupRestoreScenarioType.KEY)
 public class BackupRestoreScenarioType implements ScenarioType {
@@ -43,7 +47,12 @@ public class BackupRestoreScenarioType implements ScenarioType {
                "description":"Check every chunk of the image before it is put in place (backup only)"},
               "appendToImageName":{"enum":["none","machine-name","mac","uuid"],"default":"none",
                "description":"Appended as _<value>, so that machines running the scenario at once use different images"},
-              "transfer":{"enum":["unicast"],"default":"unicast"},
+              "transfer":{"enum":["unicast","multicast"],"default":"unicast",
+               "description":"Transmit Data By Multicast: restore the machines of the scenario together (restore only; needs the server's DHCP server)"},
+              "maximumTargets":{"type":"integer","minimum":1,"maximum":1000,
+               "description":"Multicast: a session starts when this many machines are ready; the rest wait in standby for the next"},
+              "maximumWaitingMinutes":{"type":"integer","minimum":1,"maximum":1440,
+               "description":"Multicast: a session starts this many minutes after its first machine became ready. Without either limit only Execute Now starts it"},
               "compareAfterRestore":{"type":"boolean","default":false,
                "description":"Read the disk back and compare it with the image (restore only)"}
              }}""";
@@ -75,7 +84,8 @@ public class BackupRestoreScenarioType implements ScenarioType {
 
     /**
      * One Deploy-OS step. It may run again from its start after a server restart: a backup puts its image in place
-     * only once complete, and a restore writes every chunk again.
+     * only once complete, and a unicast restore writes every chunk again. A multicast restore is not carried out
+     * again: its session did not survive the restart, and the administrator decides when the machines restore anew.
      */
     @Override
     public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
@@ -87,9 +97,26 @@ public class BackupRestoreScenarioType implements ScenarioType {
                     s.partitions().stream().map(String::valueOf).collect(Collectors.joining(",")),
                     ImageSteps.VERIFY, Boolean.toString(s.createVerificationData()))).asResumable());
         }
-        return List.of(Step.inDeployOs(RestoreStep.KEY, "Restore", Map.of(ImageSteps.IMAGE, image, ImageSteps.DISK,
-                Integer.toString(s.disk()), ImageSteps.COMPARE, Boolean.toString(s.compareAfterRestore())))
-                .asResumable());
+        Map<String, String> parameters = new LinkedHashMap<>(Map.of(ImageSteps.IMAGE, image, ImageSteps.DISK,
+                Integer.toString(s.disk()), ImageSteps.COMPARE, Boolean.toString(s.compareAfterRestore())));
+        if (s.multicast().isEmpty()) {
+            return List.of(Step.inDeployOs(RestoreStep.KEY, "Restore", parameters).asResumable());
+        }
+        Multicast m = s.multicast().get();
+        parameters.put(ImageSteps.TRANSFER, ImageSteps.MULTICAST);
+        m.maximumTargets().ifPresent(n -> parameters.put(ImageSteps.MAX_TARGETS, Integer.toString(n)));
+        m.maximumWaiting().ifPresent(d -> parameters.put(ImageSteps.MAX_WAITING, Long.toString(d.toMinutes())));
+        return List.of(Step.inDeployOs(RestoreStep.KEY, "Restore by multicast", parameters));
+    }
+
+    /** A multicast restore needs the server's DHCP server (NET-4). */
+    @Override
+    public Optional<String> needsDhcpServer(Map<String, Object> settings) {
+        BackupRestoreSettings s = BackupRestoreSettings.read(settings).settings();
+        if (s == null || s.multicast().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("a multicast restore (Transmit Data By Multicast on its Backup/Restore tab)");
     }
 
     /** The image a backup writes under the same name on every machine (EXE-10); empty when a name is appended. */

@@ -2,12 +2,16 @@ package org.opendpm.plugin.scenario.backuprestore.internal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
+import org.opendpm.spi.AgentHandle.Multicast;
 import org.opendpm.spi.SettingViolation;
 
 /**
@@ -15,9 +19,11 @@ import org.opendpm.spi.SettingViolation;
  * {@link BackupRestoreScenarioType#SCHEMA} says the same for forms).
  *
  * @param partitions partition numbers in the order they are imaged; empty for the whole disk
+ * @param multicast the restore's multicast condition (IMG-3), empty for unicast
  */
 record BackupRestoreSettings(Operation operation, String imageName, int disk, List<Integer> partitions,
-        boolean createVerificationData, Append appendToImageName, boolean compareAfterRestore) {
+        boolean createVerificationData, Append appendToImageName, boolean compareAfterRestore,
+        Optional<Multicast> multicast) {
 
     static final int MAX_IMAGE_NAME = 200;
     static final int MAX_PARTITION = 256;
@@ -38,7 +44,8 @@ record BackupRestoreSettings(Operation operation, String imageName, int disk, Li
     }
 
     private static final Set<String> FIELDS = Set.of("operation", "imageName", "disk", "partitions",
-            "createVerificationData", "appendToImageName", "transfer", "compareAfterRestore");
+            "createVerificationData", "appendToImageName", "transfer", "compareAfterRestore", "maximumTargets",
+            "maximumWaitingMinutes");
 
     BackupRestoreSettings {
         partitions = List.copyOf(partitions);
@@ -130,11 +137,36 @@ record BackupRestoreSettings(Operation operation, String imageName, int disk, Li
             }
         }
 
+        boolean multicast = false;
         Object transfer = doc.get("transfer");
-        if (transfer != null && !"unicast".equals(transfer)) {
-            v.add(new SettingViolation("transfer", "multicast".equals(transfer)
-                    ? "multicast is not supported yet; use unicast"
-                    : "must be unicast, not " + shown(transfer)));
+        if ("multicast".equals(transfer)) {
+            multicast = true;
+        } else if (transfer != null && !"unicast".equals(transfer)) {
+            v.add(new SettingViolation("transfer", "must be unicast or multicast, not " + shown(transfer)));
+        }
+        OptionalInt maxTargets = OptionalInt.empty();
+        if (doc.get("maximumTargets") != null) {
+            Long n = integer(doc.get("maximumTargets"));
+            if (n == null || n < 1 || n > Multicast.MAX_TARGETS) {
+                v.add(new SettingViolation("maximumTargets", "must be a number of machines from 1 to "
+                        + Multicast.MAX_TARGETS + ", not " + shown(doc.get("maximumTargets"))));
+            } else if (!multicast) {
+                v.add(new SettingViolation("maximumTargets", "applies to a multicast restore only"));
+            } else {
+                maxTargets = OptionalInt.of(n.intValue());
+            }
+        }
+        Optional<Duration> maxWaiting = Optional.empty();
+        if (doc.get("maximumWaitingMinutes") != null) {
+            Long n = integer(doc.get("maximumWaitingMinutes"));
+            if (n == null || n < 1 || n > Multicast.MAX_WAITING_MINUTES) {
+                v.add(new SettingViolation("maximumWaitingMinutes", "must be a number of minutes from 1 to "
+                        + Multicast.MAX_WAITING_MINUTES + ", not " + shown(doc.get("maximumWaitingMinutes"))));
+            } else if (!multicast) {
+                v.add(new SettingViolation("maximumWaitingMinutes", "applies to a multicast restore only"));
+            } else {
+                maxWaiting = Optional.of(Duration.ofMinutes(n));
+            }
         }
 
         if (operation == Operation.RESTORE) {
@@ -149,11 +181,17 @@ record BackupRestoreSettings(Operation operation, String imageName, int disk, Li
         if (operation == Operation.BACKUP && compare) {
             v.add(new SettingViolation("compareAfterRestore", "applies to a restore only"));
         }
+        if (operation == Operation.BACKUP && multicast) {
+            v.add(new SettingViolation("transfer", "multicast applies to a restore only; a backup is unicast"));
+        }
         if (!v.isEmpty()) {
             return new Read(null, List.copyOf(v));
         }
-        return new Read(new BackupRestoreSettings(operation, imageName, disk, partitions, verify, append, compare),
-                List.of());
+        Optional<Multicast> condition = multicast
+                ? Optional.of(new Multicast(maxTargets, maxWaiting))
+                : Optional.empty();
+        return new Read(new BackupRestoreSettings(operation, imageName, disk, partitions, verify, append, compare,
+                condition), List.of());
     }
 
     /**

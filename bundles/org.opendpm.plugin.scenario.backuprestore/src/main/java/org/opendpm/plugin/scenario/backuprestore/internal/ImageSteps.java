@@ -1,11 +1,15 @@
 package org.opendpm.plugin.scenario.backuprestore.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.opendpm.spi.AgentHandle.ImageResult;
+import org.opendpm.spi.AgentHandle.Multicast;
 import org.opendpm.spi.SettingViolation;
 import org.opendpm.spi.Step;
 import org.opendpm.spi.StepFailedException;
@@ -18,12 +22,21 @@ final class ImageSteps {
     static final String PARTITIONS = "partitions";
     static final String VERIFY = "verify";
     static final String COMPARE = "compare";
+    static final String TRANSFER = "transfer";
+    static final String MULTICAST = "multicast";
+    static final String MAX_TARGETS = "maximumTargets";
+    static final String MAX_WAITING = "maximumWaitingMinutes";
 
     private ImageSteps() {
     }
 
-    /** The parameters of a step planned by {@link BackupRestoreScenarioType}, or every problem with them. */
-    record Parameters(String imageName, int disk, List<Integer> partitions, boolean flag) {
+    /**
+     * The parameters of a step planned by {@link BackupRestoreScenarioType}, or every problem with them.
+     *
+     * @param multicast a restore's multicast condition, empty for unicast
+     */
+    record Parameters(String imageName, int disk, List<Integer> partitions, boolean flag,
+            Optional<Multicast> multicast) {
     }
 
     static List<SettingViolation> problems(Step step, String flag) {
@@ -73,7 +86,28 @@ final class ImageSteps {
         if (!f.equals("true") && !f.equals("false")) {
             v.add(new SettingViolation(flag, "must be true or false, not " + f));
         }
-        return new Parameters(image, disk == null ? 1 : disk, partitions, f.equals("true"));
+        return new Parameters(image, disk == null ? 1 : disk, partitions, f.equals("true"), multicast(params, v));
+    }
+
+    private static Optional<Multicast> multicast(Map<String, String> params, List<SettingViolation> v) {
+        String transfer = params.getOrDefault(TRANSFER, "unicast");
+        if (!transfer.equals(MULTICAST)) {
+            if (!transfer.equals("unicast")) {
+                v.add(new SettingViolation(TRANSFER, "must be unicast or multicast, not " + transfer));
+            }
+            return Optional.empty();
+        }
+        OptionalInt targets = OptionalInt.empty();
+        if (params.containsKey(MAX_TARGETS)) {
+            Integer n = number(params.get(MAX_TARGETS), 1, Multicast.MAX_TARGETS, MAX_TARGETS, v);
+            targets = n == null ? targets : OptionalInt.of(n);
+        }
+        Optional<Duration> waiting = Optional.empty();
+        if (params.containsKey(MAX_WAITING)) {
+            Integer n = number(params.get(MAX_WAITING), 1, Multicast.MAX_WAITING_MINUTES, MAX_WAITING, v);
+            waiting = n == null ? waiting : Optional.of(Duration.ofMinutes(n));
+        }
+        return Optional.of(new Multicast(targets, waiting));
     }
 
     /** The number, or null with a violation. */

@@ -46,8 +46,13 @@ public class BackupRestoreScenarioTypeTest {
         assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
         assertThat(schema.path("properties").fieldNames()).toIterable().containsExactlyInAnyOrder("operation",
                 "imageName", "disk", "partitions", "createVerificationData", "appendToImageName", "transfer",
-                "compareAfterRestore");
-        assertThat(schema.at("/properties/transfer/enum")).hasSize(1);
+                "compareAfterRestore", "maximumTargets", "maximumWaitingMinutes");
+        assertThat(schema.at("/properties/transfer/enum")).hasSize(2);
+        // IMG-3: the limits the guide gives (3.3.3.2), as validate() checks them.
+        assertThat(schema.at("/properties/maximumTargets/minimum").asInt()).isEqualTo(1);
+        assertThat(schema.at("/properties/maximumTargets/maximum").asInt()).isEqualTo(1000);
+        assertThat(schema.at("/properties/maximumWaitingMinutes/minimum").asInt()).isEqualTo(1);
+        assertThat(schema.at("/properties/maximumWaitingMinutes/maximum").asInt()).isEqualTo(1440);
         assertThat(schema.at("/properties/partitions/uniqueItems").asBoolean()).isTrue();
         assertThat(schema.at("/properties/disk/minimum").asInt()).isEqualTo(1);
         // The name pattern says what validate() says about separators and a leading dot.
@@ -91,11 +96,62 @@ public class BackupRestoreScenarioTypeTest {
         ScenarioTypeChecks.assertRejects(type, backup("colour", "red"), "colour");
         ScenarioTypeChecks.assertRejects(type, restore("partitions", List.of(1)), "partitions");
         ScenarioTypeChecks.assertRejects(type, restore("createVerificationData", true), "createVerificationData");
-        List<SettingViolation> multicast = type.validate(restore("transfer", "multicast"));
-        assertThat(multicast).singleElement().satisfies(v -> {
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "broadcast"), "transfer");
+    }
+
+    @Test
+    public void img3MulticastSettingsAreCheckedByField() {
+        assertThat(type.validate(restore("transfer", "multicast"))).isEmpty();
+        assertThat(type.validate(restore("transfer", "multicast", "maximumTargets", 1, "maximumWaitingMinutes",
+                1440))).isEmpty();
+        assertThat(type.validate(restore("transfer", "multicast", "maximumTargets", 1000.0, "maximumWaitingMinutes",
+                1))).isEmpty();
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "multicast", "maximumTargets", 0),
+                "maximumTargets");
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "multicast", "maximumTargets", 1001),
+                "maximumTargets");
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "multicast", "maximumTargets", "4"),
+                "maximumTargets");
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "multicast", "maximumWaitingMinutes", 0),
+                "maximumWaitingMinutes");
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "multicast", "maximumWaitingMinutes", 1441),
+                "maximumWaitingMinutes");
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "multicast", "maximumWaitingMinutes", 2.5),
+                "maximumWaitingMinutes");
+        // The limits mean nothing to a unicast restore, and a backup is never multicast.
+        ScenarioTypeChecks.assertRejects(type, restore("maximumTargets", 4), "maximumTargets");
+        ScenarioTypeChecks.assertRejects(type, restore("transfer", "unicast", "maximumWaitingMinutes", 5),
+                "maximumWaitingMinutes");
+        List<SettingViolation> backup = type.validate(backup("transfer", "multicast"));
+        assertThat(backup).singleElement().satisfies(v -> {
             assertThat(v.field()).isEqualTo("transfer");
-            assertThat(v.message()).contains("multicast is not supported yet");
+            assertThat(v.message()).contains("restore only");
         });
+    }
+
+    @Test
+    public void img3AMulticastRestorePlansOneStepWithItsConditionNotCarriedOutAgain() {
+        List<Step> plan = ScenarioTypeChecks.assertPlans(type, restore("transfer", "multicast", "maximumTargets", 4,
+                "maximumWaitingMinutes", 30));
+        assertThat(plan).singleElement().satisfies(s -> {
+            assertThat(s.executor()).isEqualTo(RestoreStep.KEY);
+            assertThat(s.needsDeployOs()).isTrue();
+            assertThat(s.resumable()).isFalse();
+            assertThat(s.parameters()).isEqualTo(Map.of("imageName", "base.img", "disk", "1", "compare", "false",
+                    "transfer", "multicast", "maximumTargets", "4", "maximumWaitingMinutes", "30"));
+        });
+        Step neither = ScenarioTypeChecks.assertPlans(type, restore("transfer", "multicast")).get(0);
+        assertThat(neither.parameters()).doesNotContainKeys("maximumTargets", "maximumWaitingMinutes");
+    }
+
+    @Test
+    public void net4OnlyAMulticastRestoreNeedsTheDhcpServer() {
+        assertThat(type.needsDhcpServer(restore("transfer", "multicast"))).get().asString()
+                .contains("multicast restore");
+        assertThat(type.needsDhcpServer(restore())).isEmpty();
+        assertThat(type.needsDhcpServer(restore("transfer", "unicast"))).isEmpty();
+        assertThat(type.needsDhcpServer(backup())).isEmpty();
+        assertThat(type.needsDhcpServer(restore("transfer", "multicast", "maximumTargets", 0))).isEmpty();
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -66,6 +68,47 @@ public class ImageStepsTest {
         assertThat(ctx.logLines()).last().asString().isEqualTo("Restore of image base onto disk 1 (compared): 1048576"
                 + " disk bytes, image 4096 bytes, 1 chunk, 2.0 s");
         assertThat(ctx.backupsAsked()).isEmpty();
+    }
+
+    @Test
+    public void img3AMulticastRestoreAsksForMulticastWithTheTabsCondition() {
+        Step step = planned(Map.of("operation", "restore", "imageName", "base", "transfer", "multicast",
+                "maximumTargets", 4, "maximumWaitingMinutes", 5));
+        TestStepContext ctx = context(step).onRestore(r -> new ImageResult(1 << 20, 4096, 1, Duration.ofSeconds(2),
+                List.of()));
+
+        TestStepContext.run(new RestoreStep(), ctx, Duration.ofSeconds(5));
+
+        assertThat(ctx.restoresAsked()).containsExactly(new AgentHandle.Restore("base", 1, false));
+        assertThat(ctx.multicastsAsked()).containsExactly(new AgentHandle.Multicast(OptionalInt.of(4),
+                Optional.of(Duration.ofMinutes(5))));
+        assertThat(ctx.logLines()).last().asString().startsWith("Multicast restore of image base onto disk 1: ");
+
+        Step neither = planned(Map.of("operation", "restore", "imageName", "base", "transfer", "multicast"));
+        TestStepContext none = context(neither).onRestore(r -> new ImageResult(1, 1, 1, Duration.ZERO, List.of()));
+        TestStepContext.run(new RestoreStep(), none, Duration.ofSeconds(5));
+        assertThat(none.multicastsAsked()).containsExactly(new AgentHandle.Multicast(OptionalInt.empty(),
+                Optional.empty()));
+    }
+
+    @Test
+    public void aUnicastRestoreNeverAsksForMulticast() {
+        TestStepContext ctx = context(planned(Map.of("operation", "restore", "imageName", "base")))
+                .onRestore(r -> new ImageResult(1, 1, 1, Duration.ZERO, List.of()));
+        TestStepContext.run(new RestoreStep(), ctx, Duration.ofSeconds(5));
+        assertThat(ctx.multicastsAsked()).isEmpty();
+        assertThat(ctx.restoresAsked()).hasSize(1);
+    }
+
+    @Test
+    public void badMulticastParametersAreFound() {
+        Step bad = Step.inDeployOs(RestoreStep.KEY, "Restore", Map.of("imageName", "x", "disk", "1", "transfer",
+                "multicast", "maximumTargets", "1001", "maximumWaitingMinutes", "0"));
+        assertThat(new RestoreStep().validate(bad)).extracting(v -> v.field()).containsExactly("maximumTargets",
+                "maximumWaitingMinutes");
+        Step odd = Step.inDeployOs(RestoreStep.KEY, "Restore", Map.of("imageName", "x", "disk", "1", "transfer",
+                "anycast"));
+        assertThat(new RestoreStep().validate(odd)).extracting(v -> v.field()).containsExactly("transfer");
     }
 
     @Test

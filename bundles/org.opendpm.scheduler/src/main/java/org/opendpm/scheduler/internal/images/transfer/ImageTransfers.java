@@ -119,7 +119,16 @@ public class ImageTransfers {
     /** Restores an image onto the machine's disks; see {@link org.opendpm.spi.AgentHandle#restore}. */
     public CompletionStage<ImageResult> restore(MachineFacts machine, Restore restore, TransferStep step,
             AgentReturn returns) {
-        return new RestoreTransfer(this, machine, restore, step, returns).start();
+        return new RestoreTransfer(this, machine, restore, step, returns, null).start();
+    }
+
+    /**
+     * Restores an image onto the machine's disks by multicast (IMG-3): the same checks and partition tables as
+     * {@link #restore}, then the machine joins a session through {@code session} instead of being sent the chunks.
+     */
+    public CompletionStage<ImageResult> restoreByMulticast(MachineFacts machine, Restore restore, TransferStep step,
+            MulticastJoin session) {
+        return new RestoreTransfer(this, machine, restore, step, null, session).start();
     }
 
     /** The cause behind the wrappers a completion stage adds. */

@@ -35,7 +35,8 @@ import org.opendpm.spi.StepFailedException;
  * warned of (IMG-5); each target disk must exist and hold the image's disk; a partition image onto a disk whose
  * partitions differ gets the image's partition table first (same-size disks only). Each chunk's CRC-32C is checked
  * before it is sent, so a damaged image fails before its bad chunk reaches the disk. After a lost link the agent is
- * asked again from the last chunk it confirmed.
+ * asked again from the last chunk it confirmed. A multicast restore (IMG-3) makes the same checks and writes the same
+ * partition tables, then joins a session instead of sending the chunks itself: the session rejoins a returning agent.
  */
 final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
 
@@ -43,7 +44,10 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     private final MachineFacts machine;
     private final Restore restore;
     private final TransferStep step;
+    /** Null for a multicast restore, which resumes through its session. */
     private final AgentReturn returns;
+    /** Null for a unicast restore. */
+    private final MulticastJoin multicast;
     private final LinkLoss loss;
     private final Instant started;
     private final CompletableFuture<ImageResult> result = new CompletableFuture<>();
@@ -70,12 +74,14 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
 
     private final InFlight inFlight = new InFlight();
 
-    RestoreTransfer(ImageTransfers t, MachineFacts machine, Restore restore, TransferStep step, AgentReturn returns) {
+    RestoreTransfer(ImageTransfers t, MachineFacts machine, Restore restore, TransferStep step, AgentReturn returns,
+            MulticastJoin multicast) {
         this.t = t;
         this.machine = machine;
         this.restore = restore;
         this.step = step;
         this.returns = returns;
+        this.multicast = multicast;
         this.loss = new LinkLoss(t.clock, t.resumeWindow());
         this.started = t.clock.instant();
     }
@@ -88,6 +94,8 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         end(e);
+                    } else if (multicast != null) {
+                        join();
                     } else {
                         write(0);
                     }
@@ -225,6 +233,27 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
         return f;
     }
 
+    /** The machine's disks the image's disks go to, in the image's order. */
+    private List<ImageDisk> targetDisks() {
+        return header.disks().stream().map(d -> new ImageDisk(targetOf.get(d.number()), d.size(), d.sectorSize()))
+                .toList();
+    }
+
+    /** Joins a multicast session, ready: the session sends the chunks. */
+    private void join() {
+        step.log("Machine " + machine.name() + " is ready for the multicast restore of image " + restore.imageName()
+                + " (" + total + " bytes, " + reader.chunkCount() + " chunks) and waits for its session to start");
+        CompletableFuture<ImageWriteResult> joined;
+        try {
+            joined = inFlight.track(multicast.join(t.images.path(restore.imageName()), targetDisks(), total,
+                    this::confirmed));
+        } catch (IOException | RuntimeException e) {
+            end(e);
+            return;
+        }
+        joined.whenComplete(this::written);
+    }
+
     private void write(long from) {
         if (from > 0) {
             step.log("The agent of machine " + machine.name() + " is back; the restore goes on from chunk " + from);
@@ -234,9 +263,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
         }
         next = from;
         requestBase = confirmedBytes;
-        List<ImageDisk> disks = header.disks().stream()
-                .map(d -> new ImageDisk(targetOf.get(d.number()), d.size(), d.sectorSize())).toList();
-        ImageWriteRequest request = new ImageWriteRequest(disks, header.chunkSize(), from, reader.chunkCount(),
+        ImageWriteRequest request = new ImageWriteRequest(targetDisks(), header.chunkSize(), from, reader.chunkCount(),
                 restore.compare());
         inFlight.track(t.agents.writeImage(machine.id(), request, this, this)).whenComplete(this::written);
     }
@@ -292,7 +319,8 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
             return;
         }
         Throwable cause = ImageTransfers.cause(error);
-        if (inFlight.stopped() || sourceFault != null || !(cause instanceof AgentUnavailableException)) {
+        if (multicast != null || inFlight.stopped() || sourceFault != null
+                || !(cause instanceof AgentUnavailableException)) {
             end(sourceFault != null ? new StepFailedException(sourceFault.getMessage(), sourceFault) : error);
             return;
         }

@@ -286,6 +286,68 @@ public class ImageTransfersTest {
         assertThat(step.progress.get(step.progress.size() - 1)).containsExactly(DISK, DISK);
     }
 
+    /**
+     * IMG-3: a multicast restore makes the unicast checks, then joins its session with the image's file and the
+     * target disks, and the session's progress is the step's; nothing goes over the unicast write.
+     */
+    @Test
+    public void img3AMulticastRestoreJoinsItsSessionWithTheCheckedDisksAndReportsItsProgress() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        backup(t, new RecordingStep(), "a.img", false);
+        machineDisk(B, new byte[(int) DISK], "mbr");
+        link.connect(B, true);
+        RecordingStep step = new RecordingStep();
+        List<Object> joined = new CopyOnWriteArrayList<>();
+        CompletableFuture<org.opendpm.api.agent.ImageWriteResult> session = new CompletableFuture<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+
+        CompletableFuture<ImageResult> restore = t.restoreByMulticast(facts(B, "", ""), new Restore("a.img", 0,
+                true), step, (image, disks, total, progress) -> {
+                    joined.add(image);
+                    joined.add(disks);
+                    joined.add(total);
+                    progress.confirmed(2, 2L * CHUNK);
+                    ready.complete(null);
+                    return session;
+                }).toCompletableFuture();
+        // The checks run on the transfers' threads; the join is the restore's last move before it waits.
+        ready.get(5, TimeUnit.SECONDS);
+
+        assertThat(joined).containsExactly(folder.resolve("a.img"), List.of(new org.opendpm.api.agent.ImageDisk(1,
+                DISK, 512)), DISK);
+        assertThat(step.progress.get(step.progress.size() - 1)).containsExactly(2L * CHUNK, DISK);
+        assertThat(images.usesOf("a.img")).as("kept in use while the session may read it").hasSize(1);
+        assertThat(restore).isNotDone();
+        session.complete(new org.opendpm.api.agent.ImageWriteResult(6, DISK, true, List.of()));
+        assertThat(await(restore).chunks()).isEqualTo(6);
+        assertThat(images.usesOf("a.img")).isEmpty();
+        assertThat(link.imageWritesFrom).isEmpty();
+    }
+
+    @Test
+    public void img3AMulticastRestoreOntoASmallerDiskNeverJoinsAndAFailedMemberFailsTheStep() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        backup(t, new RecordingStep(), "a.img", false);
+        machineDisk(B, new byte[(int) DISK - 512], "mbr");
+        link.connect(B, true);
+        List<Path> joined = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> await(t.restoreByMulticast(facts(B, "", ""), new Restore("a.img", 0, false),
+                new RecordingStep(), (image, disks, total, progress) -> {
+                    joined.add(image);
+                    return new CompletableFuture<>();
+                }))).isInstanceOf(StepFailedException.class).hasMessageContaining("needs a disk of at least");
+        assertThat(joined).isEmpty();
+
+        machineDisk(B, new byte[(int) DISK], "mbr");
+        assertThatThrownBy(() -> await(t.restoreByMulticast(facts(B, "", ""), new Restore("a.img", 0, false),
+                new RecordingStep(), (image, disks, total, progress) -> CompletableFuture.failedFuture(
+                        new StepFailedException("Machine m2 was dropped from multicast session 4: no chunk confirmed"
+                                + " for 60 s")))))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessage("Machine m2 was dropped from multicast session 4: no chunk confirmed for 60 s");
+        assertThat(images.usesOf("a.img")).isEmpty();
+    }
+
     @Test
     public void restoreOntoASmallerDiskIsRefused() throws Exception {
         ImageTransfers t = transfers(Duration.ofSeconds(5));
