@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,8 +30,11 @@ import javax.security.auth.login.LoginException;
 import javax.security.auth.spi.LoginModule;
 import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.core.Cookie;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
 
 import org.junit.Test;
 import org.opendpm.api.security.ClientAddressCallback;
@@ -43,18 +47,18 @@ import org.opendpm.rest.internal.dto.Problem;
  * Before logins are possible every request is told to come back (503), never that its credentials are wrong; a login
  * the realm throttles is told to come back later (429 with Retry-After), and the realm learns the client's address.
  */
-public class BasicAuthFilterTest {
+public class AuthenticationFilterTest {
 
     private static final String REALM = "opendpm-unit-test";
 
     // No JAAS configuration of the JVM names the realm in a unit test: a login fails as with an unknown realm.
     /** The resources still missing from the application, as the readiness gate sees them. */
     private final List<String> missing = new CopyOnWriteArrayList<>();
-    private final BasicAuthFilter filter = new BasicAuthFilter(config(), new RestReadiness(() -> List.copyOf(missing),
-            Clock.systemUTC()), null);
+    private final AuthenticationFilter filter = new AuthenticationFilter(config(), new RestReadiness(() -> List.copyOf(
+            missing), Clock.systemUTC()), new SessionStore(SessionStoreTest.config(30, 12, 100, 5)), null);
 
-    private static BasicAuthFilter.Config config() {
-        return new BasicAuthFilter.Config() {
+    private static AuthenticationFilter.Config config() {
+        return new AuthenticationFilter.Config() {
             @Override
             public String realm() {
                 return REALM;
@@ -62,7 +66,7 @@ public class BasicAuthFilterTest {
 
             @Override
             public Class<? extends Annotation> annotationType() {
-                return BasicAuthFilter.Config.class;
+                return AuthenticationFilter.Config.class;
             }
         };
     }
@@ -73,19 +77,49 @@ public class BasicAuthFilterTest {
     }
 
     /** A request from this client address, which the JAX-RS runtime gives through the servlet request's proxy. */
-    private static Response filter(BasicAuthFilter filter, String authorization, String remoteAddress) {
+    private static Response filter(AuthenticationFilter filter, String authorization, String remoteAddress) {
+        return filter(filter, new Req("GET", "server", authorization, null, null), remoteAddress).aborted();
+    }
+
+    /** A request: method, path in the application, Authorization header, session cookie and CSRF header. */
+    record Req(String method, String path, String authorization, String cookie, String csrf) {
+    }
+
+    /** How the filter left a request: aborted with a response, or passed on with this security context. */
+    record Filtered(Response aborted, SecurityContext security) {
+    }
+
+    static Filtered filter(AuthenticationFilter filter, Req req, String remoteAddress) {
         filter.setServletRequest((HttpServletRequest) Proxy.newProxyInstance(
-                BasicAuthFilterTest.class.getClassLoader(), new Class<?>[]{ HttpServletRequest.class },
+                AuthenticationFilterTest.class.getClassLoader(), new Class<?>[]{ HttpServletRequest.class },
                 (proxy, m, args) -> switch (m.getName()) {
                 case "getRemoteAddr" -> remoteAddress;
                 default -> throw new AssertionError("not used by this test: " + m);
                 }));
+        var uri = (UriInfo) Proxy.newProxyInstance(AuthenticationFilterTest.class.getClassLoader(),
+                new Class<?>[]{ UriInfo.class }, (proxy, m, args) -> switch (m.getName()) {
+                case "getPath" -> req.path();
+                default -> throw new AssertionError("not used by this test: " + m);
+                });
         AtomicReference<Response> aborted = new AtomicReference<>();
-        var request = (ContainerRequestContext) Proxy.newProxyInstance(BasicAuthFilterTest.class.getClassLoader(),
+        AtomicReference<SecurityContext> security = new AtomicReference<>();
+        var request = (ContainerRequestContext) Proxy.newProxyInstance(AuthenticationFilterTest.class.getClassLoader(),
                 new Class<?>[]{ ContainerRequestContext.class }, (proxy, m, args) -> switch (m.getName()) {
-                case "getHeaderString" -> HttpHeaders.AUTHORIZATION.equals(args[0]) ? authorization : null;
+                case "getHeaderString" -> switch ((String) args[0]) {
+                case HttpHeaders.AUTHORIZATION -> req.authorization();
+                case SessionCookie.CSRF_HEADER -> req.csrf();
+                default -> null;
+                };
+                case "getMethod" -> req.method();
+                case "getUriInfo" -> uri;
+                case "getCookies" -> req.cookie() == null
+                        ? Map.of()
+                        : Map.of(SessionCookie.NAME, new Cookie(SessionCookie.NAME, req.cookie()));
                 case "getSecurityContext" -> null;
-                case "setSecurityContext" -> null;
+                case "setSecurityContext" -> {
+                    security.set((SecurityContext) args[0]);
+                    yield null;
+                }
                 case "abortWith" -> {
                     aborted.set((Response) args[0]);
                     yield null;
@@ -93,7 +127,7 @@ public class BasicAuthFilterTest {
                 default -> throw new AssertionError("not used by this test: " + m);
                 });
         filter.filter(request);
-        return aborted.get();
+        return new Filtered(aborted.get(), security.get());
     }
 
     private static String basic(String user, String password) {
@@ -105,7 +139,7 @@ public class BasicAuthFilterTest {
         for (String authorization : new String[]{ null, basic("admin", "the right password"), "Basic !!" }) {
             Response r = filter(authorization);
             assertThat(r.getStatus()).isEqualTo(503);
-            assertThat(r.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo(BasicAuthFilter.RETRY_AFTER_SECONDS);
+            assertThat(r.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo(AuthenticationFilter.RETRY_AFTER_SECONDS);
             assertThat(r.getHeaderString(HttpHeaders.WWW_AUTHENTICATE)).isNull();
             Problem p = (Problem) r.getEntity();
             assertThat(p.status()).isEqualTo(503);
@@ -176,7 +210,9 @@ public class BasicAuthFilterTest {
         }
     }
 
-    private static BasicAuthFilter scripted(Outcome outcome) {
+    private final SessionStore sessions = new SessionStore(SessionStoreTest.config(30, 12, 100, 5));
+
+    private AuthenticationFilter scripted(Outcome outcome) {
         var jaas = new Configuration() {
             @Override
             public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
@@ -187,7 +223,7 @@ public class BasicAuthFilterTest {
                         : null;
             }
         };
-        var f = new BasicAuthFilter(config(), new RestReadiness(List::of, Clock.systemUTC()), jaas);
+        var f = new AuthenticationFilter(config(), new RestReadiness(List::of, Clock.systemUTC()), sessions, jaas);
         f.bindLoginReady(new LoginReady() {
         });
         return f;
@@ -196,7 +232,7 @@ public class BasicAuthFilterTest {
     @Test
     public void aThrottledLoginIs429WithRetryAfterAndAProblemThatSaysNothingOfThePassword() {
         List<String> seen = new ArrayList<>();
-        BasicAuthFilter f = scripted((user, password, address) -> {
+        AuthenticationFilter f = scripted((user, password, address) -> {
             seen.add(user + " " + address);
             throw new LoginThrottledException(Duration.ofMillis(2_500));
         });
@@ -214,7 +250,7 @@ public class BasicAuthFilterTest {
     @Test
     public void wrongCredentialsAre401AndRightOnesPassWithTheClientAddressGivenToTheRealm() {
         List<String> seen = new ArrayList<>();
-        BasicAuthFilter f = scripted((user, password, address) -> {
+        AuthenticationFilter f = scripted((user, password, address) -> {
             seen.add(user + " " + address);
             if (!password.equals("the right password")) {
                 throw new FailedLoginException("Wrong user name or password");
@@ -234,12 +270,88 @@ public class BasicAuthFilterTest {
         missing.add("ExecutionResource (waits for executions (objectClass=ExecutionService))");
         Response r = filter(basic("admin", "any"));
         assertThat(r.getStatus()).isEqualTo(503);
-        assertThat(r.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo(BasicAuthFilter.RETRY_AFTER_SECONDS);
+        assertThat(r.getHeaderString(HttpHeaders.RETRY_AFTER)).isEqualTo(AuthenticationFilter.RETRY_AFTER_SECONDS);
         assertThat(((Problem) r.getEntity()).title()).isEqualTo("OpenDPM is starting");
 
         missing.clear();
         assertThat(filter(basic("admin", "any")).getStatus()).isEqualTo(401);
         missing.add("a resource that left later");
         assertThat(filter(null).getStatus()).as("once open the gate stays open").isEqualTo(401);
+    }
+
+    /** A realm that lets alice in with the right password. */
+    private AuthenticationFilter aliceOnly() {
+        return scripted((user, password, address) -> {
+            if (!password.equals("the right password")) {
+                throw new FailedLoginException("Wrong user name or password");
+            }
+        });
+    }
+
+    @Test
+    public void aSessionCookieAuthenticatesReadsAndChangesWithTheRightCsrfTokenOnly() {
+        AuthenticationFilter f = aliceOnly();
+        var created = sessions.create("alice", Set.of("viewer", "operator"));
+        String id = created.id();
+        String token = created.session().csrfToken();
+
+        Filtered read = filter(f, new Req("GET", "machines", null, id, null), "192.0.2.7");
+        assertThat(read.aborted()).isNull();
+        assertThat(read.security().getUserPrincipal().getName()).isEqualTo("alice");
+        assertThat(read.security().isUserInRole("operator")).isTrue();
+        assertThat(read.security().isUserInRole("admin")).isFalse();
+        assertThat(read.security().getAuthenticationScheme()).isEqualTo(AuthenticationFilter.SESSION_AUTH);
+
+        Filtered change = filter(f, new Req("POST", "machines", null, id, token), "192.0.2.7");
+        assertThat(change.aborted()).isNull();
+        assertThat(change.security().getUserPrincipal().getName()).isEqualTo("alice");
+
+        for (String method : new String[]{ "POST", "PUT", "PATCH", "DELETE" }) {
+            Response none = filter(f, new Req(method, "machines/1", null, id, null), "192.0.2.7").aborted();
+            assertThat(none.getStatus()).as(method + " without a token").isEqualTo(403);
+            assertThat(((Problem) none.getEntity()).title()).isEqualTo("CSRF token missing or wrong");
+            Response wrong = filter(f, new Req(method, "machines/1", null, id, token.substring(1) + "A"),
+                    "192.0.2.7").aborted();
+            assertThat(wrong.getStatus()).as(method + " with a wrong token").isEqualTo(403);
+        }
+        var other = sessions.create("bob", Set.of("viewer"));
+        assertThat(filter(f, new Req("POST", "machines", null, id, other.session().csrfToken()), "192.0.2.7")
+                .aborted().getStatus()).as("another session's token").isEqualTo(403);
+    }
+
+    @Test
+    public void anUnknownOrEndedSessionIs401WithoutTheBrowsersDialogForThePagesScripts() {
+        AuthenticationFilter f = aliceOnly();
+        var created = sessions.create("alice", Set.of("viewer"));
+        assertThat(sessions.end(created.id())).isTrue();
+        Response ended = filter(f, new Req("GET", "machines", null, created.id(), null), "192.0.2.7").aborted();
+        assertThat(ended.getStatus()).isEqualTo(401);
+        assertThat(((Problem) ended.getEntity()).detail()).contains("sign in again");
+        Response forged = filter(f, new Req("POST", "machines", null, "made-up", "made-up"), "192.0.2.7").aborted();
+        assertThat(forged.getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    public void basicAuthenticationNeedsNoCsrfTokenAndWinsOverACookie() {
+        AuthenticationFilter f = aliceOnly();
+        Filtered basic = filter(f, new Req("DELETE", "machines/1", basic("alice", "the right password"), null,
+                null), "192.0.2.7");
+        assertThat(basic.aborted()).isNull();
+        assertThat(basic.security().getAuthenticationScheme()).isEqualTo(SecurityContext.BASIC_AUTH);
+        var created = sessions.create("alice", Set.of("viewer"));
+        assertThat(filter(f, new Req("DELETE", "machines/1", basic("alice", "wrong"), created.id(), null),
+                "192.0.2.7").aborted().getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    public void onlyTheSignInPassesUnauthenticated() {
+        AuthenticationFilter f = aliceOnly();
+        assertThat(filter(f, new Req("POST", "session", null, null, null), "192.0.2.7").aborted()).isNull();
+        assertThat(filter(f, new Req("GET", "session", null, null, null), "192.0.2.7").aborted().getStatus())
+                .isEqualTo(401);
+        assertThat(filter(f, new Req("DELETE", "session", null, null, null), "192.0.2.7").aborted().getStatus())
+                .isEqualTo(401);
+        assertThat(filter(f, new Req("POST", "session/x", null, null, null), "192.0.2.7").aborted().getStatus())
+                .isEqualTo(401);
     }
 }
