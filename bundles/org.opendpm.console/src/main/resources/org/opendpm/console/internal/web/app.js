@@ -15,8 +15,10 @@ class DpmApp extends LitElement {
     window.addEventListener('dpm-signed-out', () => this.signedOut());
   }
 
-  // Light DOM: the page's style sheet applies, and tests and assistive tools see one document.
+  // Light DOM: the page's style sheet applies, and tests and assistive tools see one document. The page's
+  // "Loading" text goes once the console draws itself.
   createRenderRoot() {
+    this.replaceChildren();
     return this;
   }
 

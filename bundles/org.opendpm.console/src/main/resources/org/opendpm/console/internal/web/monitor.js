@@ -32,7 +32,7 @@ class DpmMonitor extends LitElement {
     this.source.addEventListener('snapshot', (e) => {
       this.active = new Map(JSON.parse(e.data).map((x) => [x.id, x]));
     });
-    this.source.addEventListener('execution', (e) => this.update(JSON.parse(e.data)));
+    this.source.addEventListener('execution', (e) => this.received(JSON.parse(e.data)));
   }
 
   disconnectedCallback() {
@@ -40,7 +40,7 @@ class DpmMonitor extends LitElement {
     this.source.close();
   }
 
-  update(execution) {
+  received(execution) {
     const active = new Map(this.active);
     if (execution.finished) {
       active.delete(execution.id);
@@ -62,6 +62,12 @@ class DpmMonitor extends LitElement {
   progress(e) {
     const p = e.stepProgress;
     const percent = p && p.percent !== null && p.percent !== undefined ? p.percent : e.progress;
+    if ((percent === null || percent === undefined) && e.steps) {
+      // A step that reports no progress of its own: the plan's steps done so far.
+      return html`<progress max=${e.steps} value=${Math.max(0, e.step - 1)}
+          aria-label="Steps of ${e.machineName} done"></progress>
+          <span class="percent">${Math.max(0, e.step - 1)} of ${e.steps} steps done</span>`;
+    }
     return html`
       ${percent !== null && percent !== undefined
         ? html`<progress max="100" value=${percent} aria-label="Progress of ${e.machineName}"></progress>

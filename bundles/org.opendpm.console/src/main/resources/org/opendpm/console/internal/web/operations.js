@@ -161,8 +161,10 @@ class DpmOperations extends LitElement {
             aria-describedby="machine-${f.id}-error">
         <span class="error" id="machine-${f.id}-error">${this.errors[f.id] || ''}</span></div>`)}
       <p class="error" role="alert">${this.errors.form || ''}</p>
-      <button type="submit" id="machine-save">Register</button>
-      <button type="button" @click=${() => { this.form = false; this.errors = {}; }}>Cancel</button>
+      <div class="actions">
+        <button type="submit" id="machine-save">Register</button>
+        <button type="button" @click=${() => { this.form = false; this.errors = {}; }}>Cancel</button>
+      </div>
     </form>`;
   }
 
