@@ -176,7 +176,8 @@ public class ConsoleIT {
     private static long fetchFromPage(String method, String path, String json, String csrfToken) {
         Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
                 const [method, path, body, token, done] = arguments;
-                const headers = {'Content-Type': 'application/json'};
+                // As the console's own requests: a 401 then opens no browser sign-in dialog.
+                const headers = {'Content-Type': 'application/json', 'X-Requested-With': 'opendpm-itest'};
                 if (token) headers['X-CSRF-Token'] = token;
                 fetch('/opendpm/api/v1/' + path, {method, headers, body, credentials: 'same-origin'})
                     .then(r => done(r.status), e => done(-1));""", method, path, json, csrfToken);
@@ -333,6 +334,12 @@ public class ConsoleIT {
         assertEquals(403, fetchFromPage("DELETE", "machines/" + ok(admin("GET", "machines?group=" + g, null), 200)
                 .get("machines").get(0).get("id").asLong(), null, token));
         assertEquals(1, ok(admin("GET", "machines?group=" + g, null), 200).get("total").asInt());
+
+        // Given other roles, the viewer's session ends: the next request of the page shows the sign-in.
+        ok(admin("PUT", "users/watcher/roles", "{\"roles\":[\"operator\"]}"), 200);
+        browser.findElement(By.id("nav-operations")).click();
+        visible("#login-user");
+        assertEquals(401, fetchFromPage("GET", "session", null, null));
     }
 
     @Test

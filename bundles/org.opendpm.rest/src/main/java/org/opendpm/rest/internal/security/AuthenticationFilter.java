@@ -27,7 +27,11 @@ import javax.ws.rs.core.SecurityContext;
 
 import org.opendpm.api.security.ClientAddressCallback;
 import org.opendpm.api.security.LoginReady;
+import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.security.LoginThrottledException;
+import org.opendpm.api.security.Role;
+import org.opendpm.api.security.User;
+import org.opendpm.api.security.UserService;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.RestReadiness;
 import org.opendpm.rest.internal.dto.Problem;
@@ -99,6 +103,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     private volatile boolean loginReady;
     private final RestReadiness resources;
     private final SessionStore sessions;
+    /** Checks that a session's user still exists with the same roles; away while the database is. */
+    private volatile UserService users;
     private volatile HttpServletRequest servletRequest;
 
     @Activate
@@ -131,6 +137,17 @@ public class AuthenticationFilter implements ContainerRequestFilter {
 
     void unbindLoginReady(LoginReady ready) {
         loginReady = false;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindUsers(UserService service) {
+        users = service;
+    }
+
+    void unbindUsers(UserService service) {
+        if (users == service) {
+            users = null;
+        }
     }
 
     @Modified
@@ -169,6 +186,29 @@ public class AuthenticationFilter implements ContainerRequestFilter {
             return;
         }
         SessionStore.Session session = found.get();
+        UserService current = users;
+        if (current == null) {
+            request.abortWith(problem(503, "Database unavailable", "The console's session cannot be checked while"
+                    + " the database is away"));
+            return;
+        }
+        Optional<Set<Role>> stored;
+        try {
+            stored = current.find(session.user()).map(User::roles);
+        } catch (StoreUnavailableException e) {
+            request.abortWith(problem(503, "Database unavailable", e.getMessage()));
+            return;
+        }
+        if (!stored.equals(Optional.of(session.storedRoles()))) {
+            // Deleted, or given other roles: the roles of the sign-in no longer hold.
+            sessions.end(id);
+            LOG.info("Console session of user '{}' ended: the user was {}", session.user(), stored.isEmpty()
+                    ? "deleted"
+                    : "given other roles");
+            request.abortWith(unauthorized(request, "The session has ended (the user's roles changed); sign in"
+                    + " again"));
+            return;
+        }
         if (!SAFE.contains(request.getMethod()) && !sameToken(session.csrfToken(), request.getHeaderString(
                 SessionCookie.CSRF_HEADER))) {
             LOG.info("Change {} {} by user '{}' without the session's CSRF token refused", request.getMethod(),

@@ -24,6 +24,9 @@ import javax.ws.rs.core.SecurityContext;
 
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.security.LoginThrottledException;
+import org.opendpm.api.security.Role;
+import org.opendpm.api.security.User;
+import org.opendpm.api.security.UserService;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.Roles;
 import org.opendpm.rest.internal.dto.LoginDto;
@@ -47,7 +50,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * The console's sign-in, who-am-I and sign-out. The password is checked by the same JAAS realm as HTTP Basic, so
- * the same throttle counts the failures, by user name and by the client's address.
+ * the same throttle counts the failures, by user name and by the client's address. The session remembers the user's
+ * stored roles, so that {@link AuthenticationFilter} can end it once they change or the user is deleted.
  */
 @Component(service = SessionResource.class, configurationPid = "org.opendpm.rest")
 @JaxrsResource
@@ -65,17 +69,20 @@ public class SessionResource {
     private static final List<String> OPENDPM_ROLES = List.of(Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER);
 
     private final SessionStore sessions;
+    private final UserService users;
     private final RealmLogin realmLogin;
     private volatile String realm;
 
     @Activate
-    public SessionResource(AuthenticationFilter.Config config, @Reference SessionStore sessions) {
-        this(config, sessions, null);
+    public SessionResource(AuthenticationFilter.Config config, @Reference SessionStore sessions,
+            @Reference UserService users) {
+        this(config, sessions, users, null);
     }
 
-    SessionResource(AuthenticationFilter.Config config, SessionStore sessions,
+    SessionResource(AuthenticationFilter.Config config, SessionStore sessions, UserService users,
             javax.security.auth.login.Configuration jaas) {
         this.sessions = sessions;
+        this.users = users;
         this.realmLogin = new RealmLogin(jaas);
         modified(config);
     }
@@ -122,7 +129,12 @@ public class SessionResource {
             LOG.warn("Console sign-in for user '{}' could not be checked: {}", user, e.getMessage());
             return problem(401, "Unauthorized", "Login failed: " + e.getMessage());
         }
-        SessionStore.Created created = sessions.create(user, roles);
+        Optional<Set<Role>> stored = users.find(user).map(User::roles);
+        if (stored.isEmpty()) {
+            // Deleted between the realm's check and now.
+            return problem(401, "Unauthorized", "Wrong user name or password");
+        }
+        SessionStore.Created created = sessions.create(user, roles, stored.get());
         LOG.info("User '{}' signed in to the console from {}", user, address);
         return Response.status(201).header(HttpHeaders.SET_COOKIE, SessionCookie.set(created.id(), secure(security)))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").entity(dto(created.session())).build();

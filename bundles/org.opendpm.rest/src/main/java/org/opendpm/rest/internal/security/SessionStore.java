@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.opendpm.api.security.Role;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -54,8 +55,15 @@ public class SessionStore {
         int maxPerUser() default 20;
     }
 
-    /** A signed-in user; {@code csrfToken} must come with every change the session's cookie authenticates. */
-    public record Session(String user, Set<String> roles, String csrfToken, Instant createdAt) {
+    /**
+     * A signed-in user; {@code csrfToken} must come with every change the session's cookie authenticates.
+     *
+     * @param roles the roles the realm granted at sign-in
+     * @param storedRoles the user's roles as the database held them at sign-in: when they differ from the stored
+     *            ones now, or the user is gone, the session ends
+     */
+    public record Session(String user, Set<String> roles, Set<Role> storedRoles, String csrfToken,
+            Instant createdAt) {
     }
 
     /** A new session: the id for the cookie (never stored) and the session. */
@@ -100,7 +108,7 @@ public class SessionStore {
     }
 
     /** Starts a session for a user who has just given the right password. */
-    public synchronized Created create(String user, Set<String> roles) {
+    public synchronized Created create(String user, Set<String> roles, Set<Role> storedRoles) {
         Instant now = clock.instant();
         dropExpired(now);
         int ofUser = 0;
@@ -122,7 +130,7 @@ public class SessionStore {
             eldest.remove();
         }
         String id = token();
-        Session session = new Session(user, Set.copyOf(roles), token(), now);
+        Session session = new Session(user, Set.copyOf(roles), Set.copyOf(storedRoles), token(), now);
         sessions.put(hash(id), new Entry(session, now));
         return new Created(id, session);
     }

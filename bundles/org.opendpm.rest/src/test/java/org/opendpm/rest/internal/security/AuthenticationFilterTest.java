@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,6 +42,9 @@ import org.junit.Test;
 import org.opendpm.api.security.ClientAddressCallback;
 import org.opendpm.api.security.LoginReady;
 import org.opendpm.api.security.LoginThrottledException;
+import org.opendpm.api.security.Role;
+import org.opendpm.api.security.User;
+import org.opendpm.api.security.UserService;
 import org.opendpm.rest.internal.RestReadiness;
 import org.opendpm.rest.internal.dto.Problem;
 
@@ -211,6 +216,19 @@ public class AuthenticationFilterTest {
     }
 
     private final SessionStore sessions = new SessionStore(SessionStoreTest.config(30, 12, 100, 5));
+    /** The users' roles as the database holds them. */
+    private final Map<String, Set<Role>> stored = new ConcurrentHashMap<>(Map.of("alice", Set.of(Role.OPERATOR),
+            "bob", Set.of(Role.VIEWER)));
+
+    /** A user service over the map, as far as the filter uses it. */
+    static UserService users(Map<String, Set<Role>> stored) {
+        return (UserService) Proxy.newProxyInstance(AuthenticationFilterTest.class.getClassLoader(),
+                new Class<?>[]{ UserService.class }, (proxy, m, args) -> switch (m.getName()) {
+                case "find" -> Optional.ofNullable(stored.get((String) args[0])).map(r -> new User(
+                        (String) args[0], r));
+                default -> throw new AssertionError("not used by this test: " + m);
+                });
+    }
 
     private AuthenticationFilter scripted(Outcome outcome) {
         var jaas = new Configuration() {
@@ -226,6 +244,7 @@ public class AuthenticationFilterTest {
         var f = new AuthenticationFilter(config(), new RestReadiness(List::of, Clock.systemUTC()), sessions, jaas);
         f.bindLoginReady(new LoginReady() {
         });
+        f.bindUsers(users(stored));
         return f;
     }
 
@@ -291,7 +310,7 @@ public class AuthenticationFilterTest {
     @Test
     public void aSessionCookieAuthenticatesReadsAndChangesWithTheRightCsrfTokenOnly() {
         AuthenticationFilter f = aliceOnly();
-        var created = sessions.create("alice", Set.of("viewer", "operator"));
+        var created = sessions.create("alice", Set.of("viewer", "operator"), Set.of(Role.OPERATOR));
         String id = created.id();
         String token = created.session().csrfToken();
 
@@ -314,15 +333,45 @@ public class AuthenticationFilterTest {
                     "192.0.2.7").aborted();
             assertThat(wrong.getStatus()).as(method + " with a wrong token").isEqualTo(403);
         }
-        var other = sessions.create("bob", Set.of("viewer"));
+        var other = sessions.create("bob", Set.of("viewer"), Set.of(Role.VIEWER));
         assertThat(filter(f, new Req("POST", "machines", null, id, other.session().csrfToken()), "192.0.2.7")
                 .aborted().getStatus()).as("another session's token").isEqualTo(403);
     }
 
     @Test
+    public void aSessionEndsOnceItsUserIsGivenOtherRolesOrDeleted() {
+        AuthenticationFilter f = aliceOnly();
+        var alice = sessions.create("alice", Set.of("viewer", "operator"), Set.of(Role.OPERATOR));
+        var bob = sessions.create("bob", Set.of("viewer"), Set.of(Role.VIEWER));
+        assertThat(filter(f, new Req("GET", "machines", null, alice.id(), null), "192.0.2.7").aborted()).isNull();
+
+        stored.put("alice", Set.of(Role.VIEWER));
+        Response demoted = filter(f, new Req("GET", "machines", null, alice.id(), null), "192.0.2.7").aborted();
+        assertThat(demoted.getStatus()).isEqualTo(401);
+        assertThat(sessions.find(alice.id())).isEmpty();
+
+        stored.remove("bob");
+        assertThat(filter(f, new Req("GET", "machines", null, bob.id(), null), "192.0.2.7").aborted().getStatus())
+                .isEqualTo(401);
+        assertThat(sessions.find(bob.id())).isEmpty();
+    }
+
+    @Test
+    public void withoutTheDatabaseASessionCannotBeCheckedAndGets503() {
+        AuthenticationFilter f = aliceOnly();
+        var alice = sessions.create("alice", Set.of("viewer", "operator"), Set.of(Role.OPERATOR));
+        UserService gone = users(stored);
+        f.bindUsers(gone);
+        f.unbindUsers(gone);
+        Response r = filter(f, new Req("GET", "machines", null, alice.id(), null), "192.0.2.7").aborted();
+        assertThat(r.getStatus()).isEqualTo(503);
+        assertThat(sessions.find(alice.id())).as("kept for when the database is back").isPresent();
+    }
+
+    @Test
     public void anUnknownOrEndedSessionIs401WithoutTheBrowsersDialogForThePagesScripts() {
         AuthenticationFilter f = aliceOnly();
-        var created = sessions.create("alice", Set.of("viewer"));
+        var created = sessions.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
         assertThat(sessions.end(created.id())).isTrue();
         Response ended = filter(f, new Req("GET", "machines", null, created.id(), null), "192.0.2.7").aborted();
         assertThat(ended.getStatus()).isEqualTo(401);
@@ -338,7 +387,7 @@ public class AuthenticationFilterTest {
                 null), "192.0.2.7");
         assertThat(basic.aborted()).isNull();
         assertThat(basic.security().getAuthenticationScheme()).isEqualTo(SecurityContext.BASIC_AUTH);
-        var created = sessions.create("alice", Set.of("viewer"));
+        var created = sessions.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
         assertThat(filter(f, new Req("DELETE", "machines/1", basic("alice", "wrong"), created.id(), null),
                 "192.0.2.7").aborted().getStatus()).isEqualTo(401);
     }

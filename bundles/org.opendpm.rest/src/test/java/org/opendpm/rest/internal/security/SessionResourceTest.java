@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
@@ -23,6 +24,7 @@ import javax.ws.rs.core.SecurityContext;
 import org.junit.Test;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.security.LoginThrottledException;
+import org.opendpm.api.security.Role;
 import org.opendpm.rest.internal.dto.LoginDto;
 import org.opendpm.rest.internal.dto.Problem;
 import org.opendpm.rest.internal.dto.SessionDto;
@@ -48,7 +50,7 @@ public class SessionResourceTest {
         public Class<? extends Annotation> annotationType() {
             return AuthenticationFilter.Config.class;
         }
-    }, sessions, new Configuration() {
+    }, sessions, AuthenticationFilterTest.users(Map.of("alice", Set.of(Role.OPERATOR))), new Configuration() {
         @Override
         public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
             AuthenticationFilterTest.Outcome outcome = (user, password, address) -> {
@@ -116,7 +118,9 @@ public class SessionResourceTest {
                 .contains("; SameSite=Strict").doesNotContain("Secure").doesNotContain("Max-Age");
         SessionDto dto = (SessionDto) r.getEntity();
         assertThat(dto.user()).isEqualTo("alice");
-        assertThat(sessions.find(cookieId(r)).orElseThrow().csrfToken()).isEqualTo(dto.csrfToken());
+        var session = sessions.find(cookieId(r)).orElseThrow();
+        assertThat(session.csrfToken()).isEqualTo(dto.csrfToken());
+        assertThat(session.storedRoles()).containsExactly(Role.OPERATOR);
 
         Response overHttps = resource.login(new LoginDto("alice", "the right password"), from("192.0.2.7"),
                 security(null, true, null));

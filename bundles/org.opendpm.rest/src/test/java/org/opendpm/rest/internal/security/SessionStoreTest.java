@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.junit.Test;
+import org.opendpm.api.security.Role;
 
 /** Console sessions end when idle, when old, at sign-out, and are bounded in number, overall and per user. */
 public class SessionStoreTest {
@@ -69,8 +70,8 @@ public class SessionStoreTest {
 
     @Test
     public void aSessionIsFoundByItsIdAndHasItsOwnRandomCsrfToken() {
-        var a = store.create("alice", Set.of("viewer"));
-        var b = store.create("alice", Set.of("viewer"));
+        var a = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
+        var b = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
         assertThat(a.id()).hasSize(43).isNotEqualTo(b.id());
         assertThat(a.session().csrfToken()).hasSize(43).isNotEqualTo(b.session().csrfToken())
                 .isNotEqualTo(a.id());
@@ -82,8 +83,8 @@ public class SessionStoreTest {
 
     @Test
     public void anIdleSessionEndsAndUseKeepsItAliveUntilTheAbsoluteTimeOut() {
-        var used = store.create("alice", Set.of("viewer"));
-        var idle = store.create("bob", Set.of("viewer"));
+        var used = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
+        var idle = store.create("bob", Set.of("viewer"), Set.of(Role.VIEWER));
         for (int i = 0; i < 12 * 3 - 1; i++) {
             clock.now = clock.now.plus(Duration.ofMinutes(20));
             assertThat(store.find(used.id())).as("used every 20 minutes, after " + (i + 1) * 20 + " min")
@@ -98,7 +99,7 @@ public class SessionStoreTest {
 
     @Test
     public void signOutEndsTheSessionAtOnce() {
-        var s = store.create("alice", Set.of("viewer"));
+        var s = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
         assertThat(store.end(s.id())).isTrue();
         assertThat(store.find(s.id())).isEmpty();
         assertThat(store.end(s.id())).isFalse();
@@ -106,12 +107,12 @@ public class SessionStoreTest {
 
     @Test
     public void oneUserSigningInAgainAndAgainEndsOnlyTheirOwnLongestUnusedSession() {
-        var bob = store.create("bob", Set.of("viewer"));
-        var first = store.create("alice", Set.of("viewer"));
-        var second = store.create("alice", Set.of("viewer"));
-        var third = store.create("alice", Set.of("viewer"));
+        var bob = store.create("bob", Set.of("viewer"), Set.of(Role.VIEWER));
+        var first = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
+        var second = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
+        var third = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
         store.find(first.id());
-        var fourth = store.create("alice", Set.of("viewer"));
+        var fourth = store.create("alice", Set.of("viewer"), Set.of(Role.VIEWER));
         assertThat(store.find(second.id())).as("alice's longest unused").isEmpty();
         assertThat(store.find(first.id())).isPresent();
         assertThat(store.find(third.id())).isPresent();
@@ -125,7 +126,7 @@ public class SessionStoreTest {
         Set<String> ids = new HashSet<>();
         String kept = null;
         for (int i = 0; i < 50; i++) {
-            var s = small.create("user" + i, Set.of("viewer"));
+            var s = small.create("user" + i, Set.of("viewer"), Set.of(Role.VIEWER));
             ids.add(s.id());
             if (i == 0) {
                 kept = s.id();
