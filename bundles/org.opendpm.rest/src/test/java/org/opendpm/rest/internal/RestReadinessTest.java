@@ -104,7 +104,7 @@ public class RestReadinessTest {
         ref.name = "executions";
         ref.target = "(objectClass=ExecutionService)";
         executions.unsatisfiedReferences = new UnsatisfiedReferenceDTO[]{ ref };
-        component("BasicAuthFilter", false, ComponentConfigurationDTO.ACTIVE);
+        component("AuthenticationFilter", false, ComponentConfigurationDTO.ACTIVE);
         services.put(machines.id, 101L);
 
         assertThat(missing()).containsExactly("MachineResource (not yet in the application)",

@@ -64,7 +64,7 @@ public class WhiteboardPropertiesTest {
         });
         assertThat(resources).hasSizeGreaterThan(20)
                 .contains("org.opendpm.rest.internal.resources.ServerResource");
-        assertThat(components.get("org.opendpm.rest.internal.security.BasicAuthFilter").get("osgi.jaxrs.name"))
+        assertThat(components.get("org.opendpm.rest.internal.security.AuthenticationFilter").get("osgi.jaxrs.name"))
                 .containsExactly(OpenDpmApplication.AUTHENTICATION_NAME);
         assertThat(components.get("org.opendpm.rest.internal.security.RolesAllowedFeature").get("osgi.jaxrs.name"))
                 .containsExactly(OpenDpmApplication.ROLE_CHECK_NAME);

@@ -164,15 +164,15 @@ public class OpenApiDocumentTest {
     /** The compiled classes of this package that carry {@code @Path}: the JAX-RS resources. */
     private static List<Class<?>> resourceClasses() throws IOException, URISyntaxException {
         Path classes = Path.of(ServerResource.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path dir = classes.resolve(ServerResource.class.getPackageName().replace('.', '/'));
+        // Every package of the bundle: the sign-in and the event stream live beside the code they belong with.
+        Path dir = classes.resolve("org/opendpm/rest/internal");
         List<Class<?>> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.toString().contains("$")).toList()) {
-                String name = f.getFileName().toString();
+                String name = classes.relativize(f).toString().replace('/', '.');
                 Class<?> c;
                 try {
-                    c = Class.forName(ServerResource.class.getPackageName() + "." + name.substring(0,
-                            name.length() - ".class".length()));
+                    c = Class.forName(name.substring(0, name.length() - ".class".length()));
                 } catch (ClassNotFoundException e) {
                     throw new AssertionError(e);
                 }

@@ -1,0 +1,66 @@
+// Every call of the console goes through the REST API; the session cookie is sent by the browser, and every
+// change carries the session's CSRF token.
+const BASE = '/opendpm/api/v1/';
+let csrfToken = null;
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+/** An answer other than 2xx: the status, the problem body (status, title, detail, field) and Retry-After. */
+export class ApiError extends Error {
+  constructor(status, problem, retryAfter) {
+    super(problem && problem.detail ? problem.detail : `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.retryAfter = retryAfter;
+  }
+}
+
+export async function api(method, path, body) {
+  // Tells the server this is a page's script: a 401 then comes without the browser's own sign-in dialog.
+  const headers = {'X-Requested-With': 'opendpm-console', Accept: 'application/json'};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(BASE + path, {
+    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      data = {detail: text};
+    }
+  }
+  if (response.status === 401 && path !== 'session') {
+    window.dispatchEvent(new CustomEvent('dpm-signed-out'));
+  }
+  if (!response.ok) throw new ApiError(response.status, data, response.headers.get('Retry-After'));
+  return data;
+}
+
+export function bytes(n) {
+  if (n === null || n === undefined || n < 0) return '';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
+
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined || seconds < 0) return '';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/** Whether the signed-in user may change things (the server decides; this only hides what it would refuse). */
+export function canChange(session) {
+  return !!session && (session.roles.includes('operator') || session.roles.includes('admin'));
+}
