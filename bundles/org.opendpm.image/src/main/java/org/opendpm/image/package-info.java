@@ -6,7 +6,7 @@
  * strictly, reads any chunk and restores, {@link org.opendpm.image.Verifier} checks every chunk. Every malformed image
  * ends in an {@link org.opendpm.image.ImageFormatException} naming what is wrong and where.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.opendpm.image;
 
