@@ -76,6 +76,7 @@ public final class ImageReader implements AutoCloseable {
     private final ByteBuffer index;
     private final long indexOffset;
     private final long chunkCount;
+    private long storedBytes;
 
     private ImageReader(SeekableByteChannel channel, Path folder) throws IOException {
         this.channel = channel;
@@ -153,6 +154,7 @@ public final class ImageReader implements AutoCloseable {
             if (e.hole()) {
                 continue;
             }
+            storedBytes += e.storedLength();
             if (e.storedLength() > maxStored) {
                 throw new ImageFormatException("chunk " + n + " claims " + e.storedLength() + " stored bytes, more"
                         + " than zstd's bound " + maxStored + " for " + header.chunkSize() + "-byte chunks", at);
@@ -230,6 +232,11 @@ public final class ImageReader implements AutoCloseable {
     /** The image file's size (a manifest's: its chunks are in the store). */
     public long size() {
         return size;
+    }
+
+    /** The stored bytes of all chunks, in the file or, for a manifest, in the chunk store (shared or not). */
+    public long storedBytes() {
+        return storedBytes;
     }
 
     private static long entryOffset(long n) {
@@ -369,6 +376,9 @@ public final class ImageReader implements AutoCloseable {
      * {@link ChunkCorruptException} naming the chunk.
      */
     private void readStored(ChunkEntry e, ByteBuffer b) throws IOException {
+        if (e.hole()) {
+            return;
+        }
         if (chunkFolder == null) {
             readFully(e.fileOffset(), b);
             return;

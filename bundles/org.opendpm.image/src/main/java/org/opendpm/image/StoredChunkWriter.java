@@ -46,6 +46,7 @@ public final class StoredChunkWriter {
     private long position;
     private long next;
     private long sourceBytes;
+    private long storedBytes;
     private long holes;
     private boolean broken;
     private boolean finished;
@@ -98,6 +99,16 @@ public final class StoredChunkWriter {
         return sourceBytes;
     }
 
+    /** Stored bytes of the chunks written so far, in the file or (for a manifest) in the chunk store. */
+    public long storedBytes() {
+        return storedBytes;
+    }
+
+    /** Whether this writes a manifest, its chunks in the chunk store. */
+    public boolean manifest() {
+        return chunks != null;
+    }
+
     /**
      * Appends the next chunk.
      *
@@ -132,6 +143,7 @@ public final class StoredChunkWriter {
         index.add(new ChunkEntry(entry.number(), entry.diskNumber(), entry.diskOffset(), entry.length(), at,
                 entry.storedLength(), entry.storedCrc32c(), entry.sha256()));
         sourceBytes += entry.length();
+        storedBytes += entry.storedLength();
         next++;
     }
 
