@@ -167,6 +167,8 @@ public final class ChunkStore {
             }
             if (!written.isEmpty()) {
                 forceDirectory(chunks);
+                // the first chunks create .chunks itself
+                forceDirectory(folder);
             }
             written.clear();
         }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,16 +66,33 @@ public class ImageFolder implements ImageStore {
         this.settings = settings;
     }
 
-    /** Sweeps the chunk store once at start: a server that stopped mid-backup may have left chunks no image names. */
+    /**
+     * Cleans up once at start what a server that stopped mid-backup may have left: temporary image files older than
+     * this start, and chunks no image names.
+     */
     @Activate
     void start() {
+        long started = System.currentTimeMillis();
         sweeper.execute(() -> {
             try {
+                removeTemporaryFilesBefore(started);
                 sweep();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("The image folder's chunk store was not swept at start: {}", e.getMessage());
             }
         });
+    }
+
+    /** Temporary image files ({@code .NAME.*.partial}) last written before {@code millis}: no writer of now owns them. */
+    private void removeTemporaryFilesBefore(long millis) throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(root(), ".*.partial")) {
+            for (Path p : s) {
+                if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).toMillis() < millis) {
+                    Files.deleteIfExists(p);
+                    LOG.info("Removed {}, left by a backup that did not finish", p.getFileName());
+                }
+            }
+        }
     }
 
     @Deactivate

@@ -111,18 +111,22 @@ public class ImageFolderManifestTest {
         Files.createDirectories(half.getParent());
         Files.write(half, new byte[10]);
         assertThat(chunkFiles()).hasSize(5);
+        Path manifestLeft = root.resolve(".m3.img.4242.partial");
+        Files.write(manifestLeft, new byte[100]);
+        Files.setLastModifiedTime(manifestLeft, java.nio.file.attribute.FileTime.fromMillis(1000));
 
         ImageFolder restarted = TestImageFolder.at(root);
         try {
             restarted.start();
             long until = System.nanoTime() + 10_000_000_000L;
-            while (chunkFiles().size() != 3 && System.nanoTime() < until) {
+            while ((chunkFiles().size() != 3 || Files.exists(manifestLeft)) && System.nanoTime() < until) {
                 Thread.sleep(20);
             }
         } finally {
             restarted.stop();
         }
         assertThat(chunkFiles()).hasSize(3);
+        assertThat(manifestLeft).doesNotExist();
         assertThat(catalog.verify("m2.img").ok()).isTrue();
     }
 
