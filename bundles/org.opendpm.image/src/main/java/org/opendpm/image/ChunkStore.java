@@ -236,7 +236,7 @@ public final class ChunkStore {
                 try (DirectoryStream<Path> dirs = Files.newDirectoryStream(chunks)) {
                     for (Path dir : dirs) {
                         if (Files.isDirectory(dir)) {
-                            sweep(dir, marked, counts);
+                            sweepFolder(dir, marked, counts);
                         }
                     }
                 }
@@ -293,7 +293,7 @@ public final class ChunkStore {
         }
     }
 
-    private void sweep(Path dir, Set<String> marked, long[] counts) throws IOException {
+    private void sweepFolder(Path dir, Set<String> marked, long[] counts) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();

@@ -95,6 +95,21 @@ public class ImageFolder implements ImageStore {
         }
     }
 
+    private void sweepLater() {
+        try {
+            sweeper.execute(() -> {
+                try {
+                    sweep();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("The image folder's chunk store was not swept after an abandoned backup: {}",
+                            e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the component is stopping: the next start sweeps
+        }
+    }
+
     @Deactivate
     void stop() {
         sweeper.shutdownNow();
@@ -265,6 +280,8 @@ public class ImageFolder implements ImageStore {
         }
         Path folder = root();
         return new PendingImage() {
+            private boolean committed;
+
             @Override
             public StoredChunkWriter writer(ImageHeader header) throws IOException {
                 return chunks == null
@@ -296,11 +313,13 @@ public class ImageFolder implements ImageStore {
             @Override
             public void commit() throws IOException {
                 file.commit();
+                committed = true;
                 if (chunks != null) {
                     chunks.close();
                 }
             }
 
+            /** An abandoned manifest's new chunks are named by nothing: a sweep frees them now, not at the next delete. */
             @Override
             public void close() throws IOException {
                 try {
@@ -308,6 +327,9 @@ public class ImageFolder implements ImageStore {
                 } finally {
                     if (chunks != null) {
                         chunks.close();
+                        if (!committed && chunks.addedChunks() > 0) {
+                            sweepLater();
+                        }
                     }
                 }
             }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendpm.scheduler.internal.images.TestImageFolder.CHUNK;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.After;
@@ -19,8 +21,12 @@ import org.opendpm.api.ConflictException;
 import org.opendpm.api.images.ImageDescription;
 import org.opendpm.api.images.ImageEntry;
 import org.opendpm.api.images.VerificationReport;
+import org.opendpm.image.ChunkEntry;
 import org.opendpm.image.ChunkStore;
+import org.opendpm.image.Chunks;
+import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageReader;
+import org.opendpm.image.StoredChunkWriter;
 
 /** IMG-1, IMG-2: manifests in the image folder are listed, described, verified, used and deleted as images are. */
 public class ImageFolderManifestTest {
@@ -154,5 +160,29 @@ public class ImageFolderManifestTest {
         catalog.delete("m1.img");
         assertThat(chunkFiles()).as("what m2 names is unknown: nothing is removed").hasSize(4);
         assertThat(catalog.list()).extracting(ImageEntry::name).containsExactly("m2.img", "single.img");
+    }
+
+    @Test
+    public void theChunksOfAnAbandonedBackupAreSweptAway() throws Exception {
+        List<String> before = chunkFiles();
+        byte[] other = new byte[4 * CHUNK];
+        new Random(99).nextBytes(other);
+        ImageFolder.PendingImage image = folder.createImage("m3.img", 16L * CHUNK, true);
+        StoredChunkWriter w = image.writer(TestImageFolder.header());
+        ByteBuffer src = ByteBuffer.allocateDirect(CHUNK).put(other, 0, CHUNK);
+        ByteBuffer dst = ByteBuffer.allocateDirect(Chunks.maxStored(CHUNK));
+        Chunks.Encoded e = Chunks.encode(src, CHUNK, dst, 1);
+        ImageHeader.ChunkLocation first = TestImageFolder.header().chunkAt(0);
+        w.append(new ChunkEntry(0, first.diskNumber(), first.diskOffset(), CHUNK, 0,
+                e.storedLength(), e.crc32c(), e.sha256()), dst.clear().limit(e.storedLength()));
+        assertThat(chunkFiles()).hasSize(before.size() + 1);
+
+        image.close();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (chunkFiles().size() != before.size() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(chunkFiles()).isEqualTo(before);
+        assertThat(catalog.list()).extracting(ImageEntry::name).containsExactly("m1.img", "m2.img", "single.img");
     }
 }
