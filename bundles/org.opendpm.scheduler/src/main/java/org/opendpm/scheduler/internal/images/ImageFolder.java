@@ -28,6 +28,8 @@ import org.opendpm.image.ImageReader;
 import org.opendpm.image.StoredChunkWriter;
 import org.opendpm.image.WriteBehind;
 import org.opendpm.spi.ImageStore;
+import org.opendpm.store.Database;
+import org.opendpm.store.DatabaseReadyListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -45,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * of every name), shared between images; the store is swept of the chunks no manifest names after each delete and
  * when the component starts. This server owns the folder: the store's writers and sweeps are coordinated within it.
  */
-@Component(service = ImageFolder.class)
-public class ImageFolder implements ImageStore {
+@Component(service = { ImageFolder.class, DatabaseReadyListener.class }, immediate = true)
+public class ImageFolder implements ImageStore, DatabaseReadyListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
     private static final int MAX_NAME = 255;
@@ -55,6 +57,8 @@ public class ImageFolder implements ImageStore {
     private final Map<String, List<String>> uses = new HashMap<>();
     /** The chunk store of the folder the setting names now; replaced when the setting changes. */
     private ChunkStore store;
+    /** When this component started: temporary files older than that belong to no writer of this process. */
+    private volatile long started;
     private final ExecutorService sweeper = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "opendpm-image-sweep");
         t.setDaemon(true);
@@ -66,13 +70,17 @@ public class ImageFolder implements ImageStore {
         this.settings = settings;
     }
 
-    /**
-     * Cleans up once at start what a server that stopped mid-backup may have left: temporary image files older than
-     * this start, and chunks no image names.
-     */
     @Activate
     void start() {
-        long started = System.currentTimeMillis();
+        started = System.currentTimeMillis();
+    }
+
+    /**
+     * Cleans up what a server that stopped mid-backup may have left: temporary image files older than this start, and
+     * chunks no image names. It waits for the database, which holds the "Folder for Image" setting.
+     */
+    @Override
+    public void databaseReady(Database database) {
         sweeper.execute(() -> {
             try {
                 removeTemporaryFilesBefore(started);

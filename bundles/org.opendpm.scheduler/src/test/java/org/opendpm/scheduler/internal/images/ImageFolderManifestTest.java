@@ -124,6 +124,7 @@ public class ImageFolderManifestTest {
         ImageFolder restarted = TestImageFolder.at(root);
         try {
             restarted.start();
+            restarted.databaseReady(null);
             long until = System.nanoTime() + 10_000_000_000L;
             while ((chunkFiles().size() != 3 || Files.exists(manifestLeft)) && System.nanoTime() < until) {
                 Thread.sleep(20);
