@@ -32,6 +32,10 @@ import org.opendpm.image.internal.HeaderCodec;
  * an image folder.
  *
  * <p>
+ * A reader that must outlive its manifest (a restore while a backup of the same name replaces it) protects the chunks
+ * it reads the same way, with a writing that only {@link Writing#keep keeps} them.
+ *
+ * <p>
  * Thread-safe.
  */
 public final class ChunkStore {
@@ -158,6 +162,22 @@ public final class ChunkStore {
             addedBytes += entry.storedLength();
             addedChunks++;
             return true;
+        }
+
+        /**
+         * Protects a chunk that the owner reads rather than writes, as if it had put it: a restore of a manifest that
+         * a new backup of the same name replaces meanwhile still finds the old manifest's chunks.
+         */
+        public void keep(ChunkEntry entry) {
+            if (entry.hole()) {
+                return;
+            }
+            synchronized (lock) {
+                if (closed) {
+                    throw new IllegalStateException("the writing is closed");
+                }
+                keys.add(name(entry));
+            }
         }
 
         /** Forces the renames of the chunks written to disk: call before the manifest is renamed into place. */

@@ -219,6 +219,23 @@ public class ChunkStoreTest {
         assertThat(restore(folder().resolve("new"))).isEqualTo(source);
     }
 
+    @Test
+    public void keptChunksOutliveTheirManifestUntilTheKeepingEnds() throws IOException {
+        ChunkStore store = ChunkStore.in(folder());
+        byte[] source = random(3 * CHUNK, 16);
+        writeManifest(store, "read", ImageHeader.wholeDisk(source.length, CHUNK), source);
+        try (ChunkStore.Writing reading = store.begin(); ImageReader r = ImageReader.open(folder().resolve("read"))) {
+            for (long n = 0; n < r.chunkCount(); n++) {
+                reading.keep(r.entry(n));
+            }
+            // A backup of the same name replaces the manifest while it is read; a sweep runs.
+            writeManifest(store, "read", ImageHeader.wholeDisk(source.length, CHUNK), random(3 * CHUNK, 17));
+            assertThat(store.sweep().removed()).isZero();
+            assertThat(r.readChunk(2)).isEqualTo(java.util.Arrays.copyOfRange(source, 2 * CHUNK, 3 * CHUNK));
+        }
+        assertThat(store.sweep().removed()).isEqualTo(3);
+    }
+
     /** Backups writing, images deleted and sweeps running at once: no manifest ever misses a chunk. */
     @Test
     public void concurrentWritesDeletesAndSweepsNeverLoseAReferencedChunk() throws Exception {

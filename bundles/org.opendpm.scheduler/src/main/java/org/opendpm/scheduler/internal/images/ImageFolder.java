@@ -177,7 +177,8 @@ public class ImageFolder implements ImageStore, DatabaseReadyListener {
 
     /**
      * Marks an image as in use until the returned handle is closed; uses nest, and {@link #delete} refuses the image
-     * while any is held. The name is checked, not its existence.
+     * while any is held. The name is checked, not its existence. The chunks of a manifest are kept from sweeps while
+     * it is in use, even if a backup of the same name replaces it meanwhile.
      *
      * @param purpose what uses it, as a refused delete names it ("restore of execution 12 to pc1")
      */
@@ -186,9 +187,13 @@ public class ImageFolder implements ImageStore, DatabaseReadyListener {
         synchronized (uses) {
             uses.computeIfAbsent(name, n -> new ArrayList<>()).add(purpose);
         }
+        ChunkStore.Writing kept = keepChunks(name);
         AtomicBoolean closed = new AtomicBoolean();
         return () -> {
             if (closed.compareAndSet(false, true)) {
+                if (kept != null) {
+                    kept.close();
+                }
                 synchronized (uses) {
                     List<String> held = uses.get(name);
                     held.remove(purpose);
@@ -198,6 +203,31 @@ public class ImageFolder implements ImageStore, DatabaseReadyListener {
                 }
             }
         };
+    }
+
+    /**
+     * Keeps the chunks a manifest names now from sweeps; null for anything else. A manifest that cannot be read keeps
+     * nothing: its use fails on its own when it opens it.
+     */
+    private ChunkStore.Writing keepChunks(String name) {
+        try {
+            Path p = resolve(name);
+            if (!Files.isRegularFile(p) || !ChunkStore.isManifest(p)) {
+                return null;
+            }
+            ChunkStore.Writing kept = chunkStore().begin();
+            try (ImageReader r = ImageReader.open(p)) {
+                for (long n = 0; n < r.chunkCount(); n++) {
+                    kept.keep(r.entry(n));
+                }
+            } catch (IOException | RuntimeException e) {
+                kept.close();
+                return null;
+            }
+            return kept;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** What uses an image now, in the order the uses began. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -185,5 +186,24 @@ public class ImageFolderManifestTest {
         }
         assertThat(chunkFiles()).isEqualTo(before);
         assertThat(catalog.list()).extracting(ImageEntry::name).containsExactly("m1.img", "m2.img", "single.img");
+    }
+
+    @Test
+    public void anImageInUseKeepsItsChunksWhenABackupOfItsNameReplacesIt() throws Exception {
+        byte[] old = TestImageFolder.source();
+        try (ImageFolder.Use use = folder.use("m1.img", "restore onto machine pc7");
+                ImageReader reading = folder.reader("m1.img")) {
+            byte[] other = new byte[4 * CHUNK];
+            new Random(42).nextBytes(other);
+            TestImageFolder.writeManifest(folder, "m1.img", other);
+            catalog.delete("m2.img");
+            try (ImageReader now = folder.reader("m1.img")) {
+                assertThat(now.readChunk(3)).isEqualTo(Arrays.copyOfRange(other, 3 * CHUNK, 4 * CHUNK));
+            }
+            assertThat(reading.readChunk(3)).isEqualTo(Arrays.copyOfRange(old, 3 * CHUNK, 4 * CHUNK));
+        }
+        folder.sweep();
+        // only the new m1's chunks are left
+        assertThat(chunkFiles()).hasSize(4);
     }
 }
