@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 import java.util.stream.Stream;
 
 import org.junit.After;
@@ -147,7 +148,8 @@ public class BackupRestoreIT {
             vm.waitFor();
         }
 
-        // A corrupted chunk: verify names it and its disk offset; a restore stops before writing it.
+        // A manifest naming a chunk the store lacks: verify names it and its disk offset; a restore stops before
+        // writing it. (A manifest's chunks are shared: damaging one in the store would damage master.img too.)
         Path corrupt = images.resolve("corrupt.img");
         Files.copy(images.resolve("master.img"), corrupt);
         ChunkEntry bad = corruptFirstStoredChunk(corrupt);
@@ -175,8 +177,12 @@ public class BackupRestoreIT {
         assertTrue(lost.toString(), lost.toString().contains("lost"));
         assertArrayEquals(before, sha256(images.resolve("master.img")));
         try (Stream<Path> left = Files.list(images)) {
-            assertEquals(List.of("corrupt.img", "master.img"),
+            assertEquals(List.of(".chunks", "corrupt.img", "master.img"),
                     left.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        try (Stream<Path> left = Files.walk(images)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".partial"))
+                    .toList());
         }
         ok(send("POST", "machines/" + a + "/remove-error", ""), 200);
 
@@ -234,10 +240,15 @@ public class BackupRestoreIT {
         return disk;
     }
 
-    /** Flips one byte in the middle of the first chunk that has stored bytes; returns that chunk's entry. */
+    /**
+     * Makes the manifest {@code image} name a chunk the store does not have: the first chunk with stored bytes gets
+     * another CRC-32C in its index entry (so another name in the store), index and trailer resealed; returns that
+     * chunk's entry.
+     */
     private static ChunkEntry corruptFirstStoredChunk(Path image) throws IOException {
         ChunkEntry target = null;
         try (ImageReader reader = ImageReader.open(image)) {
+            assertTrue("the backup is a manifest", reader.manifest());
             for (long n = 0; n < reader.chunkCount() && target == null; n++) {
                 ChunkEntry e = reader.entry(n);
                 if (!e.hole() && e.diskOffset() > 0) {
@@ -246,13 +257,19 @@ public class BackupRestoreIT {
             }
         }
         assertTrue("the image has a stored chunk", target != null);
-        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long at = target.fileOffset() + target.storedLength() / 2;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            ch.read(one, at);
-            one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
-            ch.write(one, at);
-        }
+        byte[] b = Files.readAllBytes(image);
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        int trailer = b.length - 48;
+        int index = (int) buf.getLong(trailer);
+        int crcAt = index + (int) target.number() * 72 + 36;
+        buf.putInt(crcAt, buf.getInt(crcAt) ^ 0x5A);
+        CRC32C crc = new CRC32C();
+        crc.update(b, index, trailer - index);
+        buf.putInt(trailer + 32, (int) crc.getValue());
+        crc.reset();
+        crc.update(b, trailer, 36);
+        buf.putInt(trailer + 36, (int) crc.getValue());
+        Files.write(image, b);
         return target;
     }
 

@@ -14,7 +14,7 @@ import org.opendpm.image.internal.IndexCodec;
  * @param diskNumber the disk the bytes belong to
  * @param diskOffset where the chunk's first byte belongs on that disk
  * @param length uncompressed length (the chunk size, less for the last chunk of an extent)
- * @param fileOffset where the stored bytes start in the image file (0 for a hole)
+ * @param fileOffset where the stored bytes start in the image file (0 for a hole and in a manifest)
  * @param storedLength length of the stored (zstd) bytes, 0 for a hole
  * @param storedCrc32c CRC-32C of the stored bytes (0 for a hole)
  * @param sha256 SHA-256 of the uncompressed bytes (32 zero bytes for a hole)

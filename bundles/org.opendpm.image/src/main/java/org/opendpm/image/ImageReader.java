@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -24,6 +25,11 @@ import org.opendpm.image.internal.OrderedPool;
  * before anything else is read: each length and count is bounded by the format's limits and by the file's size before
  * it sizes an allocation, so a damaged or hostile file ends in an {@link ImageFormatException}, never in a huge
  * allocation. Chunks are then read one by one ({@link #readChunk}, checked) or all in order ({@link #restore}).
+ *
+ * <p>
+ * It reads both a single-file image (format 1.0, chunks inside the file) and a manifest (format 2.0, chunks in the
+ * {@link ChunkStore} of the folder the manifest is in) through the same methods. A manifest's chunk that is missing
+ * from the store, or of another size than its entry says, is a bad chunk named like any other.
  *
  * <p>
  * Thread-safe for reads; closing closes the channel.
@@ -61,6 +67,8 @@ public final class ImageReader implements AutoCloseable {
     }
 
     private final SeekableByteChannel channel;
+    /** The folder of a manifest's chunk store, null for a single-file image. */
+    private final Path chunkFolder;
     private final long size;
     private final ImageHeader header;
     /** "major.minor" as the file says, the major one this reader reads. */
@@ -69,8 +77,9 @@ public final class ImageReader implements AutoCloseable {
     private final long indexOffset;
     private final long chunkCount;
     private final int indexCrc32c;
+    private long storedBytes;
 
-    private ImageReader(SeekableByteChannel channel) throws IOException {
+    private ImageReader(SeekableByteChannel channel, Path folder) throws IOException {
         this.channel = channel;
         this.size = channel.size();
         int minimum = Format.HEADER_PREFIX + 4 + Format.TRAILER_SIZE;
@@ -83,7 +92,13 @@ public final class ImageReader implements AutoCloseable {
                     "truncated: the file has " + size + " bytes, an image at least " + minimum, -1);
         }
         int headerLength = HeaderCodec.headerLength(prefix, size);
-        formatVersion = (prefix.getShort(8) & 0xFFFF) + "." + (prefix.getShort(10) & 0xFFFF);
+        int major = prefix.getShort(8) & 0xFFFF;
+        formatVersion = major + "." + (prefix.getShort(10) & 0xFFFF);
+        if (major == Format.MANIFEST_MAJOR && folder == null) {
+            throw new ImageFormatException("a manifest (format " + formatVersion + ") has its chunks in the store of"
+                    + " its image folder: open it by its path or with its folder", 8);
+        }
+        chunkFolder = major == Format.MANIFEST_MAJOR ? folder : null;
         header = HeaderCodec.decode(read(0, headerLength));
 
         long trailerAt = size - Format.TRAILER_SIZE;
@@ -141,9 +156,17 @@ public final class ImageReader implements AutoCloseable {
             if (e.hole()) {
                 continue;
             }
+            storedBytes += e.storedLength();
             if (e.storedLength() > maxStored) {
                 throw new ImageFormatException("chunk " + n + " claims " + e.storedLength() + " stored bytes, more"
                         + " than zstd's bound " + maxStored + " for " + header.chunkSize() + "-byte chunks", at);
+            }
+            if (chunkFolder != null) {
+                if (e.fileOffset() != 0) {
+                    throw new ImageFormatException("chunk " + n + " of a manifest claims file offset "
+                            + e.fileOffset() + "; a manifest's chunks are in the chunk store (offset 0)", at);
+                }
+                continue;
             }
             if (e.fileOffset() > indexOffset - e.storedLength()) {
                 throw new ImageFormatException("chunk " + n + " points past the end of the chunk data: bytes "
@@ -162,23 +185,42 @@ public final class ImageReader implements AutoCloseable {
         }
     }
 
-    /** Opens and validates an image; the reader owns {@code channel} from here on. */
+    /**
+     * Opens and validates a single-file image; the reader owns {@code channel} from here on. A manifest is refused:
+     * its chunks are found through its folder ({@link #open(SeekableByteChannel, Path)}).
+     */
     public static ImageReader open(SeekableByteChannel channel) throws IOException {
+        return open(channel, null);
+    }
+
+    /**
+     * Opens and validates an image read through {@code channel} that is in the image folder {@code folder} (or will
+     * be: a manifest being written beside its target), where a manifest's chunk store is; the reader owns
+     * {@code channel} from here on.
+     */
+    public static ImageReader open(SeekableByteChannel channel, Path folder) throws IOException {
         try {
-            return new ImageReader(channel);
+            return new ImageReader(channel, folder == null ? null : folder.toAbsolutePath().normalize());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
+    /** Opens and validates the image file {@code image}, a single file or a manifest. */
     public static ImageReader open(Path image) throws IOException {
-        return open(FileChannel.open(image, StandardOpenOption.READ));
+        Path absolute = image.toAbsolutePath();
+        return open(FileChannel.open(image, StandardOpenOption.READ), absolute.getParent());
     }
 
-    /** The format version the file declares, "1.0". */
+    /** The format version the file declares: "1.0" for a single file, "2.0" for a manifest. */
     public String formatVersion() {
         return formatVersion;
+    }
+
+    /** Whether the image is a manifest, its chunks in the chunk store of its folder. */
+    public boolean manifest() {
+        return chunkFolder != null;
     }
 
     public ImageHeader header() {
@@ -189,9 +231,14 @@ public final class ImageReader implements AutoCloseable {
         return chunkCount;
     }
 
-    /** The image file's size. */
+    /** The image file's size (a manifest's: its chunks are in the store). */
     public long size() {
         return size;
+    }
+
+    /** The stored bytes of all chunks, in the file or, for a manifest, in the chunk store (shared or not). */
+    public long storedBytes() {
+        return storedBytes;
     }
 
     private static long entryOffset(long n) {
@@ -221,7 +268,9 @@ public final class ImageReader implements AutoCloseable {
     /** The stored (compressed) bytes of chunk {@code n} as they are in the file, unchecked: what a sender sends. */
     public ByteBuffer readStoredChunk(long n) throws IOException {
         ChunkEntry e = entry(n);
-        return read(e.fileOffset(), e.storedLength());
+        ByteBuffer b = ByteBuffer.allocate(e.storedLength());
+        readStored(e, b);
+        return b.flip();
     }
 
     /**
@@ -231,7 +280,7 @@ public final class ImageReader implements AutoCloseable {
     public ByteBuffer readStoredChunk(long n, ByteBuffer into) throws IOException {
         ChunkEntry e = entry(n);
         ByteBuffer b = into.clear().limit(e.storedLength());
-        readFully(e.fileOffset(), b);
+        readStored(e, b);
         return b.flip();
     }
 
@@ -243,10 +292,10 @@ public final class ImageReader implements AutoCloseable {
             return plain;
         }
         byte[] stored = new byte[e.storedLength()];
-        readFully(e.fileOffset(), ByteBuffer.wrap(stored));
+        readStored(e, ByteBuffer.wrap(stored));
         BadChunk bad = ChunkCodec.check(e, ByteBuffer.wrap(stored), ByteBuffer.wrap(plain));
         if (bad != null) {
-            throw new ChunkCorruptException(bad, e.fileOffset());
+            throw new ChunkCorruptException(bad, chunkFolder == null ? e.fileOffset() : -1);
         }
         return plain;
     }
@@ -262,7 +311,7 @@ public final class ImageReader implements AutoCloseable {
         long total = header.totalBytes();
         scan(options.threads(), (e, plain, bad) -> {
             if (bad != null) {
-                throw new ChunkCorruptException(bad, e.fileOffset());
+                throw new ChunkCorruptException(bad, chunkFolder == null ? e.fileOffset() : -1);
             }
             if (plain != null) {
                 target.write(e.diskNumber(), e.diskOffset(), plain);
@@ -309,7 +358,12 @@ public final class ImageReader implements AutoCloseable {
                         ? new Slot(ByteBuffer.allocateDirect((int) ChunkCodec.maxStored(header.chunkSize())),
                                 ByteBuffer.allocateDirect(header.chunkSize()))
                         : free.remove();
-                readFully(e.fileOffset(), slot.stored().clear().limit(e.storedLength()));
+                try {
+                    readStored(e, slot.stored().clear().limit(e.storedLength()));
+                } catch (ChunkCorruptException missing) {
+                    pool.done(new Checked(e, slot, missing.badChunk()));
+                    continue;
+                }
                 pool.submit(() -> new Checked(e, slot, ChunkCodec.check(e, slot.stored(), slot.plain())));
             }
             while (!pool.isEmpty()) {
@@ -329,6 +383,34 @@ public final class ImageReader implements AutoCloseable {
             free.add(c.slot());
         }
         return more;
+    }
+
+    /**
+     * Reads the stored bytes of {@code e} (not a hole) into {@code b}: from this file, or from a manifest's chunk
+     * store, where a chunk file that is missing or of another length than {@code e} says is a
+     * {@link ChunkCorruptException} naming the chunk.
+     */
+    private void readStored(ChunkEntry e, ByteBuffer b) throws IOException {
+        if (e.hole()) {
+            return;
+        }
+        if (chunkFolder == null) {
+            readFully(e.fileOffset(), b);
+            return;
+        }
+        Path file = ChunkStore.chunkPath(chunkFolder, e);
+        String shown = chunkFolder.relativize(file).toString();
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+            long have = c.size();
+            if (have != e.storedLength()) {
+                throw new ChunkCorruptException(new BadChunk(e.number(), e.diskNumber(), e.diskOffset(),
+                        "stored chunk " + shown + " has " + have + " bytes, the index says " + e.storedLength()), -1);
+            }
+            Io.readFully(c, b, 0, have);
+        } catch (NoSuchFileException missing) {
+            throw new ChunkCorruptException(new BadChunk(e.number(), e.diskNumber(), e.diskOffset(),
+                    "missing from the chunk store: " + shown), -1);
+        }
     }
 
     private ByteBuffer read(long position, int length) throws IOException {

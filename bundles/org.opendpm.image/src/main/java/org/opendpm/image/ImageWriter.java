@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 
 import org.opendpm.image.ImageHeader.Extent;
 import org.opendpm.image.internal.ChunkCodec;
+import org.opendpm.image.internal.Format;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexBuilder;
 import org.opendpm.image.internal.OrderedPool;
@@ -18,6 +19,10 @@ import org.opendpm.image.internal.OrderedPool;
  * it may be a socket as well as a file. The source bytes are given in image order (the header's extents one after
  * another) through {@link #write(ByteBuffer)} or {@link #transferFrom(ReadableByteChannel)}; chunks are compressed
  * on a small pool of threads.
+ *
+ * <p>
+ * A manifest ({@link #create(WritableByteChannel, ImageHeader, Options, ChunkStore.Writing)}) is written the same
+ * way, but each chunk's stored bytes go to the chunk store (unless it has them) and only its entry to the manifest.
  *
  * <p>
  * Not thread-safe: one thread feeds a writer. {@link #close()} without {@link #finish()} abandons the image (it has
@@ -71,6 +76,8 @@ public final class ImageWriter implements AutoCloseable {
     private static final byte[] NO_SHA = new byte[32];
 
     private final WritableByteChannel out;
+    /** Where a manifest's chunks go; null for a single-file image. */
+    private final ChunkStore.Writing chunks;
     private final ImageHeader header;
     private final Options options;
     private final OrderedPool<Done> pool;
@@ -93,8 +100,9 @@ public final class ImageWriter implements AutoCloseable {
     private long holes;
     private boolean finished;
 
-    private ImageWriter(WritableByteChannel out, ImageHeader header, Options options) {
+    private ImageWriter(WritableByteChannel out, ImageHeader header, Options options, ChunkStore.Writing chunks) {
         this.out = out;
+        this.chunks = chunks;
         this.header = header;
         this.options = options;
         this.pool = new OrderedPool<>(options.threads(), "opendpm-image-writer");
@@ -106,9 +114,19 @@ public final class ImageWriter implements AutoCloseable {
 
     /** Writes the header to {@code out} and returns a writer for the source bytes. */
     public static ImageWriter create(WritableByteChannel out, ImageHeader header, Options options) throws IOException {
-        ImageWriter w = new ImageWriter(out, header, options);
+        return create(out, header, options, null);
+    }
+
+    /**
+     * Writes a manifest's header to {@code out} and returns a writer that puts each chunk into {@code chunks} (a
+     * single-file image when null) and its entry into the manifest. The caller puts the manifest in place after
+     * {@link #finish()}, then closes {@code chunks}.
+     */
+    public static ImageWriter create(WritableByteChannel out, ImageHeader header, Options options,
+            ChunkStore.Writing chunks) throws IOException {
+        ImageWriter w = new ImageWriter(out, header, options, chunks);
         try {
-            w.writeFully(HeaderCodec.encode(header));
+            w.writeFully(HeaderCodec.encode(header, chunks == null ? Format.VERSION_MAJOR : Format.MANIFEST_MAJOR));
         } catch (IOException | RuntimeException e) {
             w.close();
             throw e;
@@ -214,9 +232,14 @@ public final class ImageWriter implements AutoCloseable {
             holes++;
         } else {
             ChunkCodec.Compressed c = d.compressed();
-            entry = new ChunkEntry(d.number(), d.diskNumber(), d.diskOffset(), d.length(), position,
-                    c.storedLength(), c.crc32c(), c.sha256());
-            writeFully(d.slot().dst().clear().limit(c.storedLength()));
+            entry = new ChunkEntry(d.number(), d.diskNumber(), d.diskOffset(), d.length(),
+                    chunks == null ? position : 0, c.storedLength(), c.crc32c(), c.sha256());
+            ByteBuffer stored = d.slot().dst().clear().limit(c.storedLength());
+            if (chunks == null) {
+                writeFully(stored);
+            } else {
+                chunks.put(entry, stored);
+            }
         }
         index.add(entry);
         free.add(d.slot());
@@ -242,6 +265,9 @@ public final class ImageWriter implements AutoCloseable {
         }
         while (!pool.isEmpty()) {
             drainOne();
+        }
+        if (chunks != null) {
+            chunks.sync();
         }
         long indexOffset = position;
         writeFully(index.index());

@@ -9,6 +9,7 @@ import java.util.zip.CRC32C;
 
 import org.opendpm.image.ImageHeader.ChunkLocation;
 import org.opendpm.image.internal.ChunkCodec;
+import org.opendpm.image.internal.Format;
 import org.opendpm.image.internal.HeaderCodec;
 import org.opendpm.image.internal.IndexBuilder;
 
@@ -24,13 +25,19 @@ import org.opendpm.image.internal.IndexBuilder;
  * {@link #nextChunk()} and appends from there: nothing has to be cut back. The output is written strictly in order.
  *
  * <p>
- * Not thread-safe. Holds no threads: nothing to close; the channel is the caller's.
+ * A manifest ({@link #createManifest}) is written the same way, but each chunk's stored bytes go to the chunk store
+ * (unless it has them) and only its entry to the manifest.
+ *
+ * <p>
+ * Not thread-safe. Holds no threads: nothing to close; the channel and the store's writing are the caller's.
  */
 public final class StoredChunkWriter {
 
     private static final byte[] NO_SHA = new byte[32];
 
     private final WritableByteChannel out;
+    /** Where a manifest's chunks go; null for a single-file image. */
+    private final ChunkStore.Writing chunks;
     private final ImageHeader header;
     private final long chunkCount;
     private final int maxStored;
@@ -39,12 +46,14 @@ public final class StoredChunkWriter {
     private long position;
     private long next;
     private long sourceBytes;
+    private long storedBytes;
     private long holes;
     private boolean broken;
     private boolean finished;
 
-    private StoredChunkWriter(WritableByteChannel out, ImageHeader header) {
+    private StoredChunkWriter(WritableByteChannel out, ImageHeader header, ChunkStore.Writing chunks) {
         this.out = out;
+        this.chunks = chunks;
         this.header = header;
         this.chunkCount = header.chunkCount();
         this.maxStored = (int) ChunkCodec.maxStored(header.chunkSize());
@@ -53,8 +62,21 @@ public final class StoredChunkWriter {
     /** Writes the header to {@code out} and returns a writer for the chunks. */
     public static StoredChunkWriter create(WritableByteChannel out, ImageHeader header) throws IOException {
         StoredChunkWriter w = new StoredChunkWriter(Objects.requireNonNull(out, "out"),
-                Objects.requireNonNull(header, "header"));
+                Objects.requireNonNull(header, "header"), null);
         w.write(HeaderCodec.encode(header));
+        return w;
+    }
+
+    /**
+     * Writes a manifest's header to {@code out} and returns a writer that puts each chunk into {@code chunks} and its
+     * entry into the manifest. The caller puts the manifest in place after {@link #finish()}, then closes
+     * {@code chunks}.
+     */
+    public static StoredChunkWriter createManifest(WritableByteChannel out, ImageHeader header,
+            ChunkStore.Writing chunks) throws IOException {
+        StoredChunkWriter w = new StoredChunkWriter(Objects.requireNonNull(out, "out"),
+                Objects.requireNonNull(header, "header"), Objects.requireNonNull(chunks, "chunks"));
+        w.write(HeaderCodec.encode(header, Format.MANIFEST_MAJOR));
         return w;
     }
 
@@ -77,6 +99,16 @@ public final class StoredChunkWriter {
         return sourceBytes;
     }
 
+    /** Stored bytes of the chunks written so far, in the file or (for a manifest) in the chunk store. */
+    public long storedBytes() {
+        return storedBytes;
+    }
+
+    /** Whether this writes a manifest, its chunks in the chunk store. */
+    public boolean manifest() {
+        return chunks != null;
+    }
+
     /**
      * Appends the next chunk.
      *
@@ -95,15 +127,23 @@ public final class StoredChunkWriter {
             throw new IllegalArgumentException("chunk " + entry.number() + " (disk " + entry.diskNumber()
                     + ", disk offset " + entry.diskOffset() + "): " + fault);
         }
-        long at = entry.hole() ? 0 : position;
-        if (!entry.hole()) {
-            write(stored.duplicate());
-        } else {
+        long at = entry.hole() || chunks != null ? 0 : position;
+        if (entry.hole()) {
             holes++;
+        } else if (chunks != null) {
+            try {
+                chunks.put(entry, stored.duplicate());
+            } catch (IOException | RuntimeException e) {
+                broken = true;
+                throw e;
+            }
+        } else {
+            write(stored.duplicate());
         }
         index.add(new ChunkEntry(entry.number(), entry.diskNumber(), entry.diskOffset(), entry.length(), at,
                 entry.storedLength(), entry.storedCrc32c(), entry.sha256()));
         sourceBytes += entry.length();
+        storedBytes += entry.storedLength();
         next++;
     }
 
@@ -146,6 +186,9 @@ public final class StoredChunkWriter {
         }
         if (next != chunkCount) {
             throw new IOException("only " + next + " of " + chunkCount + " chunks were written");
+        }
+        if (chunks != null) {
+            chunks.sync();
         }
         long indexOffset = position;
         write(index.index());

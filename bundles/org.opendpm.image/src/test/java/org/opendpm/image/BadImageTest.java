@@ -76,10 +76,10 @@ public class BadImageTest {
     @Test
     public void futureFormatVersion() throws IOException {
         byte[] b = good.clone();
-        ByteBuffer.wrap(b).putShort(8, (short) 2);
+        ByteBuffer.wrap(b).putShort(8, (short) 3);
         TestImages.resealHeader(b);
         ImageFormatException e = openFails(b);
-        assertThat(e).hasMessageContaining("format version 2.0 is not readable by this reader (reads 1.x)");
+        assertThat(e).hasMessageContaining("format version 3.0 is not readable by this reader (reads 1.x and 2.x)");
         assertThat(e.offset()).isEqualTo(8);
     }
 

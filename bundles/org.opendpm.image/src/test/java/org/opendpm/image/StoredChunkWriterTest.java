@@ -179,4 +179,49 @@ public class StoredChunkWriterTest {
         assertThatThrownBy(() -> w.append(s.entry(), s.stored())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("an earlier write failed");
     }
+
+    @Test
+    public void storedChunksMakeAManifestWhoseChunksGoToTheStoreOnce() throws IOException {
+        byte[] disk = TestImages.source(20 * CHUNK, 8);
+        ImageHeader header = partitionHeader(disk.length);
+        Path folder = tmp.getRoot().toPath();
+        ChunkStore store = ChunkStore.in(folder);
+        Path manifest = folder.resolve("m.img");
+        ImageWriter.Summary summary;
+        try (FileChannel out = create(manifest); ChunkStore.Writing chunks = store.begin()) {
+            StoredChunkWriter w = StoredChunkWriter.createManifest(out, header, chunks);
+            for (Sent s : encode(header, disk)) {
+                w.append(s.entry(), s.entry().hole() ? null : s.stored());
+            }
+            summary = w.finish();
+            assertThat(chunks.addedChunks() + chunks.sharedChunks()).isEqualTo(summary.chunks() - summary.holes());
+        }
+        assertThat(Files.size(manifest)).isEqualTo(summary.imageBytes());
+        try (ImageReader r = ImageReader.open(manifest)) {
+            assertThat(r.formatVersion()).isEqualTo("2.0");
+            assertThat(Verifier.verify(r).ok()).isTrue();
+            for (ChunkLocation l : header.chunkLocations()) {
+                assertThat(r.readChunk(l.number())).isEqualTo(
+                        java.util.Arrays.copyOfRange(disk, (int) l.diskOffset(), (int) l.diskOffset() + l.length()));
+            }
+        }
+
+        // The same chunks again: nothing new in the store, and a bad one is refused before it is stored.
+        try (FileChannel out = create(folder.resolve("again.img")); ChunkStore.Writing chunks = store.begin()) {
+            StoredChunkWriter w = StoredChunkWriter.createManifest(out, header, chunks);
+            List<Sent> sent = encode(header, disk);
+            Sent bad = sent.stream().filter(s -> !s.entry().hole()).findFirst().orElseThrow();
+            ByteBuffer damaged = ByteBuffer.allocate(bad.stored().remaining()).put(bad.stored().duplicate()).flip();
+            damaged.put(3, (byte) (damaged.get(3) ^ 1));
+            for (Sent s : sent) {
+                if (s == bad) {
+                    assertThatThrownBy(() -> w.append(s.entry(), damaged)).isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("stored bytes fail their CRC-32C");
+                }
+                w.append(s.entry(), s.entry().hole() ? null : s.stored());
+            }
+            w.finish();
+            assertThat(chunks.addedChunks()).isZero();
+        }
+    }
 }

@@ -17,7 +17,11 @@ public interface ImageStore {
     /** Whether an image of that name exists. */
     boolean exists(String name) throws IOException;
 
-    /** Opens an image for reading. */
+    /**
+     * Opens an image file for reading: its bytes as they are. A backup is a manifest whose chunks are in the folder's
+     * chunk store (docs/image-format.md), which the image module's reader finds only when it opens the image by its
+     * path.
+     */
     SeekableByteChannel open(String name) throws IOException;
 
     /**

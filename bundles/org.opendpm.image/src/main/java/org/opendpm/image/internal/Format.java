@@ -7,6 +7,10 @@ public final class Format {
     /** "ODPMEND\n", the last 8 bytes of a complete image. */
     public static final byte[] END_MAGIC = { 'O', 'D', 'P', 'M', 'E', 'N', 'D', '\n' };
     public static final int VERSION_MAJOR = 1;
+    /** A manifest: the 1.0 header, index and trailer with no chunk data; the chunks are in the store beside it. */
+    public static final int MANIFEST_MAJOR = 2;
+    /** The chunk store's folder inside the image folder; the leading dot keeps it out of the image names. */
+    public static final String CHUNK_FOLDER = ".chunks";
     public static final int VERSION_MINOR = 0;
     /** Magic, major, minor, header length. */
     public static final int HEADER_PREFIX = 16;

@@ -23,13 +23,18 @@ public final class HeaderCodec {
     }
 
     public static ByteBuffer encode(ImageHeader h) {
+        return encode(h, Format.VERSION_MAJOR);
+    }
+
+    /** The header of a single-file image ({@link Format#VERSION_MAJOR}) or of a manifest. */
+    public static ByteBuffer encode(ImageHeader h, int major) {
         int size = Format.HEADER_PREFIX + 16 + 4 + 1 + 1 + 8 + 5 * (2 + ImageHeader.MAX_STRING_BYTES) + 2 + 4
                 + h.extents().size() * 18 + 4;
         for (Disk d : h.disks()) {
             size += 2 + 8 + 4 + 4 + d.partitionTable().length + 2 + d.partitions().size() * (2 + 8 + 8 + 2 + 64);
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(Format.MAGIC).putShort((short) Format.VERSION_MAJOR).putShort((short) Format.VERSION_MINOR).putInt(0);
+        b.put(Format.MAGIC).putShort((short) major).putShort((short) Format.VERSION_MINOR).putInt(0);
         b.putLong(h.imageId().getMostSignificantBits()).putLong(h.imageId().getLeastSignificantBits());
         b.putInt(h.chunkSize()).put((byte) Format.COMPRESSION_ZSTD).put((byte) Format.CHECKSUM_SHA256_CRC32C);
         b.putLong(h.created().toEpochMilli());
@@ -82,9 +87,9 @@ public final class HeaderCodec {
         checkMagic(prefix);
         int major = prefix.getShort(8) & 0xFFFF;
         int minor = prefix.getShort(10) & 0xFFFF;
-        if (major != Format.VERSION_MAJOR) {
+        if (major != Format.VERSION_MAJOR && major != Format.MANIFEST_MAJOR) {
             throw new ImageFormatException("format version " + major + "." + minor + " is not readable by this reader"
-                    + " (reads " + Format.VERSION_MAJOR + ".x)", 8);
+                    + " (reads " + Format.VERSION_MAJOR + ".x and " + Format.MANIFEST_MAJOR + ".x)", 8);
         }
         long length = prefix.getInt(12) & 0xFFFF_FFFFL;
         if (length < Format.HEADER_PREFIX + 4 || length > Format.MAX_HEADER) {

@@ -17,6 +17,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.opendpm.image.ChunkEntry;
+import org.opendpm.image.ChunkStore;
 import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageReader;
 import org.opendpm.image.ImageWriter;
@@ -83,5 +84,33 @@ public class VerifyTest {
         assertThat(run(tmp.getRoot().toPath().resolve("missing.img").toString())).isEqualTo(2);
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: opendpm-verify IMAGE");
+    }
+
+    @Test
+    public void aManifestIsVerifiedWithTheChunkStoreBesideIt() throws IOException {
+        byte[] source = new byte[6 * CHUNK];
+        new Random(6).nextBytes(source);
+        Path folder = tmp.getRoot().toPath();
+        Path manifest = folder.resolve("m.img");
+        ChunkEntry e;
+        try (FileChannel ch = FileChannel.open(manifest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                ChunkStore.Writing chunks = ChunkStore.in(folder).begin();
+                ImageWriter w = ImageWriter.create(ch, ImageHeader.wholeDisk(source.length, CHUNK),
+                        ImageWriter.Options.DEFAULT, chunks)) {
+            w.write(ByteBuffer.wrap(source));
+            w.finish();
+        }
+        assertThat(run(manifest.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("6 chunks (0 holes)").endsWith("OK\n");
+
+        try (ImageReader r = ImageReader.open(manifest)) {
+            e = r.entry(2);
+        }
+        Path chunk = ChunkStore.chunkPath(folder, e);
+        Files.delete(chunk);
+        out.reset();
+        assertThat(run(manifest.toString())).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("BAD chunk 2 (disk 1, disk offset " + 2 * CHUNK
+                + "): missing from the chunk store: " + folder.relativize(chunk)).endsWith("1 bad chunks\n");
     }
 }

@@ -12,12 +12,15 @@ import java.util.UUID;
 
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.image.ChunkEntry;
+import org.opendpm.image.Chunks;
 import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageHeader.Disk;
 import org.opendpm.image.ImageHeader.Extent;
 import org.opendpm.image.ImageHeader.Partition;
 import org.opendpm.image.ImageHeader.SourceMachine;
 import org.opendpm.image.ImageWriter;
+import org.opendpm.image.StoredChunkWriter;
 
 /** An image folder in a temporary folder, and real images written into it with the image module's writer. */
 final class TestImageFolder {
@@ -66,6 +69,37 @@ final class TestImageFolder {
                 ImageWriter w = ImageWriter.create(out, header(), ImageWriter.Options.DEFAULT)) {
             w.write(ByteBuffer.wrap(source));
             w.finish();
+        }
+    }
+
+    /** The source of {@link #write}: chunks 0, 1 and 3 random, chunk 2 zeros. */
+    static byte[] source() {
+        byte[] source = new byte[4 * CHUNK];
+        Random r = new Random(11);
+        byte[] chunk = new byte[CHUNK];
+        for (int n : new int[]{ 0, 1, 3 }) {
+            r.nextBytes(chunk);
+            System.arraycopy(chunk, 0, source, n * CHUNK, CHUNK);
+        }
+        return source;
+    }
+
+    /** Writes {@code source} as a manifest through the folder, as a backup does: chunks compressed elsewhere. */
+    static void writeManifest(ImageFolder folder, String name, byte[] source) throws IOException {
+        ImageHeader header = header();
+        try (ImageFolder.PendingImage image = folder.createImage(name, 16L * CHUNK, true)) {
+            StoredChunkWriter w = image.writer(header);
+            ByteBuffer src = ByteBuffer.allocateDirect(CHUNK);
+            ByteBuffer dst = ByteBuffer.allocateDirect(Chunks.maxStored(CHUNK));
+            for (ImageHeader.ChunkLocation l : header.chunkLocations()) {
+                int at = (int) (l.diskOffset() - header.extents().get(0).offset());
+                src.clear().put(source, at, l.length());
+                Chunks.Encoded e = Chunks.encode(src, l.length(), dst, 1);
+                w.append(new ChunkEntry(l.number(), l.diskNumber(), l.diskOffset(), l.length(), 0, e.storedLength(),
+                        e.crc32c(), e.sha256()), e.storedLength() == 0 ? null : dst.clear().limit(e.storedLength()));
+            }
+            w.finish();
+            image.commit();
         }
     }
 }

@@ -26,9 +26,9 @@ import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageReader;
 import org.opendpm.image.StoredChunkWriter;
 import org.opendpm.image.Verifier;
+import org.opendpm.scheduler.internal.images.ImageFolder.PendingImage;
 import org.opendpm.spi.AgentHandle.Backup;
 import org.opendpm.spi.AgentHandle.ImageResult;
-import org.opendpm.spi.ImageStore.NewImage;
 import org.opendpm.spi.StepFailedException;
 
 /**
@@ -60,7 +60,7 @@ final class BackupTransfer implements ImageChunkSink {
     private byte[] head = new byte[0];
     private byte[] tail = new byte[0];
     /** Guarded by {@link #lock}, as is everything the link's thread and the stop touch. */
-    private NewImage image;
+    private PendingImage image;
     private StoredChunkWriter writer;
     private List<ImageDisk> geometry;
     private boolean closed;
@@ -133,7 +133,10 @@ final class BackupTransfer implements ImageChunkSink {
         return areas;
     }
 
-    /** Creates the image aside; refused up front when the folder cannot hold the worst case (nothing compresses). */
+    /**
+     * Creates the image aside; refused up front when the folder cannot hold the worst case (nothing compresses, and
+     * for a manifest nothing is in the chunk store yet).
+     */
     private Void create() {
         long worst = HEADER_ALLOWANCE + head.length + tail.length + chunks * 72L + 48;
         for (ImageExtent e : extents) {
@@ -142,7 +145,7 @@ final class BackupTransfer implements ImageChunkSink {
             worst += full * Chunks.maxStored(ImageTransfers.CHUNK_SIZE) + (rest == 0 ? 0 : Chunks.maxStored(rest));
         }
         try {
-            NewImage created = t.images.create(backup.imageName(), worst);
+            PendingImage created = t.images.createImage(backup.imageName(), worst, t.shareChunks());
             synchronized (lock) {
                 image = created;
                 if (inFlight.stopped()) {
@@ -224,7 +227,7 @@ final class BackupTransfer implements ImageChunkSink {
                 throw new IOException("disk " + d.number() + " of machine " + machine.name()
                         + " cannot be imaged as found: " + e.getMessage(), e);
             }
-            writer = StoredChunkWriter.create(image.channel(), header);
+            writer = image.writer(header);
         }
     }
 
@@ -260,6 +263,7 @@ final class BackupTransfer implements ImageChunkSink {
     private void finish() {
         try {
             ImageResult done;
+            long added;
             synchronized (lock) {
                 open();
                 if (writer == null || !writer.complete()) {
@@ -275,11 +279,15 @@ final class BackupTransfer implements ImageChunkSink {
                 }
                 image.commit();
                 closed = true;
-                done = new ImageResult(total, summary.imageBytes(), summary.chunks(),
+                added = image.addedToStore();
+                // A manifest's image is its chunks as much as the manifest, shared or not.
+                long imageBytes = summary.imageBytes() + (writer.manifest() ? writer.storedBytes() : 0);
+                done = new ImageResult(total, imageBytes, summary.chunks(),
                         Duration.between(started, t.clock.instant()), List.of());
             }
             step.log("Image " + backup.imageName() + " written: " + done.imageBytes() + " bytes for " + total
-                    + " disk bytes" + (backup.verify() ? ", verified" : ""));
+                    + " disk bytes" + (writer.manifest() ? ", " + added + " of them new to the chunk store" : "")
+                    + (backup.verify() ? ", verified" : ""));
             result.complete(done);
         } catch (IOException | RuntimeException e) {
             fail(e);
@@ -287,7 +295,7 @@ final class BackupTransfer implements ImageChunkSink {
     }
 
     private void verify() throws IOException {
-        try (ImageReader reader = ImageReader.open(image.readBack())) {
+        try (ImageReader reader = image.readBackImage()) {
             Verifier.Report report = Verifier.verify(reader);
             if (!report.ok()) {
                 throw new StepFailedException("image " + backup.imageName() + " failed its verification ("

@@ -47,6 +47,11 @@ public class ImageTransfers {
         @AttributeDefinition(min = "1", max = "3600", description = "How long a backup or restore waits for the"
                 + " machine's Deploy-OS agent to come back after the link was lost, in seconds")
         int resumeSeconds() default 120;
+
+        @AttributeDefinition(description = "Write new backups as manifests whose chunks are stored once in the image"
+                + " folder's chunk store and shared between images; false writes each backup as one self-contained"
+                + " file of format 1.0 (to copy images to another system)")
+        boolean shareChunks() default true;
     }
 
     /** The chunk size of new images. */
@@ -61,11 +66,13 @@ public class ImageTransfers {
     final Clock clock;
     final ExecutorService executor;
     private volatile Duration resume;
+    private volatile boolean shareChunks;
 
     @Activate
     public ImageTransfers(@Reference AgentLink agents, @Reference ImageFolder images,
             @Reference PluginRegistry plugins, @Reference ServerSettingsService settings, Config config) {
         this(agents, images, plugins, settings, Duration.ofSeconds(config.resumeSeconds()), Clock.systemUTC());
+        shareChunks = config.shareChunks();
     }
 
     public ImageTransfers(AgentLink agents, ImageFolder images, PluginRegistry plugins,
@@ -75,6 +82,7 @@ public class ImageTransfers {
         this.plugins = plugins;
         this.settings = settings;
         this.resume = resume;
+        this.shareChunks = true;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         // Few threads: each transfer uses one only while it creates, verifies, commits or opens an image.
@@ -91,6 +99,7 @@ public class ImageTransfers {
     @Modified
     void modified(Config config) {
         resume = Duration.ofSeconds(config.resumeSeconds());
+        shareChunks = config.shareChunks();
     }
 
     @Deactivate
@@ -100,6 +109,16 @@ public class ImageTransfers {
 
     public Duration resumeWindow() {
         return resume;
+    }
+
+    /** Whether new backups are manifests sharing the folder's chunk store (the default) or single files. */
+    public boolean shareChunks() {
+        return shareChunks;
+    }
+
+    /** For tests and the administrator's {@code shareChunks} setting. */
+    void shareChunks(boolean share) {
+        shareChunks = share;
     }
 
     /** What an image records of the machine, with the Deploy-OS it resolves to now. */

@@ -22,6 +22,7 @@ import org.opendpm.api.agent.ImageWriteRequest;
 import org.opendpm.api.agent.ImageWriteResult;
 import org.opendpm.api.inventory.DiskInfo;
 import org.opendpm.api.inventory.PartitionInfo;
+import org.opendpm.image.ChunkCorruptException;
 import org.opendpm.image.ChunkEntry;
 import org.opendpm.image.Chunks;
 import org.opendpm.image.ImageHeader;
@@ -107,7 +108,7 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
     private Void open() {
         lease = t.images.use(restore.imageName(), "restore onto machine " + machine.name());
         try {
-            reader = ImageReader.open(t.images.open(restore.imageName()));
+            reader = t.images.reader(restore.imageName());
         } catch (IOException e) {
             throw new StepFailedException("image " + restore.imageName() + " cannot be restored: " + e.getMessage(),
                     e);
@@ -283,7 +284,14 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
             if (buffer == null) {
                 buffer = ByteBuffer.allocateDirect(Chunks.maxStored(reader.header().chunkSize()));
             }
-            stored = reader.readStoredChunk(next, buffer);
+            try {
+                stored = reader.readStoredChunk(next, buffer);
+            } catch (ChunkCorruptException missing) {
+                // a manifest's chunk missing from the chunk store, or cut short
+                sourceFault = new IOException("image " + restore.imageName() + " is damaged at "
+                        + missing.badChunk().describe() + "; nothing of it was sent to machine " + machine.name());
+                throw sourceFault;
+            }
             crc.reset();
             crc.update(stored.duplicate());
             if ((int) crc.getValue() != e.storedCrc32c()) {
@@ -347,7 +355,8 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
         if (error == null) {
             step.log("Image " + restore.imageName() + " restored onto machine " + machine.name()
                     + (restore.compare() ? " and compared" : ""));
-            result.complete(new ImageResult(total, reader.size(), reader.chunkCount(),
+            result.complete(new ImageResult(total, reader.size() + (reader.manifest() ? reader.storedBytes() : 0),
+                    reader.chunkCount(),
                     Duration.between(started, t.clock.instant()), warnings));
             return;
         }

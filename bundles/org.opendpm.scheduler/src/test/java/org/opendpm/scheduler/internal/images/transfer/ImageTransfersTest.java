@@ -38,6 +38,7 @@ import org.opendpm.api.inventory.PartitionInfo;
 import org.opendpm.api.inventory.PowerState;
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.api.settings.ServerSettingsService;
+import org.opendpm.image.ChunkStore;
 import org.opendpm.image.ImageHeader;
 import org.opendpm.image.ImageReader;
 import org.opendpm.image.RestoreTarget;
@@ -146,7 +147,11 @@ public class ImageTransfersTest {
     @After
     public void noTemporaryFileLeft() throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).isEmpty();
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")))
+                    .isSubsetOf(".chunks");
+        }
+        try (Stream<Path> s = Files.walk(folder)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".partial"))).isEmpty();
         }
     }
 
@@ -219,8 +224,10 @@ public class ImageTransfersTest {
 
         assertThat(r.diskBytes()).isEqualTo(DISK);
         assertThat(r.chunks()).isEqualTo(6);
-        assertThat(r.imageBytes()).isEqualTo(Files.size(folder.resolve("a.img"))).isLessThan(DISK);
         try (ImageReader reader = ImageReader.open(folder.resolve("a.img"))) {
+            assertThat(reader.manifest()).as("a manifest by default").isTrue();
+            assertThat(r.imageBytes()).as("the manifest and its chunks")
+                    .isEqualTo(reader.size() + reader.storedBytes()).isLessThan(DISK);
             assertThat(Verifier.verify(reader).ok()).isTrue();
             ImageHeader h = reader.header();
             assertThat(h.deployOsId()).isEqualTo("opendpm-linux");
@@ -236,6 +243,57 @@ public class ImageTransfersTest {
         assertThat(step.progress).hasSize(6);
         assertThat(step.progress.get(5)).containsExactly(DISK, DISK);
         assertThat(step.progress.get(0)).containsExactly(CHUNK, DISK);
+    }
+
+    private long storeBytes() throws IOException {
+        try (Stream<Path> s = Files.walk(folder.resolve(".chunks"))) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /**
+     * IMG-1: the backup of a second machine made from the first adds only the chunks that differ to the chunk
+     * store, and the first image deleted leaves the second verifiable and restorable.
+     */
+    @Test
+    public void aSecondMachineFromTheFirstAddsOnlyItsChangedChunks() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        backup(t, new RecordingStep(), "a.img", false);
+        long first = storeBytes();
+
+        byte[] changed = source.clone();
+        changed[2 * CHUNK + 4096] ^= 0x11;
+        machineDisk(A, changed, "mbr");
+        RecordingStep step = new RecordingStep();
+        backup(t, step, "b.img", true);
+        long chunk2;
+        try (ImageReader r = ImageReader.open(folder.resolve("b.img"))) {
+            chunk2 = r.entry(2).storedLength();
+        }
+        assertThat(storeBytes() - first).isEqualTo(chunk2);
+        assertThat(step.log).anySatisfy(l -> assertThat(l).contains(", " + chunk2 + " of them new to the chunk"
+                + " store, verified"));
+
+        images.delete("a.img");
+        assertThat(storeBytes()).isEqualTo(first);
+        try (ImageReader r = ImageReader.open(folder.resolve("b.img"))) {
+            assertThat(Verifier.verify(r).ok()).isTrue();
+        }
+        assertThat(restoreLocally("b.img")).isEqualTo(changed);
+    }
+
+    @Test
+    public void singleFilesAreWrittenWhenTheStoreIsNotShared() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        t.shareChunks(false);
+        ImageResult r = backup(t, new RecordingStep(), "a.img", true);
+        try (ImageReader reader = ImageReader.open(folder.resolve("a.img"))) {
+            assertThat(reader.manifest()).isFalse();
+            assertThat(reader.formatVersion()).isEqualTo("1.0");
+        }
+        assertThat(r.imageBytes()).isEqualTo(Files.size(folder.resolve("a.img")));
+        assertThat(folder.resolve(".chunks")).doesNotExist();
+        assertThat(restoreLocally("a.img")).isEqualTo(source);
     }
 
     @Test
@@ -552,14 +610,14 @@ public class ImageTransfersTest {
     public void aDamagedChunkFailsTheRestoreBeforeItIsSent() throws Exception {
         ImageTransfers t = transfers(Duration.ofSeconds(5));
         backup(t, new RecordingStep(), "a.img", false);
-        long at;
+        Path chunk;
         long offset;
         try (ImageReader r = ImageReader.open(folder.resolve("a.img"))) {
-            at = r.entry(3).fileOffset() + 100;
+            chunk = ChunkStore.chunkPath(folder, r.entry(3));
             offset = r.entry(3).diskOffset();
         }
-        try (FileChannel ch = FileChannel.open(folder.resolve("a.img"), StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        long at = 100;
+        try (FileChannel ch = FileChannel.open(chunk, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(1);
             ch.read(b, at);
             b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
@@ -577,6 +635,28 @@ public class ImageTransfersTest {
                 .isEqualTo(java.util.Arrays.copyOfRange(source, 0, 3 * CHUNK));
         assertThat(java.util.Arrays.copyOfRange(written, 3 * CHUNK, 4 * CHUNK)).as("chunk 3 not written")
                 .containsOnly(0);
+    }
+
+    @Test
+    public void aChunkMissingFromTheStoreFailsTheRestoreBeforeItIsSent() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        backup(t, new RecordingStep(), "a.img", false);
+        Path chunk;
+        long offset;
+        try (ImageReader r = ImageReader.open(folder.resolve("a.img"))) {
+            chunk = ChunkStore.chunkPath(folder, r.entry(2));
+            offset = r.entry(2).diskOffset();
+        }
+        Files.delete(chunk);
+        Path target = machineDisk(B, new byte[(int) DISK], "mbr");
+        link.connect(B, true);
+
+        assertThatThrownBy(() -> await(t.restore(facts(B, "Model 7", "opendpm-linux"), new Restore("a.img", 0,
+                false), new RecordingStep(), returns))).isInstanceOf(StepFailedException.class)
+                .hasMessage("image a.img is damaged at chunk 2 (disk 1, disk offset " + offset + "): missing from the"
+                        + " chunk store: " + folder.relativize(chunk) + "; nothing of it was sent to machine m2");
+        assertThat(java.util.Arrays.copyOfRange(Files.readAllBytes(target), 2 * CHUNK, 3 * CHUNK))
+                .as("chunk 2 not written").containsOnly(0);
     }
 
     @Test
