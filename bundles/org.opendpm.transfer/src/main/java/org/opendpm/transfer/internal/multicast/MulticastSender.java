@@ -2,7 +2,10 @@ package org.opendpm.transfer.internal.multicast;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -37,6 +41,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -57,20 +62,50 @@ public final class MulticastSender {
     private static final long IDLE_WAIT_MILLIS = 100;
 
     /**
-     * @param bind the local address and port the channel binds to (and REQUESTs arrive at)
-     * @param destination where DATA and STATUS go: the session's group and port
+     * @param bind the local address and port the channel binds to (and REQUESTs arrive at); with a group as the
+     *        destination, the wildcard address and the group's port
+     * @param destination where DATA and STATUS go: the session's group and port (or in tests a unicast address)
      * @param ttl the multicast TTL, 0 to 255 (1: the sender's segment only)
      * @param blockSize the session's block size
      * @param maxRate the rate's ceiling, bytes per second, at least {@link RateControl#MIN}
+     * @param multicastInterface the interface DATA and STATUS leave by and the group is joined on (the receivers'
+     *        REQUESTs go to the group); null with a unicast destination, required with a group
+     * @param loopback whether the group's datagrams also reach receivers on the sender's own host (off: the
+     *        receivers are other machines, and the sender need not hear its own DATA back)
      */
     public record Settings(InetSocketAddress bind, InetSocketAddress destination, int ttl, int blockSize,
-            long maxRate) {
+            long maxRate, NetworkInterface multicastInterface, boolean loopback) {
         public Settings {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(destination, "destination");
             if (ttl < 0 || ttl > 255) {
                 throw new IllegalArgumentException("TTL " + ttl + " is outside 0..255");
             }
+            if (destination.getAddress().isMulticastAddress() && multicastInterface == null) {
+                throw new IllegalArgumentException("group " + destination + " needs an interface to send by");
+            }
+        }
+
+        /** A unicast destination (tests): no interface, no loopback. */
+        public Settings(InetSocketAddress bind, InetSocketAddress destination, int ttl, int blockSize, long maxRate) {
+            this(bind, destination, ttl, blockSize, maxRate, null, false);
+        }
+
+        /**
+         * A group: DATA leaves by {@code iface} with TTL {@code ttl}, REQUESTs are heard on the group's port.
+         *
+         * @throws IOException {@code iface} names no interface, or one without multicast
+         */
+        public static Settings group(InetSocketAddress group, String iface, int ttl, int blockSize, long maxRate)
+                throws IOException {
+            NetworkInterface ni = NetworkInterface.getByName(iface);
+            if (ni == null) {
+                throw new IOException("no network interface " + iface);
+            }
+            if (!ni.supportsMulticast() || !ni.isUp()) {
+                throw new IOException("network interface " + iface + " is down or has no multicast");
+            }
+            return new Settings(new InetSocketAddress(group.getPort()), group, ttl, blockSize, maxRate, ni, false);
         }
     }
 
@@ -109,15 +144,35 @@ public final class MulticastSender {
             throw new IllegalStateException("already started");
         }
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("opendpm-multicast-io", true));
+        InetAddress to = settings.destination().getAddress();
+        boolean multicast = to.isMulticastAddress();
         try {
-            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl())
-                    .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+            Bootstrap b = new Bootstrap().group(group)
+                    .channelFactory(() -> new NioDatagramChannel(to instanceof Inet6Address
+                            ? InternetProtocolFamily.IPv6
+                            : InternetProtocolFamily.IPv4))
+                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl());
+            if (multicast) {
+                // Another session may use the same group and port from this host (docs/multicast.md "Addresses").
+                b.option(ChannelOption.SO_REUSEADDR, true)
+                        .option(ChannelOption.IP_MULTICAST_IF, settings.multicastInterface())
+                        .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, !settings.loopback());
+            }
+            channel = b.option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                     .option(ChannelOption.SO_RCVBUF, 1024 * 1024)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(PacketCodec.MAX_DATAGRAM))
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .handler(new Requests())
                     .bind(settings.bind()).sync().channel();
+            if (multicast) {
+                // The receivers' REQUESTs go to the group, so that the others hear them too.
+                ChannelFuture joined = ((NioDatagramChannel) channel).joinGroup(settings.destination(),
+                        settings.multicastInterface()).await();
+                if (!joined.isSuccess()) {
+                    throw new IllegalStateException("cannot join " + settings.destination().getAddress() + " on "
+                            + settings.multicastInterface().getName() + ": " + joined.cause(), joined.cause());
+                }
+            }
         } catch (InterruptedException | RuntimeException e) {
             stop();
             throw e;
@@ -129,9 +184,10 @@ public final class MulticastSender {
         sending = new Thread(this::sendLoop, "opendpm-multicast-send-" + core.sessionId());
         sending.setDaemon(true);
         sending.start();
-        LOG.info("Multicast session {} sends image {} from {} to {} ({}-byte blocks, at most {} B/s)",
-                core.sessionId(), core.image(), channel.localAddress(), settings.destination(), core.blockSize(),
-                settings.maxRate());
+        LOG.info("Multicast session {} sends image {} from {} to {}{} ({}-byte blocks, at most {} B/s)",
+                core.sessionId(), core.image(), channel.localAddress(), settings.destination(),
+                multicast ? " by " + settings.multicastInterface().getName() + ", TTL " + settings.ttl() : "",
+                core.blockSize(), settings.maxRate());
     }
 
     public InetSocketAddress localAddress() {
