@@ -115,7 +115,8 @@ public final class MulticastReceive {
                         d.sectorSize())));
             }
             MulticastReceiver.Join join = new MulticastReceiver.Join(Long.parseLong(opts.get("session")),
-                    header.imageId(), Long.parseLong(opts.get("member")), PacketCodec.DEFAULT_BLOCK_SIZE, header.chunkSize(), index, new BitSet());
+                    header.imageId(), Long.parseLong(opts.get("member")), PacketCodec.DEFAULT_BLOCK_SIZE,
+                    header.chunkSize(), index, new BitSet());
             DatagramChannel ch = MulticastReceiver.open(new InetSocketAddress(to.getPort()), group, iface);
             try (MulticastReceiver r = new MulticastReceiver(join, ch, to, Duration.ofSeconds(Long.parseLong(
                     opts.getOrDefault("silence", "30"))), new RestoreChunkDisks(disks, header.chunkSize()),

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,9 @@ public final class MulticastSender {
     /** Chunks read ahead of the one being sent, so the disk read overlaps the sending. */
     static final int READ_AHEAD = 2;
     private static final long IDLE_WAIT_MILLIS = 100;
+    /** Datagrams handed to the event loop at once. */
+    private static final int BATCH = 32;
+    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     /**
      * @param bind the local address and port the channel binds to (and REQUESTs arrive at); with a group as the
@@ -260,12 +264,14 @@ public final class MulticastSender {
 
     private void sendLoop() {
         Pacer pacer = new Pacer(core.rate(), System.nanoTime());
+        List<DatagramPacket> batch = new ArrayList<>(BATCH);
         long chunk = -1;
         ByteBuffer stored = null;
         try {
             while (!stopping) {
                 RequestQueue.Block b = core.next();
                 if (b == null) {
+                    submit(batch);
                     work.tryAcquire(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                     work.drainPermits();
                     continue;
@@ -281,17 +287,19 @@ public final class MulticastSender {
                 pacer.setRate(core.rate());
                 for (long wait = pacer.take(PacketCodec.size(d), System.nanoTime()); wait > 0; wait = pacer
                         .take(PacketCodec.size(d), System.nanoTime())) {
-                    LockSupport.parkNanos(wait);
+                    submit(batch);
+                    // Not less than MIN_PARK: a wait of one datagram's time each would cost a wake-up per datagram;
+                    // the bucket's burst still bounds what leaves at once.
+                    LockSupport.parkNanos(Math.max(wait, MIN_PARK_NANOS));
                     if (stopping) {
                         return;
                     }
                 }
-                // The pacer keeps the rate; this only guards against a socket that cannot keep up at all.
-                while (!channel.isWritable() && !stopping) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
-                write(d);
+                batch.add(datagram(d));
                 datagramsSent.incrementAndGet();
+                if (batch.size() == BATCH) {
+                    submit(batch);
+                }
             }
         } catch (InterruptedException e) {
             // stop() interrupts: nothing more to send.
@@ -300,7 +308,31 @@ public final class MulticastSender {
                 failure = e instanceof ExecutionException ? e.getCause() : e;
                 LOG.error("Multicast session {} stopped sending: {}", core.sessionId(), failure.toString());
             }
+        } finally {
+            batch.forEach(DatagramPacket::release);
         }
+    }
+
+    /**
+     * Hands the datagrams to the event loop as one task with one flush: a write from this thread per datagram would
+     * wake the event loop per datagram, which cost more CPU than the sending itself.
+     */
+    private void submit(List<DatagramPacket> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        // The pacer keeps the rate; this only guards against a socket that cannot keep up at all.
+        while (!channel.isWritable() && !stopping) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        List<DatagramPacket> out = List.copyOf(batch);
+        batch.clear();
+        channel.eventLoop().execute(() -> {
+            for (DatagramPacket p : out) {
+                channel.write(p, channel.voidPromise());
+            }
+            channel.flush();
+        });
     }
 
     /** Chunk {@code n}'s stored bytes, and the reads of the next chunks started; only the sending thread calls it. */
@@ -330,11 +362,15 @@ public final class MulticastSender {
     }
 
     private void write(Packet p) {
+        channel.writeAndFlush(datagram(p));
+    }
+
+    private DatagramPacket datagram(Packet p) {
         int size = PacketCodec.size(p);
         ByteBuf buf = channel.alloc().directBuffer(size);
         PacketCodec.encode(p, buf.nioBuffer(0, size));
         buf.writerIndex(size);
-        channel.writeAndFlush(new DatagramPacket(buf, settings.destination()));
+        return new DatagramPacket(buf, settings.destination());
     }
 
     /** Takes REQUESTs; everything else is dropped without ever closing the channel. Runs on the event loop. */

@@ -116,7 +116,9 @@ public class MulticastNamespaceTest {
         for (int c = 0; c < mib; c++) {
             int at = c << 20;
             switch (c % 4) {
-            case 0 -> { } // zeros
+            case 0 -> {
+                // zeros
+            }
             case 1 -> {
                 for (int i = 0; i < CHUNK; i++) {
                     b[at + i] = line[i % line.length];

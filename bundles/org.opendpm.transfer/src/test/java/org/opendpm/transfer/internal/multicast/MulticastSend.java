@@ -27,6 +27,7 @@ import org.opendpm.image.ImageWriter;
  * <pre>
  * MulticastSend image RAW IMG [CHUNK_SIZE]      writes RAW (one disk) as an image, 4 MiB chunks by default
  * MulticastSend send --image IMG --session S --group G --port P --iface IF --members N [--max-rate B/s] [--ttl T]
+ *                   [--trace MILLIS]
  * </pre>
  *
  * {@code send} serves members 1 to N until its standard input ends, then prints {@code sent datagrams=D rate=R
@@ -92,6 +93,21 @@ public final class MulticastSend {
             }
             sender.start();
             System.out.println("READY");
+            if (o.containsKey("trace")) {
+                // Every TRACE ms: the rate and the DATA sent so far, to see the rate control at work.
+                Thread t = new Thread(() -> {
+                    try {
+                        while (true) {
+                            Thread.sleep(Long.parseLong(o.get("trace")));
+                            System.out.printf("rate=%d sent=%d%n", sender.rate(), sender.datagramsSent());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "trace");
+                t.setDaemon(true);
+                t.start();
+            }
             InputStream in = System.in;
             while (in.read() >= 0) {
                 // Runs until its standard input ends.
