@@ -289,6 +289,16 @@ public final class MulticastReceiver implements AutoCloseable {
         return badLog.count(reason);
     }
 
+    /** REQUESTs this receiver sent. */
+    public long requestsSent() {
+        return core.requestsSent();
+    }
+
+    /** REQUESTs this receiver held back because another member's asked for the same blocks. */
+    public long requestsSuppressed() {
+        return core.suppressed();
+    }
+
     /** Complete chunks that failed the check and were asked for again. */
     public long badChunks() {
         return core.badChunks();

@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -160,7 +162,10 @@ public final class MulticastSender {
                 // Another session may use the same group and port from this host (docs/multicast.md "Addresses").
                 b.option(ChannelOption.SO_REUSEADDR, true)
                         .option(ChannelOption.IP_MULTICAST_IF, settings.multicastInterface())
-                        .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, !settings.loopback());
+                        // The JDK's option, not Netty's IP_MULTICAST_LOOP_DISABLED: Netty's NIO transport passes
+                        // that one to the JDK unnegated (4.1.138), so "disabled" turned loopback on, and the sender's
+                        // own DATA, looped back, overflowed its socket and crowded out the receivers' REQUESTs.
+                        .option(NioChannelOption.of(StandardSocketOptions.IP_MULTICAST_LOOP), settings.loopback());
             }
             channel = b.option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                     .option(ChannelOption.SO_RCVBUF, 1024 * 1024)

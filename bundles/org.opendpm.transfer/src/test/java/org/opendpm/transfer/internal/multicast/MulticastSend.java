@@ -115,8 +115,13 @@ public final class MulticastSend {
             sender.stop();
             long cpu = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
                     .getProcessCpuTime();
-            System.out.printf("sent datagrams=%d rate=%d cpu=%.3f failure=%s%n", sender.datagramsSent(),
-                    sender.rate(), cpu / 1e9, sender.failure());
+            StringBuilder requests = new StringBuilder();
+            for (SenderCore.Verdict v : SenderCore.Verdict.values()) {
+                requests.append(' ').append(v.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(sender
+                        .requests(v));
+            }
+            System.out.printf("sent datagrams=%d rate=%d cpu=%.3f failure=%s requests:%s%n", sender.datagramsSent(),
+                    sender.rate(), cpu / 1e9, sender.failure(), requests);
         }
     }
 }
