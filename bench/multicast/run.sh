@@ -98,7 +98,8 @@ ours() {
   exec 3> "$WORK/ctl"
   for ((i = 1; i <= n; i++)); do
     # The Deploy-OS's JVM options for the agent (deployos/src/main/initramfs/init).
-    ip netns exec "$NS-r$i" /usr/bin/time -f "%U %S" -o "$WORK/rtime$i" java -XX:+UseSerialGC -XX:-UsePerfData \
+    timeout 300 ip netns exec "$NS-r$i" /usr/bin/time -f "%U %S" -o "$WORK/rtime$i" java -XX:+UseSerialGC \
+      -XX:-UsePerfData \
       -Xmx160m -cp "$CP" org.opendpm.agent.MulticastReceive --image "$IMG" \
       --session "$session" --member "$i" --group 239.255.26.7 --port 26530 --iface eth0 \
       --disk "1=$DISKS/out$i" --silence 30 > "$WORK/r$i.log" 2>&1 &
@@ -125,7 +126,8 @@ udpcast() {
     --min-receivers "$n" --rexmit-hello-interval 100 --nokbd --file "$RAW" > "$WORK/sender.log" 2>&1 &
   local sender=$!
   for ((i = 1; i <= n; i++)); do
-    ip netns exec "$NS-r$i" /usr/bin/time -f "%U %S" -o "$WORK/rtime$i" udp-receiver --interface eth0 --nokbd \
+    timeout 300 ip netns exec "$NS-r$i" /usr/bin/time -f "%U %S" -o "$WORK/rtime$i" udp-receiver --interface eth0 \
+      --nokbd \
       --file "$DISKS/out$i" \
       > "$WORK/r$i.log" 2>&1 &
     pids+=($!)
