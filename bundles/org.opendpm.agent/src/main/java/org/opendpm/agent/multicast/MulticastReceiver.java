@@ -85,7 +85,8 @@ public final class MulticastReceiver implements AutoCloseable {
     /**
      * Opens a receiver's channel: bound to {@code bind} (the group's port on the wildcard address, or in tests a
      * unicast address), and joined to {@code group} on {@code iface} unless {@code group} is null (unicast). The
-     * receiver hears its session from here on.
+     * receiver hears its session from here on; {@link #close()} leaves the group (closing the channel drops its
+     * memberships).
      */
     public static DatagramChannel open(InetSocketAddress bind, InetAddress group, NetworkInterface iface)
             throws IOException {
@@ -97,7 +98,9 @@ public final class MulticastReceiver implements AutoCloseable {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             ch.bind(bind);
             if (group != null) {
+                // REQUESTs leave by the interface of the agent link; this machine need not hear its own.
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, iface);
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
                 ch.join(group, iface);
             }
             return ch;
@@ -284,6 +287,16 @@ public final class MulticastReceiver implements AutoCloseable {
     /** Datagrams the decoder refused, for {@code reason}. */
     public long badPackets(BadPacketException.Reason reason) {
         return badLog.count(reason);
+    }
+
+    /** REQUESTs this receiver sent. */
+    public long requestsSent() {
+        return core.requestsSent();
+    }
+
+    /** REQUESTs this receiver held back because another member's asked for the same blocks. */
+    public long requestsSuppressed() {
+        return core.suppressed();
     }
 
     /** Complete chunks that failed the check and were asked for again. */

@@ -387,10 +387,15 @@ final class ReceiverCore {
         return null;
     }
 
+    /**
+     * The slot to evict: the partial chunk with the fewest blocks among those not requested (the window is smaller
+     * than the slots, so there is one). A requested chunk waits for its repair; evicting it for DATA that another
+     * member asked for threw away nearly whole chunks under load and had them sent whole again.
+     */
     private Slot fewestBlocks() {
-        Slot min = slots[0];
+        Slot min = null;
         for (Slot s : slots) {
-            if (s.received(blockSize) < min.received(blockSize)) {
+            if (!s.requested && (min == null || s.received(blockSize) < min.received(blockSize))) {
                 min = s;
             }
         }

@@ -221,4 +221,24 @@ public class ReceiverCoreTest {
         assertThat(core.onData(data(SESSION, IMAGE, 3, STORED, 1), MS, dst)).as("chunk 3 kept its blocks")
                 .isEqualTo(ReceiverCore.Outcome.IGNORED);
     }
+
+    @Test
+    public void aRequestedPartialChunkIsNotEvictedForDataOfAnotherOne() {
+        ReceiverCore core = core(20, new BitSet());
+        core.due(0);
+        assertThat(core.window()).as("chunks 0 to 7 requested").hasSize(ReceiverCore.WINDOW);
+        for (int c = 0; c < ReceiverCore.SLOTS; c++) {
+            core.onData(data(SESSION, IMAGE, c, STORED, 0), 0, dst);
+            if (c >= ReceiverCore.WINDOW) {
+                core.onData(data(SESSION, IMAGE, c, STORED, 1), 0, dst);
+            }
+        }
+        core.onData(data(SESSION, IMAGE, 17, STORED, 0), MS, dst);
+        for (int c = 0; c < ReceiverCore.WINDOW; c++) {
+            assertThat(core.onData(data(SESSION, IMAGE, c, STORED, 0), MS, dst)).as("requested chunk %d kept", c)
+                    .isEqualTo(ReceiverCore.Outcome.IGNORED);
+        }
+        assertThat(core.onData(data(SESSION, IMAGE, 8, STORED, 0), MS, dst)).as("unrequested chunk 8 evicted")
+                .isEqualTo(ReceiverCore.Outcome.ACCEPTED);
+    }
 }

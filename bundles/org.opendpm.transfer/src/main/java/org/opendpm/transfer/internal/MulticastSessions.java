@@ -89,8 +89,9 @@ final class MulticastSessions {
             InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(group instanceof Inet6Address
                     ? "::"
                     : "0.0.0.0"), s.port());
+            // On the loopback interface the receivers can only be on this host, so they need the looped-back copy.
             MulticastSender sender = new MulticastSender(image, id, new MulticastSender.Settings(bind, destination,
-                    s.ttl(), PacketCodec.DEFAULT_BLOCK_SIZE, s.maxRate(), iface));
+                    s.ttl(), PacketCodec.DEFAULT_BLOCK_SIZE, s.maxRate(), iface, iface.isLoopback()));
             sender.start();
             MulticastRun run = new MulticastRun(this, id, image, sender, destination, PacketCodec.DEFAULT_BLOCK_SIZE,
                     options.dropBound());

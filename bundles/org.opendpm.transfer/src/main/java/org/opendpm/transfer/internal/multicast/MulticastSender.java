@@ -2,9 +2,13 @@ package org.opendpm.transfer.internal.multicast;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -38,6 +43,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -56,19 +63,24 @@ public final class MulticastSender {
     /** Chunks read ahead of the one being sent, so the disk read overlaps the sending. */
     static final int READ_AHEAD = 2;
     private static final long IDLE_WAIT_MILLIS = 100;
+    /** Datagrams handed to the event loop at once. */
+    private static final int BATCH = 32;
+    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     /**
-     * @param bind the local address and port the channel binds to (and REQUESTs arrive at)
-     * @param destination where DATA and STATUS go: the session's group and port
+     * @param bind the local address and port the channel binds to (and REQUESTs arrive at); with a group as the
+     *        destination, the wildcard address and the group's port
+     * @param destination where DATA and STATUS go: the session's group and port (or in tests a unicast address)
      * @param ttl the multicast TTL, 0 to 255 (1: the sender's segment only)
      * @param blockSize the session's block size
      * @param maxRate the rate's ceiling, bytes per second, at least {@link RateControl#MIN}
-     * @param multicastInterface where DATA and STATUS leave and, when {@code destination} is a group, where the
-     *            channel joins it to hear the REQUESTs sent to the group; null for the system's choice with a
-     *            unicast destination
+     * @param multicastInterface the interface DATA and STATUS leave by and the group is joined on (the receivers'
+     *        REQUESTs go to the group); null with a unicast destination, required with a group
+     * @param loopback whether the group's datagrams also reach receivers on the sender's own host (off: the
+     *        receivers are other machines, and the sender need not hear its own DATA back)
      */
     public record Settings(InetSocketAddress bind, InetSocketAddress destination, int ttl, int blockSize,
-            long maxRate, NetworkInterface multicastInterface) {
+            long maxRate, NetworkInterface multicastInterface, boolean loopback) {
         public Settings {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(destination, "destination");
@@ -76,13 +88,30 @@ public final class MulticastSender {
                 throw new IllegalArgumentException("TTL " + ttl + " is outside 0..255");
             }
             if (destination.getAddress().isMulticastAddress() && multicastInterface == null) {
-                throw new IllegalArgumentException("a group destination needs the interface to join it on");
+                throw new IllegalArgumentException("group " + destination + " needs an interface to send by");
             }
         }
 
-        /** A unicast destination (tests). */
+        /** A unicast destination (tests): no interface, no loopback. */
         public Settings(InetSocketAddress bind, InetSocketAddress destination, int ttl, int blockSize, long maxRate) {
-            this(bind, destination, ttl, blockSize, maxRate, null);
+            this(bind, destination, ttl, blockSize, maxRate, null, false);
+        }
+
+        /**
+         * A group: DATA leaves by {@code iface} with TTL {@code ttl}, REQUESTs are heard on the group's port.
+         *
+         * @throws IOException {@code iface} names no interface, or one without multicast
+         */
+        public static Settings group(InetSocketAddress group, String iface, int ttl, int blockSize, long maxRate)
+                throws IOException {
+            NetworkInterface ni = NetworkInterface.getByName(iface);
+            if (ni == null) {
+                throw new IOException("no network interface " + iface);
+            }
+            if (!ni.supportsMulticast() || !ni.isUp()) {
+                throw new IOException("network interface " + iface + " is down or has no multicast");
+            }
+            return new Settings(new InetSocketAddress(group.getPort()), group, ttl, blockSize, maxRate, ni, false);
         }
     }
 
@@ -123,24 +152,37 @@ public final class MulticastSender {
             throw new IllegalStateException("already started");
         }
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("opendpm-multicast-io", true));
+        InetAddress to = settings.destination().getAddress();
+        boolean multicast = to.isMulticastAddress();
         try {
-            Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    // Receivers on the same host (tests, a server that is also a client) share the group's port.
-                    .option(ChannelOption.SO_REUSEADDR, true)
+            Bootstrap b = new Bootstrap().group(group)
+                    .channelFactory(() -> new NioDatagramChannel(to instanceof Inet6Address
+                            ? InternetProtocolFamily.IPv6
+                            : InternetProtocolFamily.IPv4))
                     .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl());
-            if (settings.multicastInterface() != null) {
-                b.option(ChannelOption.IP_MULTICAST_IF, settings.multicastInterface());
+            if (multicast) {
+                // Another session may use the same group and port from this host (docs/multicast.md "Addresses").
+                b.option(ChannelOption.SO_REUSEADDR, true)
+                        .option(ChannelOption.IP_MULTICAST_IF, settings.multicastInterface())
+                        // The JDK's option, not Netty's IP_MULTICAST_LOOP_DISABLED: Netty's NIO transport passes
+                        // that one to the JDK unnegated (4.1.138), so "disabled" turned loopback on, and the sender's
+                        // own DATA, looped back, overflowed its socket and crowded out the receivers' REQUESTs.
+                        .option(NioChannelOption.of(StandardSocketOptions.IP_MULTICAST_LOOP), settings.loopback());
             }
-            channel = b
-                    .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+            channel = b.option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                     .option(ChannelOption.SO_RCVBUF, 1024 * 1024)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(PacketCodec.MAX_DATAGRAM))
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .handler(new Requests())
                     .bind(settings.bind()).sync().channel();
-            if (settings.destination().getAddress().isMulticastAddress()) {
-                ((io.netty.channel.socket.DatagramChannel) channel).joinGroup(settings.destination(),
-                        settings.multicastInterface()).sync();
+            if (multicast) {
+                // The receivers' REQUESTs go to the group, so that the others hear them too.
+                ChannelFuture joined = ((NioDatagramChannel) channel).joinGroup(settings.destination(),
+                        settings.multicastInterface()).await();
+                if (!joined.isSuccess()) {
+                    throw new IllegalStateException("cannot join " + settings.destination().getAddress() + " on "
+                            + settings.multicastInterface().getName() + ": " + joined.cause(), joined.cause());
+                }
             }
         } catch (InterruptedException | RuntimeException e) {
             stop();
@@ -153,9 +195,10 @@ public final class MulticastSender {
         sending = new Thread(this::sendLoop, "opendpm-multicast-send-" + core.sessionId());
         sending.setDaemon(true);
         sending.start();
-        LOG.info("Multicast session {} sends image {} from {} to {} ({}-byte blocks, at most {} B/s)",
-                core.sessionId(), core.image(), channel.localAddress(), settings.destination(), core.blockSize(),
-                settings.maxRate());
+        LOG.info("Multicast session {} sends image {} from {} to {}{} ({}-byte blocks, at most {} B/s)",
+                core.sessionId(), core.image(), channel.localAddress(), settings.destination(),
+                multicast ? " by " + settings.multicastInterface().getName() + ", TTL " + settings.ttl() : "",
+                core.blockSize(), settings.maxRate());
     }
 
     public InetSocketAddress localAddress() {
@@ -247,12 +290,14 @@ public final class MulticastSender {
 
     private void sendLoop() {
         Pacer pacer = new Pacer(core.rate(), System.nanoTime());
+        List<DatagramPacket> batch = new ArrayList<>(BATCH);
         long chunk = -1;
         ByteBuffer stored = null;
         try {
             while (!stopping) {
                 RequestQueue.Block b = core.next();
                 if (b == null) {
+                    submit(batch);
                     work.tryAcquire(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                     work.drainPermits();
                     continue;
@@ -269,18 +314,20 @@ public final class MulticastSender {
                 pacer.setRate(core.rate());
                 for (long wait = pacer.take(PacketCodec.size(d), System.nanoTime()); wait > 0; wait = pacer
                         .take(PacketCodec.size(d), System.nanoTime())) {
-                    LockSupport.parkNanos(wait);
+                    submit(batch);
+                    // Not less than MIN_PARK: a wait of one datagram's time each would cost a wake-up per datagram;
+                    // the bucket's burst still bounds what leaves at once.
+                    LockSupport.parkNanos(Math.max(wait, MIN_PARK_NANOS));
                     if (stopping) {
                         return;
                     }
                 }
-                // The pacer keeps the rate; this only guards against a socket that cannot keep up at all.
-                while (!channel.isWritable() && !stopping) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
-                write(d);
+                batch.add(datagram(d));
                 datagramsSent.incrementAndGet();
                 bytesSent.addAndGet(PacketCodec.size(d));
+                if (batch.size() == BATCH) {
+                    submit(batch);
+                }
             }
         } catch (InterruptedException e) {
             // stop() interrupts: nothing more to send.
@@ -289,7 +336,31 @@ public final class MulticastSender {
                 failure = e instanceof ExecutionException ? e.getCause() : e;
                 LOG.error("Multicast session {} stopped sending: {}", core.sessionId(), failure.toString());
             }
+        } finally {
+            batch.forEach(DatagramPacket::release);
         }
+    }
+
+    /**
+     * Hands the datagrams to the event loop as one task with one flush: a write from this thread per datagram would
+     * wake the event loop per datagram, which cost more CPU than the sending itself.
+     */
+    private void submit(List<DatagramPacket> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        // The pacer keeps the rate; this only guards against a socket that cannot keep up at all.
+        while (!channel.isWritable() && !stopping) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        List<DatagramPacket> out = List.copyOf(batch);
+        batch.clear();
+        channel.eventLoop().execute(() -> {
+            for (DatagramPacket p : out) {
+                channel.write(p, channel.voidPromise());
+            }
+            channel.flush();
+        });
     }
 
     /** Chunk {@code n}'s stored bytes, and the reads of the next chunks started; only the sending thread calls it. */
@@ -319,11 +390,15 @@ public final class MulticastSender {
     }
 
     private void write(Packet p) {
+        channel.writeAndFlush(datagram(p));
+    }
+
+    private DatagramPacket datagram(Packet p) {
         int size = PacketCodec.size(p);
         ByteBuf buf = channel.alloc().directBuffer(size);
         PacketCodec.encode(p, buf.nioBuffer(0, size));
         buf.writerIndex(size);
-        channel.writeAndFlush(new DatagramPacket(buf, settings.destination()));
+        return new DatagramPacket(buf, settings.destination());
     }
 
     /** Takes REQUESTs; everything else is dropped without ever closing the channel. Runs on the event loop. */

@@ -17,6 +17,8 @@ final class RateControl {
     static final long MIN = 1 * MB;
     static final long DEFAULT_MAX = 120 * MB;
     static final long INCREASE = 2 * MB;
+    /** Until the first decrease the rate grows by this factor a window (slow start), not by {@link #INCREASE}. */
+    static final double START_GROWTH = 1.25;
     static final double DECREASE = 0.75;
     static final double LOSS_HIGH = 0.25;
     static final double LOSS_LOW = 0.10;
@@ -29,6 +31,7 @@ final class RateControl {
     private final Map<Long, Long> asked = new HashMap<>();
     private int windowsSinceDecrease = HOLD_WINDOWS + 1;
     private double lastLoss;
+    private boolean slowStart = true;
 
     /** @param max the ceiling, bytes per second, at least {@link #MIN}; the rate starts at min(START, max) */
     RateControl(long max) {
@@ -79,9 +82,10 @@ final class RateControl {
                 if (windowsSinceDecrease > HOLD_WINDOWS) {
                     rate = Math.max(MIN, (long) (DECREASE * rate));
                     windowsSinceDecrease = 0;
+                    slowStart = false;
                 }
             } else if (lastLoss < LOSS_LOW && backlog) {
-                rate = Math.min(max, rate + INCREASE);
+                rate = Math.min(max, slowStart ? (long) (START_GROWTH * rate) : rate + INCREASE);
             }
         }
         sent = 0;

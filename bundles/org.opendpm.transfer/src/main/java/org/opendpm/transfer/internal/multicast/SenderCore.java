@@ -2,6 +2,7 @@ package org.opendpm.transfer.internal.multicast;
 
 import java.net.InetAddress;
 import java.util.BitSet;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,6 +39,8 @@ final class SenderCore {
     }
 
     static final int REQUESTS_PER_SOURCE = 2000;
+    /** DATA sent after a chunk within which a whole-chunk request for it counts as loss: a receiver's window. */
+    static final long RECENT_BYTES = 32L << 20;
     /** Source buckets kept before idle ones are forgotten; beyond it new sources are refused until some go idle. */
     static final int MAX_SOURCES = 4096;
     private static final long IDLE_NANOS = 1_000_000_000L;
@@ -51,6 +54,9 @@ final class SenderCore {
     private final RateControl rate;
     private final Map<InetAddress, TokenBucket> sources = new HashMap<>();
     private final Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+    /** Per chunk: {@link #blocksSent} when a block of it last went out (-1: never). */
+    private final long[] lastSent;
+    private long blocksSent;
 
     /**
      * @param storedLengths each chunk's stored length from the image's index, 0 for a hole; at least one chunk
@@ -71,6 +77,8 @@ final class SenderCore {
         this.image = image;
         this.blockSize = blockSize;
         this.storedLengths = storedLengths.clone();
+        this.lastSent = new long[storedLengths.length];
+        Arrays.fill(lastSent, -1);
         this.rate = new RateControl(maxRate);
         for (Verdict v : Verdict.values()) {
             counts.put(v, 0L);
@@ -122,8 +130,12 @@ final class SenderCore {
                 for (int k = bits.nextSetBit(0); k >= 0; k = bits.nextSetBit(k + 1)) {
                     blocks.set(r.firstBlock() + k);
                 }
-                // Only a bitmap is a repair: a whole-chunk request is a receiver's first ask for the chunk.
                 rate.asked(r.member(), bits.cardinality());
+            }
+            if (r.wholeChunk() && recentlySent(r.chunk())) {
+                // Asked whole right after it went out: the receiver lost all of it (overrun, or evicted it for want
+                // of slots), which is loss. Otherwise a whole-chunk request is a first ask, demand and not loss.
+                rate.asked(r.member(), blocks.cardinality());
             }
             queue.add(r.chunk(), blocks);
         }
@@ -160,8 +172,15 @@ final class SenderCore {
         RequestQueue.Block b = queue.poll();
         if (b != null) {
             rate.sent();
+            lastSent[(int) b.chunk()] = blocksSent++;
         }
         return b;
+    }
+
+    /** Whether a block of {@code chunk} went out among the last {@link #RECENT_BYTES} of DATA. */
+    private boolean recentlySent(long chunk) {
+        long at = lastSent[(int) chunk];
+        return at >= 0 && (blocksSent - at) * blockSize < RECENT_BYTES;
     }
 
     /** The chunks about to be sent: the current one (if blocks of it remain) and up to {@code n} after it. */

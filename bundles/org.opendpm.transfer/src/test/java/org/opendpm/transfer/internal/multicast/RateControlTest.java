@@ -27,11 +27,17 @@ public class RateControlTest {
     }
 
     @Test
-    public void startsAt20MBsAndRisesBy2MBsAWindowWithoutLossUpToTheCeiling() {
+    public void startsAt20MBsGrowsByAQuarterAWindowUntilTheFirstDecreaseThenBy2MBsUpToTheCeiling() {
         RateControl r = new RateControl(RateControl.DEFAULT_MAX);
         assertThat(r.rate()).isEqualTo(20_000_000L);
-        assertThat(window(r, true)).isEqualTo(22_000_000L);
-        assertThat(window(r, true, 50, 99)).as("9.9 % is below the low threshold").isEqualTo(24_000_000L);
+        assertThat(window(r, true)).isEqualTo(25_000_000L);
+        assertThat(window(r, true, 50, 99)).as("9.9 % is below the low threshold").isEqualTo(31_250_000L);
+        for (int i = 0; i < 8; i++) {
+            window(r, true, 10);
+        }
+        assertThat(r.rate()).as("the ceiling in under a second").isEqualTo(120_000_000L);
+        assertThat(window(r, true, 300)).isEqualTo(90_000_000L);
+        assertThat(window(r, true)).as("after a decrease: additive").isEqualTo(92_000_000L);
         for (int i = 0; i < 100; i++) {
             window(r, true, 10);
         }

@@ -104,7 +104,7 @@ public class SenderCoreTest {
     }
 
     @Test
-    public void onlyRepairRequestsCountAsLossForTheRate() {
+    public void firstAsksAreNotLossRepairsAre() {
         SenderCore c = core();
         long start = c.rate();
         for (long chunk : new long[]{ 0, 2, 3 }) {
@@ -119,6 +119,20 @@ public class SenderCoreTest {
         c.next();
         c.offer(blocks(0, 2, 0, 0, 1, 2), A, 0);
         assertThat(c.endWindow()).as("member 2 lost 3 of 2 sent").isEqualTo(start * 3 / 4);
+    }
+
+    @Test
+    public void aWholeChunkAskedAgainRightAfterItWentOutCountsAsLoss() {
+        SenderCore c = core();
+        long start = c.rate();
+        c.offer(whole(0, 1), A, 0);
+        drain(c);
+        assertThat(c.endWindow()).isEqualTo(start);
+        // Member 2 lost all 4 blocks of chunk 0 (overrun, or evicted it): not a first ask.
+        c.offer(whole(0, 2), A, 0);
+        c.offer(whole(3, 1), A, 0);
+        c.next();
+        assertThat(c.endWindow()).as("member 2 asked 4 blocks again of 1 sent").isEqualTo(start * 3 / 4);
     }
 
     @Test
