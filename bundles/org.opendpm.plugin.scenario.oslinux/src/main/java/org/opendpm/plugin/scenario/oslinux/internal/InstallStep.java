@@ -73,6 +73,7 @@ public class InstallStep implements StepExecutor {
         try {
             os = systems.find(s.operatingSystem()).orElseThrow(() -> new StepFailedException(
                     "No operating system named " + s.operatingSystem() + " is registered"));
+            checkBootable(os.type());
             String server = answers.requireServerUrl();
             Machine machine = inventory.machine(context.machineId());
             NetworkSetting group = inventory.group(machine.groupId()).network();
@@ -123,9 +124,18 @@ public class InstallStep implements StepExecutor {
             default -> "ks=" + answerUrl + " ksdevice=bootif";
             };
         }
-        // Subiquity reads user-data and meta-data from one folder, and XenServer wants its own boot line: both
-        // need more than one published file or a multiboot boot, which this server does not do yet.
-        throw new StepFailedException("Booting the installer of " + type.displayName() + " is not supported yet;"
-                + " write its answer files offline (dpm:os-answer-files) and boot it by hand");
+        checkBootable(type);
+        throw new IllegalStateException(type.format().name());
+    }
+
+    /**
+     * Subiquity reads user-data and meta-data from one folder, and XenServer wants a multiboot line: both need more
+     * than one published file under one token or a multiboot boot, which this server does not do yet.
+     */
+    static void checkBootable(OsType type) {
+        if (type.format() != AnswerFormat.PRESEED && type.format() != AnswerFormat.KICKSTART) {
+            throw new StepFailedException("Booting the installer of " + type.displayName() + " is not supported yet;"
+                    + " write its answer files offline (dpm:os-answer-files) and boot it by hand");
+        }
     }
 }
