@@ -105,39 +105,48 @@ public final class OsHttpServlet extends HttpServlet {
             return;
         }
         Path exports = Path.of(settings.get().imageFolder()).resolve("exports");
-        Path file;
-        try {
-            Path realExports = exports.toRealPath();
-            Path source = realExports.resolve(os.get().source()).toRealPath();
-            if (Files.isRegularFile(source)) {
-                // An ISO is served under its own name, the only file of that source.
-                file = parts.length == 2 && parts[1].equals(source.getFileName().toString()) ? source : null;
-            } else {
-                Path wanted = source;
-                for (int i = 1; i < parts.length; i++) {
-                    wanted = wanted.resolve(parts[i]);
-                }
-                Path real = wanted.toRealPath();
-                file = real.startsWith(source) && real.startsWith(realExports) && Files.isRegularFile(real)
-                        ? real
-                        : null;
-            }
-        } catch (NoSuchFileException e) {
-            file = null;
-        }
-        if (file == null) {
+        Optional<Path> file = sourceFile(exports, os.get().source(), parts);
+        if (file.isEmpty()) {
             LOG.info("OS installation HTTP: {} has no file {}", os.get().name(), String.join("/", parts));
             text(resp, 404, "not found\n");
             return;
         }
-        long size = Files.size(file);
+        long size = Files.size(file.get());
         resp.setStatus(200);
         resp.setContentType("application/octet-stream");
         resp.setContentLengthLong(size);
         if (!head) {
-            try (InputStream in = Files.newInputStream(file); OutputStream out = resp.getOutputStream()) {
+            try (InputStream in = Files.newInputStream(file.get()); OutputStream out = resp.getOutputStream()) {
                 in.transferTo(out);
             }
+        }
+    }
+
+    /**
+     * The file {@code parts[1..]} names in an operating system's source below {@code exports}: a file of a tree, or
+     * the ISO itself under its own name. Empty for anything else, a path whose real location (symbolic links
+     * resolved) leaves the source or {@code exports}, and a folder. {@code parts} were checked segment by segment.
+     */
+    static Optional<Path> sourceFile(Path exports, String source, String[] parts) throws IOException {
+        try {
+            Path realExports = exports.toRealPath();
+            Path root = realExports.resolve(source).toRealPath();
+            if (!root.startsWith(realExports)) {
+                return Optional.empty();
+            }
+            if (Files.isRegularFile(root)) {
+                return parts.length == 2 && parts[1].equals(root.getFileName().toString())
+                        ? Optional.of(root)
+                        : Optional.empty();
+            }
+            Path wanted = root;
+            for (int i = 1; i < parts.length; i++) {
+                wanted = wanted.resolve(parts[i]);
+            }
+            Path real = wanted.toRealPath();
+            return real.startsWith(root) && Files.isRegularFile(real) ? Optional.of(real) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 

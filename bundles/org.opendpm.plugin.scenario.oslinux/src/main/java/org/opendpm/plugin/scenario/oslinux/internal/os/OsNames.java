@@ -53,6 +53,10 @@ public final class OsNames {
             throw new ValidationException("name", "'" + name + "' is reserved (Linux, Linux(gPXE), ks, daemon and"
                     + " pxelinux.* are)");
         }
+        if (lower.equals("built")) {
+            // Sources are served at /opendpm/os/<name>/, beside the installers' /opendpm/os/built/<token>.
+            throw new ValidationException("name", "'built' is reserved for the installers' built call");
+        }
         if (!LINUX_NAME.matcher(name).matches()) {
             throw new ValidationException("name", "A Linux operating system name has only letters, digits and"
                     + " ( ) - . in it");

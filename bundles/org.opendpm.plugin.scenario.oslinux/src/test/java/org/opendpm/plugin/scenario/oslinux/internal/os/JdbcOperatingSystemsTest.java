@@ -69,7 +69,7 @@ public class JdbcOperatingSystemsTest {
                 new Case("Debian\"12", "must not contain \""), new Case("Debian;12", "must not contain ;"),
                 new Case("Debian\\12", "must not contain \\"), new Case("Linux", "reserved"),
                 new Case("linux(gpxe)", "reserved"), new Case("KS", "reserved"), new Case("daemon", "reserved"),
-                new Case("pxelinux.cfg", "reserved"), new Case("pxelinux.0", "reserved"),
+                new Case("pxelinux.cfg", "reserved"), new Case("pxelinux.0", "reserved"), new Case("Built", "reserved"),
                 new Case("Debian 12", "letters, digits and ( ) - ."), new Case("Debian_12", "( ) - ."),
                 new Case("Débian", "( ) - ."));
         for (Case c : cases) {
