@@ -65,7 +65,7 @@ public final class TestStepContext implements StepContext {
     public record BootEvent(String action, BootIntent intent, boolean oneShot) {
     }
 
-    /** A file the executor published, with the URL it was given. */
+    /** A file the executor published, with the path below the server's HTTP root it was given. */
     public record Published(String name, byte[] content, String mediaType, String url) {
     }
 
@@ -309,7 +309,8 @@ public final class TestStepContext implements StepContext {
             throw new PluginAssertionError("a published file's name is 1 to 100 letters, digits, '.', '_' or '-',"
                     + " not '" + name + "'");
         }
-        String url = "http://server.test/opendpm/boot/published/test-token/" + name;
+        // As the core answers: the path below the server's HTTP root, with a token of the real shape.
+        String url = "/opendpm/boot/published/" + "t".repeat(43) + "/" + name;
         published.add(new Published(name, content.clone(), mediaType, url));
         return url;
     }

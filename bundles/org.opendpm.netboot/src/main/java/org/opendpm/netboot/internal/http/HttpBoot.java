@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * chains to the next URL with the client's MAC, UUID and firmware.</li>
  * <li>{@code GET ipxe?mac=&uuid=&arch=${buildarch}&platform=${platform}}: reports the machine as seen (New Machine)
  * and answers the iPXE script of its boot intent.</li>
- * <li>{@code GET/HEAD published/<token>/<name>}: a file published for an execution ({@link PublishedLookup}); an
- * unknown or expired token, or another name, is 404 without saying which. Tokens are never logged.</li>
+ * <li>{@code GET/HEAD published/<token>/<name>}: a file published for an execution ({@link PublishedLookup}), logged
+ * by name and size; an unknown or expired token, or another name, is 404 without saying which. Tokens are never
+ * logged.</li>
  * <li>{@code GET/HEAD <path>}: a generated file, else a file below the boot root, with single-range requests.</li>
  * </ul>
  * A missing file is answered 404 and logged, and harms nothing (OSI-4).
@@ -243,6 +244,9 @@ public final class HttpBoot {
             LOG.info("HTTP boot: a published file asked for with an unknown or expired token");
             return Reply.text(404, "not found\n", head);
         }
+        // The request log of answer files: which file went out, never its token.
+        LOG.info("HTTP boot: served published file {} ({} bytes)", printable(tokenAndName.substring(slash + 1)),
+                found.get().content().length);
         return content(found.get().content(), found.get().mediaType(), r, head);
     }
 
