@@ -103,6 +103,9 @@ public class MulticastRestoreIT {
                 "--interface=" + NetworkNamespace.BRIDGE, "--bind-interfaces", "--log-dhcp",
                 "--dhcp-leasefile=" + home.resolve("dnsmasq.leases"),
                 "--dhcp-range=10.231.7.100,10.231.7.199,255.255.255.0,1h",
+                // No router, as on an isolated deployment segment, and the namespace has no default route either:
+                // both ends must send to the group on their interface by choice, not by a route.
+                "--dhcp-option=option:router",
                 "--dhcp-boot=" + QemuMachines.bootFile(http).replace("10.0.2.2", SERVER)), home.resolve("dnsmasq.log"));
         server = Distribution.start(home, Map.of("OPENDPM_ADMIN_PASSWORD", PASSWORD),
                 List.of("ip", "netns", "exec", ns.name()));

@@ -31,7 +31,7 @@ final class NetworkNamespace implements AutoCloseable {
      * broadcast address: multicast senders and DHCP want it) and one tap device per name in {@code taps}.
      */
     static NetworkNamespace create(String prefix, String cidr, List<String> taps) throws Exception {
-        String name = prefix + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        String name = prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Distribution.run(List.of("ip", "netns", "add", name));
         NetworkNamespace ns = new NetworkNamespace(name);
         try {
