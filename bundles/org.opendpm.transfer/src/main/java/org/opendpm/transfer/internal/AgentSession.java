@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -147,6 +149,14 @@ final class AgentSession extends ChannelDuplexHandler {
 
     boolean isOpen() {
         return !closed;
+    }
+
+    /** The server's address of an authenticated Deploy-OS agent's connection; empty for other sessions. */
+    Optional<InetAddress> deployOsLinkAddress() {
+        Greeting h = hello;
+        Channel ch = channel;
+        return state == State.AUTHENTICATED && h != null && h.deployOs() && ch != null
+                && ch.localAddress() instanceof InetSocketAddress a ? Optional.of(a.getAddress()) : Optional.empty();
     }
 
     // ------------------------------------------------------------------ channel events
