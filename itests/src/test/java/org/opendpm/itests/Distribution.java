@@ -81,7 +81,14 @@ final class Distribution {
     }
 
     static Process start(Path home, Map<String, String> env) throws IOException {
-        var pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+        return start(home, env, List.of());
+    }
+
+    /** Starts the server through {@code prefix} (such as {@code ip netns exec NS}, which execs it in place). */
+    static Process start(Path home, Map<String, String> env, List<String> prefix) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(prefix);
+        cmd.addAll(List.of(home.resolve("bin/karaf").toString(), "server"));
+        var pb = new ProcessBuilder(cmd).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
         pb.environment().remove("OPENDPM_ADMIN_PASSWORD");
         pb.environment().putAll(env);

@@ -98,10 +98,28 @@ final class QemuMachines implements AutoCloseable {
         return qemu(args, console);
     }
 
+    /**
+     * Starts a machine as {@link #netboot} does (SeaBIOS), inside the network namespace {@code namespace} with its
+     * e1000 NIC on the namespace's tap device {@code tap}: it gets its address and boot file from whatever DHCP server
+     * serves that tap's bridge.
+     */
+    Process netbootOnTap(String namespace, String tap, String mac, Path disk, Path console) throws IOException {
+        return qemu(List.of("ip", "netns", "exec", namespace), List.of("-boot", "n", "-netdev", "tap,id=n0,ifname="
+                + tap + ",script=no,downscript=no", "-device", "e1000,netdev=n0,mac=" + mac, "-drive",
+                "file=" + disk
+                        + ",if=virtio,format=raw"),
+                console);
+    }
+
     /** Starts QEMU with these machine arguments after the common ones. */
     Process qemu(List<String> machine, Path console) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "512", "-display",
-                "none", "-monitor", "none", "-no-reboot", "-serial", "file:" + console));
+        return qemu(List.of(), machine, console);
+    }
+
+    private Process qemu(List<String> prefix, List<String> machine, Path console) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "512", "-display", "none", "-monitor", "none",
+                "-no-reboot", "-serial", "file:" + console));
         cmd.addAll(machine);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(console.resolveSibling(console.getFileName() + ".qemu").toFile()).start();

@@ -13,6 +13,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.SplittableRandom;
 import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
@@ -118,7 +119,15 @@ public final class MulticastReceiver implements AutoCloseable {
      */
     public MulticastReceiver(Join session, DatagramChannel channel, InetSocketAddress requestsTo, Duration silence,
             ChunkDisks disks, Predicate<Packet.Data> lose) throws IOException {
-        this(session, channel, requestsTo, silence, disks, lose, System::nanoTime, RandomGenerator.getDefault());
+        this(session, channel, requestsTo, silence, disks, lose, System::nanoTime, backOffRandom());
+    }
+
+    /**
+     * The back-off's generator. Not {@code RandomGenerator.getDefault()}: its algorithms live in the module
+     * {@code jdk.random}, found as a service, which the Deploy-OS's jlinked runtime does not have.
+     */
+    static RandomGenerator backOffRandom() {
+        return new SplittableRandom();
     }
 
     MulticastReceiver(Join session, DatagramChannel channel, InetSocketAddress requestsTo, Duration silence,

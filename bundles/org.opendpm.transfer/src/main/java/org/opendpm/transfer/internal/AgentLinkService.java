@@ -155,7 +155,8 @@ public final class AgentLinkService implements AgentLink, MulticastService, Agen
         int multicastTtl() default 1;
 
         @AttributeDefinition(name = "Multicast interface", description = "Network interface name sessions send on;"
-                + " empty = the first one that is up, not loopback and supports multicast")
+                + " empty = the one carrying the most connected Deploy-OS agents' links, else the first one that is"
+                + " up, not loopback and supports multicast")
         String multicastInterface() default "";
 
         @AttributeDefinition(name = "Multicast maximum rate (bytes/s)", description = "The ceiling of a session's"

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -149,6 +151,14 @@ final class AgentSession extends ChannelDuplexHandler {
         return !closed;
     }
 
+    /** The server's address of an authenticated Deploy-OS agent's connection; empty for other sessions. */
+    Optional<InetAddress> deployOsLinkAddress() {
+        Greeting h = hello;
+        Channel ch = channel;
+        return state == State.AUTHENTICATED && h != null && h.deployOs() && ch != null
+                && ch.localAddress() instanceof InetSocketAddress a ? Optional.of(a.getAddress()) : Optional.empty();
+    }
+
     // ------------------------------------------------------------------ channel events
 
     @Override
@@ -160,7 +170,7 @@ final class AgentSession extends ChannelDuplexHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         helloTimer = ctx.executor().schedule(() -> {
-            if (state != State.AUTHENTICATED && !closed) {
+            if (state == State.AWAITING_FIRST_FRAME && !closed) {
                 violate(new LinkViolation(LinkStats.Kind.HELLO_TIMEOUT,
                         "no hello within " + helloTimeoutSeconds + " s"), false);
             }
@@ -277,11 +287,15 @@ final class AgentSession extends ChannelDuplexHandler {
             if (m instanceof Message.Register r) {
                 Greeting g = Greeting.of(r);
                 state = State.REGISTERING;
+                cancel(helloTimer);
                 host.register(this, g);
             } else if (m instanceof Message.Hello h) {
                 Greeting g = Greeting.of(h);
                 hello = g;
                 state = State.AUTHENTICATING;
+                // The agent has said its part; the check is the server's. Timing it out would close a connection
+                // whose Deploy-OS token the check may already have redeemed, and the agent could not come back.
+                cancel(helloTimer);
                 host.hello(this, g);
             } else {
                 throw new LinkViolation(LinkStats.Kind.OUT_OF_ORDER, "'" + type + "' before register or hello");

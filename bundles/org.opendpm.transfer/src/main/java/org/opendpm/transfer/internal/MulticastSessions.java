@@ -9,8 +9,11 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -38,8 +41,8 @@ final class MulticastSessions {
 
     /**
      * @param pool the group range, e.g. {@code 239.255.26.0/24}
-     * @param networkInterface the interface name to send on and join groups on; empty for the first multicast-capable
-     *            interface that is up and not loopback
+     * @param networkInterface the interface name to send on and join groups on; empty for the one carrying the
+     *            Deploy-OS agents' links (see {@link #networkInterface})
      * @param maxRate bytes per second
      */
     record Settings(String pool, int port, int ttl, String networkInterface, long maxRate) {
@@ -83,7 +86,8 @@ final class MulticastSessions {
         InetAddress group = null;
         try {
             group = p.take();
-            NetworkInterface iface = networkInterface(s.networkInterface(), group);
+            NetworkInterface iface = networkInterface(s.networkInterface(), group, sessions.open().stream()
+                    .flatMap(a -> a.deployOsLinkAddress().stream()).toList());
             long id = newId();
             InetSocketAddress destination = new InetSocketAddress(group, s.port());
             InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(group instanceof Inet6Address
@@ -125,7 +129,13 @@ final class MulticastSessions {
         }
     }
 
-    private static NetworkInterface networkInterface(String name, InetAddress group) throws IOException {
+    /**
+     * The configured interface; else the one that carries the most connected Deploy-OS agents' links (the machines
+     * waiting to restore are among them), as the first usable interface may be another segment's on a server with
+     * several NICs; else, with no Deploy-OS connected over the group's family, the first usable one.
+     */
+    static NetworkInterface networkInterface(String name, InetAddress group, List<InetAddress> deployOsLinks)
+            throws IOException {
         if (!name.isBlank()) {
             NetworkInterface i = NetworkInterface.getByName(name.strip());
             if (i == null) {
@@ -133,6 +143,20 @@ final class MulticastSessions {
                         + " does not exist");
             }
             return i;
+        }
+        Map<NetworkInterface, Long> carrying = new HashMap<>();
+        for (InetAddress a : deployOsLinks) {
+            if ((a instanceof Inet6Address) == (group instanceof Inet6Address)) {
+                NetworkInterface i = NetworkInterface.getByInetAddress(a);
+                if (i != null && i.isUp()) {
+                    carrying.merge(i, 1L, Long::sum);
+                }
+            }
+        }
+        Optional<NetworkInterface> busiest = carrying.entrySet().stream().max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey);
+        if (busiest.isPresent()) {
+            return busiest.get();
         }
         for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (usable(i) && i.inetAddresses()

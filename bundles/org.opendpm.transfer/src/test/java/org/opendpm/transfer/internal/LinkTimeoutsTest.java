@@ -90,6 +90,20 @@ public class LinkTimeoutsTest {
     }
 
     @Test
+    public void aHelloWhoseCheckOutlastsTheHelloTimeOutIsStillWelcomed() throws Exception {
+        String m = mac(40);
+        f.machine("slow-check", m);
+        f.deployOs.issue("token-" + m, m, 93);
+        f.deployOs.redeemTakes(Duration.ofMillis(2500)); // the hello time-out is 1 s here
+        try (TestAgent agent = f.connect()) {
+            agent.send(LinkFixture.deployOsHello(m, "token-" + m));
+            assertThat(agent.expect(Message.Welcome.class).resumeKey()).isPresent();
+        } finally {
+            f.deployOs.redeemTakes(Duration.ZERO);
+        }
+    }
+
+    @Test
     public void anUnansweredRequestTimesOut() throws Exception {
         String m = mac(3);
         Machine machine = f.machine("slow", m);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,10 @@ public class MulticastSessionTest {
     }
 
     private void link(long maxRate, int imageChunks) throws IOException {
+        link(maxRate, imageChunks, "lo");
+    }
+
+    private void link(long maxRate, int imageChunks, String multicastInterface) throws IOException {
         chunks = imageChunks;
         image = TestImage.write(folder.resolve("image.odpm"), chunks);
         int port;
@@ -70,8 +76,9 @@ public class MulticastSessionTest {
         }
         // A group range of its own per run, so parallel builds on one host do not share sessions' addresses.
         String pool = "239.255." + (100 + new Random().nextInt(100)) + ".0/24";
-        f = new LinkFixture(Map.of("multicastGroupPool", pool, "multicastPort", port, "multicastInterface", "lo",
-                "multicastMaxRate", maxRate));
+        f = new LinkFixture(
+                Map.of("multicastGroupPool", pool, "multicastPort", port, "multicastInterface", multicastInterface,
+                        "multicastMaxRate", maxRate));
     }
 
     @After
@@ -159,6 +166,23 @@ public class MulticastSessionTest {
             assertThat(Files.readAllBytes(d2)).isEqualTo(image.source());
             assertThat(s.figures().bytesSent()).isPositive();
             assertThat(s.figures().chunksServed()).isPositive();
+        }
+    }
+
+    @Test
+    public void unconfiguredASessionSendsOnTheInterfaceOfTheDeployOsLinks() throws Exception {
+        link(120_000_000L, CHUNKS, "");
+        String mac = LinkFixture.mac(0x5d5);
+        f.machine("dos", mac);
+        f.deployOs.issue("token-" + mac, mac, 95);
+        String lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()).getName();
+        try (TestAgent agent = f.connect(); LogCapture log = new LogCapture()) {
+            agent.send(LinkFixture.deployOsHello(mac, "token-" + mac));
+            agent.expect(Message.Welcome.class);
+            // Loopback is never the first usable interface: only the Deploy-OS link over 127.0.0.1 can choose it.
+            try (MulticastSession s = open(Duration.ofSeconds(10))) {
+                assertThat(log.lines("Multicast session " + s.id(), "opened", "via " + lo)).hasSize(1);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package org.opendpm.transfer.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -25,10 +26,16 @@ final class TestDeployOsSessions implements DeployOsSessions {
 
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
     private final Map<String, Redeemed> redeemed = new ConcurrentHashMap<>();
+    private volatile Duration redeemTakes = Duration.ZERO;
 
     /** Issues {@code token} for the machine owning {@code mac}. */
     void issue(String token, String mac, long executionId) {
         tokens.put(token, new Issued(mac, executionId));
+    }
+
+    /** Makes every redeem take this long, as a busy database does. */
+    void redeemTakes(Duration d) {
+        redeemTakes = d;
     }
 
     /** Ends the session of {@code mac}: its resume key stops working. */
@@ -48,6 +55,12 @@ final class TestDeployOsSessions implements DeployOsSessions {
 
     @Override
     public Optional<Long> redeem(String mac, String token) {
+        try {
+            Thread.sleep(redeemTakes.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
         Issued i = tokens.get(token);
         if (i == null || !i.mac().equals(mac) || !tokens.remove(token, i)) {
             return Optional.empty();
