@@ -262,7 +262,7 @@ public class ConsoleIT {
 
         // The machine list: sorted by the server, several ticked, the scenario assigned to them from the list.
         long g = group("/assign");
-        for (String[] m : new String[][] { { "assign-a", "10.0.0.3" }, { "assign-b", "10.0.0.1" },
+        for (String[] m : new String[][]{ { "assign-a", "10.0.0.3" }, { "assign-b", "10.0.0.1" },
                 { "assign-c", "10.0.0.2" } }) {
             ok(admin("POST", "machines", "{\"groupId\":" + g + ",\"name\":\"" + m[0] + "\",\"ip\":\"" + m[1]
                     + "\",\"macs\":[\"02:c0:00:00:03:0" + m[0].charAt(7) + "\"]}"), 201);
