@@ -50,7 +50,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the distribution started once as an administrator runs it: sign-in through the realm (a wrong password refused,
  * the sixth fast retry throttled), the session cookie's flags, CSRF refusal, a viewer who sees no change buttons and
  * whose forged change the server refuses, a New machine registered with the server's field errors shown on the
- * fields, and an execution's progress and result arriving without a reload (EXE-6). Screenshots of the views go to
+ * fields, an execution's progress and result arriving without a reload (EXE-6) and shown in the machine list after an
+ * Execute from it, a scenario edited on a tab drawn from its plugin's schema with the server's field error on its
+ * field (SCN-2), a plugin uninstalled turning its scenarios "plugin unavailable" on the open page, the machine list
+ * sorted by the server with bulk Assign, and the Management views. Screenshots of the views go to
  * {@code target/console-screenshots}.
  */
 public class ConsoleIT {
@@ -201,6 +204,159 @@ public class ConsoleIT {
         return ok(admin("POST", "groups", "{\"path\":\"" + path + "\"}"), 201).get("id").asLong();
     }
 
+    private static long scenarioGroup(String path) {
+        return ok(admin("POST", "scenario-groups", "{\"path\":\"" + path + "\"}"), 201).get("id").asLong();
+    }
+
+    private static void fakeScenarioTypeInstalled() throws Exception {
+        Distribution.client(home, ADMIN_PASSWORD, "feature:install opendpm-plugin-scenario-fake");
+        Rest.awaitMillis(30_000, () -> admin("GET", "scenario-types", null).body().contains("\"fake\""),
+                "fake scenario type registered");
+    }
+
+    private static String text(String css) {
+        return waiting(20).until(d -> {
+            String t = d.findElement(By.cssSelector(css)).getText();
+            return t.isBlank() ? null : t;
+        });
+    }
+
+    @Test
+    public void scn2AScenarioIsEditedOnItsPluginsTabWithTheServersFieldErrorOnItsField() throws Exception {
+        fakeScenarioTypeInstalled();
+        long sg = scenarioGroup("/editor");
+        signIn("admin", ADMIN_PASSWORD);
+        visible("button.tree-item[data-scenario-group='" + sg + "']").click();
+        visible("#new-scenario").click();
+        visible("#scenario-name").sendKeys("Echo three times");
+        // The tab is drawn from the fake type's schema: its fields, titles and limits come from the server.
+        browser.findElement(By.id("scenario-tab-fake")).click();
+        assertEquals("Command", visible("label[for='tab-fake-command']").getText().replace("*", "").strip());
+        assertEquals("20", browser.findElement(By.id("tab-fake-repeat")).getAttribute("max"));
+        // Blank passes the page (the plugin decides) and the plugin refuses it: tabs.fake.command.
+        visible("#tab-fake-command").sendKeys(" ");
+        browser.findElement(By.id("scenario-save")).click();
+        String error = text("#tab-fake-command-error");
+        assertTrue(error, error.contains("blank"));
+        assertEquals("true", browser.findElement(By.id("tab-fake-command")).getAttribute("aria-invalid"));
+        assertEquals("true", browser.findElement(By.id("scenario-tab-fake")).getAttribute("aria-selected"));
+        shot("scenario-editor-field-error");
+
+        WebElement command = browser.findElement(By.id("tab-fake-command"));
+        command.clear();
+        command.sendKeys("echo hello");
+        WebElement repeat = browser.findElement(By.id("tab-fake-repeat"));
+        repeat.clear();
+        repeat.sendKeys("3");
+        browser.findElement(By.id("scenario-save")).click();
+        waiting(20).until(d -> d.findElement(By.id("scenarios-message")).getText().contains(
+                "Echo three times saved"));
+        JsonNode scenarios = ok(admin("GET", "scenarios?group=" + sg, null), 200);
+        assertEquals(1, scenarios.size());
+        JsonNode fake = scenarios.get(0).get("tabs").get("fake");
+        assertEquals("echo hello", fake.get("command").asText());
+        assertTrue(fake.toString(), fake.get("repeat").isInt());
+        assertEquals(3, fake.get("repeat").asInt());
+        shot("scenario-editor");
+        long scenario = scenarios.get(0).get("id").asLong();
+
+        // The machine list: sorted by the server, several ticked, the scenario assigned to them from the list.
+        long g = group("/assign");
+        for (String[] m : new String[][]{ { "assign-a", "10.0.0.3" }, { "assign-b", "10.0.0.1" },
+                { "assign-c", "10.0.0.2" } }) {
+            ok(admin("POST", "machines", "{\"groupId\":" + g + ",\"name\":\"" + m[0] + "\",\"ip\":\"" + m[1]
+                    + "\",\"macs\":[\"02:c0:00:00:03:0" + m[0].charAt(7) + "\"]}"), 201);
+        }
+        browser.navigate().refresh();
+        visible("button.tree-item[data-group='" + g + "']").click();
+        waiting(20).until(d -> d.findElements(By.cssSelector("tr[data-machine]")).size() == 3);
+        visible("button.sort[data-sort='ip']").click();
+        waiting(20).until(d -> firstMachine().equals("assign-b"));
+        visible("button.sort[data-sort='ip']").click();
+        waiting(20).until(d -> firstMachine().equals("assign-a"));
+        for (WebElement box : browser.findElements(By.cssSelector("tr[data-machine] input[type=checkbox]"))) {
+            box.click();
+        }
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("bulk-scenario"))).selectByValue(
+                String.valueOf(scenario));
+        browser.findElement(By.id("bulk-assign")).click();
+        waiting(20).until(d -> d.findElements(By.cssSelector("tr[data-machine] td.assigned")).stream().filter(
+                c -> c.getText().equals("Echo three times")).count() == 3);
+        assertEquals(3, ok(admin("GET", "scenarios/" + scenario + "/assignments", null), 200).size());
+        shot("machine-list-assigned");
+    }
+
+    private static String firstMachine() {
+        var rows = browser.findElements(By.cssSelector("tr[data-machine] td:nth-child(2)"));
+        return rows.isEmpty() ? "" : rows.get(0).getText();
+    }
+
+    @Test
+    public void uninstallingAPluginTurnsItsScenariosUnavailableOnTheOpenPage() throws Exception {
+        fakeScenarioTypeInstalled();
+        long sg = scenarioGroup("/plugin-gone");
+        long s = ok(admin("POST", "scenarios", "{\"name\":\"Needs fake\",\"groupId\":" + sg + ",\"tabs\":{"
+                + "\"fake\":{\"command\":\"true\"}}}"), 201).get("id").asLong();
+        signIn("admin", ADMIN_PASSWORD);
+        visible("button.tree-item[data-scenario-group='" + sg + "']").click();
+        String cell = "tr[data-scenario='" + s + "'] td.availability";
+        waiting(20).until(d -> d.findElement(By.cssSelector(cell)).getText().equals("available"));
+        ((JavascriptExecutor) browser).executeScript("window.openedOnce = true");
+        try {
+            Distribution.client(home, ADMIN_PASSWORD, "feature:uninstall opendpm-plugin-scenario-fake");
+            waiting(30).until(d -> d.findElement(By.cssSelector(cell)).getText().startsWith("plugin unavailable"));
+            browser.findElement(By.cssSelector("tr[data-scenario='" + s + "'] button.open-scenario")).click();
+            visible("#scenario-tab-fake").click();
+            assertTrue(visible("#tab-fake-unavailable").getText().startsWith("Plugin unavailable"));
+            assertEquals("the page was not reloaded", Boolean.TRUE, ((JavascriptExecutor) browser).executeScript(
+                    "return window.openedOnce === true"));
+            shot("scenario-plugin-unavailable");
+        } finally {
+            fakeScenarioTypeInstalled();
+        }
+        // And back, as the plugin returns.
+        waiting(30).until(d -> d.findElement(By.cssSelector(cell)).getText().equals("available"));
+    }
+
+    @Test
+    public void theManagementViewsRenderAndAViewerSeesNoChangeButtons() throws Exception {
+        fakeScenarioTypeInstalled();
+        signIn("admin", ADMIN_PASSWORD);
+        browser.findElement(By.id("nav-management")).click();
+        WebElement timeout = visible("#setting-scenarioTimeoutMinutes");
+        String before = timeout.getAttribute("value");
+        timeout.clear();
+        timeout.sendKeys("0");
+        browser.findElement(By.id("settings-save")).click();
+        assertTrue(text("#setting-scenarioTimeoutMinutes-error").contains("between"));
+        assertEquals(before, ok(admin("GET", "settings", null), 200).get("scenarioTimeoutMinutes").asText());
+        shot("management-settings");
+
+        browser.findElement(By.id("manage-plugins")).click();
+        waiting(20).until(d -> !d.findElements(By.xpath("//table[@id='plugins']//td[text()='fake']")).isEmpty());
+        shot("management-plugins");
+        browser.findElement(By.id("manage-users")).click();
+        visible("#users tr[data-user='admin']");
+        browser.findElement(By.id("manage-boot")).click();
+        visible("#boot-status");
+        browser.findElement(By.id("manage-agents")).click();
+        visible("#agent-link");
+        browser.findElement(By.id("manage-images")).click();
+        visible("#images");
+        browser.findElement(By.id("manage-multicast")).click();
+        visible("#multicast");
+
+        Rest.Response created = admin("POST", "users", "{\"name\":\"auditor\",\"password\":\"" + VIEWER_PASSWORD
+                + "\",\"roles\":[\"viewer\"]}");
+        assertTrue(created.body(), created.status() == 201 || created.status() == 409);
+        signIn("auditor", VIEWER_PASSWORD);
+        browser.findElement(By.id("nav-management")).click();
+        visible("#setting-scenarioTimeoutMinutes");
+        assertTrue(browser.findElements(By.id("settings-save")).isEmpty());
+        assertFalse(browser.findElement(By.id("setting-scenarioTimeoutMinutes")).isEnabled());
+        assertTrue("users are for admins", browser.findElements(By.id("manage-users")).isEmpty());
+    }
+
     @Test
     public void aWrongPasswordIsRefusedAndTheSixthFastRetryIsThrottled() throws Exception {
         signedOut();
@@ -245,7 +401,7 @@ public class ConsoleIT {
         assertEquals("a change without the token", 403, fetchFromPage("POST", "groups", "{\"path\":\"/csrf-none\"}",
                 null));
         assertEquals("a change with a wrong token", 403, fetchFromPage("POST", "groups",
-                "{\"path\":\"/csrf-wrong\"}", "x" + token.substring(1)));
+                "{\"path\":\"/csrf-wrong\"}", (token.startsWith("x") ? "y" : "x") + token.substring(1)));
         assertEquals("a read needs no token", 200, fetchFromPage("GET", "groups", null, null));
         assertEquals("a change with the token", 201, fetchFromPage("POST", "groups", "{\"path\":\"/csrf-right\"}",
                 token));
@@ -344,9 +500,7 @@ public class ConsoleIT {
 
     @Test
     public void anExecutionsProgressAndResultArriveWithoutAReload() throws Exception {
-        Distribution.client(home, ADMIN_PASSWORD, "feature:install opendpm-plugin-scenario-fake");
-        Rest.awaitMillis(30_000, () -> admin("GET", "scenario-types", null).body().contains("\"fake\""),
-                "fake scenario type registered");
+        fakeScenarioTypeInstalled();
         long g = group("/progress");
         String mac = "02:c0:00:00:02:01";
         long m = ok(admin("POST", "machines", "{\"groupId\":" + g + ",\"name\":\"progress-1\",\"macs\":[\"" + mac
@@ -404,6 +558,21 @@ public class ConsoleIT {
         assertTrue("the stream: " + seen, completed);
         assertTrue("the stream: " + seen, seen.stream().anyMatch(l -> l.contains("\"id\":" + e + ",") && l.contains(
                 "\"state\":\"RUNNING\"")));
+
+        // Again from the machine list (the scenario is assigned now): the row shows the execution's progress.
+        browser.findElement(By.id("nav-operations")).click();
+        visible("button.tree-item[data-group='" + g + "']").click();
+        visible("tr[data-machine='" + m + "'] input[type=checkbox]").click();
+        browser.findElement(By.id("bulk-execute")).click();
+        String said = text("#operations-message");
+        assertTrue(said, said.startsWith("Execute: done for 1 machine"));
+        waiting(30).until(d -> d.findElements(By.cssSelector("tr[data-machine='" + m + "'] td.machine-progress"))
+                .stream().anyMatch(c -> c.getText().contains("RUNNING")));
+        assertEquals("Four steps", browser.findElement(By.cssSelector("tr[data-machine='" + m + "'] td.assigned"))
+                .getText());
+        shot("machine-list-progress");
+        waiting(60).until(d -> d.findElement(By.cssSelector("tr[data-machine='" + m + "'] td.machine-progress"))
+                .getText().isBlank());
     }
 
     /** Reads the execution events with HTTP Basic, line by line, into the queue. */

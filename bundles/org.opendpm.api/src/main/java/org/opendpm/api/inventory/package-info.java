@@ -3,7 +3,7 @@
  * registration rule files and the CSV import/export. REST, the shell, network boot and the agent use it through
  * {@link org.opendpm.api.inventory.InventoryService}.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.opendpm.api.inventory;
 

@@ -1,6 +1,8 @@
 package org.opendpm.api.scenario;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -91,4 +93,10 @@ public interface ScenarioService {
 
     /** The machines the scenario is assigned to, ordered by machine name. */
     List<Assignment> assignments(long scenarioId);
+
+    /**
+     * The assignments of those of the machines that have one, by machine id: a machine list shows each row's scenario
+     * with one call per page. Ids of no machine or of a machine without a scenario are not in the map.
+     */
+    Map<Long, Assignment> assignmentsOf(Collection<Long> machineIds);
 }

@@ -3,7 +3,7 @@
  * Built-in Scenarios, and the assignment of one scenario per machine. REST, the shell and (later) the execution
  * engine use it through {@link org.opendpm.api.scenario.ScenarioService}.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.opendpm.api.scenario;
 

@@ -138,7 +138,21 @@ final class Machines {
         return new Filter(where.toString(), params);
     }
 
-    /** One page ordered by name, and the number of matches. */
+    /** The column each order sorts by; ties go to the name key (unique), so the order is total. */
+    private static String orderBy(MachineQuery q) {
+        String column = switch (q.sort()) {
+        case NAME -> null;
+        case IP -> "m.ip";
+        case MAC -> "m.primary_mac";
+        case MODEL -> "LOWER(m.model)";
+        case STATUS -> "m.status";
+        case POWER -> "m.power_state";
+        };
+        String direction = q.descending() ? " DESC" : "";
+        return " ORDER BY " + (column == null ? "" : column + direction + ", ") + "m.name_key" + direction;
+    }
+
+    /** One page in the query's order, and the number of matches. */
     static Map.Entry<List<Machine>, Long> page(Connection c, MachineQuery q, String groupPath) throws SQLException {
         Filter f = filter(q, groupPath);
         long total;
@@ -151,7 +165,7 @@ final class Machines {
         }
         List<Head> heads;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + f.where()
-                + " ORDER BY m.name_key OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                + orderBy(q) + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
             bind(ps, f.params());
             ps.setInt(f.params().size() + 1, q.offset());
             ps.setInt(f.params().size() + 2, q.limit());

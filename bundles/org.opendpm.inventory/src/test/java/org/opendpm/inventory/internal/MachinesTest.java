@@ -19,6 +19,7 @@ import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineGroup;
 import org.opendpm.api.inventory.MachinePage;
 import org.opendpm.api.inventory.MachineQuery;
+import org.opendpm.api.inventory.MachineSort;
 import org.opendpm.api.inventory.MachineSpec;
 import org.opendpm.api.inventory.MachineStatus;
 import org.opendpm.api.inventory.PowerState;
@@ -187,6 +188,32 @@ public class MachinesTest {
         assertThat(page.machines()).extracting(Machine::name).containsExactly("web-1");
         assertField(() -> inv.machines(MachineQuery.all(0)), "limit");
         assertThat(inv.machineNames("WE", 10)).containsExactly("web-1", "web-2");
+    }
+
+    @Test
+    public void aPageIsSortedByTheColumnAskedForWithTiesByNameSoPagesNeitherRepeatNorMiss() {
+        inv.createMachine(g.id(), spec("c", List.of("00-50-56-00-00-03"), null, null, "10.0.0.2"));
+        inv.createMachine(g.id(), spec("a", List.of("00-50-56-00-00-01"), null, null, "10.0.0.3"));
+        Machine b = inv.createMachine(g.id(), spec("b", List.of("00-50-56-00-00-02"), null, null, null));
+        inv.createMachine(g.id(), spec("d", List.of("00-50-56-00-00-04"), null, null, "10.0.0.2"));
+        inv.setStatus(b.id(), MachineStatus.SCENARIO_EXECUTION_ERROR);
+        assertThat(names(sorted(MachineSort.IP, false, 0, 10))).containsExactly("c", "d", "a", "b");
+        assertThat(names(sorted(MachineSort.IP, true, 0, 10))).containsExactly("b", "a", "d", "c");
+        assertThat(names(sorted(MachineSort.MAC, true, 0, 10))).containsExactly("d", "c", "b", "a");
+        assertThat(names(sorted(MachineSort.NAME, true, 0, 10))).containsExactly("d", "c", "b", "a");
+        assertThat(names(sorted(MachineSort.STATUS, false, 0, 10))).containsExactly("a", "c", "d", "b");
+        assertThat(names(sorted(MachineSort.STATUS, true, 0, 10))).containsExactly("b", "d", "c", "a");
+        // Every machine has the same model: the name alone decides, page after page.
+        List<String> paged = new ArrayList<>();
+        for (int offset = 0; offset < 4; offset++) {
+            paged.addAll(names(sorted(MachineSort.MODEL, false, offset, 1)));
+        }
+        assertThat(paged).containsExactly("a", "b", "c", "d");
+    }
+
+    private MachinePage sorted(MachineSort sort, boolean descending, int offset, int limit) {
+        return inv.machines(new MachineQuery(Optional.of(g.id()), false, Optional.empty(), Optional.empty(), offset,
+                limit, sort, descending));
     }
 
     private MachinePage query(Optional<Long> group, boolean subgroups, MachineStatus status, String text) {

@@ -64,3 +64,34 @@ export function duration(seconds) {
 export function canChange(session) {
   return !!session && (session.roles.includes('operator') || session.roles.includes('admin'));
 }
+
+/** Whether the signed-in user is an admin (users, settings, machines' registration, scenarios' content). */
+export function isAdmin(session) {
+  return !!session && session.roles.includes('admin');
+}
+
+/** Where a problem's field is, split at dots and index brackets: tabs.fake.command, machineIds[2]. */
+export function fieldPath(problem) {
+  return problem && problem.field ? String(problem.field).split(/[.[\]]+/).filter((x) => x !== '') : [];
+}
+
+/**
+ * Calls {@code call(item)} for each item, at most {@code parallel} at once (a bulk action on thousands of machines
+ * must not open thousands of requests); resolves with the failures as {item, error}, in no particular order.
+ */
+export async function eachLimited(items, call, parallel = 8) {
+  const failures = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await call(item);
+      } catch (error) {
+        failures.push({item, error});
+      }
+    }
+  };
+  await Promise.all(Array.from({length: Math.min(parallel, items.length)}, worker));
+  return failures;
+}

@@ -2,6 +2,7 @@ import {LitElement, html} from 'lit';
 import {api, setCsrfToken, ApiError} from './api.js';
 import './operations.js';
 import './monitor.js';
+import './management.js';
 
 /** The console: the sign-in until there is a session, then the shell with its views. */
 class DpmApp extends LitElement {
@@ -11,7 +12,7 @@ class DpmApp extends LitElement {
     super();
     this.session = null;
     this.checked = false;
-    this.view = location.hash === '#monitor' ? 'monitor' : 'operations';
+    this.view = ['#monitor', '#management'].includes(location.hash) ? location.hash.substring(1) : 'operations';
     window.addEventListener('dpm-signed-out', () => this.signedOut());
   }
 
@@ -64,16 +65,15 @@ class DpmApp extends LitElement {
       <header class="shell">
         <span class="brand">OpenDPM</span>
         <nav aria-label="Views">
-          ${tab('operations', 'Operations')}${tab('monitor', 'Monitor')}
-          <button type="button" class="tab" disabled title="Management comes in a later version">Management</button>
+          ${tab('operations', 'Operations')}${tab('monitor', 'Monitor')}${tab('management', 'Management')}
         </nav>
         <span class="who" id="who">${this.session.user} (${this.session.roles.join(', ')})</span>
         <button type="button" id="sign-out" @click=${() => this.signOut()}>Sign out</button>
       </header>
       <main>
-        ${this.view === 'monitor'
-          ? html`<dpm-monitor .session=${this.session}></dpm-monitor>`
-          : html`<dpm-operations .session=${this.session}></dpm-operations>`}
+        ${{monitor: () => html`<dpm-monitor .session=${this.session}></dpm-monitor>`,
+          management: () => html`<dpm-management .session=${this.session}></dpm-management>`,
+        }[this.view]?.() ?? html`<dpm-operations .session=${this.session}></dpm-operations>`}
       </main>`;
   }
 }

@@ -1,7 +1,8 @@
 import {LitElement, html, nothing} from 'lit';
+import {repeat} from 'lit/directives/repeat.js';
 import {api, bytes, duration, canChange} from './api.js';
+import {watchExecutions} from './events.js';
 
-const STREAM = '/opendpm/api/v1/executions/events';
 const KEEP_FINISHED = 50;
 
 /**
@@ -9,8 +10,7 @@ const KEEP_FINISHED = 50;
  * step progress, rate and time left; executions that finish move to the results below.
  */
 class DpmMonitor extends LitElement {
-  static properties = {session: {}, active: {state: true}, finished: {state: true}, state: {state: true},
-    message: {state: true}};
+  static properties = {session: {}, finished: {state: true}, state: {state: true}, message: {state: true}};
 
   constructor() {
     super();
@@ -26,29 +26,21 @@ class DpmMonitor extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
-    this.source = new EventSource(STREAM);
-    this.source.onopen = () => { this.state = 'live'; };
-    this.source.onerror = () => { this.state = 'reconnecting'; };
-    this.source.addEventListener('snapshot', (e) => {
-      this.active = new Map(JSON.parse(e.data).map((x) => [x.id, x]));
+    this.unwatch = watchExecutions(({active, finished, state}) => {
+      this.active = active;
+      this.state = state;
+      if (finished.length) {
+        const ids = new Set(finished.map((x) => x.id));
+        this.finished = [...[...finished].reverse(), ...this.finished.filter((x) => !ids.has(x.id))]
+            .slice(0, KEEP_FINISHED);
+      }
+      this.requestUpdate();
     });
-    this.source.addEventListener('execution', (e) => this.received(JSON.parse(e.data)));
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    this.source.close();
-  }
-
-  received(execution) {
-    const active = new Map(this.active);
-    if (execution.finished) {
-      active.delete(execution.id);
-      this.finished = [execution, ...this.finished.filter((x) => x.id !== execution.id)].slice(0, KEEP_FINISHED);
-    } else {
-      active.set(execution.id, execution);
-    }
-    this.active = active;
+    this.unwatch();
   }
 
   async cancel(id) {
@@ -87,7 +79,7 @@ class DpmMonitor extends LitElement {
         <thead><tr><th scope="col">Machine</th><th scope="col">Scenario</th><th scope="col">State</th>
           <th scope="col">Step</th><th scope="col">Progress</th><th scope="col">Started by</th>
           ${change ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
-        <tbody>${rows.map((e) => html`<tr data-execution=${e.id}>
+        <tbody>${repeat(rows, (e) => e.id, (e) => html`<tr data-execution=${e.id}>
           <td>${e.machineName}</td><td>${e.scenarioName}</td><td class="state">${e.state}</td>
           <td class="step">${e.steps ? `${e.step} of ${e.steps}: ${e.stepName}` : ''}</td>
           <td class="progress">${this.progress(e)}</td><td>${e.requestedBy}</td>

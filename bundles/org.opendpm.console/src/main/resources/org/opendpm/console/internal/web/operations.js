@@ -1,7 +1,8 @@
 import {LitElement, html, nothing} from 'lit';
-import {api, canChange, ApiError} from './api.js';
+import {api, canChange, isAdmin, eachLimited, ApiError} from './api.js';
+import './scenarios.js';
+import './machine-list.js';
 
-const PAGE = 100;
 const NEW_MACHINES = 'new';
 
 /** The form fields of a machine and the field names the server's problems give for them. */
@@ -14,30 +15,36 @@ const FIELDS = [
 ];
 
 /**
- * Operations: the group tree and New Machines on the left; on the right the machines of the chosen group, a page at a
- * time from the server (filtered by its text search), sortable within the page, several selectable for bulk actions.
+ * Operations: the machine groups with New Machines and the scenario groups on the left; on the right the machines of
+ * the chosen group (filtered by the server's text search, several selectable for bulk actions) or the scenarios of
+ * the chosen scenario group.
  */
 class DpmOperations extends LitElement {
   static properties = {
-    session: {}, groups: {state: true}, selected: {state: true}, page: {state: true}, offset: {state: true},
-    query: {state: true}, sort: {state: true}, chosen: {state: true}, form: {state: true}, errors: {state: true},
-    message: {state: true}, newMachines: {state: true}, target: {state: true},
+    session: {}, groups: {state: true}, selected: {state: true}, reloads: {state: true},
+    query: {state: true}, chosen: {state: true}, form: {state: true}, errors: {state: true},
+    message: {state: true}, newMachines: {state: true}, target: {state: true}, scenarioGroups: {state: true},
+    scenarioGroup: {state: true}, scenarioChoices: {state: true}, bulkScenario: {state: true},
+    bulkGroup: {state: true},
   };
 
   constructor() {
     super();
     this.groups = [];
     this.selected = null;
-    this.page = null;
-    this.offset = 0;
+    this.reloads = 0;
     this.query = '';
-    this.sort = {key: 'name', up: true};
     this.chosen = new Set();
     this.form = false;
     this.errors = {};
     this.message = '';
     this.newMachines = [];
     this.target = '';
+    this.scenarioGroups = [];
+    this.scenarioGroup = null;
+    this.scenarioChoices = [];
+    this.bulkScenario = '';
+    this.bulkGroup = '';
   }
 
   createRenderRoot() {
@@ -51,45 +58,40 @@ class DpmOperations extends LitElement {
 
   async loadGroups() {
     try {
-      this.groups = await api('GET', 'groups');
+      [this.groups, this.scenarioGroups, this.scenarioChoices] = await Promise.all([api('GET', 'groups'),
+        api('GET', 'scenario-groups'), api('GET', 'scenarios')]);
       if (this.selected === null && this.groups.length) this.choose(this.groups[0].id);
     } catch (e) {
       this.message = `Groups could not be read: ${e.message}`;
     }
   }
 
+  chooseScenarioGroup(id) {
+    this.scenarioGroup = id;
+    this.selected = null;
+    this.message = '';
+  }
+
   choose(id) {
+    this.scenarioGroup = null;
     this.selected = id;
-    this.offset = 0;
     this.chosen = new Set();
     this.form = false;
     this.message = '';
     this.load();
   }
 
+  /** Reads the chosen list again: New Machines, or the machine list keeping its place. */
   async load() {
-    try {
-      if (this.selected === NEW_MACHINES) {
-        this.newMachines = await api('GET', 'new-machines');
-        return;
-      }
-      const q = this.query ? `&q=${encodeURIComponent(this.query)}` : '';
-      this.page = await api('GET', `machines?group=${this.selected}&offset=${this.offset}&limit=${PAGE}${q}`);
-    } catch (e) {
-      this.message = `The machines could not be read: ${e.message}`;
+    if (this.selected !== NEW_MACHINES) {
+      this.reloads++;
+      return;
     }
-  }
-
-  sorted() {
-    const {key, up} = this.sort;
-    const rows = [...(this.page ? this.page.machines : [])];
-    rows.sort((a, b) => String(a[key] ?? '').localeCompare(String(b[key] ?? ''), undefined, {numeric: true})
-        * (up ? 1 : -1));
-    return rows;
-  }
-
-  sortBy(key) {
-    this.sort = {key, up: this.sort.key === key ? !this.sort.up : true};
+    try {
+      this.newMachines = await api('GET', 'new-machines');
+    } catch (e) {
+      this.message = `New Machines could not be read: ${e.message}`;
+    }
   }
 
   toggle(id, on) {
@@ -109,6 +111,20 @@ class DpmOperations extends LitElement {
     } catch (e) {
       this.message = `${label} refused: ${e.message}`;
     }
+  }
+
+  /** A per-machine action on every machine ticked: says how many it was done for and why the others refused. */
+  async bulkEach(label, call) {
+    const ids = [...this.chosen];
+    this.message = `${label}: ${ids.length} machine(s)…`;
+    const failures = await eachLimited(ids, call);
+    const done = ids.length - failures.length;
+    this.message = failures.length
+      ? `${label}: done for ${done} machine(s), refused for ${failures.length}: ${failures[0].error.message}`
+      : `${label}: done for ${done} machine(s).`;
+    this.chosen = new Set(failures.map((f) => f.item));
+    await this.load();
+    await this.loadGroups();
   }
 
   async create(event) {
@@ -136,17 +152,23 @@ class DpmOperations extends LitElement {
   }
 
   renderTree() {
-    const item = (id, label, extra) => html`<li role="treeitem" aria-selected=${this.selected === id}>
-      <button type="button" class="tree-item" data-group=${id} @click=${() => this.choose(id)}>${label}</button>
-      ${extra || nothing}</li>`;
+    const item = (id, label, count, depth, selected, choose, attr) => html`<li role="treeitem"
+        aria-selected=${selected} aria-level=${depth} style="padding-left:${depth - 1}em">
+      <button type="button" class="tree-item" data-group=${attr === 'group' ? id : nothing}
+          data-scenario-group=${attr === 'group' ? nothing : id} @click=${choose}>
+        ${label} ${count === undefined ? nothing : html`<span class="count">${count}</span>`}</button></li>`;
     return html`<nav class="tree" aria-label="Resources">
-      <h2>Machines</h2>
-      <ul role="tree" aria-label="Machine groups">
-        ${item(NEW_MACHINES, 'New Machines')}
-        ${this.groups.map((g) => html`<li role="treeitem" aria-selected=${this.selected === g.id}
-            style="padding-left:${g.depth - 1}em">
-          <button type="button" class="tree-item" data-group=${g.id} @click=${() => this.choose(g.id)}>
-            ${g.name} <span class="count">${g.machineCount}</span></button></li>`)}
+      <h2 id="tree-machines">Machines</h2>
+      <ul role="tree" aria-labelledby="tree-machines" @keydown=${(e) => treeKeys(e)}>
+        ${item(NEW_MACHINES, 'New Machines', undefined, 1, this.selected === NEW_MACHINES,
+            () => this.choose(NEW_MACHINES), 'group')}
+        ${this.groups.map((g) => item(g.id, g.name, g.machineCount, g.depth, this.selected === g.id,
+            () => this.choose(g.id), 'group'))}
+      </ul>
+      <h2 id="tree-scenarios">Scenarios</h2>
+      <ul role="tree" aria-labelledby="tree-scenarios" @keydown=${(e) => treeKeys(e)}>
+        ${this.scenarioGroups.map((g) => item(g.id, g.name, g.scenarioCount, g.depth, this.scenarioGroup === g.id,
+            () => this.chooseScenarioGroup(g.id), 'scenario-group'))}
       </ul>
     </nav>`;
   }
@@ -175,48 +197,59 @@ class DpmOperations extends LitElement {
 
   renderMachines() {
     const change = canChange(this.session);
-    const page = this.page;
-    const head = (key, label) => html`<th scope="col" aria-sort=${this.sort.key === key
-        ? (this.sort.up ? 'ascending' : 'descending') : 'none'}>
-        <button type="button" class="sort" @click=${() => this.sortBy(key)}>${label}</button></th>`;
     return html`
       <div class="toolbar">
         <h2>${this.groupPath()}</h2>
         <label for="machine-filter">Filter</label>
         <input id="machine-filter" type="search" placeholder="name, IP, MAC, UUID, model" .value=${this.query}
-            @change=${(e) => { this.query = e.target.value; this.offset = 0; this.load(); }}>
-        ${change ? html`
-          <button type="button" id="new-machine" @click=${() => { this.form = true; this.errors = {}; }}>
-            New machine</button>
-          <button type="button" id="bulk-execute" ?disabled=${!this.chosen.size}
-              @click=${() => this.bulk('Execute', (ids) => api('POST', 'executions', {machineIds: ids}))}>
-            Execute assigned scenario</button>
-          <button type="button" id="bulk-delete" ?disabled=${!this.chosen.size}
-              @click=${() => this.bulk('Delete', (ids) => Promise.all(ids.map((id) => api('DELETE',
-                  `machines/${id}`))))}>Delete</button>` : nothing}
+            @change=${(e) => { this.query = e.target.value; }}>
+        ${isAdmin(this.session) ? html`<button type="button" id="new-machine"
+            @click=${() => { this.form = true; this.errors = {}; }}>New machine</button>` : nothing}
       </div>
+      ${change ? this.renderBulk() : nothing}
       ${this.form ? this.renderForm() : nothing}
-      <table class="machines" aria-label="Machines of ${this.groupPath()}">
-        <thead><tr>
-          <th scope="col"><span class="visually-hidden">Selected</span></th>
-          ${head('name', 'Name')}${head('primaryMac', 'MAC')}${head('ip', 'IP')}${head('model', 'Model')}
-          ${head('statusLabel', 'Status')}${head('powerState', 'Power')}
-        </tr></thead>
-        <tbody>
-          ${this.sorted().map((m) => html`<tr data-machine=${m.id}>
-            <td><input type="checkbox" aria-label="Select ${m.name}" .checked=${this.chosen.has(m.id)}
-                @change=${(e) => this.toggle(m.id, e.target.checked)}></td>
-            <td>${m.name}</td><td>${m.primaryMac}</td><td>${m.ip || ''}</td><td>${m.model || ''}</td>
-            <td>${m.statusLabel || 'Idle'}</td><td>${m.powerState || ''}</td></tr>`)}
-        </tbody>
-      </table>
-      ${page ? html`<div class="pager">
-        <button type="button" ?disabled=${this.offset === 0}
-            @click=${() => { this.offset = Math.max(0, this.offset - PAGE); this.load(); }}>Previous</button>
-        <span id="machine-range">${page.total ? `${page.offset + 1}–${page.offset + page.machines.length}` : '0'}
-          of ${page.total}</span>
-        <button type="button" ?disabled=${page.offset + page.machines.length >= page.total}
-            @click=${() => { this.offset += PAGE; this.load(); }}>Next</button></div>` : nothing}`;
+      <dpm-machine-list .session=${this.session} .group=${this.selected} .path=${this.groupPath()}
+          .query=${this.query} .chosen=${this.chosen} .reloads=${this.reloads}
+          @toggle=${(e) => this.toggle(e.detail.id, e.detail.on)}
+          @failed=${(e) => { this.message = `The machines could not be read: ${e.detail}`; }}></dpm-machine-list>`;
+  }
+
+  /** The actions on the machines ticked, as far as the signed-in user's role allows them. */
+  renderBulk() {
+    const none = !this.chosen.size;
+    const each = (label, call) => () => this.bulkEach(label, call);
+    const power = (action, label) => html`<button type="button" id="bulk-power-${action}" ?disabled=${none}
+        @click=${each(label, (id) => api('POST', `machines/${id}/power`, {action}))}>${label}</button>`;
+    const assignable = this.scenarioChoices.filter((s) => s.available);
+    return html`<div class="toolbar bulk" role="toolbar" aria-label="Actions on the selected machines">
+      <span id="bulk-count">${this.chosen.size} selected</span>
+      <label for="bulk-scenario">Scenario</label>
+      <select id="bulk-scenario" @change=${(e) => { this.bulkScenario = e.target.value; }}>
+        <option value="">(choose a scenario)</option>
+        ${assignable.map((s) => html`<option value=${s.id}>${s.groupPath}/${s.name}</option>`)}
+      </select>
+      <button type="button" id="bulk-assign" ?disabled=${none || !this.bulkScenario}
+          @click=${() => this.bulk('Assign', (ids) => api('POST', `scenarios/${this.bulkScenario}/assignments`,
+              {machineIds: ids}))}>Assign</button>
+      <button type="button" id="bulk-execute" ?disabled=${none}
+          @click=${() => this.bulk('Execute', (ids) => api('POST', 'executions', {machineIds: ids}))}>
+        Execute assigned scenario</button>
+      ${power('on', 'Power on')}${power('off', 'Power off')}${power('reboot', 'Reboot')}
+      <button type="button" id="bulk-remove-error" ?disabled=${none}
+          @click=${each('Remove Error', (id) => api('POST', `machines/${id}/remove-error`))}>Remove Error</button>
+      ${isAdmin(this.session) ? html`
+        <label for="bulk-group">Move to</label>
+        <select id="bulk-group" @change=${(e) => { this.bulkGroup = e.target.value; }}>
+          <option value="">(choose a group)</option>
+          ${this.groups.map((g) => html`<option value=${g.id}>${g.path}</option>`)}
+        </select>
+        <button type="button" id="bulk-move" ?disabled=${none || !this.bulkGroup}
+            @click=${() => this.bulk('Move', (ids) => api('POST', 'machines/move',
+                {machineIds: ids, groupId: Number(this.bulkGroup)}))}>Move</button>
+        <button type="button" id="bulk-delete" ?disabled=${none}
+            @click=${() => confirm(`Delete ${this.chosen.size} machine(s)?`)
+                && each('Delete', (id) => api('DELETE', `machines/${id}`))()}>Delete</button>` : nothing}
+    </div>`;
   }
 
   renderNewMachines() {
@@ -248,13 +281,29 @@ class DpmOperations extends LitElement {
   }
 
   render() {
+    const sg = this.scenarioGroups.find((g) => g.id === this.scenarioGroup);
+    let content;
+    if (sg) {
+      content = html`<dpm-scenarios .session=${this.session} .group=${sg} .groups=${this.scenarioGroups}>
+        </dpm-scenarios>`;
+    } else {
+      content = html`<p class="message" id="operations-message" role="status">${this.message}</p>
+        ${this.selected === NEW_MACHINES ? this.renderNewMachines() : this.renderMachines()}`;
+    }
     return html`<div class="operations">
       ${this.renderTree()}
-      <section class="content" aria-live="polite">
-        <p class="message" id="operations-message" role="status">${this.message}</p>
-        ${this.selected === NEW_MACHINES ? this.renderNewMachines() : this.renderMachines()}
-      </section></div>`;
+      <section class="content" aria-live="polite">${content}</section></div>`;
   }
+}
+
+/** Up and down arrows move between the items of a tree, Home and End to its ends. */
+function treeKeys(event) {
+  const items = [...event.currentTarget.querySelectorAll('.tree-item')];
+  const i = items.indexOf(document.activeElement);
+  const next = {ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1}[event.key];
+  if (i < 0 || next === undefined || next < 0 || next >= items.length) return;
+  event.preventDefault();
+  items[next].focus();
 }
 
 customElements.define('dpm-operations', DpmOperations);

@@ -22,10 +22,13 @@ import javax.ws.rs.core.Response;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.MachineGroup;
+import org.opendpm.api.inventory.MachinePage;
 import org.opendpm.api.inventory.MachineQuery;
+import org.opendpm.api.inventory.MachineSort;
 import org.opendpm.api.inventory.MachineStatus;
 import org.opendpm.api.inventory.SeenBy;
 import org.opendpm.api.inventory.SeenMachine;
+import org.opendpm.api.scenario.ScenarioService;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.Roles;
 import org.opendpm.rest.internal.dto.GroupRefDto;
@@ -59,19 +62,24 @@ public class MachineResource {
     static final String CSV = "text/csv";
 
     private final InventoryService inventory;
+    private final ScenarioService scenarios;
 
     @Activate
-    public MachineResource(@Reference InventoryService inventory) {
+    public MachineResource(@Reference InventoryService inventory, @Reference ScenarioService scenarios) {
         this.inventory = inventory;
+        this.scenarios = scenarios;
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "A page of machines ordered by name; filter by group (group id or groupPath, with"
-            + " subgroups=true for its sub-groups too), status and text (q: name, IP, UUID, model or MAC)")
+    @Operation(summary = "A page of machines, each with its assigned scenario; filter by group (group id or groupPath,"
+            + " with subgroups=true for its sub-groups too), status and text (q: name, IP, UUID, model or MAC); sort by"
+            + " name (the default), ip, mac, model, status or power, with a leading '-' for descending; ties go by"
+            + " name")
     public MachinePageDto list(@QueryParam("group") String group, @QueryParam("groupPath") String groupPath,
             @QueryParam("subgroups") String subgroups, @QueryParam("status") String status, @QueryParam("q") String q,
-            @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+            @QueryParam("offset") String offset, @QueryParam("limit") String limit,
+            @QueryParam("sort") String sort) {
         Optional<Long> groupId = Optional.empty();
         if (group != null || groupPath != null) {
             groupId = Optional.of(InventoryParams.group(inventory, group == null
@@ -89,10 +97,28 @@ public class MachineResource {
                         + List.of(MachineStatus.values()));
             }
         }
+        boolean descending = sort != null && sort.strip().startsWith("-");
         MachineQuery query = new MachineQuery(groupId, InventoryParams.bool("subgroups", subgroups), st,
                 Optional.ofNullable(q), InventoryParams.integer("offset", offset, 0, 0, Integer.MAX_VALUE),
-                InventoryParams.integer("limit", limit, 100, 1, MachineQuery.MAX_LIMIT));
-        return MachinePageDto.of(inventory.machines(query));
+                InventoryParams.integer("limit", limit, 100, 1, MachineQuery.MAX_LIMIT), sort(sort), descending);
+        MachinePage page = inventory.machines(query);
+        return MachinePageDto.of(page, scenarios.assignmentsOf(page.machines().stream().map(m -> m.id()).toList()));
+    }
+
+    /** The order of {@code sort}: a column name, '-' before it for descending; none is by name. */
+    static MachineSort sort(String sort) {
+        if (sort == null || sort.isBlank()) {
+            return MachineSort.NAME;
+        }
+        String key = sort.strip();
+        key = key.startsWith("-") ? key.substring(1) : key;
+        try {
+            return MachineSort.valueOf(key.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("sort", "Unknown sort '" + (key.length() > 40
+                    ? key.substring(0, 40) + "..."
+                    : key) + "'; sorts are name, ip, mac, model, status and power, '-' before one for descending");
+        }
     }
 
     @GET

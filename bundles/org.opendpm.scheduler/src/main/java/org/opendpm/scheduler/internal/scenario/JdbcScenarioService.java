@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -457,6 +458,12 @@ public class JdbcScenarioService implements ScenarioService {
     @Override
     public Optional<Assignment> assignment(long machineId) {
         return database.inTransaction(c -> Store.assignments(c, "a.machine_id = ?", machineId).stream().findFirst());
+    }
+
+    @Override
+    public Map<Long, Assignment> assignmentsOf(Collection<Long> machineIds) {
+        List<Long> ids = machineIds.stream().distinct().toList();
+        return ids.isEmpty() ? Map.of() : database.inTransaction(c -> Store.assignmentsOf(c, ids));
     }
 
     @Override

@@ -265,6 +265,27 @@ public final class Store {
         }
     }
 
+    /** The assignments of the machines that have one, by machine id, read 500 ids at a time. */
+    static Map<Long, Assignment> assignmentsOf(Connection c, List<Long> machineIds) throws SQLException {
+        Map<Long, Assignment> result = new HashMap<>();
+        for (int from = 0; from < machineIds.size(); from += 500) {
+            List<Long> chunk = machineIds.subList(from, Math.min(machineIds.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement(ASSIGNMENT + "a.machine_id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setLong(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.put(rs.getLong(1), new Assignment(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                                rs.getString(4), rs.getTimestamp(5).toInstant()));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
     static int deleteAssignment(Connection c, long machineId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM scenario_assignment WHERE machine_id = ?")) {
             ps.setLong(1, machineId);

@@ -54,6 +54,23 @@ public class AssignmentsTest {
     }
 
     @Test
+    public void scn5TheAssignmentsOfAPageOfMachinesComeInOneCallByMachineId() {
+        var f = new Fixture();
+        Scenario a = scenario(f, "A");
+        Scenario b = scenario(f, "B");
+        long m1 = f.machine("m1", 1).id();
+        long m2 = f.machine("m2", 2).id();
+        long m3 = f.machine("m3", 3).id();
+        f.service.assign(a.id(), List.of(m1));
+        f.service.assign(b.id(), List.of(m3));
+        var found = f.service.assignmentsOf(List.of(m1, m2, m3, m1, 999_999L));
+        assertThat(found).containsOnlyKeys(m1, m3);
+        assertThat(found.get(m1).scenarioName()).isEqualTo("A");
+        assertThat(found.get(m3).scenarioId()).isEqualTo(b.id());
+        assertThat(f.service.assignmentsOf(List.of())).isEmpty();
+    }
+
+    @Test
     public void scn5AnUnknownMachineRefusesTheWholeRequest() {
         var f = new Fixture();
         Scenario a = scenario(f, "A");
