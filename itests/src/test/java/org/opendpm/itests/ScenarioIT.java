@@ -106,9 +106,9 @@ public class ScenarioIT {
         assertEquals(bad.body(), 400, bad.status());
         assertEquals(bad.body(), "tabs.fake.command", bad.json().get("field").asText());
         Rest.Response noPlugin = admin("POST", "scenarios", "{\"name\":\"" + name + "\",\"groupId\":" + sub
-                + ",\"tabs\":{\"os-linux\":{}}}");
+                + ",\"tabs\":{\"no-such-type\":{}}}");
         assertEquals(noPlugin.body(), 400, noPlugin.status());
-        assertEquals("tabs.os-linux", noPlugin.json().get("field").asText());
+        assertEquals("tabs.no-such-type", noPlugin.json().get("field").asText());
         assertEquals(0, ok(admin("GET", "scenarios?group=" + sub, null), 200).size());
 
         // SCN-2, SCN-3: the fake tab and the Option tab are kept.
