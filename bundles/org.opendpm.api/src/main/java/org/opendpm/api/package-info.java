@@ -1,5 +1,5 @@
 /** Errors shared by every OpenDPM service; the REST layer maps each to its HTTP status. */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.opendpm.api;
 

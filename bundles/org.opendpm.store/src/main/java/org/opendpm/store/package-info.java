@@ -2,7 +2,7 @@
  * The OpenDPM database: transactions over the pax-jdbc DataSource named {@code opendpm}, with the schema migrated at
  * start.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.opendpm.store;
 

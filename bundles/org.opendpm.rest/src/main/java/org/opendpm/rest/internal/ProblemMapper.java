@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.ext.ExceptionMapper;
 
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
+import org.opendpm.api.StoreBusyException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.agent.AgentRequestException;
 import org.opendpm.api.agent.AgentUnavailableException;
@@ -35,6 +37,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
+    static final int BUSY_RETRY_AFTER_SECONDS = 1;
 
     @Override
     public Response toResponse(Throwable e) {
@@ -62,6 +65,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         if (t instanceof AgentRequestException) {
             return problem(502, "Agent request failed", t.getMessage(), null);
+        }
+        if (t instanceof StoreBusyException) {
+            // Other work held the database at that moment: the same request a moment later will do.
+            return Response.fromResponse(problem(503, "Database busy, try again", t.getMessage(), null))
+                    .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_AFTER_SECONDS).build();
         }
         if (t instanceof StoreUnavailableException) {
             return problem(503, "Database unavailable", t.getMessage(), null);

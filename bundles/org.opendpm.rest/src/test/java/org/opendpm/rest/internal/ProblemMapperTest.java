@@ -10,6 +10,7 @@ import javax.ws.rs.core.Response;
 import org.junit.Test;
 import org.opendpm.api.ConflictException;
 import org.opendpm.api.NotFoundException;
+import org.opendpm.api.StoreBusyException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.inventory.FileProblem;
@@ -96,6 +97,24 @@ public class ProblemMapperTest {
         Problem internal = (Problem) mapper.toResponse(new IllegalStateException("secret detail")).getEntity();
         assertThat(internal.status()).isEqualTo(500);
         assertThat(internal.detail()).doesNotContain("secret");
+    }
+
+    @Test
+    public void aBusyDatabaseIsTriedAgainNotAnInternalError() {
+        // What the store throws when a read stays a deadlock's victim after its attempts (Derby SQLState 40001).
+        var busy = new StoreBusyException("The database gave up on this request for other work at the same moment "
+                + "(a deadlock or a lock time-out, SQLState 40001)",
+                new java.sql.SQLException("A lock could not be obtained due to a deadlock", "40001"));
+        Response r = mapper.toResponse(busy);
+        assertThat(r.getStatus()).isEqualTo(503);
+        assertThat(r.getHeaderString("Retry-After")).isEqualTo("1");
+        Problem p = (Problem) r.getEntity();
+        assertThat(p.title()).isEqualTo("Database busy, try again");
+        assertThat(p.detail()).contains("SQLState 40001");
+        // An unreachable database stays "unavailable", without a promise of when.
+        Response away = mapper.toResponse(new StoreUnavailableException("no DataSource"));
+        assertThat(((Problem) away.getEntity()).title()).isEqualTo("Database unavailable");
+        assertThat(away.getHeaderString("Retry-After")).isNull();
     }
 
     @Test

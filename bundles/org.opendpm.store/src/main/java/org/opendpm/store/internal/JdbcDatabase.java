@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.StoreBusyException;
 import org.opendpm.api.StoreUnavailableException;
 import org.opendpm.store.Database;
 import org.opendpm.store.DatabaseReadyListener;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public class JdbcDatabase implements Database {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDatabase.class);
+    private static final Set<String> BUSY_STATES = Set.of("40001", "40P01", "40XL1", "40XL2", "55P03");
+    private static final long RETRY_PAUSE_MILLIS = 20;
 
     /** A DataSource together with the outcome of migrating it; replaced as a whole when the DataSource changes. */
     private record Bound(DataSource dataSource, String description, String failure) {
@@ -127,6 +131,36 @@ public class JdbcDatabase implements Database {
 
     @Override
     public <T> T inTransaction(Work<T> work) {
+        return run(work, false);
+    }
+
+    @Override
+    public <T> T readUncommitted(Work<T> work) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return run(work, true);
+            } catch (StoreBusyException e) {
+                if (attempt == READ_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("Read attempt {} of {} given up by the database: {}", attempt, READ_ATTEMPTS,
+                        e.getMessage());
+                pause(attempt);
+            }
+        }
+    }
+
+    /** A short pause before the next attempt, longer each time, so the work in the way can finish. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreBusyException("The database is busy; interrupted before trying again", e);
+        }
+    }
+
+    private <T> T run(Work<T> work, boolean readUncommitted) {
         Bound b = bound;
         if (b == null) {
             throw new StoreUnavailableException("The database is not available: no DataSource 'opendpm' is registered");
@@ -142,6 +176,11 @@ public class JdbcDatabase implements Database {
         }
         try (c) {
             c.setAutoCommit(false);
+            int isolation = c.getTransactionIsolation();
+            if (readUncommitted) {
+                c.setReadOnly(true);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED);
+            }
             try {
                 T result = work.run(c);
                 c.commit();
@@ -149,12 +188,23 @@ public class JdbcDatabase implements Database {
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
+            } finally {
+                if (readUncommitted) {
+                    // A pooled connection goes back as it came.
+                    c.setTransactionIsolation(isolation);
+                    c.setReadOnly(false);
+                }
             }
         } catch (OpenDpmException e) {
             throw e;
         } catch (SQLException e) {
             if (isConnectionFailure(e)) {
                 throw new StoreUnavailableException("The database is not available: " + e.getMessage(), e);
+            }
+            if (isBusy(e)) {
+                // The cause names the locks and statements; the message is for whoever asked.
+                throw new StoreBusyException("The database gave up on this request for other work at the same "
+                        + "moment (a deadlock or a lock time-out, SQLState " + e.getSQLState() + ")", e);
             }
             throw new StoreException("Database operation failed", e);
         }
@@ -166,6 +216,14 @@ public class JdbcDatabase implements Database {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /**
+     * Gave up for other work at the same moment: a deadlock's victim (40001 on Derby, 40P01 on PostgreSQL) or a lock
+     * not obtained in time (Derby 40XL1 and 40XL2, PostgreSQL 55P03).
+     */
+    private static boolean isBusy(SQLException e) {
+        return BUSY_STATES.contains(e.getSQLState());
     }
 
     /** SQLState class 08 is "connection exception" on every database we support. */

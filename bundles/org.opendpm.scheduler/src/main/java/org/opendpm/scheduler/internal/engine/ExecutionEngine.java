@@ -192,10 +192,16 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         return created;
     }
 
+    // The lists (active, results) read uncommitted rows: a list read while the loop writes a batch must neither
+    // fail on a deadlock with it nor hold it up. What they may see early is a batch being written; one that fails
+    // is written again by the next tick, so a row that is rolled back shows for a moment only. One execution, its
+    // steps and its log are read committed, one row at a time (no deadlock, at most a wait for the batch), so a
+    // client that saw an execution end reads all its end wrote.
+
     @Override
     public List<Execution> active() {
         ensureRecovered();
-        return database.inTransaction(ExecutionTable::active);
+        return database.readUncommitted(ExecutionTable::active);
     }
 
     @Override
@@ -233,7 +239,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
         if (query.offset() < 0) {
             throw new ValidationException("offset", "must not be negative");
         }
-        return database.inTransaction(c -> new ResultPage(ExecutionTable.countResults(c, query),
+        return database.readUncommitted(c -> new ResultPage(ExecutionTable.countResults(c, query),
                 ExecutionTable.results(c, query)));
     }
 

@@ -31,11 +31,13 @@ public final class ExecutionTable {
 
     public static final int MAX_MESSAGE = 2000;
     private static final int IN_CHUNK = 500;
+    private static final String EXECUTION_COLUMNS = "e.id, e.machine_id, e.machine_name, e.scenario_id, "
+            + "e.scenario_name, e.state, e.step, e.steps, e.step_name, e.requested_by, e.queued_at, e.started_at, "
+            + "e.ended_at, e.message";
+    private static final String PROGRESS_COLUMNS = "s.progress_done, s.progress_total, s.progress_unit, "
+            + "s.progress_rate, s.progress_eta";
     /** An execution with its current step's progress (IMG-6), read where the engine stores it. */
-    private static final String COLUMNS = "e.id, e.machine_id, e.machine_name, e.scenario_id, e.scenario_name, "
-            + "e.state, e.step, e.steps, e.step_name, e.requested_by, e.queued_at, e.started_at, "
-            + "e.ended_at, e.message, s.progress_done, s.progress_total, s.progress_unit, s.progress_rate, "
-            + "s.progress_eta";
+    private static final String COLUMNS = EXECUTION_COLUMNS + ", " + PROGRESS_COLUMNS;
     private static final String FROM = " FROM execution e LEFT JOIN execution_step s ON s.execution_id = e.id "
             + "AND s.step_index = e.step - 1";
 
@@ -294,11 +296,33 @@ public final class ExecutionTable {
         }
     }
 
+    /**
+     * One execution with its current step's progress, read in two statements rather than the join: at READ
+     * COMMITTED the join holds the execution row's shared lock while it waits for the step row, which a batch of
+     * the loop may hold while it waits for the execution row (a deadlock); one row at a time, this read can only
+     * wait for the batch to commit.
+     */
     static Optional<Execution> find(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE e.id = ?")) {
+        Execution e;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + EXECUTION_COLUMNS
+                + " FROM execution e WHERE e.id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                e = plain(rs);
+            }
+        }
+        if (e.step() < 1) {
+            return Optional.of(e);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PROGRESS_COLUMNS
+                + " FROM execution_step s WHERE s.execution_id = ? AND s.step_index = ?")) {
+            ps.setLong(1, id);
+            ps.setInt(2, e.step() - 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return Optional.of(withProgress(e, rs.next() ? progress(rs, 1) : Optional.empty()));
             }
         }
     }
@@ -394,18 +418,33 @@ public final class ExecutionTable {
     }
 
     private static Execution row(ResultSet rs) throws SQLException {
-        long done = rs.getLong(15);
-        Optional<ExecutionStep.Progress> step = rs.wasNull()
+        return withProgress(plain(rs), progress(rs, 15));
+    }
+
+    /** The execution's own columns, the first 14. */
+    private static Execution plain(ResultSet rs) throws SQLException {
+        return new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                ExecutionState.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8), rs.getString(9),
+                Optional.empty(), rs.getString(10), rs.getTimestamp(11).toInstant(), instant(rs.getTimestamp(12)),
+                instant(rs.getTimestamp(13)), rs.getString(14));
+    }
+
+    /** The step's progress columns from {@code first} on; empty when it reported none. */
+    private static Optional<ExecutionStep.Progress> progress(ResultSet rs, int first) throws SQLException {
+        long done = rs.getLong(first);
+        return rs.wasNull()
                 ? Optional.empty()
-                : Optional.of(new ExecutionStep.Progress(done, rs.getLong(16), rs.getString(17),
-                        StepTable.orUnknown(rs, 18), StepTable.orUnknown(rs, 19)));
+                : Optional.of(new ExecutionStep.Progress(done, rs.getLong(first + 1), rs.getString(first + 2),
+                        StepTable.orUnknown(rs, first + 3), StepTable.orUnknown(rs, first + 4)));
+    }
+
+    private static Execution withProgress(Execution e, Optional<ExecutionStep.Progress> step) {
         Optional<Integer> percent = step.flatMap(p -> p.percent().isPresent()
                 ? Optional.of(p.percent().getAsInt())
                 : Optional.empty());
-        return new Execution(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                ExecutionState.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8), rs.getString(9), percent,
-                rs.getString(10), rs.getTimestamp(11).toInstant(), instant(rs.getTimestamp(12)),
-                instant(rs.getTimestamp(13)), rs.getString(14), step);
+        return new Execution(e.id(), e.machineId(), e.machineName(), e.scenarioId(), e.scenarioName(), e.state(),
+                e.step(), e.steps(), e.stepName(), percent, e.requestedBy(), e.queuedAt(), e.startedAt(),
+                e.endedAt(), e.message(), step);
     }
 
     private static Optional<Instant> instant(Timestamp t) {
