@@ -64,7 +64,7 @@ public class InstallStepTest {
                 new Class<?>[]{ InventoryService.class }, (proxy, method, args) -> switch (method.getName()) {
                 case "machine" -> machine;
                 case "group" -> group;
-                default -> throw new UnsupportedOperationException(method.getName());
+                default -> throw new AssertionError("the install step should not call " + method.getName());
                 });
         Templates templates = new Templates(tmp.getRoot().toPath().resolve("templates"));
         templates.installDefaults();
