@@ -84,4 +84,47 @@ public final class TestTypes {
                     Map.of("command", (String) settings.get(field())), deployOs, false));
         }
     }
+
+    /**
+     * A tab that plans like {@link Command} (version 1, no Deploy-OS) under its own name; tests override the one
+     * question of the SPI they are about.
+     */
+    public abstract static class CommandTab implements ScenarioType {
+        private final ScenarioType command = new Command(1, false);
+        private final String displayName;
+
+        protected CommandTab(String displayName) {
+            this.displayName = displayName;
+        }
+
+        @Override
+        public String displayName() {
+            return displayName;
+        }
+
+        @Override
+        public int settingsVersion() {
+            return 1;
+        }
+
+        @Override
+        public String settingsSchema() {
+            return command.settingsSchema();
+        }
+
+        @Override
+        public boolean needsDeployOs() {
+            return false;
+        }
+
+        @Override
+        public List<SettingViolation> validate(Map<String, Object> settings) {
+            return command.validate(settings);
+        }
+
+        @Override
+        public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
+            return command.plan(settings, target);
+        }
+    }
 }

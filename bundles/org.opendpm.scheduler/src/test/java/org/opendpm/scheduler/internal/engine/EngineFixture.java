@@ -243,4 +243,28 @@ final class EngineFixture implements AutoCloseable {
             throw new AssertionError("not used by this test");
         }
     }
+
+    /** Waits up to 10 s for a condition the engine reaches on its own threads. */
+    static void eventually(java.util.function.BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** An administrator's all-or-none request, or else a schedule's batch that records refusals as results. */
+    static List<org.opendpm.api.execution.Execution> request(ExecutionEngine engine, Scenario s, boolean allOrNone,
+            Machine... machines) {
+        return engine.execute(new org.opendpm.api.execution.ExecuteRequest(
+                java.util.Arrays.stream(machines).map(Machine::id).toList(), Optional.of(s.id()), allOrNone,
+                allOrNone ? "admin" : "schedule:3"));
+    }
 }

@@ -1,5 +1,6 @@
 package org.opendpm.scheduler.internal.engine;
 
+import static org.opendpm.scheduler.internal.engine.EngineFixture.eventually;
 import org.opendpm.scheduler.internal.*;
 import org.opendpm.scheduler.internal.scenario.*;
 import org.opendpm.scheduler.internal.power.*;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Before;
@@ -90,20 +90,6 @@ public class ExecutionEngineTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
         }
     }
 

@@ -1,11 +1,11 @@
 package org.opendpm.scheduler.internal.engine;
 
+import static org.opendpm.scheduler.internal.engine.EngineFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Before;
@@ -57,20 +57,6 @@ public class MasterSetupTest {
     private Execution awaitState(long id, ExecutionState state) {
         eventually(() -> engine.execution(id).state() == state, "execution " + id + " " + state);
         return engine.execution(id);
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     @Test

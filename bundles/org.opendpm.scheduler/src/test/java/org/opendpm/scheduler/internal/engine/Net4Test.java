@@ -1,5 +1,6 @@
 package org.opendpm.scheduler.internal.engine;
 
+import static org.opendpm.scheduler.internal.engine.EngineFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,14 +10,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.opendpm.api.ConflictException;
-import org.opendpm.api.execution.ExecuteRequest;
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.inventory.Machine;
@@ -25,10 +23,6 @@ import org.opendpm.api.scenario.ScenarioOptions;
 import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.scheduler.internal.TestTypes;
 import org.opendpm.spi.AgentHandle;
-import org.opendpm.spi.PlanTarget;
-import org.opendpm.spi.ScenarioType;
-import org.opendpm.spi.SettingViolation;
-import org.opendpm.spi.Step;
 import org.opendpm.spi.StepContext;
 import org.opendpm.spi.StepExecutor;
 
@@ -44,38 +38,11 @@ public class Net4Test {
             + " on, or restore by unicast";
 
     /** A tab whose "command" multicast needs the DHCP server, as the Backup/Restore tab's multicast restore does. */
-    static final class Restorer implements ScenarioType {
-        final ScenarioType command = new TestTypes.Command(1, false);
+    static final class Restorer extends TestTypes.CommandTab {
         volatile RuntimeException failure;
 
-        @Override
-        public String displayName() {
-            return "Restore";
-        }
-
-        @Override
-        public int settingsVersion() {
-            return 1;
-        }
-
-        @Override
-        public String settingsSchema() {
-            return command.settingsSchema();
-        }
-
-        @Override
-        public boolean needsDeployOs() {
-            return false;
-        }
-
-        @Override
-        public List<SettingViolation> validate(Map<String, Object> settings) {
-            return command.validate(settings);
-        }
-
-        @Override
-        public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
-            return command.plan(settings, target);
+        Restorer() {
+            super("Restore");
         }
 
         @Override
@@ -127,8 +94,7 @@ public class Net4Test {
     }
 
     private List<Execution> request(Scenario s, boolean allOrNone, Machine... machines) {
-        return engine.execute(new ExecuteRequest(java.util.Arrays.stream(machines).map(Machine::id).toList(),
-                Optional.of(s.id()), allOrNone, allOrNone ? "admin" : "schedule:3"));
+        return EngineFixture.request(engine, s, allOrNone, machines);
     }
 
     @Test
@@ -171,16 +137,6 @@ public class Net4Test {
         assertThatThrownBy(() -> request(multicast, true, a)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("cannot be checked for what needs the server's DHCP server")
                 .hasMessageContaining("settings unreadable");
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
     }
 
     @Test

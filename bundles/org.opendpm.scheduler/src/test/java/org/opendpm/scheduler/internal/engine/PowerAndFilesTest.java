@@ -1,4 +1,5 @@
 package org.opendpm.scheduler.internal.engine;
+import static org.opendpm.scheduler.internal.engine.EngineFixture.eventually;
 import org.opendpm.scheduler.internal.power.*;
 
 import org.opendpm.scheduler.internal.*;
@@ -19,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Before;
@@ -58,16 +58,6 @@ public class PowerAndFilesTest {
         powerService.deactivate();
         wolReceiver.close();
         f.close();
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test

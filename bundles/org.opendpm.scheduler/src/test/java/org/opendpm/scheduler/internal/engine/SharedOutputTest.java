@@ -12,17 +12,12 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.opendpm.api.ConflictException;
-import org.opendpm.api.execution.ExecuteRequest;
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioOptions;
 import org.opendpm.scheduler.internal.TestTypes;
-import org.opendpm.spi.PlanTarget;
-import org.opendpm.spi.ScenarioType;
-import org.opendpm.spi.SettingViolation;
-import org.opendpm.spi.Step;
 
 /** EXE-10: a scenario that writes the same image on every machine runs on one machine at a time. */
 public class SharedOutputTest {
@@ -31,39 +26,12 @@ public class SharedOutputTest {
             + " base.img on each; append the machine name, MAC or UUID to the image name";
 
     /** A tab that writes the image its "command" names on every machine; "unique" writes nothing shared. */
-    static final class ImageWriter implements ScenarioType {
-        final ScenarioType command = new TestTypes.Command(1, false);
+    static final class ImageWriter extends TestTypes.CommandTab {
         final List<String> askedOn = new CopyOnWriteArrayList<>();
         volatile RuntimeException failure;
 
-        @Override
-        public String displayName() {
-            return "Image";
-        }
-
-        @Override
-        public int settingsVersion() {
-            return 1;
-        }
-
-        @Override
-        public String settingsSchema() {
-            return command.settingsSchema();
-        }
-
-        @Override
-        public boolean needsDeployOs() {
-            return false;
-        }
-
-        @Override
-        public List<SettingViolation> validate(Map<String, Object> settings) {
-            return command.validate(settings);
-        }
-
-        @Override
-        public List<Step> plan(Map<String, Object> settings, PlanTarget target) {
-            return command.plan(settings, target);
+        ImageWriter() {
+            super("Image");
         }
 
         @Override
@@ -95,8 +63,7 @@ public class SharedOutputTest {
     }
 
     private List<Execution> request(Scenario s, boolean allOrNone, Machine... machines) {
-        return engine.execute(new ExecuteRequest(java.util.Arrays.stream(machines).map(Machine::id).toList(),
-                Optional.of(s.id()), allOrNone, allOrNone ? "admin" : "schedule:3"));
+        return EngineFixture.request(engine, s, allOrNone, machines);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.opendpm.scheduler.internal.engine;
 
+import static org.opendpm.scheduler.internal.engine.EngineFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.junit.After;
@@ -111,20 +111,6 @@ public class StepPlatformTest {
     private Execution awaitState(long id, ExecutionState state) {
         eventually(() -> engine.execution(id).state() == state, "execution " + id + " " + state);
         return engine.execution(id);
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     @Test
