@@ -19,6 +19,7 @@ import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 import javax.security.auth.spi.LoginModule;
 
+import org.apache.karaf.jaas.boot.principal.ClientPrincipal;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.opendpm.api.OpenDpmException;
@@ -34,10 +35,10 @@ import org.opendpm.api.security.UserService;
  * role principal per role held, each role bringing the ones below it (admin is also operator and viewer). An admin
  * also gets Karaf's shell roles {@code manager} and {@code systembundles}.
  *
- * <p>Every login passes the {@link LoginThrottle} first, with the client's address when the caller answers the
- * {@link ClientAddressCallback} (REST does; Karaf's SSH and JMX do not, and then only the user name counts). While the
- * user name or address is delayed the login fails with {@link LoginThrottledException} and the password is not
- * checked.
+ * <p>Every login passes the {@link LoginThrottle} first, with the client's address: REST answers the
+ * {@link ClientAddressCallback}; Karaf's SSH and JMX servers do not, but put a {@link ClientPrincipal} with it into
+ * the subject before the login. While the user name or address is delayed the login fails with
+ * {@link LoginThrottledException} and the password is not checked.
  */
 public class UserServiceLoginModule implements LoginModule {
 
@@ -105,17 +106,36 @@ public class UserServiceLoginModule implements LoginModule {
         return new FailedLoginException("Wrong user name or password");
     }
 
-    /** The client's address if the caller tells it, else null. */
+    /** The client's address as the caller tells it, else as Karaf's SSH or JMX server put it in the subject, else null. */
     private String clientAddress() throws LoginException {
         var address = new ClientAddressCallback();
         try {
             handler.handle(new Callback[]{ address });
+            return address.getAddress();
         } catch (UnsupportedCallbackException e) {
-            return null;
+            return subject.getPrincipals(ClientPrincipal.class).stream().map(ClientPrincipal::getAddress)
+                    .map(UserServiceLoginModule::host).filter(h -> h != null).findFirst().orElse(null);
         } catch (IOException e) {
             throw new LoginException("Cannot read the client address: " + e.getMessage());
         }
-        return address.getAddress();
+    }
+
+    /**
+     * The host of an address as Karaf writes it: SSH gives the socket address ({@code /192.0.2.1:40022},
+     * {@code host/192.0.2.1:40022}, {@code /[2001:db8::1]:40022}), JMX the host alone; null when there is none.
+     */
+    static String host(String address) {
+        if (address == null) {
+            return null;
+        }
+        String a = address.substring(address.lastIndexOf('/') + 1).strip();
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            a = end < 0 ? a.substring(1) : a.substring(1, end);
+        } else if (a.indexOf(':') >= 0 && a.indexOf(':') == a.lastIndexOf(':')) {
+            a = a.substring(0, a.indexOf(':'));
+        }
+        return a.isEmpty() ? null : a;
     }
 
     @Override

@@ -24,6 +24,7 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 
+import org.apache.karaf.jaas.boot.principal.ClientPrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.junit.Test;
 import org.opendpm.api.StoreUnavailableException;
@@ -35,7 +36,8 @@ import org.opendpm.api.security.UserService;
 
 /**
  * Logins through the realm's module pass the throttle first: a throttled login is refused without its password being
- * checked, whatever the password; the address counts when the caller tells it (REST), the name alone otherwise (SSH).
+ * checked, whatever the password; the address counts when the caller tells it (REST) or Karaf's SSH and JMX servers
+ * put it in the subject, the name alone when neither does.
  */
 public class UserServiceLoginModuleTest {
 
@@ -59,8 +61,20 @@ public class UserServiceLoginModuleTest {
     }
 
     private Subject login(UserService service, String name, String password, String address) throws LoginException {
-        var module = new UserServiceLoginModule();
+        return login(service, new Subject(), name, password, address);
+    }
+
+    /** Logs in as Karaf's SSH or JMX server does: the address only in the subject's client principal. */
+    private Subject loginAsKaraf(String method, String karafAddress, String name, String password)
+            throws LoginException {
         var subject = new Subject();
+        subject.getPrincipals().add(new ClientPrincipal(method, karafAddress));
+        return login(users, subject, name, password, null);
+    }
+
+    private Subject login(UserService service, Subject subject, String name, String password, String address)
+            throws LoginException {
+        var module = new UserServiceLoginModule();
         module.initialize(subject, credentials(name, password, address), Map.of(),
                 Map.of(UserServiceLoginModule.USER_SERVICE_OPTION, service,
                         UserServiceLoginModule.THROTTLE_OPTION, throttle));
@@ -124,7 +138,7 @@ public class UserServiceLoginModuleTest {
         assertThatThrownBy(() -> login("bob", RIGHT, "192.0.2.66")).isInstanceOf(LoginThrottledException.class);
         verify(users, never()).authenticate(org.mockito.ArgumentMatchers.eq("bob"), any());
         assertThat(login("bob", RIGHT, "198.51.100.9").getPrincipals()).isNotEmpty();
-        // Over SSH (no address known) the address does not count, the name does.
+        // With no address known the address does not count, the name does.
         assertThat(login("bob", RIGHT, null).getPrincipals()).isNotEmpty();
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> login("carol", "wrong", null)).isInstanceOf(FailedLoginException.class);
@@ -141,5 +155,37 @@ public class UserServiceLoginModuleTest {
                     .isExactlyInstanceOf(LoginException.class).hasMessageContaining("no DataSource");
         }
         assertThat(throttle.size()).isZero();
+    }
+
+    @Test
+    public void karafsSshAndJmxLoginsCountTheirClientAddress() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            String name = "ssh-guess" + i;
+            assertThatThrownBy(() -> loginAsKaraf("ssh", "/192.0.2.77:" + (40000 + name.length()), name, "wrong"))
+                    .isInstanceOf(FailedLoginException.class);
+        }
+        for (int i = 0; i < 10; i++) {
+            String name = "jmx-guess" + i;
+            assertThatThrownBy(() -> loginAsKaraf("jmx", "192.0.2.77", name, "wrong"))
+                    .isInstanceOf(FailedLoginException.class);
+        }
+        // Twenty failures from one address over SSH and JMX together: that address waits, over REST too.
+        assertThatThrownBy(() -> loginAsKaraf("ssh", "/192.0.2.77:40999", "dave", RIGHT))
+                .isInstanceOf(LoginThrottledException.class);
+        assertThatThrownBy(() -> login("dave", RIGHT, "192.0.2.77")).isInstanceOf(LoginThrottledException.class);
+        verify(users, never()).authenticate(org.mockito.ArgumentMatchers.eq("dave"), any());
+        assertThat(loginAsKaraf("ssh", "/198.51.100.3:40001", "dave", RIGHT).getPrincipals(UserPrincipal.class))
+                .isNotEmpty();
+    }
+
+    @Test
+    public void theHostIsReadFromEachFormKarafWrites() {
+        assertThat(UserServiceLoginModule.host("/192.0.2.1:40022")).isEqualTo("192.0.2.1");
+        assertThat(UserServiceLoginModule.host("admin.example/192.0.2.1:40022")).isEqualTo("192.0.2.1");
+        assertThat(UserServiceLoginModule.host("/[2001:db8::1]:40022")).isEqualTo("2001:db8::1");
+        assertThat(UserServiceLoginModule.host("192.0.2.1")).isEqualTo("192.0.2.1");
+        assertThat(UserServiceLoginModule.host("2001:db8::1")).isEqualTo("2001:db8::1");
+        assertThat(UserServiceLoginModule.host("")).isNull();
+        assertThat(UserServiceLoginModule.host(null)).isNull();
     }
 }
