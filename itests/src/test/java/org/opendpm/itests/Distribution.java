@@ -75,6 +75,22 @@ final class Distribution {
         throw new AssertionError("bin/client " + command + " failed; see " + home.resolve("client.log"));
     }
 
+    /** One {@code bin/client} login as {@code user} running {@code command}; its exit code (-1 if it hung 60 s). */
+    static int clientOnce(Path home, String user, String password, String command) throws Exception {
+        String port = key(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort");
+        Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", port, "-u", user,
+                "-p", password, "-b").redirectErrorStream(true).redirectOutput(home.resolve("client.log").toFile())
+                .start();
+        try (var in = p.getOutputStream()) {
+            in.write((command + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
     static void run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).inheritIO().start();
         assertEquals(String.join(" ", command), 0, p.waitFor());

@@ -236,6 +236,29 @@ public class ServerProcessIT {
         assertEquals(401, rest.get("plugins", "karaf", "karaf").status());
         theOpenApiDocumentIsValidAndEveryErrorIsAProblem(rest, password);
         theApiDocumentationIsBrowsable(rest, password);
+        sshLoginsAreThrottledByNameAndAddress(home);
+    }
+
+    /**
+     * Wrong passwords over SSH count against the user name and the client's address as over REST: Karaf's SSH server
+     * hands the realm the address in the subject, and the throttle's WARN names it.
+     */
+    private static void sshLoginsAreThrottledByNameAndAddress(Path home) throws Exception {
+        Path log = home.resolve("data/log/karaf.log");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals("a wrong SSH password is refused", 1,
+                    Distribution.clientOnce(home, "intruder", "wrong password " + i, "dpm:plugins"));
+        }
+        String warning = "Logins for user 'intruder' delayed";
+        Rest.awaitMillis(10_000, () -> {
+            try {
+                return Files.readString(log).lines().anyMatch(l -> l.contains(warning));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }, "the throttle's WARN in " + log);
+        String line = Files.readString(log).lines().filter(l -> l.contains(warning)).findFirst().orElseThrow();
+        assertTrue(line, line.contains("the last from 127.0.0.1"));
     }
 
     /**
