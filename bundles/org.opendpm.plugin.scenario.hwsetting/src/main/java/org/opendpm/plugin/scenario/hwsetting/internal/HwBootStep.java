@@ -98,8 +98,9 @@ public class HwBootStep implements StepExecutor {
                 + image.name() + " (SHA-256 " + image.sha256() + "), once");
         CompletableFuture<Void> result = new CompletableFuture<>();
         CompletableFuture<Void> timeout = failBeforeDeadline(context, result);
+        // Cancelled, failed or stopped: an unused one-shot boot of the image must not flash the machine later.
         context.onStop(() -> {
-            returns.withdraw(context.executionId(), context.machineId());
+            returns.giveUp(context.executionId(), context.machineId());
             timeout.cancel(false);
         });
         CompletionStage<Void> restart = context.agent().isConnected(AgentHandle.Kind.ANY)
@@ -111,7 +112,7 @@ public class HwBootStep implements StepExecutor {
         }).whenComplete((how, e) -> {
             timeout.cancel(false);
             if (e != null) {
-                returns.withdraw(context.executionId(), context.machineId());
+                returns.giveUp(context.executionId(), context.machineId());
                 result.completeExceptionally(e);
             } else {
                 context.log("The machine came back: " + how);

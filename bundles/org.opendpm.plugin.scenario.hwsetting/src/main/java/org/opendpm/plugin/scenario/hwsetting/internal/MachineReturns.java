@@ -63,13 +63,13 @@ public class MachineReturns implements NetworkBootListener, AgentListener {
     }
 
     /** Ends the machine's wait of that execution, if it still has one. */
-    public void withdraw(long executionId, long machineId) {
+    private void withdraw(long executionId, long machineId) {
         waits.computeIfPresent(machineId, (id, w) -> w.executionId == executionId ? null : w);
     }
 
     /**
-     * Ends the machine's wait of that execution at its time-out. The boot of the image is one-shot: if the machine
-     * never fetched it, it is removed so that the machine's next boot is its normal one.
+     * Ends the machine's wait of that execution (time-out, cancel, failure). The boot of the image is one-shot: if the
+     * machine never fetched it, it is removed so that the machine's next boot is its normal one.
      *
      * @return whether the machine had fetched the boot of its image
      */

@@ -138,6 +138,21 @@ public class HwSettingPlanTest {
     }
 
     @Test
+    public void aCancelledStepRemovesTheUnusedOneShotBootButNotAnotherIntent() {
+        intents.set(MACHINE, NextBoot.memdiskFloppy("memdisk", URL + "/opendpm/hw-setting/bios21.img", true), "x");
+        TestStepContext ctx = context("bios21");
+        step(URL).execute(ctx);
+        ctx.stop();
+        assertThat(intents.byMachine).isEmpty();
+
+        TestStepContext again = context("bios21");
+        step(URL).execute(again);
+        intents.set(MACHINE, NextBoot.localDisk(false), "alice"); // set by hand meanwhile
+        again.stop();
+        assertThat(intents.byMachine).containsKey(MACHINE);
+    }
+
+    @Test
     public void anUnknownImageOrNoServerUrlFailsBeforeTheMachineIsTouched() {
         TestStepContext ctx = context("nothere");
         assertThatThrownBy(() -> step(URL).execute(ctx)).isInstanceOf(StepFailedException.class)
