@@ -90,7 +90,7 @@ public class HwBootStep implements StepExecutor {
                 ? new BootIntent.MemdiskFloppy(config.memdisk(), url)
                 : new BootIntent.EfiApplication(url, "");
         context.boot().next(intent, true);
-        CompletionStage<String> back = returns.await(context.executionId(), context.machineId(), image.kind(), url);
+        CompletionStage<String> back = returns.await(context.executionId(), context.machineId(), image, url);
         context.log("The next boot is " + (image.kind() == HwImageKind.FLOPPY
                 ? "the floppy image "
                 : "the EFI"

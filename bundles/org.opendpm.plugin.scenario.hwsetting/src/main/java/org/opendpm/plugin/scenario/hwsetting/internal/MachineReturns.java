@@ -13,6 +13,7 @@ import org.opendpm.api.boot.MachineBootIntent;
 import org.opendpm.api.boot.NetworkBootListener;
 import org.opendpm.api.boot.NextBoot;
 import org.opendpm.api.boot.NextBootKind;
+import org.opendpm.api.hwsetting.HwImage;
 import org.opendpm.api.hwsetting.HwImageKind;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.StepFailedException;
@@ -37,8 +38,12 @@ public class MachineReturns implements NetworkBootListener, AgentListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MachineReturns.class);
 
-    private record Wait(long executionId, HwImageKind kind, String image, CompletableFuture<String> back) {
+    private record Wait(long executionId, HwImage image, String url, CompletableFuture<String> back) {
     }
+
+    /** ARM64 UEFI client architectures (RFC 4578 registry), which the SPI names no constant for. */
+    static final int ARCH_EFI_ARM64 = 11;
+    static final int ARCH_EFI_ARM64_HTTP = 19;
 
     private final BootIntentService intents;
     private final Map<Long, Wait> waits = new ConcurrentHashMap<>();
@@ -49,12 +54,12 @@ public class MachineReturns implements NetworkBootListener, AgentListener {
     }
 
     /**
-     * Waits for the machine to come back from the image at {@code image} (the intent's floppy or application);
+     * Waits for the machine to come back from the image, fetched at {@code url} (the intent's floppy or application);
      * completes with how it came back, or fails with a {@link StepFailedException} when it booted with the wrong
      * firmware. A later wait for the machine replaces this one.
      */
-    public CompletionStage<String> await(long executionId, long machineId, HwImageKind kind, String image) {
-        Wait w = new Wait(executionId, kind, image, new CompletableFuture<>());
+    public CompletionStage<String> await(long executionId, long machineId, HwImage image, String url) {
+        Wait w = new Wait(executionId, image, url, new CompletableFuture<>());
         Wait old = waits.put(machineId, w);
         if (old != null) {
             old.back.cancel(false);
@@ -93,7 +98,7 @@ public class MachineReturns implements NetworkBootListener, AgentListener {
             return;
         }
         if (stillPending(machineId, w)) {
-            Optional<String> wrong = wrongFirmware(w.kind, client.architecture());
+            Optional<String> wrong = wrongFirmware(w.image, client.architecture());
             if (wrong.isPresent()) {
                 intents.clear(machineId);
                 finish(machineId, w, null, new StepFailedException(wrong.get()));
@@ -117,19 +122,34 @@ public class MachineReturns implements NetworkBootListener, AgentListener {
         // Going away is what a machine booting its image does; only coming back counts.
     }
 
-    /** Why a machine booting with this architecture cannot boot the image, or empty when it can. */
-    static Optional<String> wrongFirmware(HwImageKind kind, int architecture) {
+    /**
+     * Why a machine booting with this client architecture (DHCP option 93) cannot boot the image, or empty when it can:
+     * a floppy needs BIOS (0); an x64 EFI application x64 UEFI (7, 9, 16 for HTTP boot), an aa64 one ARM64 UEFI (11,
+     * 19 for HTTP boot).
+     */
+    static Optional<String> wrongFirmware(HwImage image, int architecture) {
         boolean bios = architecture == BootClient.ARCH_BIOS;
-        if (kind == HwImageKind.FLOPPY && !bios) {
-            return Optional.of("The machine booted with UEFI firmware (client architecture " + architecture
-                    + "); a floppy image boots only on BIOS firmware through memdisk. Register the update as an EFI"
-                    + " application, or switch the machine to legacy BIOS boot");
+        if (image.kind() == HwImageKind.FLOPPY) {
+            return bios
+                    ? Optional.empty()
+                    : Optional.of("The machine booted with UEFI firmware (client architecture "
+                            + architecture
+                            + "); a floppy image boots only on BIOS firmware through memdisk. Register the"
+                            + " update as an EFI application, or switch the machine to legacy BIOS boot");
         }
-        if (kind == HwImageKind.EFI_APPLICATION && bios) {
+        if (bios) {
             return Optional.of("The machine booted with BIOS firmware; an EFI application boots only on UEFI"
                     + " firmware. Register the update as a floppy image, or switch the machine to UEFI boot");
         }
-        return Optional.empty();
+        String machine = image.efiMachine().orElse("x64");
+        boolean fits = machine.equals("aa64")
+                ? architecture == ARCH_EFI_ARM64 || architecture == ARCH_EFI_ARM64_HTTP
+                : architecture == BootClient.ARCH_EFI_X86_64 || architecture == BootClient.ARCH_EFI_BC
+                        || architecture == BootClient.ARCH_EFI_X86_64_HTTP;
+        return fits
+                ? Optional.empty()
+                : Optional.of("The EFI application " + image.name() + " is for " + machine
+                        + " and the machine's UEFI firmware is not (client architecture " + architecture + ")");
     }
 
     /** Whether the machine's intent is still the one-shot boot of this wait's image (not yet fetched). */
@@ -140,8 +160,8 @@ public class MachineReturns implements NetworkBootListener, AgentListener {
                 return false;
             }
             NextBoot n = current.get().intent();
-            return n.kind() == NextBootKind.MEMDISK_FLOPPY && w.image.equals(n.initrd())
-                    || n.kind() == NextBootKind.EFI_APPLICATION && w.image.equals(n.kernel());
+            return n.kind() == NextBootKind.MEMDISK_FLOPPY && w.url.equals(n.initrd())
+                    || n.kind() == NextBootKind.EFI_APPLICATION && w.url.equals(n.kernel());
         } catch (RuntimeException e) {
             // Unknown: treat as pending, so a database hiccup never ends a firmware update early.
             LOG.warn("HW setting: the next boot of machine {} could not be read: {}", machineId, e.toString());

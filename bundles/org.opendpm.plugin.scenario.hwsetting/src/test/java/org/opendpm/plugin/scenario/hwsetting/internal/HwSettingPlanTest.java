@@ -8,6 +8,7 @@ import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.boot.NextBoot;
+import org.opendpm.api.hwsetting.HwImage;
 import org.opendpm.api.hwsetting.HwImageKind;
 import org.opendpm.plugin.scenario.hwsetting.internal.images.JdbcHwImages;
 import org.opendpm.spi.AgentHandle;
@@ -114,6 +116,25 @@ public class HwSettingPlanTest {
         returns.booting(MACHINE, bios());
         assertFails(e, "booted with BIOS firmware", "an EFI application boots only on UEFI");
         assertThat(intents.byMachine).isEmpty();
+    }
+
+    @Test
+    public void anEfiApplicationBootsOnlyOnTheUefiOfItsMachineType() {
+        HwImage x64 = images.find("fwupd").orElseThrow();
+        HwImage aa64 = new HwImage("arm", HwImageKind.EFI_APPLICATION, 1, "00", Optional.of("aa64"), Instant.now());
+        HwImage floppy = images.find("bios21").orElseThrow();
+        for (int arch : new int[]{ 7, 9, 16 }) {
+            assertThat(MachineReturns.wrongFirmware(x64, arch)).isEmpty();
+            assertThat(MachineReturns.wrongFirmware(aa64, arch)).hasValueSatisfying(m -> assertThat(m).contains(
+                    "is for aa64"));
+            assertThat(MachineReturns.wrongFirmware(floppy, arch)).isPresent();
+        }
+        assertThat(MachineReturns.wrongFirmware(aa64, 11)).isEmpty();
+        assertThat(MachineReturns.wrongFirmware(x64, 11)).isPresent();
+        assertThat(MachineReturns.wrongFirmware(x64, 6)).as("32-bit UEFI").isPresent();
+        assertThat(MachineReturns.wrongFirmware(floppy, 0)).isEmpty();
+        assertThat(MachineReturns.wrongFirmware(x64, 0)).hasValueSatisfying(m -> assertThat(m).contains(
+                "BIOS firmware"));
     }
 
     @Test
