@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ import org.opendpm.api.boot.BootIntentService;
 import org.opendpm.api.boot.DeployOsSessions;
 import org.opendpm.api.boot.BootStatus;
 import org.opendpm.api.boot.MachineBootIntent;
+import org.opendpm.api.boot.NetworkBootListener;
 import org.opendpm.api.boot.NextBoot;
 import org.opendpm.api.inventory.BootDecision;
 import org.opendpm.api.inventory.InventoryService;
@@ -110,6 +112,7 @@ public final class BootService implements GeneratedFileSource {
     private volatile AgentLink agentLink;
     private volatile DeployOsSessions sessions;
     private volatile String advertisedAddress = "";
+    private final List<NetworkBootListener> bootListeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public BootService(HttpBootServlet.Config config, @Reference PluginRegistry plugins) {
@@ -210,6 +213,16 @@ public final class BootService implements GeneratedFileSource {
         if (sessions == service) {
             sessions = null;
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addBootListener(NetworkBootListener listener) {
+        bootListeners.add(listener);
+    }
+
+    void removeBootListener(NetworkBootListener listener) {
+        bootListeners.remove(listener);
     }
 
     /** {@link #boot(BootClient, Optional)} for a request whose local address is not known. */
@@ -316,6 +329,7 @@ public final class BootService implements GeneratedFileSource {
         }
         SeenResult.Outcome o = seen.get().outcome();
         if (o == SeenResult.Outcome.KNOWN || o == SeenResult.Outcome.AUTO_REGISTERED) {
+            tellListeners(seen.get().id(), client);
             return managedIntent(client, seen.get().id(), inv, receivedOn);
         }
         BootDecision decision;
@@ -330,6 +344,18 @@ public final class BootService implements GeneratedFileSource {
                     (int) BootDecision.POWER_OFF_AFTER.toSeconds()), Optional.empty());
         }
         return Chosen.localDisk();
+    }
+
+    /** A listener that fails is logged and never changes what the machine boots. */
+    private void tellListeners(long machineId, BootClient client) {
+        for (NetworkBootListener l : bootListeners) {
+            try {
+                l.booting(machineId, client);
+            } catch (RuntimeException e) {
+                LOG.warn("Network boot listener {} failed for machine {}: {}", l.getClass().getName(), machineId,
+                        e.toString());
+            }
+        }
     }
 
     private Chosen managedIntent(BootClient client, long machineId, InventoryService inv,

@@ -182,6 +182,21 @@ public class BootServiceTest {
         assertThat(s.boot(bios(WEB01)).orElseThrow().intent()).isInstanceOf(BootIntent.LocalDisk.class);
     }
 
+    /** HWS-2: a HW setting step learns that its machine network-booted again; a failing listener changes nothing. */
+    @Test
+    public void listenersHearEveryBootOfARegisteredMachineAndCannotChangeIt() {
+        IntentFixture f = new IntentFixture();
+        BootService s = withIntents(f);
+        List<String> heard = new java.util.ArrayList<>();
+        s.addBootListener((id, client) -> {
+            throw new IllegalStateException("broken listener");
+        });
+        s.addBootListener((id, client) -> heard.add(id + " " + client.mac() + " " + client.architecture()));
+        assertThat(s.boot(bios(WEB01)).orElseThrow().intent()).isInstanceOf(BootIntent.LocalDisk.class);
+        s.boot(bios(NEW));
+        assertThat(heard).containsExactly("11 " + WEB01 + " 0");
+    }
+
     @Test
     public void aFetchClearsOnlyTheOneShotItWasGeneratedFor() {
         IntentFixture f = new IntentFixture();
