@@ -22,8 +22,11 @@
 #          a restore is not done before its bytes are on disk), zstd's plain figures leave them in the page cache.
 #          Medians of RUNS, after one unmeasured backup and restore of the disk's first WARM_MIB MiB (default: all of it)
 #          that warms the server's JIT as a server in service is warm; the agent starts cold in every run.
-#          Every restored disk is checked by SHA-256 against the source.
-# Output:  a table on stdout, appended with the date, command and load average to bench/RESULTS.md ("Disk image").
+#          Every restored disk is checked by SHA-256 against the source. CPU seconds are reported beside wall seconds
+#          (OpenDPM: agent + server during the execution; zstd: user + system): on a machine that others load, wall
+#          ratios follow the scheduler's shares, CPU ratios follow the work.
+# Output:  a table on stdout, added with the date, command and load average at the end of bench/RESULTS.md's
+#          "Disk image" section.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -154,7 +157,11 @@ for s in json.load(sys.stdin):
   echo " $(tail -1 "$WORK/agent-$id.cpu" | awk '{ printf "%.2f", $1 + $2 }') $server_cpu"
 }
 
-timed() { sync; /usr/bin/time -f "%e" -o "$WORK/time" "$@"; cat "$WORK/time"; }
+# Prints the wall seconds; leaves the CPU seconds (user + system) in $WORK/time.cpu.
+timed() {
+  sync; /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@"
+  awk '{ printf "%.2f\n", $2 + $3 > "'"$WORK/time.cpu"'"; print $1 }' "$WORK/time"
+}
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # Waits until the server is idle (under 5 % of a core for 2 s in a row, at most 120 s): a server in service is not
@@ -187,42 +194,62 @@ rm -f "$WARM" "$WORK/warm-restored.bin"
 
 cat "$DISK" > /dev/null
 backups=(); restores=(); zc=(); zd=(); zcs=(); zds=(); agent_b=(); server_b=(); agent_r=(); server_r=()
+cpu_b=(); cpu_r=(); zc_cpu=(); zd_cpu=()
 IMAGES="$HOME_DIR/data/images"
 for run in $(seq 1 "$RUNS"); do
   settle
   read -r b bcpu bscpu <<< "$(run_step "$BACKUP" "$M1" "$MAC" "$DISK" Backup)"
   backups+=("$b"); agent_b+=("$bcpu"); server_b+=("$bscpu")
   zc+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst'")")
+  zc_cpu+=("$(cat "$WORK/time.cpu")")
   rm -f "$WORK/disk.zst"
   zcs+=("$(timed sh -c "zstd -q -1 -T2 < '$DISK' > '$WORK/disk.zst' && sync '$WORK/disk.zst'")")
   rm -f "$WORK/restored.bin"; truncate -s "$(stat -c %s "$DISK")" "$WORK/restored.bin"
   settle
   read -r r rcpu rscpu <<< "$(run_step "$RESTORE" "$M2" "$MAC2" "$WORK/restored.bin" Restore)"
   restores+=("$r"); agent_r+=("$rcpu"); server_r+=("$rscpu")
+  cpu_b+=("$(awk -v a="$bcpu" -v b="$bscpu" 'BEGIN { printf "%.2f", a + b }')")
+  cpu_r+=("$(awk -v a="$rcpu" -v b="$rscpu" 'BEGIN { printf "%.2f", a + b }')")
   [ "$(sha256sum < "$WORK/restored.bin" | cut -d' ' -f1)" = "$SUM" ] || { echo "run $run: restored disk differs" >&2; exit 1; }
   rm -f "$WORK/out.bin"
   zd+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin'")")
+  zd_cpu+=("$(cat "$WORK/time.cpu")")
   rm -f "$WORK/out.bin"
   zds+=("$(timed sh -c "zstd -q -d < '$WORK/disk.zst' > '$WORK/out.bin' && sync '$WORK/out.bin'")")
   echo "run $run: backup ${backups[-1]} s (CPU agent ${agent_b[-1]} s, server ${server_b[-1]} s; zstd -1 -T2 ${zc[-1]} s, with sync ${zcs[-1]} s), restore ${restores[-1]} s (CPU agent ${agent_r[-1]} s, server ${server_r[-1]} s; zstd -d ${zd[-1]} s, with sync ${zds[-1]} s)"
 done
-IMG_BYTES=$(stat -c %s "$IMAGES/bench.img")
+# A manifest (the server's default) names its chunks in the folder's chunk store, which holds only this image's.
+IMG_BYTES=$(( $(stat -c %s "$IMAGES/bench.img") + $(find "$IMAGES/.chunks" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') ))
 ZST_BYTES=$(stat -c %s "$WORK/disk.zst")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mibs() { awk -v s="$SIZE" -v t="$1" 'BEGIN { printf "%.0f MiB/s", s / t }'; }
 B=$(median "${backups[@]}"); ZC=$(median "${zc[@]}"); R=$(median "${restores[@]}"); ZD=$(median "${zd[@]}")
 ZCS=$(median "${zcs[@]}"); ZDS=$(median "${zds[@]}")
+CB=$(median "${cpu_b[@]}"); CR=$(median "${cpu_r[@]}"); ZCC=$(median "${zc_cpu[@]}"); ZDC=$(median "${zd_cpu[@]}")
 table="| case ($SIZE MiB disk, $RUNS runs, medians) | OpenDPM through the agent | peer | OpenDPM / peer speed | peer + sync of its output | OpenDPM / that |
 | --- | --- | --- | --- | --- | --- |
 | backup: agent reads, compresses, sends over TLS; server checks, writes, fsyncs, renames | $B s ($(mibs "$B")) | zstd -1 -T2: $ZC s ($(mibs "$ZC")) | $(ratio "$ZC" "$B")× | $ZCS s | $(ratio "$ZCS" "$B")× |
 | image size | $IMG_BYTES bytes | zstd: $ZST_BYTES bytes | $(ratio "$IMG_BYTES" "$ZST_BYTES")× the size | | |
-| restore: server reads, checks, sends; agent checks, decompresses, writes, fsyncs | $R s ($(mibs "$R")) | zstd -d: $ZD s ($(mibs "$ZD")) | $(ratio "$ZD" "$R")× | $ZDS s | $(ratio "$ZDS" "$R")× |"
+| restore: server reads, checks, sends; agent checks, decompresses, writes, fsyncs | $R s ($(mibs "$R")) | zstd -d: $ZD s ($(mibs "$ZD")) | $(ratio "$ZD" "$R")× | $ZDS s | $(ratio "$ZDS" "$R")× |
+| backup CPU-seconds (agent + server; zstd's user + system) | $CB | zstd -1 -T2: $ZCC | $(ratio "$ZCC" "$CB")× | | |
+| restore CPU-seconds (agent + server; zstd's user + system) | $CR | zstd -d: $ZDC | $(ratio "$ZDC" "$CR")× | | |"
 echo "$table"
 {
-  echo
   echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND\` (through the agent)"
   echo
   echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(java -version 2>&1 | head -1); zstd $(zstd --version | grep -o 'v[0-9.]*'). Server and agent share the machine's cores with each other, as zstd's two threads share them."
   echo
   echo "$table"
-} >> "$REPO/bench/RESULTS.md"
+} > "$WORK/entry.md"
+# At the end of the "Disk image" section, before the heading that follows it (or at the end of the file).
+python3 - "$REPO/bench/RESULTS.md" "$WORK/entry.md" <<'PY'
+import sys
+path, entry = sys.argv[1], open(sys.argv[2]).read().strip("\n")
+lines = open(path).read().rstrip("\n").split("\n")
+start = lines.index("## Disk image")
+end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+while end > start and lines[end - 1] == "":
+    end -= 1
+lines[end:end] = ["", entry]
+open(path, "w").write("\n".join(lines) + "\n")
+PY

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
@@ -33,8 +34,10 @@ import org.opendpm.spi.StepFailedException;
 
 /**
  * One restore: the image is marked in use and opened strictly; another Deploy-OS or model than the target's is
- * warned of (IMG-5); each target disk must exist and hold the image's disk; a partition image onto a disk whose
- * partitions differ gets the image's partition table first (same-size disks only). Each chunk's CRC-32C is checked
+ * warned of (IMG-5); each target disk must exist and hold the image's disk. A partition image goes where its
+ * partitions were on the source disk: into the target's partitions of the same numbers when they start there and are
+ * at least as large, else the image's partition table is written first (on a larger GPT disk with its backup GPT
+ * moved to the disk's end once the chunks are written). Each chunk's CRC-32C is checked
  * before it is sent, so a damaged image fails before its bad chunk reaches the disk. After a lost link the agent is
  * asked again from the last chunk it confirmed. A multicast restore (IMG-3) makes the same checks and writes the same
  * partition tables, then joins a session instead of sending the chunks itself: the session rejoins a returning agent.
@@ -154,33 +157,36 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
                 }
                 continue;
             }
-            if (partitionsMatch(d, target)) {
+            if (partitionsHold(d, target)) {
                 continue;
             }
-            if (target.sizeBytes() != d.size() || d.partitionTable().length == 0) {
+            if (d.partitionTable().length == 0) {
                 throw new StepFailedException("the partitions of disk " + number + " of machine " + machine.name()
                         + " differ from those image " + restore.imageName() + " holds, and its partition table"
-                        + " cannot be written: " + (d.partitionTable().length == 0
-                                ? "the image keeps none"
-                                : "the disk has " + target.sizeBytes() + " bytes, the image's " + d.size()));
+                        + " cannot be written: the image keeps none");
             }
-            tables = tables.thenCompose(v -> writeTable(d, number));
+            boolean moved = target.sizeBytes() > d.size() && moveBackupGpt(d, number, target.sizeBytes());
+            tables = tables.thenCompose(v -> writeTable(d, number, !moved));
         }
         return tables;
     }
 
     /**
      * Plans the move of a GPT disk's backup table to the end of a larger target, done once every chunk is written;
-     * an image whose table cannot be moved restores as it is, with a warning.
+     * an image whose table cannot be moved restores as it is, with a warning. Whether a move is planned (an MBR disk
+     * needs none).
      */
-    private void moveBackupGpt(ImageHeader.Disk d, int number, long targetSize) {
+    private boolean moveBackupGpt(ImageHeader.Disk d, int number, long targetSize) {
         try {
-            GptRelocation.relocate(PartitionTableArea.head(d), d.sectorSize(), d.size(), targetSize)
-                    .ifPresent(a -> gptMoves.put(number, a));
+            Optional<GptRelocation.Areas> areas = GptRelocation.relocate(PartitionTableArea.head(d), d.sectorSize(),
+                    d.size(), targetSize);
+            areas.ifPresent(a -> gptMoves.put(number, a));
+            return areas.isPresent();
         } catch (IllegalArgumentException e) {
             warn("Disk " + number + " of machine " + machine.name() + " is larger than image " + restore.imageName()
                     + "'s, but the image's GPT cannot be moved to its end (" + e.getMessage() + "); the disk keeps"
                     + " the table where the image's disk ended");
+            return false;
         }
     }
 
@@ -205,8 +211,11 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
         return !(of.size() == 1 && of.get(0).offset() == 0 && of.get(0).length() == d.size());
     }
 
-    /** Every imaged partition is on the target with the same number, start and size. */
-    private boolean partitionsMatch(ImageHeader.Disk d, DiskInfo target) {
+    /**
+     * Every imaged partition is on the target with the same number and start and at least its size: the restore writes
+     * each where it was on the source disk, so a partition elsewhere (or smaller) cannot take it.
+     */
+    private boolean partitionsHold(ImageHeader.Disk d, DiskInfo target) {
         for (ImageHeader.Extent e : header.extents()) {
             if (e.diskNumber() != d.number()) {
                 continue;
@@ -214,20 +223,24 @@ final class RestoreTransfer implements ImageChunkSource, ImageWriteProgress {
             ImageHeader.Partition p = d.partitions().stream()
                     .filter(x -> x.offset() == e.offset() && x.length() == e.length()).findFirst().orElse(null);
             PartitionInfo on = p == null ? null : target.partition(p.number()).orElse(null);
-            if (on == null || on.startBytes() != p.offset() || on.sizeBytes() != p.length()) {
+            if (on == null || on.startBytes() != p.offset() || on.sizeBytes() < p.length()) {
                 return false;
             }
         }
         return true;
     }
 
-    private CompletableFuture<Void> writeTable(ImageHeader.Disk d, int number) {
+    /**
+     * Writes the image's partition table: the head, and with {@code withTail} the tail where the image's disk ended
+     * (on a larger disk the planned GPT move writes the tail at the disk's end instead).
+     */
+    private CompletableFuture<Void> writeTable(ImageHeader.Disk d, int number, boolean withTail) {
         byte[] head = PartitionTableArea.head(d);
         byte[] tail = PartitionTableArea.tail(d);
         step.log("The partitions of disk " + number + " of machine " + machine.name() + " differ from the image's:"
                 + " writing its partition table first");
         CompletableFuture<Void> f = inFlight.track(t.agents.writeDiskArea(machine.id(), number, 0, head));
-        if (tail.length > 0) {
+        if (withTail && tail.length > 0) {
             f = f.thenCompose(v -> inFlight.track(t.agents.writeDiskArea(machine.id(), number, d.size() - tail.length,
                     tail)));
         }

@@ -682,12 +682,94 @@ public class ImageTransfersTest {
         assertThat(step.log).contains("The partitions of disk 1 of machine m2 differ from the image's: writing its"
                 + " partition table first");
 
-        machineDisk(B, new byte[(int) DISK + 4096], "mbr");
+        // A larger disk with no partitions at all: the MBR and the partitions land where they were on the source.
+        Path larger = machineDisk(B, new byte[(int) DISK + 4096], "mbr");
         link.diskInfo.put(B, List.of(new DiskInfo(1, "vda", DISK + 4096, "mbr", "", List.of())));
+        await(t.restore(facts(B, "", ""), new Restore("p.img", 0, true), new RecordingStep(), returns));
+        written = Files.readAllBytes(larger);
+        assertThat(java.util.Arrays.copyOfRange(written, 0, head)).isEqualTo(java.util.Arrays.copyOfRange(source, 0,
+                head));
+        assertThat(java.util.Arrays.copyOfRange(written, (int) P1, (int) (P2 + P2_SIZE)))
+                .isEqualTo(java.util.Arrays.copyOfRange(source, (int) P1, (int) (P2 + P2_SIZE)));
+    }
+
+    @Test
+    public void aPartitionImageIntoLargerPartitionsAtTheSameStartsKeepsTheTargetsTable() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        await(t.backup(facts(A, "", ""), new Backup("p.img", 1, List.of(2), false), new RecordingStep(), returns));
+        long size = DISK + (4L << 20);
+        byte[] own = new byte[(int) size];
+        java.util.Arrays.fill(own, 0, (int) P1, (byte) 0x5A);
+        Path target = machineDisk(B, own, "mbr");
+        link.diskInfo.put(B, List.of(new DiskInfo(1, "vda", size, "mbr", "", List.of(new PartitionInfo(1, P1,
+                P1_SIZE / 2, "83", ""), new PartitionInfo(2, P2, size - P2, "83", "")))));
+        link.connect(B, true);
+        RecordingStep step = new RecordingStep();
+
+        await(t.restore(facts(B, "", ""), new Restore("p.img", 0, true), step, returns));
+
+        byte[] written = Files.readAllBytes(target);
+        assertThat(java.util.Arrays.copyOfRange(written, 0, (int) P1)).as("the target's own table").containsOnly(
+                0x5A);
+        assertThat(java.util.Arrays.copyOfRange(written, (int) P2, (int) (P2 + P2_SIZE)))
+                .isEqualTo(java.util.Arrays.copyOfRange(source, (int) P2, (int) (P2 + P2_SIZE)));
+        assertThat(step.log).noneMatch(l -> l.contains("partition table"));
+    }
+
+    @Test
+    public void aPartitionImageOntoASmallerDiskIsRefusedBeforeAnythingIsWritten() throws Exception {
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        await(t.backup(facts(A, "", ""), new Backup("p.img", 1, List.of(1), false), new RecordingStep(), returns));
+        long smaller = DISK - (1L << 20);
+        Path target = machineDisk(B, new byte[(int) smaller], "mbr");
+        link.diskInfo.put(B, List.of(new DiskInfo(1, "vda", smaller, "mbr", "", List.of(new PartitionInfo(1,
+                2 * P1, P1_SIZE, "83", "")))));
+        link.connect(B, true);
+
         assertThatThrownBy(() -> await(t.restore(facts(B, "", ""), new Restore("p.img", 0, false),
-                new RecordingStep(), returns))).hasMessage("the partitions of disk 1 of machine m2 differ from those"
-                        + " image p.img holds, and its partition table cannot be written: the disk has "
-                        + (DISK + 4096) + " bytes, the image's " + DISK);
+                new RecordingStep(), returns))).isInstanceOf(StepFailedException.class).hasMessage(
+                        "image p.img needs a disk of at least " + DISK + " bytes; disk 1 of machine m2 has "
+                                + smaller);
+        assertThat(link.imageWritesFrom).isEmpty();
+        assertThat(Files.readAllBytes(target)).as("nothing written, not even the table").containsOnly(0);
+    }
+
+    @Test
+    public void aPartitionImageOfAGptDiskOntoALargerDiskWithOtherPartitionsGetsItsTableEndingTheNewDisk()
+            throws Exception {
+        GptRelocationTest.requireSfdisk();
+        long size = 8L << 20;
+        byte[] gpt = Files.readAllBytes(GptRelocationTest.gptDisk(tmp.newFile().toPath(), size));
+        long p2 = 3L << 20;
+        long p2Size = 4L << 20; // sfdisk's ",": the rest of the disk, rounded down to its 1 MiB alignment
+        byte[] data = new byte[(int) p2Size];
+        new Random(11).nextBytes(data);
+        System.arraycopy(data, 0, gpt, (int) p2, data.length);
+        String linux = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
+        machineDisk(A, gpt, "gpt");
+        link.diskInfo.put(A, List.of(new DiskInfo(1, "vda", size, "gpt", "", List.of(new PartitionInfo(1, P1,
+                2L << 20, linux, ""), new PartitionInfo(2, p2, p2Size, linux, "")))));
+        ImageTransfers t = transfers(Duration.ofSeconds(5));
+        await(t.backup(facts(A, "", ""), new Backup("g2.img", 1, List.of(2), false), new RecordingStep(), returns));
+        long larger = 12L << 20;
+        Path target = machineDisk(B, new byte[(int) larger], "gpt");
+        link.diskInfo.put(B, List.of(new DiskInfo(1, "vda", larger, "gpt", "", List.of(new PartitionInfo(1, P1,
+                10L << 20, linux, "")))));
+        link.connect(B, true);
+        RecordingStep step = new RecordingStep();
+
+        await(t.restore(facts(B, "", ""), new Restore("g2.img", 0, true), step, returns));
+
+        assertThat(GptRelocationTest.sfdisk(null, "--verify", target.toString())).contains("No errors detected")
+                .doesNotContain("not on the end");
+        assertThat(GptRelocationTest.sfdisk(null, "--dump", target.toString())).contains("start=        6144, size="
+                + "        8192");
+        assertThat(step.log).contains("The partitions of disk 1 of machine m2 differ from the image's: writing its"
+                + " partition table first",
+                "Disk 1 of machine m2 is larger than the image's: its backup GPT now ends"
+                        + " the disk, at byte " + (larger - 33 * 512));
+        assertThat(java.util.Arrays.copyOfRange(Files.readAllBytes(target), (int) p2, (int) (p2 + p2Size)))
+                .as("partition 2's bytes").isEqualTo(data);
     }
 
     @Test
