@@ -41,6 +41,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -277,7 +278,7 @@ public class ConsoleIT {
         for (WebElement box : browser.findElements(By.cssSelector("tr[data-machine] input[type=checkbox]"))) {
             box.click();
         }
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("bulk-scenario"))).selectByValue(
+        new Select(browser.findElement(By.id("bulk-scenario"))).selectByValue(
                 String.valueOf(scenario));
         browser.findElement(By.id("bulk-assign")).click();
         waiting(20).until(d -> d.findElements(By.cssSelector("tr[data-machine] td.assigned")).stream().filter(
@@ -573,6 +574,144 @@ public class ConsoleIT {
         shot("machine-list-progress");
         waiting(60).until(d -> d.findElement(By.cssSelector("tr[data-machine='" + m + "'] td.machine-progress"))
                 .getText().isBlank());
+
+        // EXE-7: a scenario that fails at once, then the Result List filtered by its end state.
+        long fails = ok(admin("POST", "scenarios", "{\"name\":\"Fails fast\",\"groupId\":" + sg + ",\"tabs\":{\"fake\":"
+                + "{\"command\":\"true\",\"expectedExitCode\":7}}}"), 201).get("id").asLong();
+        long failed = ok(admin("POST", "executions", "{\"machineIds\":[" + m + "],\"scenarioId\":" + fails + "}"), 201)
+                .get(0).get("id").asLong();
+        Rest.awaitMillis(60_000, () -> admin("GET", "results?state=FAILED", null).body().contains("\"id\":" + failed
+                + ","), "the failed execution among the results");
+        browser.findElement(By.id("nav-monitor")).click();
+        visible("tr[data-result='" + failed + "']");
+        new Select(visible("#result-state")).selectByValue("FAILED");
+        waiting(20).until(d -> d.findElements(By.cssSelector("#results tr[data-result='" + e + "']")).isEmpty());
+        List<WebElement> states = browser.findElements(By.cssSelector("#results tr[data-result] td.state"));
+        assertFalse(states.isEmpty());
+        assertTrue(states.stream().allMatch(c -> c.getText().equals("FAILED")));
+        assertEquals(1, browser.findElements(By.cssSelector("#results tr[data-result='" + failed + "']")).size());
+        shot("monitor-result-filtered");
+        new Select(browser.findElement(By.id("result-state"))).selectByValue(
+                "COMPLETED");
+        waiting(20).until(d -> d.findElements(By.cssSelector("#results tr[data-result='" + failed + "']")).isEmpty()
+                && !d.findElements(By.cssSelector("#results tr[data-result='" + e + "']")).isEmpty());
+        assertTrue(browser.findElements(By.cssSelector("#results tr[data-result] td.state")).stream().allMatch(
+                c -> c.getText().equals("COMPLETED")));
+    }
+
+    /**
+     * INV-9: a CSV with a bad line is refused whole; the page lists the line and its field. INV-10: the machine's
+     * and the group's properties.
+     */
+    @Test
+    public void aCsvImportWithABadLineShowsTheLineAndFieldAndRegistersNothingThenPropertiesAreEdited()
+            throws Exception {
+        long g = group("/csv");
+        Path csv = Files.createTempFile(home, "machines", ".csv");
+        Files.writeString(csv, "group_path,name,macs,uuid,ip,model,deploy_os\n"
+                + "/csv,csv-good,02:c0:00:00:03:01,,10.0.3.1,,\n"
+                + "/csv,csv-bad,not-a-mac,,10.0.3.2,,\n");
+        signIn("admin", ADMIN_PASSWORD);
+        visible("button.tree-item[data-group='" + g + "']").click();
+        visible("#import-csv").click();
+        visible("#csv-file").sendKeys(csv.toString());
+        browser.findElement(By.id("csv-upload")).click();
+        WebElement line = visible("#csv-errors tr[data-line='3']");
+        String said = line.getText();
+        assertTrue(said, said.contains("macs") && said.contains("MAC"));
+        assertEquals(1, browser.findElements(By.cssSelector("#csv-errors tr[data-line]")).size());
+        shot("csv-import-errors");
+        assertEquals(0, ok(admin("GET", "machines?group=" + g, null), 200).get("total").asInt());
+
+        Files.writeString(csv, "group_path,name,macs,uuid,ip,model,deploy_os\n"
+                + "/csv,csv-good,02:c0:00:00:03:01,,10.0.3.1,,\n");
+        browser.findElement(By.id("csv-file")).sendKeys(csv.toString());
+        browser.findElement(By.id("csv-upload")).click();
+        waiting(20).until(d -> d.findElement(By.id("operations-message")).getText().startsWith(
+                "Imported 1 machine(s)"));
+        JsonNode imported = ok(admin("GET", "machines?group=" + g, null), 200);
+        assertEquals(1, imported.get("total").asInt());
+        long m = imported.get("machines").get(0).get("id").asLong();
+
+        // INV-10: the imported machine's properties, its Deploy-OS set explicitly instead of the default.
+        visible("tr[data-machine='" + m + "'] input[type=checkbox]").click();
+        visible("#machine-properties").click();
+        visible("#machine-deployOs-default").click();
+        visible("#machine-deployOs").sendKeys("ia32_121228_26");
+        browser.findElement(By.id("machine-save")).click();
+        waiting(20).until(d -> d.findElement(By.id("operations-message")).getText().equals(
+                "Machine csv-good saved."));
+        JsonNode saved = ok(admin("GET", "machines/" + m, null), 200);
+        assertEquals("ia32_121228_26", saved.get("deployOs").asText());
+        assertFalse(saved.get("useDefaultDeployOs").asBoolean());
+        assertEquals("10.0.3.1", saved.get("ip").asText());
+
+        // A different subnet without its gateway: the server's error on the gateway field.
+        visible("#group-properties").click();
+        visible("#group-different").click();
+        visible("#group-mask").sendKeys("255.255.255.0");
+        browser.findElement(By.id("group-save")).click();
+        String gateway = text("#group-gateway-error");
+        assertTrue(gateway, gateway.contains("gateway"));
+        assertEquals("true", browser.findElement(By.id("group-gateway")).getAttribute("aria-invalid"));
+        shot("group-field-error");
+        browser.findElement(By.id("group-gateway")).sendKeys("10.0.3.254");
+        browser.findElement(By.id("group-save")).click();
+        waiting(20).until(d -> d.findElement(By.id("operations-message")).getText().equals("Group /csv saved."));
+        JsonNode network = ok(admin("GET", "groups/" + g, null), 200).get("network");
+        assertFalse(network.get("sameSubnet").asBoolean());
+        assertEquals("10.0.3.254", network.get("defaultGateway").asText());
+    }
+
+    /** SCH-3: a group's scenario schedule made on the page, a bad cron first (its error on the field). */
+    @Test
+    public void aScheduleCreatedOnThePageIsInRestWithTheServersFieldErrorFirst() throws Exception {
+        fakeScenarioTypeInstalled();
+        long g = group("/scheduled");
+        long sg = scenarioGroup("/schedules");
+        long s = ok(admin("POST", "scenarios", "{\"name\":\"Nightly\",\"groupId\":" + sg + ",\"tabs\":{\"fake\":"
+                + "{\"command\":\"true\"}}}"), 201).get("id").asLong();
+        signIn("admin", ADMIN_PASSWORD);
+        visible("button.tree-item[data-group='" + g + "']").click();
+        visible("#open-schedules").click();
+        visible("#new-schedule").click();
+        visible("#schedule-name").sendKeys("nightly-scheduled");
+        new Select(browser.findElement(By.id("schedule-target"))).selectByValue(
+                "group");
+        new Select(browser.findElement(By.id("schedule-scenario"))).selectByValue(
+                String.valueOf(s));
+        new Select(browser.findElement(By.id("schedule-timing"))).selectByValue(
+                "repeat");
+        WebElement zone = browser.findElement(By.id("schedule-timeZone"));
+        zone.clear();
+        zone.sendKeys("Europe/Berlin");
+        visible("#schedule-cron").sendKeys("every night");
+        browser.findElement(By.id("schedule-save")).click();
+        String error = text("#schedule-cron-error");
+        assertTrue(error, error.contains("cron"));
+        assertEquals("true", browser.findElement(By.id("schedule-cron")).getAttribute("aria-invalid"));
+        assertEquals("schedule-cron", ((JavascriptExecutor) browser).executeScript(
+                "return document.activeElement.id"));
+        shot("schedule-field-error");
+
+        WebElement cron = browser.findElement(By.id("schedule-cron"));
+        cron.clear();
+        cron.sendKeys("0 30 2 * * ?");
+        browser.findElement(By.id("schedule-save")).click();
+        visible("#schedule-list tr[data-schedule]");
+        shot("schedules");
+        JsonNode made = null;
+        for (JsonNode x : ok(admin("GET", "schedules", null), 200)) {
+            if (x.get("name").asText().equals("nightly-scheduled")) {
+                made = x;
+            }
+        }
+        assertNotNull(made);
+        assertEquals("GROUP_EXECUTE", made.get("kind").asText());
+        assertEquals(g, made.get("groupId").asLong());
+        assertEquals(s, made.get("scenarioId").asLong());
+        assertEquals("0 30 2 * * ?", made.get("cron").asText());
+        assertEquals("Europe/Berlin", made.get("timeZone").asText());
     }
 
     /** Reads the execution events with HTTP Basic, line by line, into the queue. */

@@ -9,12 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+import org.w3c.dom.Element;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The distribution switched to PostgreSQL by configuration alone, as the README says: the PostgreSQL feature booted
@@ -124,16 +131,59 @@ public class PostgresqlIT {
         assertEquals(schedule.body(), 201, schedule.status());
         assertTrue(schedule.body(), schedule.json().get("nextFireAt").asText().endsWith("+09:00"));
 
+        // The Result List's group filter, and the machine list's IP order by the address's number (192.168.10.10
+        // after 192.168.10.2), also for addresses stored before that number existed (the migration's PostgreSQL SQL).
+        long rack = group.json().get("id").asLong();
+        assertEquals(1, rest.get("results?groupId=" + rack, "admin", admin).json().get("total").asInt());
+        Rest.Response tenth = rest.send("POST", "machines/import", "text/csv", "group_path,name,macs\r\n"
+                + "/Tokyo/Rack1,pg-node-10,00:50:56:00:00:0a\r\n", "admin", admin);
+        assertEquals(tenth.body(), 200, tenth.status());
+        JsonNode ip = rest.send("PUT", "machines/" + rest.get("machines?groupPath=/Tokyo/Rack1&q=pg-node-10", "admin",
+                admin).json().get("machines").get(0).get("id").asLong(), "{\"name\": \"pg-node-10\", \"macs\": "
+                        + "[\"00:50:56:00:00:0a\"], \"ip\": \"192.168.10.10\"}",
+                "admin", admin).json();
+        assertEquals(ip.toString(), "192.168.10.10", ip.get("ip").asText());
+        assertEquals(List.of("pg-node-1", "pg-node-2", "pg-node-10"), names(rest.get(
+                "machines?group=" + rack + "&sort=ip", "admin", admin).json()));
+        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
+            c.createStatement().execute("SET search_path TO " + schema);
+            c.createStatement().executeUpdate("UPDATE machine SET ip_key = NULL");
+            c.createStatement().executeUpdate(changeSetSql("11-machine-ip-key-postgresql"));
+        }
+        assertEquals(List.of("pg-node-10", "pg-node-2", "pg-node-1"), names(rest.get(
+                "machines?group=" + rack + "&sort=-ip", "admin", admin).json()));
+
         // The rows are in PostgreSQL, in the schema the configuration named.
         try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + schema + ".machine");
             rs.next();
-            assertEquals(2, rs.getInt(1));
+            assertEquals(3, rs.getInt(1));
             rs = c.createStatement().executeQuery(
                     "SELECT setting_value FROM " + schema + ".server_setting WHERE name = 'scenarioTimeoutMinutes'");
             assertTrue(rs.next());
             assertEquals("90", rs.getString(1));
         }
         assertFalse("no Derby database was created", Files.exists(home.resolve("data/opendpm")));
+    }
+
+    private static List<String> names(JsonNode page) {
+        List<String> names = new ArrayList<>();
+        page.get("machines").forEach(m -> names.add(m.get("name").asText()));
+        return names;
+    }
+
+    /** The SQL of one changeSet of the store's inventory changelog, as shipped. */
+    private static String changeSetSql(String id) throws Exception {
+        Path changelog = Path.of("..", "bundles", "org.opendpm.store", "src", "main", "resources", "org", "opendpm",
+                "store", "db", "inventory.xml");
+        var sets = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(changelog.toFile())
+                .getElementsByTagName("changeSet");
+        for (int i = 0; i < sets.getLength(); i++) {
+            Element set = (Element) sets.item(i);
+            if (set.getAttribute("id").equals(id)) {
+                return set.getElementsByTagName("sql").item(0).getTextContent();
+            }
+        }
+        throw new AssertionError("no changeSet " + id + " in " + changelog);
     }
 }

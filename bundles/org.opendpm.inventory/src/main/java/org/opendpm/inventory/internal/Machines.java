@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -142,7 +143,7 @@ final class Machines {
     private static String orderBy(MachineQuery q) {
         String column = switch (q.sort()) {
         case NAME -> null;
-        case IP -> "m.ip";
+        case IP -> "m.ip_key";
         case MAC -> "m.primary_mac";
         case MODEL -> "LOWER(m.model)";
         case STATUS -> "m.status";
@@ -267,17 +268,17 @@ final class Machines {
     static void insert(Connection c, List<Insert> machines) throws SQLException {
         Timestamp now = Sql.now();
         try (PreparedStatement m = c.prepareStatement("INSERT INTO machine (id, group_id, name, name_key, primary_mac,"
-                + " uuid, uuid_key, ip, model, deploy_os, power_state, status, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " uuid, uuid_key, ip, model, deploy_os, ip_key, power_state, status, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int n = 0;
             for (Insert i : machines) {
                 MachineEntry e = i.entry();
                 m.setLong(1, i.id());
                 m.setLong(2, i.groupId());
                 bindEntry(m, 3, e);
-                m.setString(11, PowerState.UNKNOWN.name());
-                m.setString(12, MachineStatus.NONE.name());
-                m.setTimestamp(13, now);
+                m.setString(12, PowerState.UNKNOWN.name());
+                m.setString(13, MachineStatus.NONE.name());
+                m.setTimestamp(14, now);
                 m.addBatch();
                 if (++n % Sql.CHUNK == 0) {
                     m.executeBatch();
@@ -288,7 +289,7 @@ final class Machines {
         insertNics(c, machines);
     }
 
-    /** Sets name, name_key, primary_mac, uuid, uuid_key, ip, model, deploy_os from {@code first} on. */
+    /** Sets name, name_key, primary_mac, uuid, uuid_key, ip, model, deploy_os, ip_key from {@code first} on. */
     private static void bindEntry(PreparedStatement ps, int first, MachineEntry e) throws SQLException {
         ps.setString(first, e.name());
         ps.setString(first + 1, MachineNames.matchKey(e.name()));
@@ -298,6 +299,19 @@ final class Machines {
         Sql.setOptional(ps, first + 5, e.ip().map(Ipv4::toString));
         Sql.setOptional(ps, first + 6, e.model());
         Sql.setOptional(ps, first + 7, e.deployOs());
+        setIpKey(ps, first + 8, e.ip());
+    }
+
+    /**
+     * The address as an unsigned number, which sorts as addresses do (10.0.0.9 before 10.0.0.10, where the text would
+     * not); NULL without one.
+     */
+    private static void setIpKey(PreparedStatement ps, int index, Optional<Ipv4> ip) throws SQLException {
+        if (ip.isPresent()) {
+            ps.setLong(index, Integer.toUnsignedLong(ip.get().bits()));
+        } else {
+            ps.setNull(index, Types.BIGINT);
+        }
     }
 
     private static void insertNics(Connection c, List<Insert> machines) throws SQLException {
@@ -323,10 +337,10 @@ final class Machines {
     /** Replaces a machine's data and NICs; group, power state and status stay. */
     static void update(Connection c, long id, MachineEntry e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE machine SET name = ?, name_key = ?, primary_mac = ?,"
-                + " uuid = ?, uuid_key = ?, ip = ?, model = ?, deploy_os = ?, updated_at = ? WHERE id = ?")) {
+                + " uuid = ?, uuid_key = ?, ip = ?, model = ?, deploy_os = ?, ip_key = ?, updated_at = ? WHERE id = ?")) {
             bindEntry(ps, 1, e);
-            ps.setTimestamp(9, Sql.now());
-            ps.setLong(10, id);
+            ps.setTimestamp(10, Sql.now());
+            ps.setLong(11, id);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM machine_nic WHERE machine_id = ?")) {
@@ -417,7 +431,14 @@ final class Machines {
     }
 
     static void setIp(Connection c, long id, Ipv4 ip) throws SQLException {
-        setColumn(c, id, "ip", ip.toString());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE machine SET ip = ?, ip_key = ?, updated_at = ?"
+                + " WHERE id = ?")) {
+            ps.setString(1, ip.toString());
+            setIpKey(ps, 2, Optional.of(ip));
+            ps.setTimestamp(3, Sql.now());
+            ps.setLong(4, id);
+            ps.executeUpdate();
+        }
     }
 
     /** Machines from their rows and their NICs' MACs (in NIC order). */

@@ -23,6 +23,7 @@ import org.opendpm.api.inventory.MachineSort;
 import org.opendpm.api.inventory.MachineSpec;
 import org.opendpm.api.inventory.MachineStatus;
 import org.opendpm.api.inventory.PowerState;
+import org.opendpm.store.Database;
 
 /** INV-3, INV-6, INV-10: machines, their identifiers, uniqueness, limits, listing and moves. */
 public class MachinesTest {
@@ -209,6 +210,58 @@ public class MachinesTest {
             paged.addAll(names(sorted(MachineSort.MODEL, false, offset, 1)));
         }
         assertThat(paged).containsExactly("a", "b", "c", "d");
+    }
+
+    /** The IP order is the addresses' order, not the text's: 10.0.0.9 before 10.0.0.10, 200.x (high bit) last. */
+    @Test
+    public void theIpOrderIsNumeric() {
+        createWithIps();
+        assertThat(names(sorted(MachineSort.IP, false, 0, 10))).containsExactly("ten-nine", "ten-ten", "top",
+                "none");
+        assertThat(names(sorted(MachineSort.IP, true, 0, 10))).containsExactly("none", "top", "ten-ten",
+                "ten-nine");
+        // A changed address moves the machine.
+        Machine top = inv.findMachine("top").orElseThrow();
+        inv.updateMachine(top.id(), spec("top", List.of("00-50-56-00-01-04"), null, null, "10.0.0.1"));
+        assertThat(names(sorted(MachineSort.IP, false, 0, 3))).containsExactly("top", "ten-nine", "ten-ten");
+    }
+
+    /** The migration converts the addresses stored before the numeric key existed, with Derby's own functions. */
+    @Test
+    public void theMigrationGivesStoredAddressesTheirNumericKey() throws Exception {
+        createWithIps();
+        String backfill = changeSetSql("11-machine-ip-key-derby");
+        fx.database.inTransaction(c -> {
+            try (var st = c.createStatement()) {
+                st.executeUpdate("UPDATE machine SET ip_key = NULL");
+                st.executeUpdate(backfill);
+            }
+            return null;
+        });
+        assertThat(names(sorted(MachineSort.IP, false, 0, 10))).containsExactly("ten-nine", "ten-ten", "top",
+                "none");
+    }
+
+    private void createWithIps() {
+        inv.createMachine(g.id(), spec("ten-ten", List.of("00-50-56-00-01-02"), null, null, "10.0.0.10"));
+        inv.createMachine(g.id(), spec("ten-nine", List.of("00-50-56-00-01-03"), null, null, "10.0.0.9"));
+        inv.createMachine(g.id(), spec("top", List.of("00-50-56-00-01-04"), null, null, "200.0.0.1"));
+        inv.createMachine(g.id(), spec("none", List.of("00-50-56-00-01-06"), null, null, null));
+    }
+
+    /** The SQL of one changeSet of the shipped inventory changelog. */
+    private static String changeSetSql(String id) throws Exception {
+        try (var in = Database.class.getResourceAsStream("/org/opendpm/store/db/inventory.xml")) {
+            var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in);
+            var sets = doc.getElementsByTagName("changeSet");
+            for (int i = 0; i < sets.getLength(); i++) {
+                var set = (org.w3c.dom.Element) sets.item(i);
+                if (set.getAttribute("id").equals(id)) {
+                    return set.getElementsByTagName("sql").item(0).getTextContent();
+                }
+            }
+        }
+        throw new AssertionError("no changeSet " + id);
     }
 
     private MachinePage sorted(MachineSort sort, boolean descending, int offset, int limit) {

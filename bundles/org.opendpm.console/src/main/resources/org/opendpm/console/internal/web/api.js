@@ -17,13 +17,18 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+/**
+ * Calls the REST API: {@code body} is sent as JSON, or as it is with {@code contentType} (a CSV or rule file's
+ * text); resolves with the answer's JSON (or its text when it is not JSON) and rejects with an {@link ApiError}.
+ */
+export async function api(method, path, body, contentType) {
   // Tells the server this is a page's script: a 401 then comes without the browser's own sign-in dialog.
   const headers = {'X-Requested-With': 'opendpm-console', Accept: 'application/json'};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const response = await fetch(BASE + path, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : contentType ? body : JSON.stringify(body),
   });
   const text = await response.text();
   let data = null;
@@ -39,6 +44,25 @@ export async function api(method, path, body) {
   }
   if (!response.ok) throw new ApiError(response.status, data, response.headers.get('Retry-After'));
   return data;
+}
+
+/** A plain-text resource (a rule file): its text, or null when the server has none (404). */
+export async function apiText(path) {
+  const response = await fetch(BASE + path, {headers: {'X-Requested-With': 'opendpm-console', Accept: 'text/plain'},
+    credentials: 'same-origin'});
+  if (response.status === 404) return null;
+  const text = await response.text();
+  if (response.status === 401) window.dispatchEvent(new CustomEvent('dpm-signed-out'));
+  if (!response.ok) {
+    let problem;
+    try {
+      problem = JSON.parse(text);
+    } catch (e) {
+      problem = {detail: text};
+    }
+    throw new ApiError(response.status, problem, response.headers.get('Retry-After'));
+  }
+  return text;
 }
 
 export function bytes(n) {

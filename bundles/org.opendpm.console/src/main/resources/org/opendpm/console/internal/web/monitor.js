@@ -2,22 +2,29 @@ import {LitElement, html, nothing} from 'lit';
 import {repeat} from 'lit/directives/repeat.js';
 import {api, bytes, duration, canChange} from './api.js';
 import {watchExecutions} from './events.js';
+import './results.js';
 
-const KEEP_FINISHED = 50;
+/** Row height in pixels (fixed, so a row's place follows from its index) and rows drawn beyond the view. */
+const ROW = 32;
+const OVERSCAN = 10;
 
 /**
  * Monitor: the Scenario Execution List kept current by the server's event stream (no polling), with each execution's
- * step progress, rate and time left; executions that finish move to the results below.
+ * step progress, rate and time left. Only the rows in view and a few around them are in the page, so a thousand
+ * executions reporting progress stay smooth. Below it the Result List and the File Operation Result List.
  */
 class DpmMonitor extends LitElement {
-  static properties = {session: {}, finished: {state: true}, state: {state: true}, message: {state: true}};
+  static properties = {session: {}, state: {state: true}, message: {state: true}, first: {state: true}};
 
   constructor() {
     super();
     this.active = new Map();
-    this.finished = [];
     this.state = 'connecting';
     this.message = '';
+    this.first = 0;
+    this.rows = 12;
+    this.frame = 0;
+    this.finishedCount = 0;
   }
 
   createRenderRoot() {
@@ -29,11 +36,8 @@ class DpmMonitor extends LitElement {
     this.unwatch = watchExecutions(({active, finished, state}) => {
       this.active = active;
       this.state = state;
-      if (finished.length) {
-        const ids = new Set(finished.map((x) => x.id));
-        this.finished = [...[...finished].reverse(), ...this.finished.filter((x) => !ids.has(x.id))]
-            .slice(0, KEEP_FINISHED);
-      }
+      // The Result List reads the server again when executions end, not on every progress report.
+      if (finished.length) this.finishedCount += finished.length;
       this.requestUpdate();
     });
   }
@@ -41,6 +45,7 @@ class DpmMonitor extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     this.unwatch();
+    cancelAnimationFrame(this.frame);
   }
 
   async cancel(id) {
@@ -49,6 +54,16 @@ class DpmMonitor extends LitElement {
     } catch (e) {
       this.message = `Cancel refused: ${e.message}`;
     }
+  }
+
+  scrolled(event) {
+    const scroller = event.currentTarget;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.first = Math.floor(scroller.scrollTop / ROW);
+      this.rows = Math.ceil(scroller.clientHeight / ROW);
+    });
   }
 
   progress(e) {
@@ -71,31 +86,41 @@ class DpmMonitor extends LitElement {
 
   render() {
     const change = canChange(this.session);
-    const rows = [...this.active.values()].sort((a, b) => a.id - b.id);
+    const all = [...this.active.values()].sort((a, b) => a.id - b.id);
+    const start = Math.min(all.length, Math.max(0, this.first - OVERSCAN));
+    const end = Math.min(all.length, this.first + this.rows + OVERSCAN);
+    const rows = all.slice(start, end);
+    const span = change ? 7 : 6;
     return html`<section class="monitor">
       <h2>Scenario Execution List <span class="live" id="stream-state">${this.state}</span></h2>
       <p class="message" role="status">${this.message}</p>
-      <table class="executions" id="executions" aria-label="Running and waiting executions">
-        <thead><tr><th scope="col">Machine</th><th scope="col">Scenario</th><th scope="col">State</th>
-          <th scope="col">Step</th><th scope="col">Progress</th><th scope="col">Started by</th>
-          ${change ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
-        <tbody>${repeat(rows, (e) => e.id, (e) => html`<tr data-execution=${e.id}>
-          <td>${e.machineName}</td><td>${e.scenarioName}</td><td class="state">${e.state}</td>
-          <td class="step">${e.steps ? `${e.step} of ${e.steps}: ${e.stepName}` : ''}</td>
-          <td class="progress">${this.progress(e)}</td><td>${e.requestedBy}</td>
-          ${change ? html`<td><button type="button" class="cancel" @click=${() => this.cancel(e.id)}>
-              Cancel</button></td>` : nothing}</tr>`)}
-        </tbody>
-      </table>
-      ${rows.length ? nothing : html`<p class="empty">No scenario is running or waiting.</p>`}
-      <h2>Finished since this page opened</h2>
-      <table class="executions" id="results" aria-label="Finished executions">
-        <thead><tr><th scope="col">Machine</th><th scope="col">Scenario</th><th scope="col">Result</th>
-          <th scope="col">Ended</th><th scope="col">Message</th></tr></thead>
-        <tbody>${this.finished.map((e) => html`<tr data-result=${e.id}>
-          <td>${e.machineName}</td><td>${e.scenarioName}</td><td class="state">${e.state}</td>
-          <td>${e.endedAt || ''}</td><td>${e.message || ''}</td></tr>`)}</tbody>
-      </table>
+      <p class="range" id="execution-range">${all.length} execution(s) running or waiting${all.length
+        ? `, rows ${start + 1}–${end} drawn` : ''}</p>
+      <div class="vlist" tabindex="0" role="region" aria-label="Running and waiting executions (scrolls)"
+          @scroll=${(e) => this.scrolled(e)}>
+        <table class="executions" id="executions" aria-label="Running and waiting executions"
+            aria-rowcount=${all.length + 1}>
+          <thead><tr aria-rowindex="1"><th scope="col">Machine</th><th scope="col">Scenario</th>
+            <th scope="col">State</th><th scope="col">Step</th><th scope="col">Progress</th>
+            <th scope="col">Started by</th>
+            ${change ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
+          <tbody>
+            ${start > 0 ? html`<tr aria-hidden="true" style="height:${start * ROW}px"><td colspan=${span}></td></tr>`
+              : nothing}
+            ${repeat(rows, (e) => e.id, (e, i) => html`<tr data-execution=${e.id} aria-rowindex=${start + i + 2}>
+              <td>${e.machineName}</td><td>${e.scenarioName}</td><td class="state">${e.state}</td>
+              <td class="step">${e.steps ? `${e.step} of ${e.steps}: ${e.stepName}` : ''}</td>
+              <td class="progress">${this.progress(e)}</td><td>${e.requestedBy}</td>
+              ${change ? html`<td><button type="button" class="cancel" aria-label="Cancel on ${e.machineName}"
+                  @click=${() => this.cancel(e.id)}>Cancel</button></td>` : nothing}</tr>`)}
+            ${end < all.length ? html`<tr aria-hidden="true" style="height:${(all.length - end) * ROW}px">
+                <td colspan=${span}></td></tr>` : nothing}
+          </tbody>
+        </table>
+      </div>
+      ${all.length ? nothing : html`<p class="empty">No scenario is running or waiting.</p>`}
+      <dpm-result-list .finishedCount=${this.finishedCount}></dpm-result-list>
+      <dpm-file-operations></dpm-file-operations>
     </section>`;
   }
 }

@@ -1,18 +1,11 @@
 import {LitElement, html, nothing} from 'lit';
-import {api, canChange, isAdmin, eachLimited, ApiError} from './api.js';
+import {api, canChange, isAdmin, eachLimited} from './api.js';
 import './scenarios.js';
 import './machine-list.js';
+import './inventory-forms.js';
+import './schedules.js';
 
 const NEW_MACHINES = 'new';
-
-/** The form fields of a machine and the field names the server's problems give for them. */
-const FIELDS = [
-  {id: 'name', label: 'Name', server: ['name']},
-  {id: 'mac', label: 'MAC address', server: ['macs', 'primaryMac']},
-  {id: 'uuid', label: 'UUID', server: ['uuid']},
-  {id: 'ip', label: 'IP address', server: ['ip']},
-  {id: 'model', label: 'Model', server: ['model']},
-];
 
 /**
  * Operations: the machine groups with New Machines and the scenario groups on the left; on the right the machines of
@@ -22,7 +15,7 @@ const FIELDS = [
 class DpmOperations extends LitElement {
   static properties = {
     session: {}, groups: {state: true}, selected: {state: true}, reloads: {state: true},
-    query: {state: true}, chosen: {state: true}, form: {state: true}, errors: {state: true},
+    query: {state: true}, chosen: {state: true}, panel: {state: true}, editMachine: {state: true},
     message: {state: true}, newMachines: {state: true}, target: {state: true}, scenarioGroups: {state: true},
     scenarioGroup: {state: true}, scenarioChoices: {state: true}, bulkScenario: {state: true},
     bulkGroup: {state: true},
@@ -35,8 +28,8 @@ class DpmOperations extends LitElement {
     this.reloads = 0;
     this.query = '';
     this.chosen = new Set();
-    this.form = false;
-    this.errors = {};
+    this.panel = null;
+    this.editMachine = null;
     this.message = '';
     this.newMachines = [];
     this.target = '';
@@ -76,7 +69,7 @@ class DpmOperations extends LitElement {
     this.scenarioGroup = null;
     this.selected = id;
     this.chosen = new Set();
-    this.form = false;
+    this.panel = null;
     this.message = '';
     this.load();
   }
@@ -127,28 +120,26 @@ class DpmOperations extends LitElement {
     await this.loadGroups();
   }
 
-  async create(event) {
-    event.preventDefault();
-    const f = event.target;
-    const value = (id) => f.elements[id].value.trim() || undefined;
-    const body = {groupId: this.selected, name: value('name'), macs: value('mac') ? [value('mac')] : [],
-      uuid: value('uuid'), ip: value('ip'), model: value('model')};
-    this.errors = {};
+  /** Opens a panel (a form, the schedules, the CSV import, the rule files) or closes the one open. */
+  open(panel) {
+    this.panel = this.panel === panel ? null : panel;
+  }
+
+  async properties() {
     try {
-      const m = await api('POST', 'machines', body);
-      this.form = false;
-      this.message = `Machine ${m.name} registered in ${m.groupPath}.`;
-      await this.load();
-      await this.loadGroups();
+      this.editMachine = await api('GET', `machines/${[...this.chosen][0]}`);
+      this.panel = 'machine';
     } catch (e) {
-      if (e instanceof ApiError && e.problem.field) {
-        const field = String(e.problem.field).replace(/\[\d+\]$/, '');
-        const target = FIELDS.find((x) => x.server.includes(field));
-        this.errors = {[target ? target.id : 'form']: e.problem.detail};
-      } else {
-        this.errors = {form: e.message};
-      }
+      this.message = `The machine could not be read: ${e.message}`;
     }
+  }
+
+  /** A form saved or a file imported: its message, the panel closed, the lists read again. */
+  async changed(message) {
+    this.panel = null;
+    this.message = message;
+    await this.load();
+    await this.loadGroups();
   }
 
   renderTree() {
@@ -173,21 +164,27 @@ class DpmOperations extends LitElement {
     </nav>`;
   }
 
-  renderForm() {
-    return html`<form class="machine-form" id="machine-form" @submit=${(e) => this.create(e)}
-        aria-labelledby="machine-form-title" novalidate>
-      <h3 id="machine-form-title">New machine in ${this.groupPath()}</h3>
-      ${FIELDS.map((f) => html`<div class="field">
-        <label for="machine-${f.id}">${f.label}</label>
-        <input id="machine-${f.id}" name=${f.id} aria-invalid=${!!this.errors[f.id]}
-            aria-describedby="machine-${f.id}-error">
-        <span class="error" id="machine-${f.id}-error">${this.errors[f.id] || ''}</span></div>`)}
-      <p class="error" role="alert">${this.errors.form || ''}</p>
-      <div class="actions">
-        <button type="submit" id="machine-save">Register</button>
-        <button type="button" @click=${() => { this.form = false; this.errors = {}; }}>Cancel</button>
-      </div>
-    </form>`;
+  renderPanel() {
+    const group = this.groups.find((x) => x.id === this.selected);
+    switch (this.panel) {
+    case 'new-machine':
+      return html`<dpm-machine-form .group=${this.selected} .path=${this.groupPath()}></dpm-machine-form>`;
+    case 'machine':
+      return html`<dpm-machine-form .machine=${this.editMachine}></dpm-machine-form>`;
+    case 'new-group':
+      return html`<dpm-group-form .group=${group} .creating=${true}></dpm-group-form>`;
+    case 'group':
+      return html`<dpm-group-form .group=${group} .creating=${false}></dpm-group-form>`;
+    case 'csv':
+      return html`<dpm-csv-import></dpm-csv-import>`;
+    case 'rules':
+      return html`<dpm-rule-files .session=${this.session}></dpm-rule-files>`;
+    case 'schedules':
+      return html`<dpm-schedules .session=${this.session} .group=${this.selected} .path=${this.groupPath()}
+          .chosen=${this.chosen} .scenarios=${this.scenarioChoices.filter((s) => s.available)}></dpm-schedules>`;
+    default:
+      return nothing;
+    }
   }
 
   groupPath() {
@@ -203,11 +200,23 @@ class DpmOperations extends LitElement {
         <label for="machine-filter">Filter</label>
         <input id="machine-filter" type="search" placeholder="name, IP, MAC, UUID, model" .value=${this.query}
             @change=${(e) => { this.query = e.target.value; }}>
-        ${isAdmin(this.session) ? html`<button type="button" id="new-machine"
-            @click=${() => { this.form = true; this.errors = {}; }}>New machine</button>` : nothing}
+      </div>
+      <div class="toolbar" role="toolbar" aria-label="Group and machine properties">
+        ${isAdmin(this.session) ? html`
+          <button type="button" id="new-machine" @click=${() => this.open('new-machine')}>New machine</button>
+          <button type="button" id="machine-properties" ?disabled=${this.chosen.size !== 1}
+              @click=${() => this.properties()}>Machine properties</button>
+          <button type="button" id="new-group" @click=${() => this.open('new-group')}>New sub-group</button>
+          <button type="button" id="group-properties" @click=${() => this.open('group')}>Group properties</button>
+          <button type="button" id="import-csv" @click=${() => this.open('csv')}>Import CSV</button>` : nothing}
+        <button type="button" id="open-schedules" aria-pressed=${this.panel === 'schedules'}
+            @click=${() => this.open('schedules')}>Schedules</button>
+        <button type="button" id="open-rules" aria-pressed=${this.panel === 'rules'}
+            @click=${() => this.open('rules')}>Registration rules</button>
       </div>
       ${change ? this.renderBulk() : nothing}
-      ${this.form ? this.renderForm() : nothing}
+      <div class="panel-area" @changed=${(e) => this.changed(e.detail)} @closed=${() => { this.panel = null; }}>
+        ${this.renderPanel()}</div>
       <dpm-machine-list .session=${this.session} .group=${this.selected} .path=${this.groupPath()}
           .query=${this.query} .chosen=${this.chosen} .reloads=${this.reloads}
           @toggle=${(e) => this.toggle(e.detail.id, e.detail.on)}

@@ -2,7 +2,10 @@ package org.opendpm.rest.internal.resources;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
@@ -13,6 +16,7 @@ import javax.ws.rs.core.MediaType;
 
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.execution.ExecutionService;
+import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.execution.ResultQuery;
 import org.opendpm.rest.internal.OpenDpmApplication;
 import org.opendpm.rest.internal.Roles;
@@ -50,9 +54,13 @@ public class ResultResource {
     @GET
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Finished executions, newest first, with result, start and end time and the error message;"
-            + " filter by machine, scenario and end time (from inclusive, to exclusive); a bad parameter is a 400"
-            + " naming it")
-    public ResultPageDto list(@QueryParam("machineId") String machineId, @QueryParam("scenarioId") String scenarioId,
+            + " filter by machine, the machines of a group, scenario, end state and end time (from inclusive, to"
+            + " exclusive); a bad parameter is a 400 naming it")
+    public ResultPageDto list(@QueryParam("machineId") String machineId,
+            @Parameter(
+                    description = "machines now in this group, not its sub-groups") @QueryParam("groupId") String groupId,
+            @QueryParam("scenarioId") String scenarioId,
+            @Parameter(description = "COMPLETED, FAILED, TIMED_OUT or CANCELLED") @QueryParam("state") String state,
             @Parameter(description = "ISO-8601 instant, e.g. 2026-03-01T00:00:00Z") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("to") String to,
             @QueryParam("offset") String offset,
@@ -65,8 +73,27 @@ public class ResultResource {
         int off = InventoryParams.integer("offset", offset, 0, 0, Integer.MAX_VALUE);
         int lim = InventoryParams.integer("limit", limit, 100, 1, MAX_LIMIT);
         ResultQuery query = new ResultQuery(optionalId("machineId", machineId), optionalId("scenarioId", scenarioId),
-                f, t, off, lim);
+                f, t, off, lim, optionalId("groupId", groupId), state(state));
         return ResultPageDto.of(executions.results(query), off, lim);
+    }
+
+    /** An end state; WAITING and RUNNING are no results, so naming them is a mistake worth a 400. */
+    static Optional<ExecutionState> state(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String ended = Arrays.stream(ExecutionState.values()).filter(ExecutionState::finished).map(Enum::name)
+                .collect(Collectors.joining(", "));
+        try {
+            ExecutionState s = ExecutionState.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            if (s.finished()) {
+                return Optional.of(s);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below with the states there are
+        }
+        throw new ValidationException("state", "state must be one of " + ended + ", not '"
+                + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'");
     }
 
     static Optional<Long> optionalId(String field, String value) {

@@ -406,7 +406,7 @@ public class ExecutionResourcesTest {
     /** EXE-7: filters reach the query; defaults are offset 0 and limit 100. */
     @Test
     public void resultsPassFiltersAndPage() {
-        ResultPageDto page = results.list(null, null, null, null, null, null);
+        ResultPageDto page = results.list(null, null, null, null, null, null, null, null);
         assertThat(page.total()).isEqualTo(42);
         assertThat(page.offset()).isZero();
         assertThat(page.limit()).isEqualTo(100);
@@ -414,31 +414,48 @@ public class ExecutionResourcesTest {
         assertThat(service.queries.get(0)).isEqualTo(new ResultQuery(Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), 0, 100));
 
-        results.list("7", "3", "2026-03-01T00:00:00Z", "2026-03-02T09:00:00+09:00", "20", "1000");
+        results.list("7", "5", "3", "failed", "2026-03-01T00:00:00Z", "2026-03-02T09:00:00+09:00", "20", "1000");
         assertThat(service.queries.get(1)).isEqualTo(new ResultQuery(Optional.of(7L), Optional.of(3L),
                 Optional.of(Instant.parse("2026-03-01T00:00:00Z")), Optional.of(Instant.parse("2026-03-02T00:00:00Z")),
-                20, 1000));
+                20, 1000, Optional.of(5L), Optional.of(ExecutionState.FAILED)));
     }
 
     /** EXE-7: each bad parameter is a 400 naming it, and the service is not asked. */
     @Test
     public void resultsRefuseBadParametersNamingThem() {
-        assertThat(field(catchIt(() -> results.list("pc-7", null, null, null, null, null)))).isEqualTo("machineId");
-        assertThat(field(catchIt(() -> results.list(null, "x", null, null, null, null)))).isEqualTo("scenarioId");
-        Throwable from = catchIt(() -> results.list(null, null, "2026-03-01", null, null, null));
+        assertThat(field(catchIt(() -> results.list("pc-7", null, null, null, null, null, null, null))))
+                .isEqualTo("machineId");
+        assertThat(field(catchIt(() -> results.list(null, null, "x", null, null, null, null, null))))
+                .isEqualTo("scenarioId");
+        Throwable from = catchIt(() -> results.list(null, null, null, null, "2026-03-01", null, null, null));
         assertThat(field(from)).isEqualTo("from");
         assertThat(from).hasMessageContaining("ISO-8601").hasMessageContaining("'2026-03-01'");
-        assertThat(field(catchIt(() -> results.list(null, null, null, "yesterday", null, null)))).isEqualTo("to");
-        assertThat(field(catchIt(() -> results.list(null, null, "2026-03-02T00:00:00Z", "2026-03-01T00:00:00Z", null,
-                null)))).isEqualTo("to");
-        assertThat(field(catchIt(() -> results.list(null, null, "2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z", null,
-                null)))).isEqualTo("to");
-        assertThat(field(catchIt(() -> results.list(null, null, null, null, "-1", null)))).isEqualTo("offset");
-        assertThat(field(catchIt(() -> results.list(null, null, null, null, null, "0")))).isEqualTo("limit");
-        Throwable limit = catchIt(() -> results.list(null, null, null, null, null, "1001"));
+        assertThat(field(catchIt(() -> results.list(null, null, null, null, null, "yesterday", null, null))))
+                .isEqualTo("to");
+        assertThat(field(
+                catchIt(() -> results.list(null, null, null, null, "2026-03-02T00:00:00Z", "2026-03-01T00:00:00Z", null,
+                        null))))
+                .isEqualTo("to");
+        assertThat(field(
+                catchIt(() -> results.list(null, null, null, null, "2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z", null,
+                        null))))
+                .isEqualTo("to");
+        assertThat(field(catchIt(() -> results.list(null, null, null, null, null, null, "-1", null))))
+                .isEqualTo("offset");
+        assertThat(field(catchIt(() -> results.list(null, null, null, null, null, null, null, "0"))))
+                .isEqualTo("limit");
+        Throwable limit = catchIt(() -> results.list(null, null, null, null, null, null, null, "1001"));
         assertThat(problem(limit, 400).field()).isEqualTo("limit");
         assertThat(limit).hasMessageContaining("1 to 1000");
-        assertThat(field(catchIt(() -> results.list(null, null, null, null, null, "ten")))).isEqualTo("limit");
+        assertThat(field(catchIt(() -> results.list(null, null, null, null, null, null, null, "ten"))))
+                .isEqualTo("limit");
+        assertThat(field(catchIt(() -> results.list(null, "g", null, null, null, null, null, null))))
+                .isEqualTo("groupId");
+        Throwable running = catchIt(() -> results.list(null, null, null, "RUNNING", null, null, null, null));
+        assertThat(field(running)).isEqualTo("state");
+        assertThat(running).hasMessageContaining("COMPLETED, FAILED, TIMED_OUT, CANCELLED");
+        assertThat(field(catchIt(() -> results.list(null, null, null, "done", null, null, null, null))))
+                .isEqualTo("state");
         assertThat(service.queries).isEmpty();
     }
 

@@ -398,6 +398,8 @@ public final class ExecutionTable {
         q.scenarioId().ifPresent(x -> sql.append(" AND e.scenario_id = ?"));
         q.from().ifPresent(x -> sql.append(" AND e.ended_at >= ?"));
         q.to().ifPresent(x -> sql.append(" AND e.ended_at < ?"));
+        q.groupId().ifPresent(x -> sql.append(" AND e.machine_id IN (SELECT id FROM machine WHERE group_id = ?)"));
+        q.state().ifPresent(x -> sql.append(" AND e.state = ?"));
         return sql.toString();
     }
 
@@ -413,7 +415,13 @@ public final class ExecutionTable {
             ps.setTimestamp(i++, Timestamp.from(q.from().get()));
         }
         if (q.to().isPresent()) {
-            ps.setTimestamp(i, Timestamp.from(q.to().get()));
+            ps.setTimestamp(i++, Timestamp.from(q.to().get()));
+        }
+        if (q.groupId().isPresent()) {
+            ps.setLong(i++, q.groupId().get());
+        }
+        if (q.state().isPresent()) {
+            ps.setString(i, q.state().get().name());
         }
     }
 

@@ -29,6 +29,7 @@ import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.execution.ResultQuery;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineStatus;
+import org.opendpm.api.inventory.NetworkSetting;
 import org.opendpm.api.inventory.PowerState;
 import org.opendpm.api.scenario.Scenario;
 import org.opendpm.api.scenario.ScenarioOptions;
@@ -402,6 +403,19 @@ public class ExecutionEngineTest {
                 Optional.empty(), 0, 100)).total()).isZero();
         assertThatThrownBy(() -> engine.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, 1001))).isInstanceOf(ValidationException.class).hasMessageContaining("1001");
+
+        // By end state and by the machines' group: the Result List's filters in the console.
+        assertThat(engine.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 100, Optional.empty(), Optional.of(ExecutionState.COMPLETED))).results())
+                .extracting(Execution::machineId).containsExactly(a.id());
+        assertThat(engine.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 100, Optional.of(f.group), Optional.of(ExecutionState.FAILED))).total())
+                .isEqualTo(1);
+        long otherGroup = f.inventory.createGroup("/elsewhere", NetworkSetting.SAME_SUBNET).id();
+        assertThat(engine.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 100, Optional.of(otherGroup), Optional.empty())).total()).isZero();
+        assertThat(engine.results(new ResultQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 100, Optional.empty(), Optional.of(ExecutionState.RUNNING))).total()).isZero();
     }
 
     @Test
