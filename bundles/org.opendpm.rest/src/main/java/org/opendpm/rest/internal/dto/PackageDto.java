@@ -1,6 +1,5 @@
 package org.opendpm.rest.internal.dto;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.opendpm.api.packages.PackageFile;
@@ -11,7 +10,7 @@ import org.opendpm.api.packages.RegisteredPackage;
 public record PackageDto(long id, String name, String kind, String version, String msNumber, String displayName,
         String packageId, String urgency, String installer, String command, List<Integer> successCodes,
         List<Integer> rebootCodes, int timeoutMinutes, String description, List<PackageFileDto> files,
-        Instant updatedAt) {
+        String updatedAt) {
 
     /** One file: name, size in bytes, SHA-256. */
     public record PackageFileDto(String name, long size, String sha256) {
@@ -25,6 +24,7 @@ public record PackageDto(long id, String name, String kind, String version, Stri
         return new PackageDto(p.id(), s.name(), s.kind().name(), s.version().orElse(null), s.msNumber().orElse(null),
                 s.displayName().orElse(null), s.packageId().orElse(null), s.urgency().name(), s.installer().name(),
                 s.command().orElse(null), s.successCodes(), s.rebootCodes(), s.timeoutMinutes(),
-                s.description().orElse(null), p.files().stream().map(PackageFileDto::of).toList(), p.updatedAt());
+                s.description().orElse(null), p.files().stream().map(PackageFileDto::of).toList(),
+                p.updatedAt().toString());
     }
 }
