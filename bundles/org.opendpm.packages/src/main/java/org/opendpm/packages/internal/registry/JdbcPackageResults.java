@@ -40,7 +40,7 @@ public class JdbcPackageResults implements PackageResults {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO package_result (execution_id, package_id,"
-                    + " machine_id, package_name, exit_code, outcome, output, elapsed_ms, finished_at)"
+                    + " machine_id, package_name, exit_code, outcome, output_tail, elapsed_ms, finished_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setLong(1, r.executionId());
                 ps.setLong(2, r.packageId());
@@ -61,7 +61,7 @@ public class JdbcPackageResults implements PackageResults {
     public List<PackageResult> of(long executionId) {
         return database.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT machine_id, package_id, package_name, exit_code,"
-                    + " outcome, output, elapsed_ms, finished_at FROM package_result WHERE execution_id = ?"
+                    + " outcome, output_tail, elapsed_ms, finished_at FROM package_result WHERE execution_id = ?"
                     + " ORDER BY finished_at, package_id")) {
                 ps.setLong(1, executionId);
                 List<PackageResult> out = new ArrayList<>();
