@@ -40,7 +40,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code java -jar opendpm-agent.jar}) connected over TLS on loopback: the simultaneous-execution limit (EXE-4), an
  * agent killed mid-execution and Remove Error (EXE-8), the Deploy-OS precondition (EXE-3), file distribution with
  * permissions (FIL-1, FIL-2), an agent presenting another machine's credential, and bad frames and a connection flood
- * that leave the other agents working; the scenario types and the steps and log of an execution (SCN-2, EXE-6).
+ * that leave the other agents working; the scenario types and the steps and log of an execution (SCN-2, EXE-6);
+ * packages installed by a real agent and Execute At Next Startup (PKG-1, PKG-2, EXE-11).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -641,6 +642,11 @@ public class ExecutionIT {
         long cancelled = ok(admin("POST", "machines/" + m + "/next-startup", "{\"scenarioId\":" + only + "}"), 201)
                 .get("id").asLong();
         assertEquals(204, admin("DELETE", "machines/" + m + "/next-startup/" + cancelled, null).status());
+        assertTrue(Container.shell(sessions, "dpm:next-startup-list pkg01").contains("App only"));
+        assertTrue(Container.shell(sessions, "dpm:package-update --urgency highest --timeout 5 odpm-broken")
+                .contains("Changed odpm-broken"));
+        String listed = Container.shell(sessions, "dpm:package-list");
+        assertTrue(listed, listed.contains("odpm-lib") && listed.contains("HIGHEST"));
         JsonNode pending = ok(admin("GET", "machines/" + m + "/next-startup", null), 200);
         assertEquals(pending.toString(), 1, pending.size());
         assertEquals(entry, pending.get(0).get("id").asLong());

@@ -180,6 +180,55 @@ public final class PackageCommands {
     }
 
     @Service
+    @Command(scope = "dpm", name = "package-update", description = "Changes a registered package; options left out"
+            + " keep their value")
+    public static class PackageUpdate implements Action {
+        @Reference
+        PackageService packages;
+
+        @Argument(index = 0, name = "name", required = true, description = "The package")
+        String name;
+
+        @Option(name = "--name", description = "A new name")
+        String newName;
+
+        @Option(name = "--urgency", description = "highest, high, normal or low")
+        String urgency;
+
+        @Option(name = "--command", description = "The install command of a script package")
+        String command;
+
+        @Option(name = "--success", description = "Exit codes meaning success, comma-separated")
+        String success;
+
+        @Option(name = "--reboot", description = "Exit codes meaning success that needs a restart; '' for none")
+        String reboot;
+
+        @Option(name = "--timeout", description = "Minutes the installer may run")
+        Integer timeoutMinutes;
+
+        @Override
+        public Object execute() {
+            try {
+                RegisteredPackage p = byName(packages, name);
+                PackageSpec s = p.spec();
+                PackageSpec changed = new PackageSpec(newName == null ? s.name() : newName, s.kind(), s.version(),
+                        s.msNumber(), s.displayName(), s.packageId(),
+                        urgency == null ? s.urgency() : value("urgency", urgency, Urgency.class), s.installer(),
+                        command == null ? s.command() : Optional.of(command),
+                        success == null ? s.successCodes() : codes(success),
+                        reboot == null ? s.rebootCodes() : codes(reboot),
+                        timeoutMinutes == null ? s.timeoutMinutes() : timeoutMinutes, s.description());
+                packages.update(p.id(), changed);
+                System.out.println("Changed " + changed.name() + " (id " + p.id() + ")");
+            } catch (OpenDpmException e) {
+                throw UserCommands.clear(e);
+            }
+            return null;
+        }
+    }
+
+    @Service
     @Command(scope = "dpm", name = "package-upload", description = "Adds a file of this server to a package: copied"
             + " into the package area of the Folder for Image and hashed")
     public static class PackageUpload implements Action {
