@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.After;
+import org.junit.AfterClass;
 import org.junit.Assume;
-import org.junit.Before;
+import org.junit.BeforeClass;
 import org.junit.Test;
 import org.opendpm.api.agent.AgentRequestException;
 import org.opendpm.api.agent.PackageInstallRequest;
@@ -33,14 +33,15 @@ import org.opendpm.api.inventory.Machine;
  */
 public class RealAgentPackageTest {
 
-    private LinkFixture f;
-    private Process agent;
-    private Path work;
-    private Path root;
-    private Machine machine;
+    // One agent for the class: starting a JVM takes seconds.
+    private static LinkFixture f;
+    private static Process agent;
+    private static Path work;
+    private static Path root;
+    private static Machine machine;
 
-    @Before
-    public void start() throws Exception {
+    @BeforeClass
+    public static void start() throws Exception {
         f = new LinkFixture();
         work = Files.createTempDirectory("real-agent-package");
         root = Files.createDirectories(work.resolve("root"));
@@ -60,8 +61,8 @@ public class RealAgentPackageTest {
                 () -> f.link.agent(machine.id()).isPresent());
     }
 
-    @After
-    public void stop() throws Exception {
+    @AfterClass
+    public static void stop() throws Exception {
         if (agent != null) {
             agent.descendants().forEach(ProcessHandle::destroyForcibly);
             agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -89,7 +90,7 @@ public class RealAgentPackageTest {
         }
     }
 
-    private Path buildDeb(String name, String file) throws Exception {
+    private static Path buildDeb(String name, String file) throws Exception {
         Path tree = work.resolve(name + "-tree");
         Files.createDirectories(tree.resolve("DEBIAN"));
         Files.writeString(tree.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: 1.0\nArchitecture: all\n"
@@ -118,9 +119,13 @@ public class RealAgentPackageTest {
         assertThat(r.output()).contains("Setting up odpm-hello (1.0)");
         assertThat(root.resolve("opt/odpm/hello.txt")).hasContent("odpm-hello");
         assertThat(Files.readString(root.resolve("var/lib/dpkg/status"))).contains("Package: odpm-hello");
-        try (var left = Files.list(work.resolve("state/packages"))) {
-            assertThat(left).as("the agent removed the package's folder").isEmpty();
-        }
+        LinkFixture.await("the agent removed the package's folder", Duration.ofSeconds(20), () -> {
+            try (var left = Files.list(work.resolve("state/packages"))) {
+                return left.findAny().isEmpty();
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
     }
 
     @Test
