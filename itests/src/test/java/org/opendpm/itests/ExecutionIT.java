@@ -40,7 +40,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code java -jar opendpm-agent.jar}) connected over TLS on loopback: the simultaneous-execution limit (EXE-4), an
  * agent killed mid-execution and Remove Error (EXE-8), the Deploy-OS precondition (EXE-3), file distribution with
  * permissions (FIL-1, FIL-2), an agent presenting another machine's credential, and bad frames and a connection flood
- * that leave the other agents working; the scenario types and the steps and log of an execution (SCN-2, EXE-6).
+ * that leave the other agents working; the scenario types and the steps and log of an execution (SCN-2, EXE-6);
+ * packages installed by a real agent and Execute At Next Startup (PKG-1, PKG-2, EXE-11).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -502,5 +503,164 @@ public class ExecutionIT {
 
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    // ------------------------------------------------------------------------------------------------ packages
+
+    /** dpm and dpkg-deb, which the package cases need: missing, they fail under CI and skip loudly elsewhere. */
+    private static void requireDpkg() {
+        for (String tool : List.of("dpkg", "dpkg-deb")) {
+            boolean found = false;
+            for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+                found |= !d.isEmpty() && Files.isExecutable(Path.of(d, tool));
+            }
+            if (!found) {
+                String message = "ExecutionIT's package cases need " + tool + " (Debian package dpkg)";
+                if ("true".equals(System.getenv("CI"))) {
+                    org.junit.Assert.fail(message + ": install it (.ci/run does)");
+                }
+                System.err.println("SKIPPED: " + message + " is not installed");
+                org.junit.Assume.assumeTrue(message, false);
+            }
+        }
+    }
+
+    /** A .deb without maintainer scripts installing one file, built with dpkg-deb. */
+    private static byte[] deb(Path work, String name, String file) throws Exception {
+        Path tree = work.resolve(name + "-tree");
+        Files.createDirectories(tree.resolve("DEBIAN"));
+        Files.writeString(tree.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: 1.0\nArchitecture: all\n"
+                + "Maintainer: OpenDPM tests <tests@opendpm.invalid>\nDescription: test\n");
+        Path target = tree.resolve(file);
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, name + "\n");
+        Path deb = work.resolve(name + ".deb");
+        Process p = new ProcessBuilder("dpkg-deb", "--root-owner-group", "--build", tree.toString(), deb.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("dpkg-deb: " + out, p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0);
+        return Files.readAllBytes(deb);
+    }
+
+    private long registerPackage(String json, String file, byte[] content) {
+        long id = ok(admin("POST", "packages", json), 201).get("id").asLong();
+        ok(rest.sendBytes("PUT", "packages/" + id + "/files/" + file, content, "admin", adminPassword), 201);
+        return id;
+    }
+
+    private long packageScenario(String name, long... packageIds) {
+        StringBuilder ids = new StringBuilder();
+        for (long id : packageIds) {
+            ids.append(ids.length() == 0 ? "" : ",").append(id);
+        }
+        long group = -1;
+        for (JsonNode g : ok(admin("GET", "scenario-groups", null), 200)) {
+            if (g.get("path").asText().equals("/exec")) {
+                group = g.get("id").asLong();
+            }
+        }
+        if (group < 0) {
+            group = ok(admin("POST", "scenario-groups", "{\"path\":\"/exec\"}"), 201).get("id").asLong();
+        }
+        return ok(admin("POST", "scenarios", "{\"name\":\"" + name + "\",\"groupId\":" + group
+                + ",\"tabs\":{\"package\":{\"packages\":[" + ids + "]}}}"), 201).get("id").asLong();
+    }
+
+    /**
+     * PKG-1, PKG-2, EXE-11 with a real agent whose root folder is a throw-away one: a .deb patch built here is
+     * installed by dpkg into it before an application whose script checks for the patch's file; a package whose
+     * installer exits 1 fails its machine with the output's end; a package scenario queued for the next startup runs
+     * when the agent comes back.
+     */
+    @Test
+    public void packagesAreInstalledByTheRealAgentPatchesFirst_PKG2_EXE11() throws Exception {
+        requireDpkg();
+        Path work = dir("packages");
+        Path root = Files.createDirectories(work.resolve("root"));
+        Files.createDirectories(root.resolve("var/lib/dpkg/updates"));
+        Files.createDirectories(root.resolve("var/lib/dpkg/info"));
+        Files.writeString(root.resolve("var/lib/dpkg/status"), "");
+
+        Rest.Response bad = admin("POST", "packages", "{\"name\":\"x\",\"kind\":\"HOTFIX\",\"urgency\":\"HIGH\","
+                + "\"installer\":\"SCRIPT\",\"command\":\"setup.exe\"}");
+        assertEquals(bad.body(), 400, bad.status());
+        assertEquals("msNumber", bad.json().get("field").asText());
+
+        long lib = registerPackage("{\"name\":\"odpm-lib\",\"kind\":\"LINUX_PATCH\",\"urgency\":\"HIGHEST\","
+                + "\"installer\":\"DEB\"}", "odpm-lib_1.0_all.deb", deb(work, "odpm-lib", "opt/odpm-lib/lib.txt"));
+        String check = "test -f " + root.resolve("opt/odpm-lib/lib.txt") + " || { echo 'patch missing'; exit 1; };"
+                + " echo app > " + work.resolve("app-installed");
+        long app = registerPackage("{\"name\":\"odpm-app\",\"kind\":\"APPLICATION\",\"displayName\":\"App\","
+                + "\"urgency\":\"NORMAL\",\"installer\":\"SCRIPT\",\"command\":\"sh install.sh\"}", "install.sh",
+                check.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long broken = registerPackage("{\"name\":\"odpm-broken\",\"kind\":\"APPLICATION\",\"packageId\":\"B1\","
+                + "\"urgency\":\"LOW\",\"installer\":\"SCRIPT\",\"command\":\"sh install.sh\"}", "install.sh",
+                "echo 'unpacking'; echo 'cannot write /opt/broken' >&2; exit 1\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        String mac = "02:ea:00:00:00:01";
+        long m = machine("pkg01", mac, "");
+        String jar = System.getProperty(Container.AGENT_JAR);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path state = work.resolve("state");
+        List<String> command = List.of(java, "-jar", jar, "--server", "127.0.0.1:" + Integer.getInteger(
+                Container.AGENT_PORT), "--state", state.toString(), "--mac", mac, "--name", "pkg01", "--root",
+                root.toString());
+        Files.createDirectories(state);
+        Process agent = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
+                ProcessBuilder.Redirect.appendTo(work.resolve("agent.log").toFile())).start();
+        agents.add(agent);
+        awaitAgent(m);
+
+        // The application is listed first; the patch is installed before it.
+        long both = packageScenario("Patch and app", app, lib);
+        long e = execute(both, m).get(0);
+        JsonNode done = awaitExecution(e, "COMPLETED");
+        JsonNode results = ok(admin("GET", "executions/" + e + "/packages", null), 200);
+        assertEquals(results.toString(), 2, results.size());
+        assertEquals("odpm-lib", results.get(0).get("packageName").asText());
+        assertEquals("SUCCESS", results.get(0).get("outcome").asText());
+        assertTrue(results.get(0).get("output").asText(), results.get(0).get("output").asText()
+                .contains("Setting up odpm-lib (1.0)"));
+        assertEquals("odpm-app", results.get(1).get("packageName").asText());
+        assertEquals("SUCCESS", results.get(1).get("outcome").asText());
+        assertTrue(done.toString(), Files.exists(work.resolve("app-installed")));
+        assertTrue(Files.readString(root.resolve("var/lib/dpkg/status")).contains("Package: odpm-lib"));
+
+        long failing = packageScenario("Broken package", broken);
+        JsonNode failed = awaitExecution(execute(failing, m).get(0), "FAILED");
+        String message = failed.get("message").asText();
+        assertTrue(message, message.contains("Package odpm-broken failed on machine pkg01 with exit code 1"));
+        assertTrue(message, message.contains("cannot write /opt/broken"));
+        assertTrue(ok(admin("POST", "machines/" + m + "/remove-error", null), 200).get("removed").asBoolean());
+
+        // EXE-11: queued, listed, cancellable; run when the agent next says hello.
+        Files.delete(work.resolve("app-installed"));
+        long only = packageScenario("App only", app);
+        long entry = ok(admin("POST", "machines/" + m + "/next-startup", "{\"scenarioId\":" + only + "}"), 201)
+                .get("id").asLong();
+        long cancelled = ok(admin("POST", "machines/" + m + "/next-startup", "{\"scenarioId\":" + only + "}"), 201)
+                .get("id").asLong();
+        assertEquals(204, admin("DELETE", "machines/" + m + "/next-startup/" + cancelled, null).status());
+        assertTrue(Container.shell(sessions, "dpm:next-startup-list pkg01").contains("App only"));
+        assertTrue(Container.shell(sessions, "dpm:package-update --urgency highest --timeout 5 odpm-broken")
+                .contains("Changed odpm-broken"));
+        String listed = Container.shell(sessions, "dpm:package-list");
+        assertTrue(listed, listed.contains("odpm-lib") && listed.contains("HIGHEST"));
+        JsonNode pending = ok(admin("GET", "machines/" + m + "/next-startup", null), 200);
+        assertEquals(pending.toString(), 1, pending.size());
+        assertEquals(entry, pending.get(0).get("id").asLong());
+        assertEquals(400, admin("POST", "machines/" + m + "/next-startup", "{\"scenarioId\":" + scenario("Quick",
+                "fake", "true") + "}").status());
+
+        agent.destroy();
+        agent.waitFor(10, TimeUnit.SECONDS);
+        Rest.awaitMillis(30_000, () -> agentOf(m) == null, "agent gone");
+        agents.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
+                ProcessBuilder.Redirect.appendTo(work.resolve("agent.log").toFile())).start());
+        Rest.awaitMillis(60_000, () -> Files.exists(work.resolve("app-installed")),
+                "the queued scenario ran at the agent's hello");
+        Rest.awaitMillis(30_000, () -> ok(admin("GET", "machines/" + m + "/next-startup", null), 200).size() == 0,
+                "the queue drained");
     }
 }

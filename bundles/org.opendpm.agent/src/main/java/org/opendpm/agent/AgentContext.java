@@ -30,6 +30,7 @@ final class AgentContext implements AutoCloseable {
     final PowerControl power;
     final DiskScanner disks;
     final ImageDisks imageDisks;
+    final PackageInstaller packages;
     final Stats stats = new Stats();
     final String agentVersion;
 
@@ -44,6 +45,7 @@ final class AgentContext implements AutoCloseable {
         this.disks = disks;
         this.imageDisks = new ImageDisks(config, disks);
         this.state = new StateFolder(config.stateDir());
+        this.packages = new PackageInstaller(config.stateDir(), config.root());
         if (config.serverFingerprint() != null) {
             state.pin(StateFolder.normalizeFingerprint(config.serverFingerprint()), "--server-fingerprint");
         }

@@ -135,6 +135,10 @@ final class Session implements AutoCloseable {
                 power(p.id(), p.action());
             } else if (m instanceof Message.PrepareMaster p) {
                 prepareMaster(p);
+            } else if (m instanceof Message.PackageStage p) {
+                packageStage(p);
+            } else if (m instanceof Message.PackageInstall p) {
+                packageInstall(p);
             } else if (m instanceof Message.FileBegin b) {
                 fileBegin(b);
             } else if (m instanceof Message.FileEnd e) {
@@ -333,6 +337,50 @@ final class Session implements AutoCloseable {
                 carryOutSoon("shutdown");
             }
         }, () -> {
+        });
+    }
+
+    private void packageStage(Message.PackageStage p) {
+        if (!execute) {
+            send(new Message.PackageStaged(p.id(), ctx.config.stateDir().resolve("packages").toString()), p.id());
+            return;
+        }
+        try {
+            send(new Message.PackageStaged(p.id(), ctx.packages.stage(p.name()).toString()), p.id());
+        } catch (IOException e) {
+            error(p.id(), "packageStage", "cannot make a folder for package " + p.name() + ": " + e.getMessage());
+        }
+    }
+
+    private void packageInstall(Message.PackageInstall p) {
+        if (!execute) {
+            send(new Message.PackageResult(p.id(), 0, SIMULATED_OUTPUT, 0), p.id());
+            return;
+        }
+        AtomicReference<ProcessHandle> process = new AtomicReference<>();
+        onWorker(p.id(), "packageInstall", () -> {
+            PackageInstaller.Result r;
+            try {
+                r = ctx.packages.install(p, h -> {
+                    process.set(h);
+                    if (!running.containsKey(p.id())) {
+                        CommandRunner.killTree(h); // cancelled while it started
+                    }
+                });
+            } catch (PackageInstaller.Refused | IOException e) {
+                finish(p.id(), new Message.ErrorAnswer(p.id(), Message.ErrorAnswer.FAILED, e.getMessage()));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            finish(p.id(), new Message.PackageResult(p.id(), r.exitCode(), r.output(), r.millis()));
+        }, () -> {
+            ProcessHandle h = process.get();
+            if (h != null) {
+                LOG.info("Killing installer " + h.pid() + " and its children: the server cancelled the install");
+                CommandRunner.killTree(h);
+            }
         });
     }
 

@@ -1,6 +1,7 @@
 package org.opendpm.spi;
 
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,65 @@ public interface AgentHandle {
      * dropped from the session for staying behind, with the reason. Since 2.2.
      */
     CompletionStage<ImageResult> restore(Restore restore, Multicast multicast);
+
+    /**
+     * Installs a package through the machine's agent (PKG-2): the agent makes a folder for it, the files are sent
+     * there (size and SHA-256 checked, as {@link #send} does), and the agent runs the installer and removes the folder.
+     * Completes with what the installer did, whatever its exit code (the executor decides what an exit code means);
+     * exceptionally when the agent refuses the package (a file of the wrong kind, {@code rpm} missing) or is lost. A
+     * machine without a connected agent is powered on first, as for {@link #run}. Since 2.3.
+     */
+    CompletionStage<PackageOutcome> install(PackageInstall install);
+
+    /**
+     * One package to install.
+     *
+     * @param name the package's name, for logs
+     * @param installer which installer the agent runs
+     * @param files the package's files on the server, in the order the installer takes them (1 to 64)
+     * @param command for {@link Installer#SCRIPT} the command line the agent's shell runs in the package's folder;
+     *            empty otherwise
+     * @param timeout how long the installer may run before the agent kills it (1 s to a day)
+     */
+    record PackageInstall(String name, Installer installer, List<Path> files, Optional<String> command,
+            Duration timeout) {
+        public PackageInstall {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(installer, "installer");
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(timeout, "timeout");
+            files = List.copyOf(files);
+            if (files.isEmpty() || files.size() > 64) {
+                throw new IllegalArgumentException("a package has 1 to 64 files, not " + files.size());
+            }
+            if ((installer == Installer.SCRIPT) != command.isPresent()) {
+                throw new IllegalArgumentException("a command line is given exactly for the script installer");
+            }
+            if (timeout.toSeconds() < 1 || timeout.toSeconds() > 86_400) {
+                throw new IllegalArgumentException("the time-out must be 1 s to a day, not " + timeout);
+            }
+        }
+    }
+
+    /** How the agent installs a package's files. Since 2.3. */
+    enum Installer {
+        /** {@code dpkg -i} of the {@code .deb} files. */
+        DEB,
+        /** {@code rpm -U} of the {@code .rpm} files. */
+        RPM,
+        /** The package's command line, run by the shell in the folder with its files. */
+        SCRIPT
+    }
+
+    /**
+     * What a package's installer did.
+     *
+     * @param exitCode its exit code, -1 when the agent killed it at its time-out
+     * @param output the end of what it wrote, at most 4096 characters
+     * @param elapsed how long it ran
+     */
+    record PackageOutcome(int exitCode, String output, Duration elapsed) {
+    }
 
     /**
      * A backup.

@@ -32,6 +32,10 @@ public sealed interface Message {
     int MAX_RANGES = 1024;
     /** The most chunks of a multicast session's image: its index (72 bytes a chunk) comes over the link. */
     long MAX_MULTICAST_CHUNKS = 1L << 24;
+    /** The most files of one package, the longest installer run and the longest output a package result carries. */
+    int MAX_PACKAGE_FILES = 64;
+    long MAX_PACKAGE_SECONDS = 86_400;
+    int MAX_PACKAGE_OUTPUT = 4096;
 
     /** A request of the server to the agent; the agent answers it once, with an {@link Answer} of the same id. */
     sealed interface Request extends Message {
@@ -350,7 +354,63 @@ public sealed interface Message {
     record ImageWriteEnd(long id) implements Event {
     }
 
+    /**
+     * Makes a fresh, empty folder on the agent for the files of one package (PKG-2); answered with
+     * {@link PackageStaged}. The server then sends the package's files into it with {@link FileBegin} and installs it
+     * with {@link PackageInstall}. {@code name} is the package's name, for the agent's log.
+     */
+    record PackageStage(long id, String name) implements Request {
+    }
+
+    /**
+     * Installs the package whose files were sent into {@code folder} (a folder {@link PackageStaged} named) with
+     * {@code installer}: {@value #DEB} ({@code dpkg -i} of the {@code .deb} files in the order given), {@value #RPM}
+     * ({@code rpm -U} of the {@code .rpm} files) or {@value #SCRIPT} ({@code command} run by the shell in the folder).
+     * Answered with {@link PackageResult}; the agent removes the folder afterwards.
+     */
+    record PackageInstall(long id, String folder, String installer, List<String> files, Optional<String> command,
+            long timeoutSeconds) implements Request {
+        public static final String DEB = "deb";
+        public static final String RPM = "rpm";
+        public static final String SCRIPT = "script";
+        public static final List<String> INSTALLERS = List.of(DEB, RPM, SCRIPT);
+
+        public PackageInstall {
+            if (!INSTALLERS.contains(installer)) {
+                throw new IllegalArgumentException("installer '" + installer + "' is not one of " + INSTALLERS);
+            }
+            files = List.copyOf(files);
+            if (files.isEmpty() || files.size() > MAX_PACKAGE_FILES) {
+                throw new IllegalArgumentException("a package has 1 to " + MAX_PACKAGE_FILES + " files");
+            }
+            if (installer.equals(SCRIPT) != command.isPresent()) {
+                throw new IllegalArgumentException("a command is given exactly for the script installer");
+            }
+            if (timeoutSeconds < 1 || timeoutSeconds > MAX_PACKAGE_SECONDS) {
+                throw new IllegalArgumentException("timeout " + timeoutSeconds + " s is outside 1.."
+                        + MAX_PACKAGE_SECONDS);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- answers (agent → server)
+
+    /** The folder a {@link PackageStage} made, an absolute path on the machine. */
+    record PackageStaged(long id, String folder) implements Answer {
+    }
+
+    /**
+     * What a package's installer did: its exit code (-1 when it was killed at its time-out), the end of what it wrote
+     * (at most {@value #MAX_PACKAGE_OUTPUT} characters) and how long it ran.
+     */
+    record PackageResult(long id, int exitCode, String output, long millis) implements Answer {
+        public PackageResult {
+            if (output.length() > MAX_PACKAGE_OUTPUT) {
+                throw new IllegalArgumentException("output of " + output.length() + " characters, more than "
+                        + MAX_PACKAGE_OUTPUT);
+            }
+        }
+    }
 
     /** {@code exitCode} is -1 when the command was killed at its time-out. */
     record CommandResult(long id, int exitCode, String output) implements Answer {

@@ -50,6 +50,10 @@ import org.opendpm.agent.protocol.Message.MulticastJoined;
 import org.opendpm.agent.protocol.Message.MulticastProgress;
 import org.opendpm.agent.protocol.Message.MulticastResult;
 import org.opendpm.agent.protocol.Message.Power;
+import org.opendpm.agent.protocol.Message.PackageInstall;
+import org.opendpm.agent.protocol.Message.PackageResult;
+import org.opendpm.agent.protocol.Message.PackageStage;
+import org.opendpm.agent.protocol.Message.PackageStaged;
 import org.opendpm.agent.protocol.Message.PrepareMaster;
 import org.opendpm.agent.protocol.Message.Progress;
 import org.opendpm.agent.protocol.Message.ReadDiskArea;
@@ -119,7 +123,9 @@ public final class MessageCodec {
             Map.entry(ImageWriteResult.class, "imageWriteResult"), Map.entry(PrepareMaster.class, "prepareMaster"),
             Map.entry(MulticastJoin.class, "multicastJoin"), Map.entry(MulticastJoined.class, "multicastJoined"),
             Map.entry(MulticastProgress.class, "multicastProgress"), Map.entry(MulticastEnd.class, "multicastEnd"),
-            Map.entry(MulticastResult.class, "multicastResult"));
+            Map.entry(MulticastResult.class, "multicastResult"), Map.entry(PackageStage.class, "packageStage"),
+            Map.entry(PackageStaged.class, "packageStaged"), Map.entry(PackageInstall.class, "packageInstall"),
+            Map.entry(PackageResult.class, "packageResult"));
 
     private MessageCodec() {
     }
@@ -262,6 +268,21 @@ public final class MessageCodec {
             ImageWriteResult r = imageWriteResult(m);
             return new MulticastResult(r.id(), r.chunks(), r.bytesWritten(), r.compared(), r.mismatches());
         }
+        case "packageStage":
+            return new PackageStage(m.integer("id"), m.string("name"));
+        case "packageStaged":
+            return new PackageStaged(m.integer("id"), m.string("folder"));
+        case "packageInstall":
+            return packageInstall(m);
+        case "packageResult": {
+            String output = m.optionalString("output").orElse("");
+            if (output.length() > Message.MAX_PACKAGE_OUTPUT) {
+                throw m.invalid("output", "has " + output.length() + " characters, more than "
+                        + Message.MAX_PACKAGE_OUTPUT);
+            }
+            return new PackageResult(m.integer("id"), m.int32("exitCode"), output,
+                    m.integer("millis", 0, Long.MAX_VALUE));
+        }
         default:
             throw new ProtocolException(Reason.UNKNOWN_TYPE, null, "unknown message type '"
                     + JsonObject.clip(type) + "'", idOfUnknown(m));
@@ -318,6 +339,28 @@ public final class MessageCodec {
                     + String.join(", ", PrepareMaster.SYSTEMS));
         }
         return new PrepareMaster(id, system);
+    }
+
+    private static PackageInstall packageInstall(JsonObject m) throws ProtocolException {
+        long id = m.integer("id");
+        String folder = m.string("folder");
+        String installer = m.string("installer");
+        if (!PackageInstall.INSTALLERS.contains(installer)) {
+            throw m.invalid("installer", "'" + JsonObject.clip(installer) + "' is not one of "
+                    + String.join(", ", PackageInstall.INSTALLERS));
+        }
+        List<String> files = strings(m, "files", Message.MAX_PACKAGE_FILES);
+        if (files.isEmpty()) {
+            throw m.invalid("files", "is empty");
+        }
+        Optional<String> command = m.optionalString("command");
+        if (installer.equals(PackageInstall.SCRIPT) != command.isPresent()) {
+            throw m.invalid("command", installer.equals(PackageInstall.SCRIPT)
+                    ? "is missing for a script"
+                    : "is given for installer " + installer);
+        }
+        long timeout = m.integer("timeoutSeconds", 1, Message.MAX_PACKAGE_SECONDS);
+        return new PackageInstall(id, folder, installer, files, command, timeout);
     }
 
     private static Optional<String> resumeKey(JsonObject m) throws ProtocolException {
@@ -674,6 +717,20 @@ public final class MessageCodec {
             g.writeNumberField("chunks", w.chunks());
             g.writeBooleanField("compare", w.compare());
             g.writeNumberField("windowBytes", w.windowBytes());
+        } else if (request instanceof PackageStage p) {
+            head(g, p, p.id());
+            g.writeStringField("name", p.name());
+        } else if (request instanceof PackageInstall p) {
+            head(g, p, p.id());
+            g.writeStringField("folder", p.folder());
+            g.writeStringField("installer", p.installer());
+            g.writeArrayFieldStart("files");
+            for (String f : p.files()) {
+                g.writeString(f);
+            }
+            g.writeEndArray();
+            optional(g, "command", p.command());
+            g.writeNumberField("timeoutSeconds", p.timeoutSeconds());
         } else if (request instanceof MulticastJoin j) {
             head(g, j, j.id());
             g.writeNumberField("transferId", j.transferId());
@@ -723,6 +780,14 @@ public final class MessageCodec {
             g.writeStringField("output", c.output());
         } else if (answer instanceof Ack a) {
             head(g, a, a.id());
+        } else if (answer instanceof PackageStaged p) {
+            head(g, p, p.id());
+            g.writeStringField("folder", p.folder());
+        } else if (answer instanceof PackageResult p) {
+            head(g, p, p.id());
+            g.writeNumberField("exitCode", p.exitCode());
+            g.writeStringField("output", p.output());
+            g.writeNumberField("millis", p.millis());
         } else if (answer instanceof FolderListing l) {
             head(g, l, l.id());
             g.writeArrayFieldStart("entries");

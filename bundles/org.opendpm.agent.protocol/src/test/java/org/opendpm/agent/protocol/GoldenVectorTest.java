@@ -102,6 +102,7 @@ public class GoldenVectorTest {
                 new ImageWriteResult.Mismatch(17, 1, 71303168))));
         m.put("error-dropped", new ErrorAnswer(25, ErrorAnswer.DROPPED,
                 "no chunk confirmed for 60 s (412 of 16384 chunks written)"));
+        m.putAll(PackageMessagesTest.goodVectors());
         return m;
     }
 

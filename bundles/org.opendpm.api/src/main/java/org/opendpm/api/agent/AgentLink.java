@@ -54,6 +54,13 @@ public interface AgentLink {
      */
     CompletionStage<Void> sendFile(long machineId, Path source, String targetFolder, String permissions);
 
+    /**
+     * Installs a package on the machine (PKG-2): the agent makes a folder for it, its files are sent there as
+     * {@link #sendFile} sends files, then the agent runs the installer and removes the folder. Completes with what the
+     * installer did, whatever its exit code; cancelling stops the transfer or kills the installer. Since 1.4.
+     */
+    CompletionStage<PackageInstallResult> installPackage(long machineId, PackageInstallRequest request);
+
     /** Deletes one file on the machine (FIL-1). */
     CompletionStage<Void> deleteFile(long machineId, String path);
 

@@ -42,6 +42,7 @@ public final class FakeAgentLink implements AgentLink {
     public final BlockingQueue<Request<CommandResult>> commands = new LinkedBlockingQueue<>();
     public final BlockingQueue<Request<Void>> powerRequests = new LinkedBlockingQueue<>();
     public final BlockingQueue<Request<Void>> files = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Request<org.opendpm.api.agent.PackageInstallResult>> packages = new LinkedBlockingQueue<>();
     /** Master preparations asked (SCN-4), {@code what} being the system. */
     public final BlockingQueue<Request<Void>> masterPreparations = new LinkedBlockingQueue<>();
     /** Every request made, answered or not; the open ones fail when their agent goes. */
@@ -123,6 +124,12 @@ public final class FakeAgentLink implements AgentLink {
     @Override
     public CompletionStage<Void> sendFile(long machineId, Path source, String targetFolder, String permissions) {
         return request(files, machineId, "send " + source.getFileName() + " " + targetFolder + " " + permissions);
+    }
+
+    @Override
+    public CompletionStage<org.opendpm.api.agent.PackageInstallResult> installPackage(long machineId,
+            org.opendpm.api.agent.PackageInstallRequest request) {
+        return request(packages, machineId, "install " + request.name());
     }
 
     @Override

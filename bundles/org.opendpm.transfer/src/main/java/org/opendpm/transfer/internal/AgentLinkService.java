@@ -41,6 +41,8 @@ import org.opendpm.api.agent.ImageReadResult;
 import org.opendpm.api.agent.ImageWriteProgress;
 import org.opendpm.api.agent.ImageWriteRequest;
 import org.opendpm.api.agent.ImageWriteResult;
+import org.opendpm.api.agent.PackageInstallRequest;
+import org.opendpm.api.agent.PackageInstallResult;
 import org.opendpm.api.agent.ProgressListener;
 import org.opendpm.api.agent.RemoteFile;
 import org.opendpm.api.agent.StreamResult;
@@ -181,6 +183,7 @@ public final class AgentLinkService implements AgentLink, MulticastService, Agen
     private final ExecutorService streamWriters;
     private final AgentAdmission admission;
     private final AgentSessions sessions;
+    private final PackageInstalls packages;
     private final MasterPreparation masters;
     private final MulticastSessions multicast;
     private ConnectionLimiter limiter; // guarded by "this"; one per listener, as it keeps per-address state
@@ -211,6 +214,7 @@ public final class AgentLinkService implements AgentLink, MulticastService, Agen
         this.admission = new AgentAdmission(inventory, credentials, () -> this.deployOsSessions, stats, blocking);
         this.sessions = new AgentSessions(inventory, stats, blocking, notifier);
         this.masters = new MasterPreparation(sessions, credentials, blocking, () -> requestTimeout);
+        this.packages = new PackageInstalls(sessions, this, () -> requestTimeout);
         this.multicast = new MulticastSessions(sessions, blocking);
         apply(config);
     }
@@ -461,6 +465,19 @@ public final class AgentLinkService implements AgentLink, MulticastService, Agen
             }
             return s.sendFile(file, name, size, sha256, targetFolder, permissions, requestTimeout);
         });
+    }
+
+    @Override
+    public CompletionStage<PackageInstallResult> installPackage(long machineId, PackageInstallRequest request) {
+        if (request == null) {
+            return CompletableFuture.failedFuture(new ValidationException("request", "a package is required"));
+        }
+        for (Path f : request.files()) {
+            if (f.getFileName() == null || !Files.isRegularFile(f)) {
+                return CompletableFuture.failedFuture(new ValidationException("files", f + " is not a regular file"));
+            }
+        }
+        return packages.install(machineId, request);
     }
 
     @Override

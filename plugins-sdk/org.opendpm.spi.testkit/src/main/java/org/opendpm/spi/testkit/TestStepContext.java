@@ -92,6 +92,10 @@ public final class TestStepContext implements StepContext {
     private volatile Function<AgentHandle.Restore, AgentHandle.ImageResult> restoreAnswers = r -> {
         throw new StepFailedException("no restore answer scripted for: " + r);
     };
+    private final List<AgentHandle.PackageInstall> installs = new CopyOnWriteArrayList<>();
+    private volatile Function<AgentHandle.PackageInstall, AgentHandle.PackageOutcome> installAnswers = i -> {
+        throw new StepFailedException("no install answer scripted for: " + i.name());
+    };
     private volatile PowerState powerState = PowerState.OFF;
     private volatile boolean stopped;
     private PlanTarget target = ScenarioTypeChecks.target();
@@ -132,6 +136,20 @@ public final class TestStepContext implements StepContext {
     public TestStepContext onRestore(Function<AgentHandle.Restore, AgentHandle.ImageResult> answers) {
         this.restoreAnswers = answers;
         return this;
+    }
+
+    /**
+     * How {@link AgentHandle#install} answers; a function that throws fails the install with that exception (since
+     * 1.3).
+     */
+    public TestStepContext onInstall(Function<AgentHandle.PackageInstall, AgentHandle.PackageOutcome> answers) {
+        this.installAnswers = answers;
+        return this;
+    }
+
+    /** The package installs the executor asked for, in order (since 1.3). */
+    public List<AgentHandle.PackageInstall> installsAsked() {
+        return List.copyOf(installs);
     }
 
     /** What the agent streams for {@code receive(source, {path: path})}. */
@@ -365,6 +383,20 @@ public final class TestStepContext implements StepContext {
             commands.add(commandLine);
             try {
                 return CompletableFuture.completedFuture(commandAnswers.apply(commandLine));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public CompletionStage<PackageOutcome> install(PackageInstall install) {
+            installs.add(install);
+            try {
+                PackageOutcome outcome = installAnswers.apply(install);
+                return outcome == null
+                        ? CompletableFuture.failedFuture(new PluginAssertionError("the test's script answered null"
+                                + " for " + install.name()))
+                        : CompletableFuture.completedFuture(outcome);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -137,6 +137,12 @@ public class AgentResourcesTest {
         }
 
         @Override
+        public CompletionStage<org.opendpm.api.agent.PackageInstallResult> installPackage(long machineId,
+                org.opendpm.api.agent.PackageInstallRequest request) {
+            throw new AssertionError("not used by this test");
+        }
+
+        @Override
         public CompletionStage<Void> deleteFile(long machineId, String path) {
             throw new AssertionError("not used by this test");
         }

@@ -265,6 +265,16 @@ final class StepContextImpl implements StepContext {
         }
 
         @Override
+        public CompletionStage<PackageOutcome> install(PackageInstall install) {
+            org.opendpm.api.agent.PackageInstallRequest request = new org.opendpm.api.agent.PackageInstallRequest(
+                    install.name(), org.opendpm.api.agent.PackageInstallRequest.Installer.valueOf(install.installer()
+                            .name()),
+                    install.files(), install.command(), install.timeout());
+            return withAgent(() -> services.agents().installPackage(machine.id(), request))
+                    .thenApply(r -> new PackageOutcome(r.exitCode(), r.output(), r.elapsed()));
+        }
+
+        @Override
         public CompletionStage<Void> send(String serverFile, String targetFolder, String permissions) {
             return withAgent(() -> services.agents().sendFile(machine.id(), services.files().resolve(serverFile),
                     targetFolder, permissions));
