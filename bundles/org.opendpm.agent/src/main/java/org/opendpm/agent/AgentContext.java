@@ -33,6 +33,8 @@ final class AgentContext implements AutoCloseable {
     final PackageInstaller packages;
     final Stats stats = new Stats();
     final String agentVersion;
+    /** Drawn once per start of this process and sent in every hello: the server sees a restart of the agent. */
+    final String startId = newStartId();
 
     AgentContext(AgentConfig config) throws IOException {
         this(config, config.testDisks().isEmpty()
@@ -63,6 +65,12 @@ final class AgentContext implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(threads("agent-worker"));
         this.power = new PowerControl(config.allowPower() && config.simulate() == 0, config.powerCommands());
         this.agentVersion = readVersion();
+    }
+
+    private static String newStartId() {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     static ThreadFactory threads(String prefix) {

@@ -321,7 +321,7 @@ final class AgentRunner implements Runnable {
         boolean deployOs = token.isPresent() || resume.isPresent();
         channel.send(new Message.Hello(mac, credential, token, Optional.ofNullable(identity.uuid()), Optional.of(ip),
                 Optional.of(identity.hostName()), identity.os(), ctx.agentVersion, deployOs, "on",
-                Message.PROTOCOL_VERSION, resume));
+                Message.PROTOCOL_VERSION, resume, Optional.of(ctx.startId)));
         Message answer = readOpeningAnswer(channel);
         if (answer instanceof Message.ConnectionError error) {
             if (!error.code().equals("unauthenticated")) {

@@ -70,11 +70,16 @@ public sealed interface Message {
     /**
      * The first frame of an agent that has a credential, or of a Deploy-OS agent: an installed OS's agent carries its
      * {@code credential}; a Deploy-OS agent ({@code deployOs}) carries its one-time {@code token}, or, when it comes
-     * back after losing the connection, the {@code resumeKey} of its last {@link Welcome} instead.
+     * back after losing the connection, the {@code resumeKey} of its last {@link Welcome} instead. {@code startId} is
+     * drawn once per start of the agent's process and kept while it reconnects, so the server tells a machine that
+     * started (Execute At Next Startup, EXE-11) from a connection that came back.
      */
     record Hello(String mac, Optional<String> credential, Optional<String> token, Optional<String> uuid,
             Optional<String> ip, Optional<String> hostName, String os, String agentVersion, boolean deployOs,
-            String powerState, int protocol, Optional<String> resumeKey) implements Event {
+            String powerState, int protocol, Optional<String> resumeKey, Optional<String> startId) implements Event {
+        /** What a {@code startId} may be: 8 to 64 base64url characters. */
+        public static final java.util.regex.Pattern START_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
         public Hello {
             Objects.requireNonNull(mac, "mac");
             if (deployOs ? token.isPresent() == resumeKey.isPresent() : credential.isEmpty()) {
@@ -82,6 +87,17 @@ public sealed interface Message {
                         ? "a Deploy-OS hello carries a token or a resume key"
                         : "a hello carries a credential");
             }
+            if (startId.isPresent() && !START_ID.matcher(startId.get()).matches()) {
+                throw new IllegalArgumentException("a start id is 8 to 64 base64url characters");
+            }
+        }
+
+        /** A hello without a start id (agents before protocol package 1.6). */
+        public Hello(String mac, Optional<String> credential, Optional<String> token, Optional<String> uuid,
+                Optional<String> ip, Optional<String> hostName, String os, String agentVersion, boolean deployOs,
+                String powerState, int protocol, Optional<String> resumeKey) {
+            this(mac, credential, token, uuid, ip, hostName, os, agentVersion, deployOs, powerState, protocol,
+                    resumeKey, Optional.empty());
         }
 
         /** A hello without a resume key. */

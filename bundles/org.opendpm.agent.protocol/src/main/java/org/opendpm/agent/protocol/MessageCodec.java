@@ -328,7 +328,15 @@ public final class MessageCodec {
         return new Hello(mac, credential, token, m.optionalString("uuid"), m.optionalString("ip"),
                 m.optionalString("hostName"), m.optionalString("os").orElse(""),
                 m.optionalString("agentVersion").orElse(""), deployOs, m.optionalString("powerState").orElse("on"),
-                protocol(m), deployOs ? resumeKey : Optional.empty());
+                protocol(m), deployOs ? resumeKey : Optional.empty(), startId(m));
+    }
+
+    private static Optional<String> startId(JsonObject m) throws ProtocolException {
+        Optional<String> id = m.optionalString("startId");
+        if (id.isPresent() && !Hello.START_ID.matcher(id.get()).matches()) {
+            throw m.invalid("startId", "is not 8 to 64 base64url characters");
+        }
+        return id;
     }
 
     private static PrepareMaster prepareMaster(JsonObject m) throws ProtocolException {
@@ -623,6 +631,7 @@ public final class MessageCodec {
             g.writeStringField("powerState", h.powerState());
             g.writeNumberField("protocol", h.protocol());
             optional(g, "resumeKey", h.resumeKey());
+            optional(g, "startId", h.startId());
         } else if (message instanceof Registered r) {
             g.writeStringField("type", type(r));
             g.writeStringField("credential", r.credential());

@@ -5,7 +5,7 @@
  * org.opendpm.agent.protocol.MessageCodec}). The server (a Netty pipeline) and the agent (blocking sockets) and both
  * test peers use it; nothing here does I/O beyond reading one frame from a stream.
  */
-@Version("1.5.0")
+@Version("1.6.0")
 @Export
 package org.opendpm.agent.protocol;
 

@@ -37,6 +37,9 @@ public class GoldenVectorTest {
                 Optional.of("192.0.2.10"), Optional.of("web01"), "Linux 6.1 amd64", "0.1.0", false, 2));
         m.put("hello", new Hello("00:50:56:aa:bb:cc", Optional.of(CREDENTIAL), Optional.empty(), Optional.empty(),
                 Optional.of("192.0.2.10"), Optional.of("web01"), "Linux 6.1 amd64", "0.1.0", false, "on", 2));
+        m.put("hello-started", new Hello("00:50:56:aa:bb:cc", Optional.of(CREDENTIAL), Optional.empty(),
+                Optional.empty(), Optional.of("192.0.2.10"), Optional.of("web01"), "Linux 6.1 amd64", "0.1.0", false,
+                "on", 2, Optional.empty(), Optional.of("c3RhcnQtaWQtZXhhbXBsZQ")));
         m.put("hello-deploy-os", new Hello("00:50:56:aa:bb:cc", Optional.empty(), Optional.of("tok-3q2-zA"),
                 Optional.empty(), Optional.of("192.0.2.10"), Optional.empty(), "Linux 6.1 amd64", "0.1.0", true, "on",
                 2));
@@ -192,6 +195,8 @@ public class GoldenVectorTest {
                 "'readStream' member 'parameters' value 'path' is not a string"));
         m.put("hello-bad-resume-key", new Bad(Reason.BAD_MEMBER, "resumeKey",
                 "'hello' member 'resumeKey' is not 43 base64url characters"));
+        m.put("hello-bad-start-id", new Bad(Reason.BAD_MEMBER, "startId",
+                "'hello' member 'startId' is not 8 to 64 base64url characters"));
         m.put("hello-token-and-resume-key", new Bad(Reason.BAD_MEMBER, "resumeKey",
                 "'hello' member 'resumeKey' and 'token' are both given"));
         m.put("read-disk-area-too-long", new Bad(Reason.BAD_MEMBER, "length",

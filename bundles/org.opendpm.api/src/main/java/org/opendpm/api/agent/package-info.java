@@ -4,7 +4,7 @@
  * {@link org.opendpm.api.agent.AgentLink}; {@link org.opendpm.api.agent.AgentListener} services hear agents come and
  * go.
  */
-@Version("1.4.0")
+@Version("1.5.0")
 @Export
 package org.opendpm.api.agent;
 

@@ -144,7 +144,7 @@ final class AgentSession extends ChannelDuplexHandler {
     AgentInfo info() {
         Greeting h = hello;
         return new AgentInfo(machineId, h.mac(), h.uuid(), remote, h.hostName().orElse(""), h.os(), h.agentVersion(),
-                h.deployOs(), connectedAt, lastHeard, executionId);
+                h.deployOs(), connectedAt, lastHeard, executionId, h.startId());
     }
 
     boolean isOpen() {

@@ -50,6 +50,11 @@ public class RealAgentTest {
     /** Starts the agent process with this test's class path, which holds the agent and what it needs. */
     private Machine startAgent(String mac) throws Exception {
         Machine m = f.machine("real-" + mac.replace(":", ""), mac);
+        launch(m, mac);
+        return m;
+    }
+
+    private void launch(Machine m, String mac) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         agent = new ProcessBuilder(java, "-Xmx96m", "-cp", System.getProperty("java.class.path"),
                 "org.opendpm.agent.Main", "--server", "127.0.0.1:" + f.address().getPort(), "--server-fingerprint",
@@ -57,7 +62,6 @@ public class RealAgentTest {
                 .redirectErrorStream(true).redirectOutput(state.resolve("agent.log").toFile()).start();
         LinkFixture.await("the agent connected (log: " + state.resolve("agent.log") + ")", Duration.ofSeconds(30),
                 () -> f.link.agent(m.id()).isPresent());
-        return m;
     }
 
     private static boolean alive(long pid) {
@@ -127,4 +131,22 @@ public class RealAgentTest {
         }
     }
 
+    /** EXE-11: the agent's hello carries one start id per process, kept when it reconnects, new when it restarts. */
+    @Test
+    public void theStartIdIsKeptAcrossAReconnectionAndNewAfterARestart() throws Exception {
+        Machine m = startAgent(LinkFixture.mac(0x903));
+        String first = f.link.agent(m.id()).orElseThrow().startId().orElseThrow();
+        assertThat(first).matches("[A-Za-z0-9_-]{22}");
+        java.time.Instant before = f.link.agent(m.id()).orElseThrow().connectedAt();
+
+        assertThat(f.link.disconnect(m.id())).isTrue();
+        LinkFixture.await("the agent reconnected", Duration.ofSeconds(60), () -> f.link.agent(m.id())
+                .filter(a -> a.connectedAt().isAfter(before)).isPresent());
+        assertThat(f.link.agent(m.id()).orElseThrow().startId()).contains(first);
+
+        agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        LinkFixture.await("the link saw the agent go", Duration.ofSeconds(30), () -> f.link.agent(m.id()).isEmpty());
+        launch(m, LinkFixture.mac(0x903));
+        assertThat(f.link.agent(m.id()).orElseThrow().startId()).isPresent().get().isNotEqualTo(first);
+    }
 }

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,10 +40,14 @@ import org.slf4j.LoggerFactory;
  * Execute At Next Startup (EXE-11) over {@code next_startup_run} (changeSet {@code 13-next-startup}). Queuing
  * counts the machine's entries under {@code package_state}'s row lock, so the bound of
  * {@value NextStartupService#MAX_PENDING} holds under concurrency. When the agent of a machine's installed OS says
- * hello the machine is armed: its entries are started oldest first, one execution at a time, each removed once the
- * engine took it; a machine busy with another execution is tried again on the next round (every 5 s). Which
- * machines are armed is kept in memory on purpose: it describes the sessions of this server process, which a restart
- * ends (and the agents' new hellos arm them again).
+ * hello the machine is armed with that moment: its entries queued before it are started oldest first (one queued
+ * later waits for the start after), one execution at a time, each removed once the
+ * engine took it; a machine busy with another execution is tried again on the next round (every 5 s). Only a start
+ * of the agent arms: its hello carries a start id drawn once per start of its process, kept in {@code agent_start}
+ * (changeSet {@code 13-agent-starts}), so a connection that comes back (a network break, a restart of this server)
+ * does not run them; an agent that sends no start id arms with every hello. Which machines are armed is kept in
+ * memory: a machine armed when this server stops is armed again by nothing but its next start, which is what
+ * "next startup" means.
  */
 @Component(service = { NextStartupService.class, AgentListener.class }, immediate = true)
 public class NextStartupQueue implements NextStartupService, AgentListener {
@@ -54,7 +58,8 @@ public class NextStartupQueue implements NextStartupService, AgentListener {
     private final ScenarioService scenarios;
     private final ExecutionService executions;
     private final Clock clock;
-    private final Set<Long> armed = ConcurrentHashMap.newKeySet();
+    /** Armed machines and when their agent started. */
+    private final Map<Long, Instant> armed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService rounds;
 
     @Activate
@@ -145,8 +150,49 @@ public class NextStartupQueue implements NextStartupService, AgentListener {
             return; // packages install with the installed OS
         }
         long machineId = agent.machineId().get();
-        armed.add(machineId);
-        rounds.execute(() -> startNext(machineId));
+        rounds.execute(() -> {
+            if (started(machineId, agent.startId())) {
+                armed.put(machineId, clock.instant());
+                startNext(machineId);
+            }
+        });
+    }
+
+    /** Whether this hello is a start of the machine's agent rather than a connection that came back; records it. */
+    private boolean started(long machineId, Optional<String> startId) {
+        if (startId.isEmpty()) {
+            return true;
+        }
+        try {
+            return database.inTransaction(c -> {
+                String last = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT start_id FROM agent_start WHERE machine_id = ?"
+                        + " FOR UPDATE")) {
+                    ps.setLong(1, machineId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            last = rs.getString(1);
+                        }
+                    }
+                }
+                if (startId.get().equals(last)) {
+                    return false;
+                }
+                try (PreparedStatement ps = c.prepareStatement(last == null
+                        ? "INSERT INTO agent_start (start_id, seen_at, machine_id) VALUES (?, ?, ?)"
+                        : "UPDATE agent_start SET start_id = ?, seen_at = ? WHERE machine_id = ?")) {
+                    ps.setString(1, startId.get());
+                    ps.setTimestamp(2, Timestamp.from(clock.instant()));
+                    ps.setLong(3, machineId);
+                    ps.executeUpdate();
+                }
+                return true;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Machine {}: its agent's start could not be recorded, so its next-startup scenarios wait for the"
+                    + " next start: {}", machineId, e.getMessage());
+            return false;
+        }
     }
 
     @Override
@@ -156,17 +202,22 @@ public class NextStartupQueue implements NextStartupService, AgentListener {
 
     /** Tries every armed machine; every few seconds, and from tests. */
     void round() {
-        for (Long machineId : armed) {
+        for (Long machineId : armed.keySet()) {
             startNext(machineId);
         }
     }
 
     /** Starts the machine's oldest waiting scenario unless it runs one already. */
     private void startNext(long machineId) {
+        Instant start = armed.get(machineId);
+        if (start == null) {
+            return;
+        }
         try {
-            Optional<PendingRun> next = database.inTransaction(c -> read(c, machineId)).stream().findFirst();
+            Optional<PendingRun> next = database.inTransaction(c -> read(c, machineId)).stream()
+                    .filter(r -> !r.queuedAt().isAfter(start)).findFirst();
             if (next.isEmpty()) {
-                armed.remove(machineId);
+                armed.remove(machineId, start);
                 return;
             }
             if (executions.active().stream().anyMatch(e -> e.machineId() == machineId)) {

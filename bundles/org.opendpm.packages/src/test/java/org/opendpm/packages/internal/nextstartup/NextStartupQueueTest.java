@@ -41,13 +41,15 @@ public class NextStartupQueueTest {
     private final List<ExecuteRequest> started = new CopyOnWriteArrayList<>();
     private final List<Execution> active = new CopyOnWriteArrayList<>();
     private NextStartupQueue queue;
+    private ScenarioService scenarios;
+    private ExecutionService executions;
 
     @Before
     public void setUp() {
         db = TestDatabase.create();
         TestDatabase.machineAndScenario(db, MACHINE, "web01", PACKAGE_SCENARIO, "Patch Tuesday");
         TestDatabase.machineAndScenario(db, 2, "web02", BACKUP_SCENARIO, "Backup");
-        ScenarioService scenarios = proxy(ScenarioService.class, (name, args) -> {
+        scenarios = proxy(ScenarioService.class, (name, args) -> {
             if (!name.equals("scenario")) {
                 throw new AssertionError("unexpected call " + name);
             }
@@ -60,7 +62,7 @@ public class NextStartupQueueTest {
                     List.of(new ScenarioTab(tab, 1, Map.of())), null, false, Optional.empty(), true,
                     Optional.empty(), 0);
         });
-        ExecutionService executions = proxy(ExecutionService.class, (name, args) -> {
+        executions = proxy(ExecutionService.class, (name, args) -> {
             if (name.equals("active")) {
                 return List.copyOf(active);
             }
@@ -97,6 +99,20 @@ public class NextStartupQueueTest {
     private static AgentInfo agent(long machineId, boolean deployOs) {
         return new AgentInfo(Optional.of(machineId), "52:54:00:00:00:01", Optional.empty(), "127.0.0.1", "web01",
                 "Linux", "0.1.0", deployOs, Instant.now(), Instant.now(), Optional.empty());
+    }
+
+    /** The installed OS's agent saying hello with the start id of its process. */
+    private static AgentInfo started(long machineId, String startId) {
+        return new AgentInfo(Optional.of(machineId), "52:54:00:00:00:01", Optional.empty(), "127.0.0.1", "web01",
+                "Linux", "0.1.0", false, Instant.now(), Instant.now(), Optional.empty(), Optional.of(startId));
+    }
+
+    private void awaitStarted(int n) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (started.size() < n && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(started).hasSize(n);
     }
 
     @Test
@@ -160,6 +176,36 @@ public class NextStartupQueueTest {
         active.clear();
         queue.round();
         assertThat(started).hasSize(2);
+        assertThat(queue.pending(MACHINE)).isEmpty();
+    }
+
+    @Test
+    public void aConnectionThatCameBackIsNoStartButANewStartIdIs_EXE11() throws Exception {
+        queue.queue(MACHINE, PACKAGE_SCENARIO, "alice");
+        queue.connected(started(MACHINE, "start-one-0001"));
+        awaitStarted(1);
+        active.clear();
+
+        // Queued after the start; the same process reconnects (a network break, this server restarted): no start.
+        queue.queue(MACHINE, PACKAGE_SCENARIO, "bob");
+        NextStartupQueue restarted = new NextStartupQueue(db, scenarios, executions,
+                Clock.systemUTC(), 3600);
+        try {
+            restarted.connected(started(MACHINE, "start-one-0001"));
+            queue.connected(started(MACHINE, "start-one-0001"));
+            Thread.sleep(300);
+            restarted.round();
+            queue.round();
+            assertThat(started).as("a reconnection of the same agent process").hasSize(1);
+            assertThat(queue.pending(MACHINE)).extracting(PendingRun::queuedBy).containsExactly("bob");
+        } finally {
+            restarted.deactivate();
+        }
+
+        // The machine restarts: a new process, a new start id.
+        queue.connected(started(MACHINE, "start-two-0002"));
+        awaitStarted(2);
+        assertThat(started.get(1).requestedBy()).isEqualTo("next startup (queued by bob)");
         assertThat(queue.pending(MACHINE)).isEmpty();
     }
 }
