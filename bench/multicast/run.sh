@@ -87,7 +87,7 @@ result() {
 # ours N: prints "WALL:SENDER_CPU:RECEIVERS_CPU".
 ours() {
   local n=$1 i session=$((RANDOM * 32768 + RANDOM + 1)) pids=() t0 t1
-  rm -f "$DISKS"/out* "$WORK/ctl"
+  rm -f "$DISKS"/out* "$WORK/ctl" "$WORK/figures"
   sync
   mkfifo "$WORK/ctl"
   t0=$(date +%s.%N)
@@ -113,7 +113,21 @@ ours() {
   wait "$sender"
   grep -q "failure=null" "$WORK/sender.log" || { echo "ours: sender: $(cat "$WORK/sender.log")" >&2; exit 1; }
   check_all "$n" ours
+  figures "$n"
   result "$t0" "$t1" "$n"
+}
+
+# figures N: the sender's figures line and the receivers' figures summed (docs/multicast.md, "Figures"), to stderr
+# and to $WORK/figures (the report shows the last case's).
+figures() {
+  {
+    echo "     sender: $(grep '^figures ' "$WORK/sender.log" | cut -d' ' -f2-)"
+    echo "     receivers (sum of $1): $(for ((i = 1; i <= $1; i++)); do grep '^done ' "$WORK/r$i.log"; done | awk '
+      { for (f = 2; f <= NF; f++) { split($f, kv, "="); if (!(kv[1] in sum)) order[++k] = kv[1]
+          n = split(kv[2], v, "/"); sum[kv[1]] += v[1]; if (n > 1) { two[kv[1]] = 1; sum2[kv[1]] += v[2] } } }
+      END { for (j = 1; j <= k; j++) { key = order[j]; if (key == "seconds" || key == "rcvbuf") continue
+          printf "%s=%s%s ", key, sum[key], (key in two) ? "/" sum2[key] : "" } }')"
+  } | tee -a "$WORK/figures" >&2
 }
 
 # udpcast N: prints "WALL:SENDER_CPU:RECEIVERS_CPU".

@@ -43,6 +43,13 @@ public final class MulticastReceiver implements AutoCloseable {
     private static final long FLUSH_BYTES = 64L << 20;
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int ALIGNMENT = 4096;
+    /**
+     * The socket's receive buffer asked for: with the kernel's overhead (a 1450-byte datagram takes 2 to 4 KiB of
+     * it) 8 MiB holds a few tens of ms of DATA at 120 MB/s, so a receiver held up by its scheduler loses nothing. Linux
+     * grants min(asked, net.core.rmem_max) and reports twice that (its bookkeeping's share); the Deploy-OS raises
+     * rmem_max, and what was granted is logged when short and in the figures.
+     */
+    static final int RECEIVE_BUFFER = 8 << 20;
 
     /**
      * What the join gives a member.
@@ -82,6 +89,8 @@ public final class MulticastReceiver implements AutoCloseable {
     private final BitSet confirmed = new BitSet();
     private volatile boolean stopped;
     private volatile long bytesWritten;
+    private final long rcvbufErrorsAtStart = UdpCounters.rcvbufErrors();
+    private volatile ReceiverFigures figures;
 
     /**
      * Opens a receiver's channel: bound to {@code bind} (the group's port on the wildcard address, or in tests a
@@ -96,7 +105,12 @@ public final class MulticastReceiver implements AutoCloseable {
                 : StandardProtocolFamily.INET);
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+            int granted = ch.getOption(StandardSocketOptions.SO_RCVBUF);
+            if (granted < RECEIVE_BUFFER) {
+                LOG.warning("Multicast receive buffer: " + granted + " bytes granted of " + RECEIVE_BUFFER
+                        + " asked for (net.core.rmem_max); DATA may be lost while the receiver is busy");
+            }
             ch.bind(bind);
             if (group != null) {
                 // REQUESTs leave by the interface of the agent link; this machine need not hear its own.
@@ -220,6 +234,22 @@ public final class MulticastReceiver implements AutoCloseable {
             }
         }
         flush();
+        figures = figures();
+    }
+
+    /**
+     * What was asked for and why, and what became of the DATA (docs/multicast.md, "Figures"); final once
+     * {@link #run()} returned. Only the receiving thread may call it while it runs.
+     */
+    public ReceiverFigures figures() throws IOException {
+        ReceiverFigures f = figures;
+        if (f != null) {
+            return f;
+        }
+        long now = UdpCounters.rcvbufErrors();
+        return core.figures(channel.getOption(StandardSocketOptions.SO_RCVBUF), now < 0 || rcvbufErrorsAtStart < 0
+                ? -1
+                : now - rcvbufErrorsAtStart);
     }
 
     private boolean ours(Packet p) {

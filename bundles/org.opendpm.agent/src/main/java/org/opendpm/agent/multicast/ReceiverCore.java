@@ -67,6 +67,8 @@ final class ReceiverCore {
         long backoffUntil;
         boolean holding;
         long holdUntil;
+        /** The ask about to go out repeats one not answered in time. */
+        boolean resend;
         final ArrayDeque<Heard> heard = new ArrayDeque<>();
 
         Slot(ChunkAssembler assembler) {
@@ -87,6 +89,7 @@ final class ReceiverCore {
             interval = RETRY_FIRST;
             backingOff = false;
             holding = false;
+            resend = false;
         }
 
         int received(int blockSize) {
@@ -112,6 +115,17 @@ final class ReceiverCore {
     private long badChunks;
     private long requestsSent;
     private long suppressed;
+    private final long[] asks = new long[ReceiverFigures.Reason.values().length];
+    private final long[] asked = new long[ReceiverFigures.Reason.values().length];
+    /** Chunks whose slot went to another chunk, and chunks that failed the check, until asked for again. */
+    private final BitSet evicted = new BitSet();
+    private final BitSet failed = new BitSet();
+    private long blocksTaken;
+    private long blocksDuplicate;
+    private long blocksOfWritten;
+    private long evictions;
+    private long blocksEvicted;
+    private long blocksNoSlot;
     private BadChunk lastBad;
 
     /**
@@ -157,6 +171,7 @@ final class ReceiverCore {
         lastDataChunk = c;
         lastDataAt = now;
         if (done.get(c)) {
+            blocksOfWritten++;
             return Outcome.IGNORED;
         }
         Slot s = held(c);
@@ -164,6 +179,9 @@ final class ReceiverCore {
             s = free();
             if (s == null) {
                 s = fewestBlocks();
+                evictions++;
+                blocksEvicted += s.received(blockSize);
+                evicted.set((int) s.assembler.entry().number());
             }
             s.begin(index.get(c));
         }
@@ -171,15 +189,19 @@ final class ReceiverCore {
         s.lastDataAt = now;
         switch (s.assembler.offer(d)) {
         case ACCEPTED:
+            blocksTaken++;
             return Outcome.ACCEPTED;
         case COMPLETE:
+            blocksTaken++;
             break;
         default:
+            blocksDuplicate++;
             return Outcome.IGNORED;
         }
         BadChunk bad = s.assembler.check(dst);
         if (bad != null) {
             badChunks++;
+            failed.set(c);
             lastBad = bad;
             s.restart();
             return Outcome.BAD;
@@ -258,6 +280,7 @@ final class ReceiverCore {
                 return;
             } else {
                 s.sent = false;
+                s.resend = true;
                 s.interval = Math.min(2 * s.interval, RETRY_MAX);
             }
         }
@@ -285,8 +308,32 @@ final class ReceiverCore {
         }
         out.addAll(asks);
         requestsSent += asks.size();
+        count(s, asks);
         s.sent = true;
         s.sentAt = now;
+    }
+
+    private void count(Slot s, List<Packet.Request> rs) {
+        int c = (int) s.assembler.entry().number();
+        ReceiverFigures.Reason why;
+        if (s.resend) {
+            why = ReceiverFigures.Reason.TIMEOUT;
+        } else if (!rs.get(0).wholeChunk()) {
+            why = ReceiverFigures.Reason.GAP;
+        } else if (failed.get(c)) {
+            why = ReceiverFigures.Reason.BAD;
+        } else if (evicted.get(c)) {
+            why = ReceiverFigures.Reason.EVICTED;
+        } else {
+            why = ReceiverFigures.Reason.FIRST;
+        }
+        s.resend = false;
+        failed.clear(c);
+        evicted.clear(c);
+        BitSet blocks = new BitSet();
+        rs.forEach(r -> addBlocks(r, blocks));
+        asks[why.ordinal()] += rs.size();
+        asked[why.ordinal()] += blocks.cardinality();
     }
 
     /** Whether REQUESTs heard in the back-off or the 500 ms before it ask for every block this slot lacks. */
@@ -436,5 +483,11 @@ final class ReceiverCore {
 
     long suppressed() {
         return suppressed;
+    }
+
+    /** The counters so far; {@code receiveBuffer} and {@code socketDrops} are the channel's. */
+    ReceiverFigures figures(int receiveBuffer, long socketDrops) {
+        return new ReceiverFigures(asks, asked, suppressed, blocksTaken, blocksDuplicate, blocksOfWritten,
+                evictions, blocksEvicted, blocksNoSlot, badChunks, receiveBuffer, socketDrops);
     }
 }

@@ -32,6 +32,8 @@ final class RateControl {
     private int windowsSinceDecrease = HOLD_WINDOWS + 1;
     private double lastLoss;
     private boolean slowStart = true;
+    private long decreases;
+    private long lowest;
 
     /** @param max the ceiling, bytes per second, at least {@link #MIN}; the rate starts at min(START, max) */
     RateControl(long max) {
@@ -40,6 +42,17 @@ final class RateControl {
         }
         this.max = max;
         this.rate = Math.min(START, max);
+        this.lowest = rate;
+    }
+
+    /** Decreases so far. */
+    long decreases() {
+        return decreases;
+    }
+
+    /** The lowest rate so far. */
+    long lowest() {
+        return lowest;
     }
 
     /** The current rate, bytes of datagrams per second. */
@@ -81,6 +94,8 @@ final class RateControl {
             if (lastLoss > LOSS_HIGH) {
                 if (windowsSinceDecrease > HOLD_WINDOWS) {
                     rate = Math.max(MIN, (long) (DECREASE * rate));
+                    lowest = Math.min(lowest, rate);
+                    decreases++;
                     windowsSinceDecrease = 0;
                     slowStart = false;
                 }

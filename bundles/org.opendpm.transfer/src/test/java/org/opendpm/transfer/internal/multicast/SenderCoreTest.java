@@ -57,6 +57,11 @@ public class SenderCoreTest {
         assertThat(c.offer(blocks(0, 2, 1, 0, 2), A, 0)).isEqualTo(Verdict.QUEUED);
         assertThat(c.offer(blocks(2, 2, 1, 0), A, 0)).isEqualTo(Verdict.QUEUED);
         assertThat(drain(c)).containsExactly("0:1", "0:3", "2:0", "2:1", "2:2");
+        assertThat(c.figures()).contains("blocks.first=5 blocks.again=0", "queued=3", "whole=1", "blocksAsked=6",
+                "blocksAlreadyQueued=1", "rate.decreases=0");
+        c.offer(blocks(0, 1, 3, 0), A, 0);
+        assertThat(drain(c)).containsExactly("0:3");
+        assertThat(c.figures()).as("block 3 of chunk 0 went out twice").contains("blocks.first=5 blocks.again=1");
     }
 
     @Test
