@@ -4,7 +4,7 @@
 # namespaces, in the same run (docs/multicast.md; issue 11).
 #
 # Usage:   bench/multicast/run.sh [SIZE_MIB] [RUNS] [SCALING]   (defaults: 256 MiB, 3 runs, "1 2 4 8 16")
-#          MVN_ARGS="-o -Dmaven.repo.local=..." passes options to Maven; OUT=DIR where receivers write (default
+#          An empty SCALING ("") skips the scaling table. MVN_ARGS="-o -Dmaven.repo.local=..." passes options to Maven; OUT=DIR where receivers write (default
 #          /dev/shm: both tools then write to memory, so neither waits for this machine's disk).
 # Needs:   root (ip netns), java, mvn, iproute2, nftables, udpcast, GNU time; the modules installed once
 #          (mvn -q install -DskipTests -pl bundles/org.opendpm.agent,bundles/org.opendpm.transfer -am).
@@ -31,7 +31,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 MOD="$REPO/bundles/org.opendpm.transfer"
 SIZE=${1:-256}
 RUNS=${2:-3}
-SCALING=${3:-1 2 4 8 16}
+SCALING=${3-1 2 4 8 16}
 COMMAND="bench/multicast/run.sh $*"
 MVN_ARGS=${MVN_ARGS:-}
 OUT=${OUT:-/dev/shm}

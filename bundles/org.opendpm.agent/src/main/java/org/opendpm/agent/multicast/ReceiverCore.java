@@ -30,6 +30,8 @@ final class ReceiverCore {
     static final long STALL_MIN = TimeUnit.MILLISECONDS.toNanos(50);
     static final long RETRY_FIRST = TimeUnit.SECONDS.toNanos(1);
     static final long RETRY_MAX = TimeUnit.SECONDS.toNanos(8);
+    /** The longest an ask waits for the sender's queue before it is sent again. */
+    static final long QUEUE_WAIT_MAX = TimeUnit.SECONDS.toNanos(30);
     /** Heard REQUESTs kept per requested chunk: anyone can send them, so their memory is bounded. */
     static final int HEARD_MAX = 64;
     /** The header and DATA fields that go with every block on the wire. */
@@ -62,6 +64,8 @@ final class ReceiverCore {
         boolean sent;
         long sentAt;
         long interval = RETRY_FIRST;
+        /** How long this ask may go unanswered: the interval, or longer when the sender's queue is long. */
+        long wait;
         boolean backingOff;
         long backoffFrom;
         long backoffUntil;
@@ -108,6 +112,7 @@ final class ReceiverCore {
     private final RandomGenerator random;
     private long senderChunk;
     private long rate;
+    private long queued;
     private long lastDataChunk = -1;
     private long lastDataAt;
     private long foreign;
@@ -246,6 +251,7 @@ final class ReceiverCore {
         }
         senderChunk = st.chunk();
         rate = st.rate();
+        queued = st.queued();
     }
 
     /** The REQUESTs to send at {@code now}. Called every few milliseconds. */
@@ -276,7 +282,7 @@ final class ReceiverCore {
             if (answered) {
                 s.sent = false;
                 s.interval = RETRY_FIRST;
-            } else if (now - s.sentAt < s.interval) {
+            } else if (now - s.sentAt < s.wait) {
                 return;
             } else {
                 s.sent = false;
@@ -311,6 +317,22 @@ final class ReceiverCore {
         count(s, asks);
         s.sent = true;
         s.sentAt = now;
+        s.wait = Math.max(s.interval, queueWait(s));
+    }
+
+    /**
+     * Twice the time the sender needs for the chunks in its queue (from STATUS) and this one at its rate: an ask
+     * behind them is not lost, only waiting, and asking again while it waits had the chunk's passed blocks sent
+     * twice when the ask came in while it was being sent.
+     */
+    private long queueWait(Slot s) {
+        if (rate <= 0) {
+            return 0;
+        }
+        int stored = s.assembler.entry().storedLength();
+        // In double: the queue length is the sender's word, up to 2^32 - 1.
+        double bytes = (queued + 1.0) * (stored + (double) PacketCodec.blockCount(stored, blockSize) * OVERHEAD);
+        return (long) Math.min(QUEUE_WAIT_MAX, 2e9 * bytes / rate);
     }
 
     private void count(Slot s, List<Packet.Request> rs) {

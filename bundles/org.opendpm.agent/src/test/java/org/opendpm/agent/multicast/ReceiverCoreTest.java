@@ -288,4 +288,17 @@ public class ReceiverCoreTest {
         assertThat(f.blocksDuplicate()).isEqualTo(1);
         assertThat(f.blocksTaken()).isEqualTo(ReceiverCore.SLOTS + 1);
     }
+
+    @Test
+    public void anAskWaitsTwiceWhatTheSendersQueueTakesBeforeItIsSentAgain() {
+        ReceiverCore core = core(1, new BitSet());
+        // 1000 B/s, nothing queued before it: the chunk's 3 datagrams, 4350 bytes, take 4.35 s; twice that is 8.7 s.
+        core.onStatus(new Packet.Status(SESSION, IMAGE, 0, 1000, 0, 1));
+        core.due(0);
+        assertThat(core.due(BACKOFF)).hasSize(1);
+        assertThat(core.due(BACKOFF + 8699 * MS)).as("only waiting in the queue").isEmpty();
+        core.due(BACKOFF + 8700 * MS);
+        assertThat(core.due(2 * BACKOFF + 8700 * MS)).as("asked again").hasSize(1);
+        assertThat(core.figures(0, -1).requests(ReceiverFigures.Reason.TIMEOUT)).isEqualTo(1);
+    }
 }

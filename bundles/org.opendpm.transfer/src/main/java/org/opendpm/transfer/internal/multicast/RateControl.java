@@ -16,10 +16,13 @@ final class RateControl {
     static final long START = 20 * MB;
     static final long MIN = 1 * MB;
     static final long DEFAULT_MAX = 120 * MB;
-    static final long INCREASE = 2 * MB;
+    /** 10 MB/s a second: faster overran receivers short of CPU before their losses came back as requests. */
+    static final long INCREASE = 1 * MB;
     /** Until the first decrease the rate grows by this factor a window (slow start), not by {@link #INCREASE}. */
     static final double START_GROWTH = 1.25;
     static final double DECREASE = 0.75;
+    /** The cut when a member lost whole chunks right after they went out: its socket overflowed, not a few drops. */
+    static final double DECREASE_OVERRUN = 0.5;
     static final double LOSS_HIGH = 0.25;
     static final double LOSS_LOW = 0.10;
     /** A decrease needs this many windows without one before it, so requests in flight do not cut twice. */
@@ -29,6 +32,7 @@ final class RateControl {
     private long rate;
     private long sent;
     private final Map<Long, Long> asked = new HashMap<>();
+    private boolean overrun;
     private int windowsSinceDecrease = HOLD_WINDOWS + 1;
     private double lastLoss;
     private boolean slowStart = true;
@@ -79,6 +83,12 @@ final class RateControl {
         asked.merge(member, (long) blocks, Long::sum);
     }
 
+    /** {@code member} asked again for a whole chunk of {@code blocks} blocks right after it went out. */
+    void overrun(long member, int blocks) {
+        asked(member, blocks);
+        overrun = true;
+    }
+
     /**
      * Ends the window: decides the rate for the next one and starts counting anew. A window in which nothing was sent
      * measures no loss and keeps the rate.
@@ -93,7 +103,7 @@ final class RateControl {
             lastLoss = (double) worst / sent;
             if (lastLoss > LOSS_HIGH) {
                 if (windowsSinceDecrease > HOLD_WINDOWS) {
-                    rate = Math.max(MIN, (long) (DECREASE * rate));
+                    rate = Math.max(MIN, (long) ((overrun ? DECREASE_OVERRUN : DECREASE) * rate));
                     lowest = Math.min(lowest, rate);
                     decreases++;
                     windowsSinceDecrease = 0;
@@ -105,6 +115,7 @@ final class RateControl {
         }
         sent = 0;
         asked.clear();
+        overrun = false;
         return rate;
     }
 }

@@ -53,6 +53,26 @@ final class RequestQueue {
         return added + queued.cardinality();
     }
 
+    /** Whether {@code chunk} is being sent: blocks of it remain in this pass. */
+    boolean sending(long chunk) {
+        return chunk == current && currentBlocks != null && currentBlocks.nextSetBit(cursor) >= 0;
+    }
+
+    /**
+     * Adds the blocks of {@code blocks} that the pass of the chunk being sent has not passed yet; for another chunk
+     * as {@link #add}.
+     *
+     * @return how many of them were not queued already
+     */
+    int addAhead(long chunk, BitSet blocks) {
+        if (chunk != current || currentBlocks == null) {
+            return add(chunk, blocks);
+        }
+        BitSet ahead = (BitSet) blocks.clone();
+        ahead.clear(0, cursor);
+        return add(chunk, ahead);
+    }
+
     /** The next block to send, or null when nothing is asked for. */
     Block poll() {
         if (currentBlocks != null) {

@@ -129,29 +129,38 @@ final class SenderCore {
         counts.merge(v, 1L, Long::sum);
         if (v == Verdict.QUEUED) {
             BitSet blocks;
+            boolean recent = recentlySent(r.chunk());
             if (r.wholeChunk()) {
                 blocks = new BitSet();
                 blocks.set(0, PacketCodec.blockCount(r.storedLength(), blockSize));
+                wholeRequests++;
             } else {
                 BitSet bits = r.missing();
                 blocks = new BitSet(r.firstBlock() + r.bitCount());
                 for (int k = bits.nextSetBit(0); k >= 0; k = bits.nextSetBit(k + 1)) {
                     blocks.set(r.firstBlock() + k);
                 }
-                rate.asked(r.member(), bits.cardinality());
-            }
-            if (r.wholeChunk()) {
-                wholeRequests++;
-            }
-            if (r.wholeChunk() && recentlySent(r.chunk())) {
-                // Asked whole right after it went out: the receiver lost all of it (overrun, or evicted it for want
-                // of slots), which is loss. Otherwise a whole-chunk request is a first ask, demand and not loss.
-                rate.asked(r.member(), blocks.cardinality());
-                wholeRecent++;
+                if (recent) {
+                    // Blocks lost at the rate of now; a repair of a chunk sent long ago says nothing about it.
+                    rate.asked(r.member(), bits.cardinality());
+                }
             }
             int n = blocks.cardinality();
             blocksAsked += n;
-            blocksMerged += n - queue.add(r.chunk(), blocks);
+            if (r.wholeChunk() && queue.sending(r.chunk())) {
+                // Asked whole while it is being sent: the ask crossed the DATA on its way. The rest of this pass
+                // reaches the receiver, which asks for what it lacks of the blocks passed by bitmap; sending those
+                // again now would send most of the chunk twice. Nor is it loss.
+                blocksMerged += n - queue.addAhead(r.chunk(), blocks);
+            } else {
+                if (r.wholeChunk() && recent) {
+                    // Asked whole right after it went out: the receiver lost all of it (overrun, or evicted it for
+                    // want of slots), which is loss. Otherwise a whole-chunk request is a first ask, not loss.
+                    rate.overrun(r.member(), n);
+                    wholeRecent++;
+                }
+                blocksMerged += n - queue.add(r.chunk(), blocks);
+            }
         }
         return v;
     }

@@ -27,7 +27,7 @@ public class RateControlTest {
     }
 
     @Test
-    public void startsAt20MBsGrowsByAQuarterAWindowUntilTheFirstDecreaseThenBy2MBsUpToTheCeiling() {
+    public void startsAt20MBsGrowsByAQuarterAWindowUntilTheFirstDecreaseThenBy1MBsUpToTheCeiling() {
         RateControl r = new RateControl(RateControl.DEFAULT_MAX);
         assertThat(r.rate()).isEqualTo(20_000_000L);
         assertThat(window(r, true)).isEqualTo(25_000_000L);
@@ -37,7 +37,7 @@ public class RateControlTest {
         }
         assertThat(r.rate()).as("the ceiling in under a second").isEqualTo(120_000_000L);
         assertThat(window(r, true, 300)).isEqualTo(90_000_000L);
-        assertThat(window(r, true)).as("after a decrease: additive").isEqualTo(92_000_000L);
+        assertThat(window(r, true)).as("after a decrease: additive").isEqualTo(91_000_000L);
         for (int i = 0; i < 100; i++) {
             window(r, true, 10);
         }
@@ -112,5 +112,18 @@ public class RateControlTest {
             window(r, true, 0, lost, 0);
         }
         assertThat(r.rate()).isBetween(6_000_000L, 11_000_000L);
+    }
+
+    @Test
+    public void wholeChunksLostRightAfterTheyWentOutHalveTheRate() {
+        RateControl r = new RateControl(RateControl.DEFAULT_MAX);
+        for (int i = 0; i < SENT_PER_WINDOW; i++) {
+            r.sent();
+        }
+        r.overrun(3, 2996);
+        assertThat(r.endWindow(true)).isEqualTo(10_000_000L);
+        assertThat(window(r, true, 0, 0, 300)).as("held").isEqualTo(10_000_000L);
+        assertThat(window(r, true, 0, 0, 300)).as("held").isEqualTo(10_000_000L);
+        assertThat(window(r, true, 0, 0, 300)).as("a gap's loss cuts by a quarter").isEqualTo(7_500_000L);
     }
 }
