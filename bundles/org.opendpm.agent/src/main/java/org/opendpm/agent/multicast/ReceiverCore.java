@@ -159,7 +159,7 @@ final class ReceiverCore {
 
     /**
      * Takes a DATA packet; on {@link Outcome#CHECKED} the chunk's plain bytes are in {@code dst} from 0 and the
-     * chunk counts as written: the caller writes them before it takes the next packet.
+     * chunk counts as written: the caller takes them (and gives another {@code dst}) before the next packet.
      */
     Outcome onData(Packet.Data d, long now, ByteBuffer dst) {
         if (d.sessionId() != sessionId || !d.image().equals(image)) {
