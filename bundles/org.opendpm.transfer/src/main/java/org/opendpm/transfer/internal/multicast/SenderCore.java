@@ -142,7 +142,7 @@ final class SenderCore {
                 }
                 if (recent) {
                     // Blocks lost at the rate of now; a repair of a chunk sent long ago says nothing about it.
-                    rate.asked(r.member(), bits.cardinality());
+                    rate.asked(r.member(), bits.cardinality(), PacketCodec.blockCount(r.storedLength(), blockSize));
                 }
             }
             int n = blocks.cardinality();

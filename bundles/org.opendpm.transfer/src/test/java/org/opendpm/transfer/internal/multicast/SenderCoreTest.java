@@ -120,7 +120,7 @@ public class SenderCoreTest {
         c.offer(blocks(0, 2, 0, 0, 1, 2), A, 0);
         c.next();
         c.next();
-        assertThat(c.endWindow()).as("member 2 lost 3 of 2 sent").isEqualTo(start * 3 / 4);
+        assertThat(c.endWindow()).as("member 2 lost 3 of chunk 0's 4 blocks").isEqualTo(start * 3 / 4);
     }
 
     @Test
