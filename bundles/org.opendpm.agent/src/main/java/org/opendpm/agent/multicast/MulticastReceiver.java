@@ -50,8 +50,8 @@ public final class MulticastReceiver implements AutoCloseable {
     /**
      * The socket's receive buffer asked for: with the kernel's overhead (a 1450-byte datagram takes 2 to 4 KiB of
      * it) 8 MiB holds a few tens of ms of DATA at 120 MB/s, so a receiver held up by its scheduler loses nothing. Linux
-     * grants min(asked, net.core.rmem_max) and reports twice that (its bookkeeping's share); the Deploy-OS raises
-     * rmem_max, and what was granted is logged when short and in the figures.
+     * grants min(asked, net.core.rmem_max); the Deploy-OS raises rmem_max, and what was granted is logged when short
+     * and in the figures.
      */
     static final int RECEIVE_BUFFER = 8 << 20;
     /**
@@ -99,8 +99,11 @@ public final class MulticastReceiver implements AutoCloseable {
     private final BadPacketLog badLog;
     private final LongSupplier clock;
     private final Predicate<Packet.Data> lose;
-    /** Plain-chunk buffers not in the write queue; the receiving thread checks into {@link #plain}. */
-    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(WRITE_QUEUE);
+    /**
+     * Plain-chunk buffers not in the write queue; the receiving thread checks into {@link #plain}. Room for all of
+     * them: the writer may give one back after {@link #plain} went to the queue and before a free one was taken.
+     */
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(WRITE_QUEUE + 1);
     private final BlockingQueue<Job> writes = new LinkedBlockingQueue<>();
     private ByteBuffer plain;
     private volatile IOException writeFailure;
