@@ -208,7 +208,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 REPORT="### $(date -u '+%Y-%m-%d %H:%M') UTC — \`$COMMAND\`
 
 Machine: $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1); udpcast $(dpkg-query -W -f '${Version}' udpcast 2>/dev/null || echo '?'); load average before $LOAD_BEFORE, after $LOAD_AFTER.
-Receivers write to $OUT (tmpfs). All transfers verified by SHA-256 on every receiver. udpcast runs retried after a failed udp-receiver: $(cat "$WORK/udpcast-retries" 2>/dev/null | wc -l).
+Receivers write to $OUT (tmpfs). All transfers verified by SHA-256 on every receiver. udpcast runs retried after a failed udp-receiver: $(if [ -f "$WORK/udpcast-retries" ]; then wc -l < "$WORK/udpcast-retries"; else echo 0; fi).
 
 $TABLE1
 
