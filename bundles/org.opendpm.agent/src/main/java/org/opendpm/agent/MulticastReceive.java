@@ -34,7 +34,8 @@ import org.opendpm.image.ImageReader;
  * </pre>
  *
  * A missing file is created at its disk's size. On success it prints one line {@code done chunks=C written=B
- * foreign=F mismatched=M bad=K seconds=T requests=R suppressed=S} and exits 0; on failure it prints the error and exits 1 (2: bad usage).
+ * foreign=F mismatched=M bad=K seconds=T requests=R suppressed=S FIGURES} (FIGURES: {@code ReceiverFigures}) and
+ * exits 0; on failure it prints the error and exits 1 (2: bad usage).
  */
 public final class MulticastReceive {
 
@@ -123,9 +124,9 @@ public final class MulticastReceive {
                     d -> false)) {
                 r.run();
                 return String.format("done chunks=%d written=%d foreign=%d mismatched=%d bad=%d seconds=%.3f "
-                        + "requests=%d suppressed=%d", r.confirmed().cardinality(), r.bytesWritten(), r.foreign(),
+                        + "requests=%d suppressed=%d %s", r.confirmed().cardinality(), r.bytesWritten(), r.foreign(),
                         r.mismatched(), r.badChunks(), (System.nanoTime() - start) / 1e9, r.requestsSent(),
-                        r.requestsSuppressed());
+                        r.requestsSuppressed(), r.figures());
             }
         } finally {
             for (RestoreDisk d : disks.values()) {

@@ -1,6 +1,7 @@
 package org.opendpm.agent.multicast;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,6 +18,9 @@ import java.util.SplittableRandom;
 import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -31,9 +35,9 @@ import org.opendpm.image.ChunkEntry;
 
 /**
  * A multicast receiver's data plane (docs/multicast.md, "Receiver"): a {@code java.nio} datagram channel that takes
- * DATA and STATUS, hears and sends REQUESTs through {@link ReceiverCore}'s decisions, and puts each checked chunk on
- * the {@link ChunkDisks}; every 64 MiB or every second it flushes the disks, and what was written before the flush
- * becomes {@link #confirmed()}. {@link #run()} returns when every chunk is written and flushed or when stopped, and
+ * DATA and STATUS, hears and sends REQUESTs through {@link ReceiverCore}'s decisions, and hands each checked chunk to
+ * a writing thread (a queue of {@link #WRITE_QUEUE}) that puts it on the {@link ChunkDisks}; every 64 MiB or every
+ * second that thread flushes the disks, and what was written before the flush becomes {@link #confirmed()}. {@link #run()} returns when every chunk is written and flushed or when stopped, and
  * throws when a disk fails or nothing of the session was heard for the silence bound.
  */
 public final class MulticastReceiver implements AutoCloseable {
@@ -43,6 +47,24 @@ public final class MulticastReceiver implements AutoCloseable {
     private static final long FLUSH_BYTES = 64L << 20;
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int ALIGNMENT = 4096;
+    /**
+     * The socket's receive buffer asked for: with the kernel's overhead (a 1450-byte datagram takes 2 to 4 KiB of
+     * it) 8 MiB holds a few tens of ms of DATA at 120 MB/s, so a receiver held up by its scheduler loses nothing. Linux
+     * grants min(asked, net.core.rmem_max); the Deploy-OS raises rmem_max, and what was granted is logged when short
+     * and in the figures.
+     */
+    static final int RECEIVE_BUFFER = 8 << 20;
+    /**
+     * Checked chunks waiting for the disk (docs/multicast.md, "Memory"): a writing thread puts them there, so the
+     * receiving thread goes on taking DATA while a chunk is written; with all of them waiting it waits too, and a
+     * slow disk throttles the receiving, not the memory.
+     */
+    static final int WRITE_QUEUE = 4;
+    private static final long WAIT_MILLIS = 100;
+
+    /** A checked chunk to write, or (entry null) a flush, the last one when {@code end}. */
+    private record Job(ChunkEntry entry, ByteBuffer plain, boolean end) {
+    }
 
     /**
      * What the join gives a member.
@@ -77,11 +99,20 @@ public final class MulticastReceiver implements AutoCloseable {
     private final BadPacketLog badLog;
     private final LongSupplier clock;
     private final Predicate<Packet.Data> lose;
-    private final ByteBuffer plain;
+    /**
+     * Plain-chunk buffers not in the write queue; the receiving thread checks into {@link #plain}. Room for all of
+     * them: the writer may give one back after {@link #plain} went to the queue and before a free one was taken.
+     */
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(WRITE_QUEUE + 1);
+    private final BlockingQueue<Job> writes = new LinkedBlockingQueue<>();
+    private ByteBuffer plain;
+    private volatile IOException writeFailure;
     private final BitSet written = new BitSet();
     private final BitSet confirmed = new BitSet();
     private volatile boolean stopped;
     private volatile long bytesWritten;
+    private final long rcvbufErrorsAtStart = UdpCounters.rcvbufErrors();
+    private volatile ReceiverFigures figures;
 
     /**
      * Opens a receiver's channel: bound to {@code bind} (the group's port on the wildcard address, or in tests a
@@ -96,7 +127,12 @@ public final class MulticastReceiver implements AutoCloseable {
                 : StandardProtocolFamily.INET);
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+            int granted = ch.getOption(StandardSocketOptions.SO_RCVBUF);
+            if (granted < RECEIVE_BUFFER) {
+                LOG.warning("Multicast receive buffer: " + granted + " bytes granted of " + RECEIVE_BUFFER
+                        + " asked for (net.core.rmem_max); DATA may be lost while the receiver is busy");
+            }
             ch.bind(bind);
             if (group != null) {
                 // REQUESTs leave by the interface of the agent link; this machine need not hear its own.
@@ -149,12 +185,19 @@ public final class MulticastReceiver implements AutoCloseable {
         this.core = new ReceiverCore(session.sessionId(), session.image(), session.member(), session.blockSize(),
                 session.chunkSize(), session.index(), skip, random);
         this.confirmed.or(session.confirmed());
-        this.plain = ByteBuffer.allocateDirect(session.chunkSize() + ALIGNMENT).alignedSlice(ALIGNMENT)
-                .slice(0, session.chunkSize());
+        this.plain = plainBuffer(session.chunkSize());
+        for (int i = 0; i < WRITE_QUEUE; i++) {
+            free.add(plainBuffer(session.chunkSize()));
+        }
         this.badLog = new BadPacketLog("multicast session " + session.sessionId(), LOG::warning, clock);
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
+    }
+
+    /** A chunk's plain bytes, aligned for O_DIRECT. */
+    private static ByteBuffer plainBuffer(int chunkSize) {
+        return ByteBuffer.allocateDirect(chunkSize + ALIGNMENT).alignedSlice(ALIGNMENT).slice(0, chunkSize);
     }
 
     /** The address the channel is bound to. */
@@ -175,6 +218,25 @@ public final class MulticastReceiver implements AutoCloseable {
                 markWritten(e);
             }
         }
+        Thread writer = new Thread(this::writeLoop, "opendpm-multicast-write-" + session.sessionId());
+        writer.setDaemon(true);
+        writer.start();
+        try {
+            receive();
+        } finally {
+            writes.add(new Job(null, null, true));
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                writer.interrupt();
+            }
+        }
+        checkWriter();
+        figures = figures();
+    }
+
+    private void receive() throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(PacketCodec.MAX_DATAGRAM);
         long heard = clock.getAsLong();
         long flushedAt = heard;
@@ -208,8 +270,9 @@ public final class MulticastReceiver implements AutoCloseable {
             for (Packet.Request r : core.due(now)) {
                 channel.send(ByteBuffer.wrap(PacketCodec.encode(r)), requestsTo);
             }
+            checkWriter();
             if (unflushed >= FLUSH_BYTES || now - flushedAt >= FLUSH_NANOS) {
-                flush();
+                writes.add(new Job(null, null, false));
                 flushedAt = now;
                 unflushed = 0;
             }
@@ -219,7 +282,58 @@ public final class MulticastReceiver implements AutoCloseable {
                         + missing() + " missing)");
             }
         }
-        flush();
+    }
+
+    /**
+     * The writing thread: writes the queued chunks in turn and flushes where the receiving thread asked, so a flush
+     * confirms exactly what was written before it; the end's flush is the last. A disk's failure stops it and is
+     * thrown by the receiving thread.
+     */
+    private void writeLoop() {
+        try {
+            for (Job j = writes.take(); true; j = writes.take()) {
+                if (j.entry() != null) {
+                    ChunkEntry e = j.entry();
+                    disks.write(e, j.plain().duplicate().clear().limit(e.length()));
+                    markWritten(e);
+                    bytesWritten += e.length();
+                    free.add(j.plain());
+                } else {
+                    flush();
+                    if (j.end()) {
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            writeFailure = e;
+        } catch (RuntimeException e) {
+            writeFailure = new IOException("writing a chunk failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkWriter() throws IOException {
+        IOException e = writeFailure;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /**
+     * What was asked for and why, and what became of the DATA (docs/multicast.md, "Figures"); final once
+     * {@link #run()} returned. Only the receiving thread may call it while it runs.
+     */
+    public ReceiverFigures figures() throws IOException {
+        ReceiverFigures f = figures;
+        if (f != null) {
+            return f;
+        }
+        long now = UdpCounters.rcvbufErrors();
+        return core.figures(channel.getOption(StandardSocketOptions.SO_RCVBUF), now < 0 || rcvbufErrorsAtStart < 0
+                ? -1
+                : now - rcvbufErrorsAtStart);
     }
 
     private boolean ours(Packet p) {
@@ -227,7 +341,7 @@ public final class MulticastReceiver implements AutoCloseable {
                 && !(p instanceof Packet.Request);
     }
 
-    /** Returns the bytes written. */
+    /** Returns the bytes handed to the writing thread. */
     private long data(Packet.Data d, long now) throws IOException {
         if (lose.test(d)) {
             return 0;
@@ -241,9 +355,18 @@ public final class MulticastReceiver implements AutoCloseable {
             return 0;
         }
         ChunkEntry e = session.index().get((int) d.chunk());
-        disks.write(e, plain.duplicate().clear().limit(e.length()));
-        markWritten(e);
-        bytesWritten += e.length();
+        writes.add(new Job(e, plain, false));
+        plain = null;
+        try {
+            while (plain == null) {
+                checkWriter();
+                // All buffers queued: the disk is behind, and the socket's buffer holds what arrives meanwhile.
+                plain = free.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the disk was behind");
+        }
         return e.length();
     }
 

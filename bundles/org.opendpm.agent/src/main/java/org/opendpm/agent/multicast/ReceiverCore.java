@@ -30,6 +30,8 @@ final class ReceiverCore {
     static final long STALL_MIN = TimeUnit.MILLISECONDS.toNanos(50);
     static final long RETRY_FIRST = TimeUnit.SECONDS.toNanos(1);
     static final long RETRY_MAX = TimeUnit.SECONDS.toNanos(8);
+    /** The longest an ask waits for the sender's queue before it is sent again. */
+    static final long QUEUE_WAIT_MAX = TimeUnit.SECONDS.toNanos(30);
     /** Heard REQUESTs kept per requested chunk: anyone can send them, so their memory is bounded. */
     static final int HEARD_MAX = 64;
     /** The header and DATA fields that go with every block on the wire. */
@@ -62,11 +64,15 @@ final class ReceiverCore {
         boolean sent;
         long sentAt;
         long interval = RETRY_FIRST;
+        /** How long this ask may go unanswered: the interval, or longer when the sender's queue is long. */
+        long wait;
         boolean backingOff;
         long backoffFrom;
         long backoffUntil;
         boolean holding;
         long holdUntil;
+        /** The ask about to go out repeats one not answered in time. */
+        boolean resend;
         final ArrayDeque<Heard> heard = new ArrayDeque<>();
 
         Slot(ChunkAssembler assembler) {
@@ -87,6 +93,7 @@ final class ReceiverCore {
             interval = RETRY_FIRST;
             backingOff = false;
             holding = false;
+            resend = false;
         }
 
         int received(int blockSize) {
@@ -105,6 +112,7 @@ final class ReceiverCore {
     private final RandomGenerator random;
     private long senderChunk;
     private long rate;
+    private long queued;
     private long lastDataChunk = -1;
     private long lastDataAt;
     private long foreign;
@@ -112,6 +120,17 @@ final class ReceiverCore {
     private long badChunks;
     private long requestsSent;
     private long suppressed;
+    private final long[] asks = new long[ReceiverFigures.Reason.values().length];
+    private final long[] asked = new long[ReceiverFigures.Reason.values().length];
+    /** Chunks whose slot went to another chunk, and chunks that failed the check, until asked for again. */
+    private final BitSet evicted = new BitSet();
+    private final BitSet failed = new BitSet();
+    private long blocksTaken;
+    private long blocksDuplicate;
+    private long blocksOfWritten;
+    private long evictions;
+    private long blocksEvicted;
+    private long blocksNoSlot;
     private BadChunk lastBad;
 
     /**
@@ -140,7 +159,7 @@ final class ReceiverCore {
 
     /**
      * Takes a DATA packet; on {@link Outcome#CHECKED} the chunk's plain bytes are in {@code dst} from 0 and the
-     * chunk counts as written: the caller writes them before it takes the next packet.
+     * chunk counts as written: the caller takes them (and gives another {@code dst}) before the next packet.
      */
     Outcome onData(Packet.Data d, long now, ByteBuffer dst) {
         if (d.sessionId() != sessionId || !d.image().equals(image)) {
@@ -157,6 +176,7 @@ final class ReceiverCore {
         lastDataChunk = c;
         lastDataAt = now;
         if (done.get(c)) {
+            blocksOfWritten++;
             return Outcome.IGNORED;
         }
         Slot s = held(c);
@@ -164,6 +184,9 @@ final class ReceiverCore {
             s = free();
             if (s == null) {
                 s = fewestBlocks();
+                evictions++;
+                blocksEvicted += s.received(blockSize);
+                evicted.set((int) s.assembler.entry().number());
             }
             s.begin(index.get(c));
         }
@@ -171,15 +194,19 @@ final class ReceiverCore {
         s.lastDataAt = now;
         switch (s.assembler.offer(d)) {
         case ACCEPTED:
+            blocksTaken++;
             return Outcome.ACCEPTED;
         case COMPLETE:
+            blocksTaken++;
             break;
         default:
+            blocksDuplicate++;
             return Outcome.IGNORED;
         }
         BadChunk bad = s.assembler.check(dst);
         if (bad != null) {
             badChunks++;
+            failed.set(c);
             lastBad = bad;
             s.restart();
             return Outcome.BAD;
@@ -224,6 +251,7 @@ final class ReceiverCore {
         }
         senderChunk = st.chunk();
         rate = st.rate();
+        queued = st.queued();
     }
 
     /** The REQUESTs to send at {@code now}. Called every few milliseconds. */
@@ -254,10 +282,11 @@ final class ReceiverCore {
             if (answered) {
                 s.sent = false;
                 s.interval = RETRY_FIRST;
-            } else if (now - s.sentAt < s.interval) {
+            } else if (now - s.sentAt < s.wait) {
                 return;
             } else {
                 s.sent = false;
+                s.resend = true;
                 s.interval = Math.min(2 * s.interval, RETRY_MAX);
             }
         }
@@ -285,8 +314,48 @@ final class ReceiverCore {
         }
         out.addAll(asks);
         requestsSent += asks.size();
+        count(s, asks);
         s.sent = true;
         s.sentAt = now;
+        s.wait = Math.max(s.interval, queueWait(s));
+    }
+
+    /**
+     * Twice the time the sender needs for the chunks in its queue (from STATUS) and this one at its rate: an ask
+     * behind them is not lost, only waiting, and asking again while it waits had the chunk's passed blocks sent
+     * twice when the ask came in while it was being sent.
+     */
+    private long queueWait(Slot s) {
+        if (rate <= 0) {
+            return 0;
+        }
+        int stored = s.assembler.entry().storedLength();
+        // In double: the queue length is the sender's word, up to 2^32 - 1.
+        double bytes = (queued + 1.0) * (stored + (double) PacketCodec.blockCount(stored, blockSize) * OVERHEAD);
+        return (long) Math.min(QUEUE_WAIT_MAX, 2e9 * bytes / rate);
+    }
+
+    private void count(Slot s, List<Packet.Request> rs) {
+        int c = (int) s.assembler.entry().number();
+        ReceiverFigures.Reason why;
+        if (s.resend) {
+            why = ReceiverFigures.Reason.TIMEOUT;
+        } else if (!rs.get(0).wholeChunk()) {
+            why = ReceiverFigures.Reason.GAP;
+        } else if (failed.get(c)) {
+            why = ReceiverFigures.Reason.BAD;
+        } else if (evicted.get(c)) {
+            why = ReceiverFigures.Reason.EVICTED;
+        } else {
+            why = ReceiverFigures.Reason.FIRST;
+        }
+        s.resend = false;
+        failed.clear(c);
+        evicted.clear(c);
+        BitSet blocks = new BitSet();
+        rs.forEach(r -> addBlocks(r, blocks));
+        asks[why.ordinal()] += rs.size();
+        asked[why.ordinal()] += blocks.cardinality();
     }
 
     /** Whether REQUESTs heard in the back-off or the 500 ms before it ask for every block this slot lacks. */
@@ -436,5 +505,11 @@ final class ReceiverCore {
 
     long suppressed() {
         return suppressed;
+    }
+
+    /** The counters so far; {@code receiveBuffer} and {@code socketDrops} are the channel's. */
+    ReceiverFigures figures(int receiveBuffer, long socketDrops) {
+        return new ReceiverFigures(asks, asked, suppressed, blocksTaken, blocksDuplicate, blocksOfWritten,
+                evictions, blocksEvicted, blocksNoSlot, badChunks, receiveBuffer, socketDrops);
     }
 }

@@ -241,4 +241,64 @@ public class ReceiverCoreTest {
         assertThat(core.onData(data(SESSION, IMAGE, 8, STORED, 0), MS, dst)).as("unrequested chunk 8 evicted")
                 .isEqualTo(ReceiverCore.Outcome.ACCEPTED);
     }
+
+    @Test
+    public void theFiguresCountTheBlocksAskedForByReason() {
+        ReceiverCore core = core(2, new BitSet());
+        core.due(0);
+        assertThat(core.due(BACKOFF)).hasSize(2);
+        // Chunk 0: two blocks of three, then the sender moves on: a gap of one block.
+        core.onData(data(SESSION, IMAGE, 0, STORED, 0), 20 * MS, dst);
+        core.onData(data(SESSION, IMAGE, 0, STORED, 2), 20 * MS, dst);
+        core.onData(data(SESSION, IMAGE, 1, STORED, 0), 21 * MS, dst);
+        core.onData(data(SESSION, IMAGE, 1, STORED, 1), 21 * MS, dst);
+        assertThat(core.onData(data(SESSION, IMAGE, 1, STORED, 2), 21 * MS, dst)).isEqualTo(
+                ReceiverCore.Outcome.BAD);
+        core.due(100 * MS);
+        assertThat(core.due(100 * MS + BACKOFF)).as("chunk 0's gap, chunk 1 whole after its check failed")
+                .hasSize(2);
+        // Nothing answers: both are asked again after the interval.
+        core.due(100 * MS + BACKOFF + 1000 * MS);
+        assertThat(core.due(100 * MS + 2 * BACKOFF + 1000 * MS)).hasSize(2);
+        ReceiverFigures f = core.figures(1 << 20, 7);
+        assertThat(f.requests(ReceiverFigures.Reason.FIRST)).isEqualTo(2);
+        assertThat(f.blocks(ReceiverFigures.Reason.FIRST)).isEqualTo(6);
+        assertThat(f.blocks(ReceiverFigures.Reason.GAP)).isEqualTo(1);
+        assertThat(f.blocks(ReceiverFigures.Reason.BAD)).isEqualTo(3);
+        assertThat(f.requests(ReceiverFigures.Reason.TIMEOUT)).isEqualTo(2);
+        assertThat(f.blocks(ReceiverFigures.Reason.TIMEOUT)).isEqualTo(4);
+        assertThat(f.blocks(ReceiverFigures.Reason.EVICTED)).isZero();
+        assertThat(f.blocksTaken()).isEqualTo(5);
+        assertThat(f.badChunks()).isEqualTo(1);
+        assertThat(f.blocksAsked()).isEqualTo(14);
+        assertThat(f.toString()).contains("asked.gap=1/1", "asked.timeout=2/4", "rcvbuf=1048576", "socketDrops=7");
+    }
+
+    @Test
+    public void anEvictedChunkIsAskedForWholeAgainAndCountedSo() {
+        ReceiverCore core = core(20, new BitSet());
+        for (int c = 0; c < ReceiverCore.SLOTS; c++) {
+            core.onData(data(SESSION, IMAGE, c, STORED, 0), 0, dst);
+        }
+        core.onData(data(SESSION, IMAGE, 17, STORED, 0), MS, dst);
+        core.onData(data(SESSION, IMAGE, 17, STORED, 0), MS, dst);
+        ReceiverFigures f = core.figures(0, -1);
+        assertThat(f.evictions()).isEqualTo(1);
+        assertThat(f.blocksEvicted()).isEqualTo(1);
+        assertThat(f.blocksDuplicate()).isEqualTo(1);
+        assertThat(f.blocksTaken()).isEqualTo(ReceiverCore.SLOTS + 1);
+    }
+
+    @Test
+    public void anAskWaitsTwiceWhatTheSendersQueueTakesBeforeItIsSentAgain() {
+        ReceiverCore core = core(1, new BitSet());
+        // 1000 B/s, nothing queued before it: the chunk's 3 datagrams, 4350 bytes, take 4.35 s; twice that is 8.7 s.
+        core.onStatus(new Packet.Status(SESSION, IMAGE, 0, 1000, 0, 1));
+        core.due(0);
+        assertThat(core.due(BACKOFF)).hasSize(1);
+        assertThat(core.due(BACKOFF + 8699 * MS)).as("only waiting in the queue").isEmpty();
+        core.due(BACKOFF + 8700 * MS);
+        assertThat(core.due(2 * BACKOFF + 8700 * MS)).as("asked again").hasSize(1);
+        assertThat(core.figures(0, -1).requests(ReceiverFigures.Reason.TIMEOUT)).isEqualTo(1);
+    }
 }

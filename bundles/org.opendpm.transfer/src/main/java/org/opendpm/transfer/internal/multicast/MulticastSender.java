@@ -122,6 +122,7 @@ public final class MulticastSender {
     private final Semaphore work = new Semaphore(0);
     private final Map<Long, CompletableFuture<ByteBuffer>> readAhead = new HashMap<>();
     private volatile boolean stopping;
+    private boolean stopped;
     private final AtomicLong datagramsSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong chunksServed = new AtomicLong();
@@ -254,6 +255,11 @@ public final class MulticastSender {
         return core.rate();
     }
 
+    /** The sender's figures as one line (docs/multicast.md, "Figures"). */
+    public String figures() {
+        return core.figures();
+    }
+
     /** Why sending stopped on its own (the image could not be read), or null. */
     public Throwable failure() {
         return failure;
@@ -278,7 +284,11 @@ public final class MulticastSender {
         }
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            if (!stopped) {
+                LOG.info("Multicast session {} stopped: {}", core.sessionId(), core.figures());
+            }
         }
+        stopped = true;
     }
 
     /** Not after a failure: the receivers then hear nothing and report it over their links, as for a dead sender. */

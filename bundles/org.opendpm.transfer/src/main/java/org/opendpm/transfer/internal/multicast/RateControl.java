@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * The sender's rate control (docs/multicast.md, "Rate control"): AIMD on the worst single member's loss, one
  * decision per window of {@link #WINDOW_NANOS}. A member's loss is the blocks it asked again for in the window over
- * the blocks sent in it; taking the worst member, not the union of all requests, keeps independent random loss at
- * many receivers from reading as congestion. Pure logic; not thread-safe (the sender guards it).
+ * the blocks of the chunks those asks were for; taking the worst member, not the union of all requests, keeps
+ * independent random loss at many receivers from reading as congestion. Pure logic; not thread-safe (the sender
+ * guards it).
  */
 final class RateControl {
 
@@ -16,10 +17,13 @@ final class RateControl {
     static final long START = 20 * MB;
     static final long MIN = 1 * MB;
     static final long DEFAULT_MAX = 120 * MB;
-    static final long INCREASE = 2 * MB;
+    /** 10 MB/s a second: faster overran receivers short of CPU before their losses came back as requests. */
+    static final long INCREASE = 1 * MB;
     /** Until the first decrease the rate grows by this factor a window (slow start), not by {@link #INCREASE}. */
     static final double START_GROWTH = 1.25;
     static final double DECREASE = 0.75;
+    /** The cut when a member lost whole chunks right after they went out: its socket overflowed, not a few drops. */
+    static final double DECREASE_OVERRUN = 0.5;
     static final double LOSS_HIGH = 0.25;
     static final double LOSS_LOW = 0.10;
     /** A decrease needs this many windows without one before it, so requests in flight do not cut twice. */
@@ -28,10 +32,14 @@ final class RateControl {
     private final long max;
     private long rate;
     private long sent;
-    private final Map<Long, Long> asked = new HashMap<>();
+    /** Per member: blocks asked again, and the blocks of the chunks they were asked of. */
+    private final Map<Long, long[]> asked = new HashMap<>();
+    private boolean overrun;
     private int windowsSinceDecrease = HOLD_WINDOWS + 1;
     private double lastLoss;
     private boolean slowStart = true;
+    private long decreases;
+    private long lowest;
 
     /** @param max the ceiling, bytes per second, at least {@link #MIN}; the rate starts at min(START, max) */
     RateControl(long max) {
@@ -40,6 +48,17 @@ final class RateControl {
         }
         this.max = max;
         this.rate = Math.min(START, max);
+        this.lowest = rate;
+    }
+
+    /** Decreases so far. */
+    long decreases() {
+        return decreases;
+    }
+
+    /** The lowest rate so far. */
+    long lowest() {
+        return lowest;
     }
 
     /** The current rate, bytes of datagrams per second. */
@@ -61,9 +80,22 @@ final class RateControl {
         sent++;
     }
 
-    /** {@code member} asked again for {@code blocks} blocks (a repair request). */
-    void asked(long member, int blocks) {
-        asked.merge(member, (long) blocks, Long::sum);
+    /**
+     * {@code member} asked again for {@code blocks} blocks of a chunk of {@code of} blocks (a repair request). The
+     * loss is counted against the chunk, not against what was sent in the window: a receiver asks for a chunk's gaps
+     * at once after the chunk passed, so against a window's sending the same 5 % read as 50 % at a low rate, and
+     * each decrease made the next one likelier.
+     */
+    void asked(long member, int blocks, int of) {
+        long[] a = asked.computeIfAbsent(member, m -> new long[2]);
+        a[0] += blocks;
+        a[1] += Math.max(blocks, of);
+    }
+
+    /** {@code member} asked again for a whole chunk of {@code blocks} blocks right after it went out. */
+    void overrun(long member, int blocks) {
+        asked(member, blocks, blocks);
+        overrun = true;
     }
 
     /**
@@ -76,11 +108,12 @@ final class RateControl {
     long endWindow(boolean backlog) {
         windowsSinceDecrease++;
         if (sent > 0) {
-            long worst = asked.values().stream().mapToLong(Long::longValue).max().orElse(0);
-            lastLoss = (double) worst / sent;
+            lastLoss = asked.values().stream().mapToDouble(a -> (double) a[0] / a[1]).max().orElse(0);
             if (lastLoss > LOSS_HIGH) {
                 if (windowsSinceDecrease > HOLD_WINDOWS) {
-                    rate = Math.max(MIN, (long) (DECREASE * rate));
+                    rate = Math.max(MIN, (long) ((overrun ? DECREASE_OVERRUN : DECREASE) * rate));
+                    lowest = Math.min(lowest, rate);
+                    decreases++;
                     windowsSinceDecrease = 0;
                     slowStart = false;
                 }
@@ -90,6 +123,7 @@ final class RateControl {
         }
         sent = 0;
         asked.clear();
+        overrun = false;
         return rate;
     }
 }

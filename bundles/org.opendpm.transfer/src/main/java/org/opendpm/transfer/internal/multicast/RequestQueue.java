@@ -27,22 +27,50 @@ final class RequestQueue {
     /**
      * Adds the blocks in {@code blocks} (block indexes within the chunk) of {@code chunk}. Blocks of the chunk being
      * sent that this pass has not passed yet join it; blocks it has passed are queued anew.
+     *
+     * @return how many of them were not queued already
      */
-    void add(long chunk, BitSet blocks) {
+    int add(long chunk, BitSet blocks) {
         if (blocks.isEmpty()) {
-            return;
+            return 0;
         }
         BitSet rest = blocks;
+        int added = 0;
         if (chunk == current && currentBlocks != null) {
             BitSet ahead = (BitSet) blocks.clone();
             ahead.clear(0, cursor);
+            added -= currentBlocks.cardinality();
             currentBlocks.or(ahead);
+            added += currentBlocks.cardinality();
             rest = blocks.get(0, cursor);
             if (rest.isEmpty()) {
-                return;
+                return added;
             }
         }
-        waiting.computeIfAbsent(chunk, c -> new BitSet()).or(rest);
+        BitSet queued = waiting.computeIfAbsent(chunk, c -> new BitSet());
+        added -= queued.cardinality();
+        queued.or(rest);
+        return added + queued.cardinality();
+    }
+
+    /** Whether {@code chunk} is being sent: blocks of it remain in this pass. */
+    boolean sending(long chunk) {
+        return chunk == current && currentBlocks != null && currentBlocks.nextSetBit(cursor) >= 0;
+    }
+
+    /**
+     * Adds the blocks of {@code blocks} that the pass of the chunk being sent has not passed yet; for another chunk
+     * as {@link #add}.
+     *
+     * @return how many of them were not queued already
+     */
+    int addAhead(long chunk, BitSet blocks) {
+        if (chunk != current || currentBlocks == null) {
+            return add(chunk, blocks);
+        }
+        BitSet ahead = (BitSet) blocks.clone();
+        ahead.clear(0, cursor);
+        return add(chunk, ahead);
     }
 
     /** The next block to send, or null when nothing is asked for. */

@@ -57,6 +57,13 @@ final class SenderCore {
     /** Per chunk: {@link #blocksSent} when a block of it last went out (-1: never). */
     private final long[] lastSent;
     private long blocksSent;
+    /** Per chunk, the blocks that went out at least once: a block sent again is a repair. */
+    private final BitSet[] everSent;
+    private long blocksRepeated;
+    private long wholeRequests;
+    private long wholeRecent;
+    private long blocksAsked;
+    private long blocksMerged;
 
     /**
      * @param storedLengths each chunk's stored length from the image's index, 0 for a hole; at least one chunk
@@ -79,6 +86,7 @@ final class SenderCore {
         this.storedLengths = storedLengths.clone();
         this.lastSent = new long[storedLengths.length];
         Arrays.fill(lastSent, -1);
+        this.everSent = new BitSet[storedLengths.length];
         this.rate = new RateControl(maxRate);
         for (Verdict v : Verdict.values()) {
             counts.put(v, 0L);
@@ -121,23 +129,38 @@ final class SenderCore {
         counts.merge(v, 1L, Long::sum);
         if (v == Verdict.QUEUED) {
             BitSet blocks;
+            boolean recent = recentlySent(r.chunk());
             if (r.wholeChunk()) {
                 blocks = new BitSet();
                 blocks.set(0, PacketCodec.blockCount(r.storedLength(), blockSize));
+                wholeRequests++;
             } else {
                 BitSet bits = r.missing();
                 blocks = new BitSet(r.firstBlock() + r.bitCount());
                 for (int k = bits.nextSetBit(0); k >= 0; k = bits.nextSetBit(k + 1)) {
                     blocks.set(r.firstBlock() + k);
                 }
-                rate.asked(r.member(), bits.cardinality());
+                if (recent) {
+                    // Blocks lost at the rate of now; a repair of a chunk sent long ago says nothing about it.
+                    rate.asked(r.member(), bits.cardinality(), PacketCodec.blockCount(r.storedLength(), blockSize));
+                }
             }
-            if (r.wholeChunk() && recentlySent(r.chunk())) {
-                // Asked whole right after it went out: the receiver lost all of it (overrun, or evicted it for want
-                // of slots), which is loss. Otherwise a whole-chunk request is a first ask, demand and not loss.
-                rate.asked(r.member(), blocks.cardinality());
+            int n = blocks.cardinality();
+            blocksAsked += n;
+            if (r.wholeChunk() && queue.sending(r.chunk())) {
+                // Asked whole while it is being sent: the ask crossed the DATA on its way. The rest of this pass
+                // reaches the receiver, which asks for what it lacks of the blocks passed by bitmap; sending those
+                // again now would send most of the chunk twice. Nor is it loss.
+                blocksMerged += n - queue.addAhead(r.chunk(), blocks);
+            } else {
+                if (r.wholeChunk() && recent) {
+                    // Asked whole right after it went out: the receiver lost all of it (overrun, or evicted it for
+                    // want of slots), which is loss. Otherwise a whole-chunk request is a first ask, not loss.
+                    rate.overrun(r.member(), n);
+                    wholeRecent++;
+                }
+                blocksMerged += n - queue.add(r.chunk(), blocks);
             }
-            queue.add(r.chunk(), blocks);
         }
         return v;
     }
@@ -172,7 +195,16 @@ final class SenderCore {
         RequestQueue.Block b = queue.poll();
         if (b != null) {
             rate.sent();
-            lastSent[(int) b.chunk()] = blocksSent++;
+            int c = (int) b.chunk();
+            lastSent[c] = blocksSent++;
+            if (everSent[c] == null) {
+                everSent[c] = new BitSet();
+            }
+            if (everSent[c].get(b.block())) {
+                blocksRepeated++;
+            } else {
+                everSent[c].set(b.block());
+            }
         }
         return b;
     }
@@ -201,6 +233,23 @@ final class SenderCore {
     synchronized Packet.Status status() {
         return new Packet.Status(sessionId, image, Math.max(0, queue.currentChunk()), rate.rate(),
                 queue.chunksWaiting(), storedLengths.length);
+    }
+
+    /**
+     * One line of the sender's figures (docs/multicast.md, "Figures"): blocks sent the first time and again, the
+     * REQUESTs by verdict, whole-chunk asks (and those right after the chunk went out), blocks asked for and those
+     * already queued, and the rate control's decreases and lowest rate.
+     */
+    synchronized String figures() {
+        StringBuilder s = new StringBuilder("blocks.first=").append(blocksSent - blocksRepeated)
+                .append(" blocks.again=").append(blocksRepeated).append(" requests:");
+        for (Verdict v : Verdict.values()) {
+            s.append(' ').append(v.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(counts.get(v));
+        }
+        return s.append(" whole=").append(wholeRequests).append(" wholeAgainSoon=").append(wholeRecent)
+                .append(" blocksAsked=").append(blocksAsked).append(" blocksAlreadyQueued=").append(blocksMerged)
+                .append(" rate.decreases=").append(rate.decreases()).append(" rate.lowest=").append(rate.lowest())
+                .append(" rate=").append(rate.rate()).toString();
     }
 
     /** How many REQUESTs met {@code v}. */

@@ -120,8 +120,8 @@ public final class MulticastSend {
                 requests.append(' ').append(v.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(sender
                         .requests(v));
             }
-            System.out.printf("sent datagrams=%d rate=%d cpu=%.3f failure=%s requests:%s%n", sender.datagramsSent(),
-                    sender.rate(), cpu / 1e9, sender.failure(), requests);
+            System.out.printf("sent datagrams=%d rate=%d cpu=%.3f failure=%s requests:%s%nfigures %s%n",
+                    sender.datagramsSent(), sender.rate(), cpu / 1e9, sender.failure(), requests, sender.figures());
         }
     }
 }

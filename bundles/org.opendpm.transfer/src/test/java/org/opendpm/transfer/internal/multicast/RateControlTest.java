@@ -20,14 +20,14 @@ public class RateControlTest {
         }
         for (int m = 0; m < losses.length; m++) {
             if (losses[m] > 0) {
-                r.asked(m + 1, losses[m]);
+                r.asked(m + 1, losses[m], SENT_PER_WINDOW);
             }
         }
         return r.endWindow(backlog);
     }
 
     @Test
-    public void startsAt20MBsGrowsByAQuarterAWindowUntilTheFirstDecreaseThenBy2MBsUpToTheCeiling() {
+    public void startsAt20MBsGrowsByAQuarterAWindowUntilTheFirstDecreaseThenBy1MBsUpToTheCeiling() {
         RateControl r = new RateControl(RateControl.DEFAULT_MAX);
         assertThat(r.rate()).isEqualTo(20_000_000L);
         assertThat(window(r, true)).isEqualTo(25_000_000L);
@@ -37,7 +37,7 @@ public class RateControlTest {
         }
         assertThat(r.rate()).as("the ceiling in under a second").isEqualTo(120_000_000L);
         assertThat(window(r, true, 300)).isEqualTo(90_000_000L);
-        assertThat(window(r, true)).as("after a decrease: additive").isEqualTo(92_000_000L);
+        assertThat(window(r, true)).as("after a decrease: additive").isEqualTo(91_000_000L);
         for (int i = 0; i < 100; i++) {
             window(r, true, 10);
         }
@@ -51,7 +51,7 @@ public class RateControlTest {
         assertThat(window(r, false)).as("nothing waiting: no use for more").isEqualTo(20_000_000L);
         assertThat(window(r, true, 100)).as("10 %: between the thresholds").isEqualTo(20_000_000L);
         assertThat(window(r, true, 250)).as("25 %: not above the high threshold").isEqualTo(20_000_000L);
-        r.asked(1, 500);
+        r.asked(1, 500, 1000);
         assertThat(r.endWindow(true)).as("nothing sent: no loss measured").isEqualTo(20_000_000L);
     }
 
@@ -67,8 +67,7 @@ public class RateControlTest {
             window(r, true, 900);
         }
         assertThat(r.rate()).isEqualTo(RateControl.MIN);
-        // A whole chunk asked again reads as loss above 100 %: still the floor.
-        assertThat(window(r, true, 5000)).isEqualTo(RateControl.MIN);
+        assertThat(window(r, true, 1000)).as("a whole chunk lost: still the floor").isEqualTo(RateControl.MIN);
         assertThatThrownBy(() -> new RateControl(RateControl.MIN - 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -91,7 +90,7 @@ public class RateControlTest {
                         union.set(b);
                     }
                 }
-                r.asked(m, lost);
+                r.asked(m, lost, SENT_PER_WINDOW);
             }
             unionOver += union.cardinality() > RateControl.LOSS_HIGH * SENT_PER_WINDOW ? 1 : 0;
             r.endWindow(true);
@@ -112,5 +111,33 @@ public class RateControlTest {
             window(r, true, 0, lost, 0);
         }
         assertThat(r.rate()).isBetween(6_000_000L, 11_000_000L);
+    }
+
+    @Test
+    public void wholeChunksLostRightAfterTheyWentOutHalveTheRate() {
+        RateControl r = new RateControl(RateControl.DEFAULT_MAX);
+        for (int i = 0; i < SENT_PER_WINDOW; i++) {
+            r.sent();
+        }
+        r.overrun(3, 2996);
+        assertThat(r.endWindow(true)).isEqualTo(10_000_000L);
+        assertThat(window(r, true, 0, 0, 300)).as("held").isEqualTo(10_000_000L);
+        assertThat(window(r, true, 0, 0, 300)).as("held").isEqualTo(10_000_000L);
+        assertThat(window(r, true, 0, 0, 300)).as("a gap's loss cuts by a quarter").isEqualTo(7_500_000L);
+    }
+
+    @Test
+    public void lossIsCountedAgainstTheChunkSoA5PercentGapReadsAs5PercentAtAnyRate() {
+        RateControl r = new RateControl(RateControl.DEFAULT_MAX);
+        for (int w = 0; w < 50; w++) {
+            // Few blocks sent in the window (a low rate), and one chunk's gaps asked for at once: 150 of 2996.
+            for (int i = 0; i < 100; i++) {
+                r.sent();
+            }
+            r.asked(1, 150, 2996);
+            r.endWindow(true);
+        }
+        assertThat(r.lastLoss()).isBetween(0.05, 0.051);
+        assertThat(r.rate()).isEqualTo(RateControl.DEFAULT_MAX);
     }
 }

@@ -46,9 +46,9 @@ public class RequestQueueTest {
     @Test
     public void requestsForOneChunkAreMergedSoEachBlockGoesOnce() {
         RequestQueue q = new RequestQueue();
-        q.add(5, bits(1, 3));
-        q.add(5, bits(3, 4));
-        q.add(5, bits(0));
+        assertThat(q.add(5, bits(1, 3))).isEqualTo(2);
+        assertThat(q.add(5, bits(3, 4))).as("block 3 was queued already").isEqualTo(1);
+        assertThat(q.add(5, bits(0))).isEqualTo(1);
         assertThat(q.chunksWaiting()).isEqualTo(1);
         assertThat(drain(q)).containsExactly("5:0", "5:1", "5:3", "5:4");
         assertThat(q.isEmpty()).isTrue();

@@ -57,6 +57,11 @@ public class SenderCoreTest {
         assertThat(c.offer(blocks(0, 2, 1, 0, 2), A, 0)).isEqualTo(Verdict.QUEUED);
         assertThat(c.offer(blocks(2, 2, 1, 0), A, 0)).isEqualTo(Verdict.QUEUED);
         assertThat(drain(c)).containsExactly("0:1", "0:3", "2:0", "2:1", "2:2");
+        assertThat(c.figures()).contains("blocks.first=5 blocks.again=0", "queued=3", "whole=1", "blocksAsked=6",
+                "blocksAlreadyQueued=1", "rate.decreases=0");
+        c.offer(blocks(0, 1, 3, 0), A, 0);
+        assertThat(drain(c)).containsExactly("0:3");
+        assertThat(c.figures()).as("block 3 of chunk 0 went out twice").contains("blocks.first=5 blocks.again=1");
     }
 
     @Test
@@ -112,13 +117,10 @@ public class SenderCoreTest {
         }
         drain(c);
         assertThat(c.endWindow()).as("first requests are demand, not loss: but nothing waits").isEqualTo(start);
-        for (long chunk : new long[]{ 0, 2, 3 }) {
-            c.offer(whole(chunk, 1), A, 0);
-        }
-        c.next();
-        c.next();
         c.offer(blocks(0, 2, 0, 0, 1, 2), A, 0);
-        assertThat(c.endWindow()).as("member 2 lost 3 of 2 sent").isEqualTo(start * 3 / 4);
+        c.next();
+        c.next();
+        assertThat(c.endWindow()).as("member 2 lost 3 of chunk 0's 4 blocks").isEqualTo(start * 3 / 4);
     }
 
     @Test
@@ -132,7 +134,21 @@ public class SenderCoreTest {
         c.offer(whole(0, 2), A, 0);
         c.offer(whole(3, 1), A, 0);
         c.next();
-        assertThat(c.endWindow()).as("member 2 asked 4 blocks again of 1 sent").isEqualTo(start * 3 / 4);
+        assertThat(c.endWindow()).as("member 2 asked 4 blocks again of 1 sent: overrun, halved").isEqualTo(start / 2);
+    }
+
+    @Test
+    public void aWholeChunkAskedWhileItIsBeingSentAddsOnlyTheBlocksNotYetPassedAndIsNotLoss() {
+        SenderCore c = core();
+        long start = c.rate();
+        c.offer(whole(0, 1), A, 0);
+        c.next();
+        c.next();
+        // Member 2's first ask crossed blocks 0 and 1 on their way: it hears blocks 2 and 3 of this pass.
+        c.offer(whole(0, 2), A, 0);
+        assertThat(c.endWindow()).as("no loss").isEqualTo((long) (start * RateControl.START_GROWTH));
+        assertThat(drain(c)).containsExactly("0:2", "0:3");
+        assertThat(c.figures()).contains("blocks.again=0", "blocksAlreadyQueued=4", "wholeAgainSoon=0");
     }
 
     @Test
