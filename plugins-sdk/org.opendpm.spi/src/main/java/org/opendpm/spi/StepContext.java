@@ -44,6 +44,16 @@ public interface StepContext {
     /** Adds a line to the execution's log (kept with the step; long lines are cut). */
     void log(String line);
 
+    /**
+     * Says what the execution's time-out means if it comes while this step runs; the core adds it to its own message
+     * ("Not finished within N minutes; stopped at step …: {@code explanation}"). A step that waits on the machine
+     * tells the administrator what the machine may still be doing (HWS-2: a firmware update that may still be
+     * flashing). A later call replaces an earlier one; null withdraws it; the first 500 characters are kept.
+     *
+     * @since 2.4
+     */
+    void explainTimeout(String explanation);
+
     /** The machine's agent. */
     AgentHandle agent();
 

@@ -32,7 +32,7 @@
  * protocols decline an intent and added chain-loading intents. No plugin outside the project depended on 1.0, so
  * the baseline starts again at 2.0.
  */
-@Version("2.3.0")
+@Version("2.4.0")
 @Export
 package org.opendpm.spi;
 

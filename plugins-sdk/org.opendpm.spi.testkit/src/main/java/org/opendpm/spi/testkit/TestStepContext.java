@@ -78,6 +78,7 @@ public final class TestStepContext implements StepContext {
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
+    private volatile String timeoutExplanation;
     private final List<AgentHandle.Backup> backups = new CopyOnWriteArrayList<>();
     private final List<AgentHandle.Restore> restores = new CopyOnWriteArrayList<>();
     private final List<AgentHandle.Multicast> multicasts = new CopyOnWriteArrayList<>();
@@ -299,6 +300,16 @@ public final class TestStepContext implements StepContext {
     @Override
     public void log(String line) {
         log.add(line);
+    }
+
+    @Override
+    public void explainTimeout(String explanation) {
+        timeoutExplanation = explanation;
+    }
+
+    /** What the step said its execution's time-out would mean, if it said anything (null otherwise). */
+    public String timeoutExplanation() {
+        return timeoutExplanation;
     }
 
     @Override

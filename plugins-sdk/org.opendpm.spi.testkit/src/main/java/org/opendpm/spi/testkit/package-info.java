@@ -1,5 +1,5 @@
 /** Helpers to unit-test an OpenDPM plugin without a container. */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package org.opendpm.spi.testkit;
 

@@ -289,8 +289,7 @@ public class ExecutionEngine implements ExecutionService, AgentListener {
             resume();
             for (Run run : new ArrayList<>(runs.values())) {
                 if (run.pendingEnd == null && now.isAfter(run.deadline)) {
-                    ends.finish(run, ExecutionState.TIMED_OUT, "Not finished within " + run.timeoutMinutes
-                            + " minutes; stopped at " + run.where());
+                    ends.finish(run, ExecutionState.TIMED_OUT, run.timeoutMessage());
                 }
             }
             waits.expire(now);

@@ -36,6 +36,14 @@ final class Run {
     }
 
     /** Where the run is, for messages: "step 2 of 5 (Disk check)" or "planning". */
+    /** The result of a run that reached its deadline, with what its step said the time-out means (HWS-2). */
+    String timeoutMessage() {
+        StepContextImpl c = context;
+        String explanation = plan == null || c == null ? null : c.timeoutExplanation();
+        return "Not finished within " + timeoutMinutes + (timeoutMinutes == 1 ? " minute" : " minutes")
+                + "; stopped at " + where() + (explanation == null ? "" : ": " + explanation);
+    }
+
     String where() {
         if (plan == null) {
             return "planning";

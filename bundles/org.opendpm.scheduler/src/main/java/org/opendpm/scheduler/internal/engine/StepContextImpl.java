@@ -57,6 +57,7 @@ final class StepContextImpl implements StepContext {
     private final Runnable powerOnError;
 
     private volatile boolean stopped;
+    private volatile String timeoutExplanation;
     private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<?>> requests = new CopyOnWriteArrayList<>();
     private final Queue<String> pendingLines = new ConcurrentLinkedQueue<>();
@@ -172,6 +173,18 @@ final class StepContextImpl implements StepContext {
         } catch (RuntimeException e) {
             LOG.warn("Execution {}: a stop action of step {} failed", executionId, step.name(), e);
         }
+    }
+
+    @Override
+    public void explainTimeout(String explanation) {
+        timeoutExplanation = explanation == null || explanation.isBlank()
+                ? null
+                : explanation.strip().substring(0, Math.min(500, explanation.strip().length()));
+    }
+
+    /** What the step said the execution's time-out would mean, or null. */
+    String timeoutExplanation() {
+        return timeoutExplanation;
     }
 
     @Override

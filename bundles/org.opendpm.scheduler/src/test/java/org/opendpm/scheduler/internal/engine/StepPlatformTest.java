@@ -142,6 +142,29 @@ public class StepPlatformTest {
         assertThat(engine.log(e.id())).extracting(ExecutionStep.LogLine::line).contains("flashing bios.img");
     }
 
+    /** HWS-2: a step that waits on the machine says what the time-out means, and the result says it. */
+    @Test
+    public void theTimeOutOfAStepThatExplainedItSaysWhatTheMachineMayStillBeDoing() {
+        List<Boolean> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        f.plugins.stepExecutors.put("acme-flash", context -> {
+            context.explainTimeout("first words");
+            context.explainTimeout("the machine may still be flashing: do not power it off");
+            context.onStop(() -> stopped.add(true));
+            return new CompletableFuture<Void>();
+        });
+        Machine m = f.machine("m1", 1);
+        Scenario s = scenario("Flash", new Scripted(t -> List.of(
+                Step.of("acme-flash", "Flash BIOS", Map.of("image", "bios.img")))));
+        Execution e = run(s, m);
+        eventually(() -> engine.steps(e.id()).stream().anyMatch(st -> st.state() == ExecutionStep.State.RUNNING),
+                "the step runs");
+        f.clock.advance(Duration.ofMinutes(121));
+        Execution timedOut = awaitState(e.id(), ExecutionState.TIMED_OUT);
+        assertThat(timedOut.message()).isEqualTo("Not finished within 120 minutes; stopped at step 1 of 1 (Flash"
+                + " BIOS): the machine may still be flashing: do not power it off");
+        eventually(() -> !stopped.isEmpty(), "the step's stop action ran");
+    }
+
     @Test
     public void aPlanWhoseExecutorIsNotInstalledFailsNamingIt() {
         Machine m = f.machine("m1", 1);

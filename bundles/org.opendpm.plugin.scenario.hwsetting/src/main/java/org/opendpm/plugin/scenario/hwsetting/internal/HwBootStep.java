@@ -1,18 +1,13 @@
 package org.opendpm.plugin.scenario.hwsetting.internal;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.hwsetting.HwImage;
 import org.opendpm.api.hwsetting.HwImageKind;
 import org.opendpm.api.hwsetting.HwImageService;
-import org.opendpm.api.settings.ServerSettingsService;
 import org.opendpm.plugin.scenario.hwsetting.internal.http.HwImageServlet;
 import org.opendpm.spi.AgentHandle;
 import org.opendpm.spi.BootIntent;
@@ -32,36 +27,27 @@ import org.osgi.service.metatype.annotations.Designate;
  * The step {@value #KEY} (HWS-1, HWS-2): makes the registered image the machine's next boot, once (a floppy through
  * memdisk, an EFI application chain-loaded), restarts the machine (through its agent when one is connected, else
  * powers it on) and completes when the machine comes back ({@link MachineReturns}). A firmware update that never
- * comes back fails the step just before the scenario's time-out with a message that says the machine may still be
- * updating, rather than the engine's generic time-out: an administrator must not power it off mid-flash.
+ * comes back ends at the scenario's time-out (HWS-2), whose message says the machine may still be updating: an
+ * administrator must not power it off mid-flash.
  */
 @Component(configurationPid = HwSettingConfig.PID, property = StepExecutor.PROPERTY + "=" + HwBootStep.KEY)
 @Designate(ocd = HwSettingConfig.class)
 public class HwBootStep implements StepExecutor {
 
     static final String KEY = "hw-setting.boot";
-    /** How long before the scenario's time-out the step fails itself, so its message is the one shown. */
-    static final Duration BEFORE_TIMEOUT = Duration.ofSeconds(3);
+    /** What the scenario's time-out means while the machine has not come back (HWS-2). */
+    static final String TIMEOUT_EXPLANATION = "the firmware update did not finish; the machine may still be updating:"
+            + " do not power it off, check its console";
 
     private final HwImageService images;
     private final MachineReturns returns;
-    private final ServerSettingsService settings;
-    private final Clock clock;
     private volatile HwSettingConfig config;
 
     @Activate
-    public HwBootStep(HwSettingConfig config, @Reference HwImageService images, @Reference MachineReturns returns,
-            @Reference ServerSettingsService settings) {
-        this(config, images, returns, settings, Clock.systemUTC());
-    }
-
-    HwBootStep(HwSettingConfig config, HwImageService images, MachineReturns returns, ServerSettingsService settings,
-            Clock clock) {
+    public HwBootStep(HwSettingConfig config, @Reference HwImageService images, @Reference MachineReturns returns) {
         this.config = config;
         this.images = images;
         this.returns = returns;
-        this.settings = settings;
-        this.clock = clock;
     }
 
     @Modified
@@ -97,11 +83,13 @@ public class HwBootStep implements StepExecutor {
                         + " application ")
                 + image.name() + " (SHA-256 " + image.sha256() + "), once");
         CompletableFuture<Void> result = new CompletableFuture<>();
-        CompletableFuture<Void> timeout = failBeforeDeadline(context, result);
-        // Cancelled, failed or stopped: an unused one-shot boot of the image must not flash the machine later.
+        context.explainTimeout(TIMEOUT_EXPLANATION);
+        // Timed out, cancelled or failed: an unused one-shot boot of the image must not flash the machine later.
         context.onStop(() -> {
-            returns.giveUp(context.executionId(), context.machineId());
-            timeout.cancel(false);
+            if (!returns.giveUp(context.executionId(), context.machineId())) {
+                context.log("The machine never fetched the boot file of " + image.name() + ": check that it"
+                        + " network-boots from this server; its one-shot boot of the image is removed");
+            }
         });
         CompletionStage<Void> restart = context.agent().isConnected(AgentHandle.Kind.ANY)
                 ? context.agent().reboot()
@@ -110,7 +98,6 @@ public class HwBootStep implements StepExecutor {
             context.log("Machine restarted into " + image.name() + "; waiting for it to come back");
             return back;
         }).whenComplete((how, e) -> {
-            timeout.cancel(false);
             if (e != null) {
                 returns.giveUp(context.executionId(), context.machineId());
                 result.completeExceptionally(e);
@@ -120,34 +107,6 @@ public class HwBootStep implements StepExecutor {
             }
         });
         return result;
-    }
-
-    /**
-     * Fails the step {@link #BEFORE_TIMEOUT} before the execution's deadline (HWS-2). The delay runs on the JDK's
-     * shared delay scheduler; the plugin owns no thread, and the timer is cancelled as soon as the step ends.
-     */
-    private CompletableFuture<Void> failBeforeDeadline(StepContext context, CompletableFuture<Void> result) {
-        long millis = Math.max(0, Duration.between(clock.instant(), context.deadline().minus(BEFORE_TIMEOUT))
-                .toMillis());
-        Executor later = CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS);
-        return CompletableFuture.runAsync(() -> {
-            if (result.isDone()) {
-                return;
-            }
-            boolean fetched = returns.giveUp(context.executionId(), context.machineId());
-            result.completeExceptionally(new StepFailedException(timeoutMessage(settings.get()
-                    .scenarioTimeoutMinutes(), fetched)));
-        }, later);
-    }
-
-    /** HWS-2's message; {@code fetched} whether the machine ever fetched the boot of its image. */
-    static String timeoutMessage(int minutes, boolean fetched) {
-        return "The firmware update did not finish within " + minutes + " minute" + (minutes == 1 ? "" : "s")
-                + "; the machine may still be updating: do not power it off, check its console"
-                + (fetched
-                        ? ""
-                        : ". It never fetched the image's boot file: check that it network-boots from this"
-                                + " server");
     }
 
     private String serverUrl() {
