@@ -25,6 +25,7 @@ import org.opendpm.api.OpenDpmException;
 import org.opendpm.api.execution.ExecuteRequest;
 import org.opendpm.api.execution.Execution;
 import org.opendpm.api.execution.ExecutionService;
+import org.opendpm.api.execution.ExecutionState;
 import org.opendpm.api.execution.ExecutionStep;
 import org.opendpm.api.execution.ResultPage;
 import org.opendpm.api.execution.ResultQuery;
@@ -229,6 +230,14 @@ public final class ExecutionCommands {
         @Completion(ScenarioNameCompleter.class)
         String scenario;
 
+        @Option(name = "-g", aliases = "--group", description = "only machines now in this group (a path such as"
+                + " /Servers/Web; not its sub-groups)")
+        String group;
+
+        @Option(name = "-r", aliases = "--result", description = "only this result: COMPLETED, FAILED, TIMED_OUT or"
+                + " CANCELLED")
+        String result;
+
         @Option(name = "--from", description = "ended at or after this ISO-8601 instant")
         String from;
 
@@ -257,8 +266,13 @@ public final class ExecutionCommands {
             Optional<Long> scenarioId = scenario == null
                     ? Optional.empty()
                     : Optional.of(ScenarioCommands.scenario(scenarios, scenario).id());
+            Optional<Long> groupId = group == null
+                    ? Optional.empty()
+                    : Optional.of(GroupCommands.group(inventory, group).id());
+            Optional<ExecutionState> state = result == null ? Optional.empty() : Optional.of(result(result));
             try {
-                ResultPage page = executions.results(new ResultQuery(machineId, scenarioId, f, t, offset, limit));
+                ResultPage page = executions.results(new ResultQuery(machineId, scenarioId, f, t, offset, limit,
+                        groupId, state));
                 var table = new ShellTable();
                 for (String column : List.of("Id", "Machine", "Scenario", "Result", "Started", "Ended", "By",
                         "Message")) {
@@ -275,6 +289,18 @@ public final class ExecutionCommands {
             }
             return null;
         }
+    }
+
+    /** An ended state by name, any case; the list of those there are otherwise. */
+    static ExecutionState result(String text) {
+        for (ExecutionState s : ExecutionState.values()) {
+            if (s.finished() && s.name().equalsIgnoreCase(text.strip())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("-r must be a result: " + java.util.Arrays.stream(ExecutionState.values())
+                .filter(ExecutionState::finished).map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
+                + "; not '" + text + "'");
     }
 
     @Service
