@@ -68,8 +68,9 @@ public class HwSettingIT {
         int httpPort = unpacked.getValue();
         Rest rest = new Rest(httpPort);
         Distribution.setKey(home.resolve("etc/org.opendpm.power.cfg"), "wakeOnLanAddress", "127.255.255.255");
-        Files.writeString(home.resolve("etc/org.opendpm.hwsetting.cfg"), "serverUrl = http://10.0.2.2:" + httpPort
-                + "\nmemdisk = memdisk\n");
+        // QEMU's user network reaches the host at 10.0.2.2, an address of no interface of the server (NAT): network
+        // boot's advertisedAddress says so, and the image URLs follow it with no HW setting configured.
+        Files.writeString(home.resolve("etc/org.opendpm.netboot.http.cfg"), "advertisedAddress = 10.0.2.2\n");
         Files.createDirectories(home.resolve("data/tftp"));
         Files.copy(MEMDISK, home.resolve("data/tftp/memdisk"), StandardCopyOption.REPLACE_EXISTING);
         byte[] floppy = floppy(home.resolve("floppy-work"));

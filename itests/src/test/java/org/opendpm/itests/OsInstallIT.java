@@ -74,8 +74,6 @@ public class OsInstallIT {
         Rest rest = new Rest(httpPort);
         Distribution.setKey(home.resolve("etc/org.opendpm.power.cfg"), "wakeOnLanAddress", "127.255.255.255");
         Files.writeString(home.resolve("etc/org.opendpm.netboot.http.cfg"), "advertisedAddress = 10.0.2.2\n");
-        Files.writeString(home.resolve("etc/org.opendpm.osinstall.cfg"), "serverUrl = http://10.0.2.2:" + httpPort
-                + "\ntemplateFolder = ${karaf.etc}/opendpm/templates\n");
         Path boot = Files.createDirectories(home.resolve("data/tftp/pxelinux/debian12"));
         Files.copy(installer[0], boot.resolve("linux"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(installer[1], boot.resolve("initrd.gz"), StandardCopyOption.REPLACE_EXISTING);

@@ -36,6 +36,8 @@ import org.opendpm.api.settings.ServerSettings;
 import org.opendpm.api.settings.ServerSettingsService;
 import org.opendpm.netboot.internal.tftp.FileJail;
 import org.opendpm.netboot.internal.tftp.GeneratedFileSource;
+import org.opendpm.netboot.internal.url.BootAddress;
+import org.opendpm.netboot.internal.url.BootAddresses;
 import org.opendpm.spi.BootClient;
 import org.opendpm.spi.BootIntent;
 import org.opendpm.spi.BootProtocol;
@@ -103,6 +105,7 @@ public final class BootService implements GeneratedFileSource {
     /** Runs the database clears of fetched one-shot intents off the TFTP event loop. */
     private final Executor clears;
     private final Map<String, PendingOneShot> pendingOneShots = new ConcurrentHashMap<>();
+    private final BootAddresses bootAddresses = new BootAddresses(MAX_GENERATED);
     private final Set<String> clientsSeen = ConcurrentHashMap.newKeySet();
     private final LongAdder decisions = new LongAdder();
     private final LongAdder httpBootRequests = new LongAdder();
@@ -146,6 +149,16 @@ public final class BootService implements GeneratedFileSource {
             a = "";
         }
         advertisedAddress = a;
+    }
+
+    /** The configured host machines reach this server at (checked), or empty. */
+    public String advertisedAddress() {
+        return advertisedAddress;
+    }
+
+    /** The address the machine's latest network boot to this server came to, since this server started. */
+    public Optional<BootAddress> latestBootAddress(long machineId) {
+        return bootAddresses.latest(machineId);
     }
 
     @Deactivate
@@ -239,6 +252,16 @@ public final class BootService implements GeneratedFileSource {
      *            {@code advertisedAddress} is configured
      */
     public Optional<Decision> boot(BootClient client, Optional<InetAddress> receivedOn) {
+        return boot(client, receivedOn, Optional.empty());
+    }
+
+    /**
+     * {@link #boot(BootClient, Optional)} for an HTTP request.
+     *
+     * @param host the request's {@code Host} header: the address the machine itself used, recorded for
+     *            {@link org.opendpm.api.boot.ServerUrls} ahead of the local address
+     */
+    public Optional<Decision> boot(BootClient client, Optional<InetAddress> receivedOn, Optional<String> host) {
         decisions.increment();
         if (clientsSeen.size() < BootStatus.CLIENTS_SEEN_CAP) {
             clientsSeen.add(client.mac());
@@ -248,6 +271,7 @@ public final class BootService implements GeneratedFileSource {
             return Optional.empty();
         }
         Optional<SeenResult> seen = reportSeen(client);
+        recordAddress(seen, receivedOn, host);
         Chosen chosen = intentFor(client, seen, receivedOn);
         BootProtocol protocol = null;
         BootResponse response = null;
@@ -320,6 +344,16 @@ public final class BootService implements GeneratedFileSource {
                     client.mac(), e.toString());
             return Optional.empty();
         }
+    }
+
+    private void recordAddress(Optional<SeenResult> seen, Optional<InetAddress> receivedOn, Optional<String> host) {
+        if (seen.isEmpty() || seen.get().outcome() != SeenResult.Outcome.KNOWN
+                && seen.get().outcome() != SeenResult.Outcome.AUTO_REGISTERED) {
+            return;
+        }
+        host.flatMap(BootAddress::fromHostHeader)
+                .or(() -> receivedOn.flatMap(BootAddress::fromLocalAddress))
+                .ifPresent(a -> bootAddresses.record(seen.get().id(), a));
     }
 
     private Chosen intentFor(BootClient client, Optional<SeenResult> seen, Optional<InetAddress> receivedOn) {

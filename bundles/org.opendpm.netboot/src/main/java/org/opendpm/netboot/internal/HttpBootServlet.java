@@ -65,7 +65,8 @@ public final class HttpBootServlet extends HttpServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         HttpBoot.Reply reply = http.handle(new HttpBoot.Request(req.getMethod(), path, req.getQueryString(),
-                Optional.ofNullable(req.getHeader("Range")), localAddress(req)));
+                Optional.ofNullable(req.getHeader("Range")), localAddress(req),
+                Optional.ofNullable(req.getHeader("Host"))));
         resp.setStatus(reply.status());
         for (Map.Entry<String, String> h : reply.headers().entrySet()) {
             resp.setHeader(h.getKey(), h.getValue());

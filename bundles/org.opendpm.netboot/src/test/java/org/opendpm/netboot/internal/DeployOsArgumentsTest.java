@@ -90,6 +90,19 @@ public class DeployOsArgumentsTest {
         return generated(mac, Optional.empty());
     }
 
+    /** What ServerUrls reads: the Host an iPXE request named, else the address a PXE request came to. */
+    @Test
+    public void eachRegisteredMachinesLatestBootAddressIsRecorded() throws Exception {
+        boot.boot(CLIENTS.get(IPXE), Optional.of(InetAddress.getByName("127.0.0.1")), Optional.of("10.0.2.2:18181"));
+        boot.boot(CLIENTS.get(BIOS), Optional.of(InetAddress.getByName("192.0.2.1")));
+        boot.boot(CLIENTS.get(UEFI), Optional.of(InetAddress.getByName("127.0.0.1")), Optional.of("localhost:8181"));
+        assertThat(boot.latestBootAddress(13).orElseThrow().httpBase(8181)).isEqualTo("http://10.0.2.2:18181");
+        assertThat(boot.latestBootAddress(11).orElseThrow().httpBase(8181)).isEqualTo("http://192.0.2.1:8181");
+        assertThat(boot.latestBootAddress(12)).as("loopback is no address for a machine").isEmpty();
+        boot.boot(CLIENTS.get(IPXE), Optional.of(InetAddress.getByName("198.51.100.1")), Optional.empty());
+        assertThat(boot.latestBootAddress(13).orElseThrow().httpBase(8181)).isEqualTo("http://198.51.100.1:8181");
+    }
+
     @Test
     public void pxelinuxGrubAndIpxeCarryServerFingerprintMacAndToken() {
         boot.setAgentLink(agentLink(26509));

@@ -60,10 +60,10 @@ public final class HttpBoot {
 
     /**
      * A request as the adapters see it; {@code path} is below the endpoint and already percent-decoded;
-     * {@code localAddress} is the server address it came in on.
+     * {@code localAddress} is the server address it came in on; {@code host} its {@code Host} header.
      */
     public record Request(String method, String path, String rawQuery, Optional<String> range,
-            Optional<InetAddress> localAddress) {
+            Optional<InetAddress> localAddress, Optional<String> host) {
     }
 
     private static final String PUBLISHED = "published";
@@ -208,7 +208,7 @@ public final class HttpBoot {
                 Optional.of("iPXE"));
         Optional<BootService.Decision> d;
         try {
-            d = boot.boot(client, r.localAddress());
+            d = boot.boot(client, r.localAddress(), r.host());
         } catch (RuntimeException e) {
             // A failing boot protocol plugin costs this one answer, never the endpoint.
             LOG.warn("HTTP boot: boot decision for {} failed: {}", mac, e.toString(), e);

@@ -37,7 +37,8 @@ public final class HttpBootTestServer implements AutoCloseable {
             String path = ex.getRequestURI().getPath().substring(PREFIX.length());
             HttpBoot.Reply reply = http.handle(new HttpBoot.Request(ex.getRequestMethod(), path,
                     ex.getRequestURI().getRawQuery(), Optional.ofNullable(ex.getRequestHeaders().getFirst("Range")),
-                    Optional.of(ex.getLocalAddress().getAddress())));
+                    Optional.of(ex.getLocalAddress().getAddress()),
+                    Optional.ofNullable(ex.getRequestHeaders().getFirst("Host"))));
             for (Map.Entry<String, String> h : reply.headers().entrySet()) {
                 ex.getResponseHeaders().set(h.getKey(), h.getValue());
             }

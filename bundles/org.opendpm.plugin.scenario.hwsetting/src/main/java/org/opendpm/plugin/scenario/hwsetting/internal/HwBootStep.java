@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.opendpm.api.OpenDpmException;
+import org.opendpm.api.boot.ServerUrls;
 import org.opendpm.api.hwsetting.HwImage;
 import org.opendpm.api.hwsetting.HwImageKind;
 import org.opendpm.api.hwsetting.HwImageService;
@@ -41,13 +42,16 @@ public class HwBootStep implements StepExecutor {
 
     private final HwImageService images;
     private final MachineReturns returns;
+    private final ServerUrls serverUrls;
     private volatile HwSettingConfig config;
 
     @Activate
-    public HwBootStep(HwSettingConfig config, @Reference HwImageService images, @Reference MachineReturns returns) {
+    public HwBootStep(HwSettingConfig config, @Reference HwImageService images, @Reference MachineReturns returns,
+            @Reference ServerUrls serverUrls) {
         this.config = config;
         this.images = images;
         this.returns = returns;
+        this.serverUrls = serverUrls;
     }
 
     @Modified
@@ -68,7 +72,7 @@ public class HwBootStep implements StepExecutor {
         try {
             image = images.find(name).orElseThrow(() -> new StepFailedException("No HW setting image named " + name
                     + " is registered"));
-            url = serverUrl() + HwImageServlet.path(image);
+            url = serverUrl(context.machineId()) + HwImageServlet.path(image);
         } catch (OpenDpmException e) {
             throw new StepFailedException("The HW setting image " + name + " cannot be booted: " + e.getMessage(), e);
         }
@@ -109,11 +113,19 @@ public class HwBootStep implements StepExecutor {
         return result;
     }
 
-    private String serverUrl() {
+    /**
+     * {@code serverUrl} when configured (NAT, a reverse proxy), else what network boot knows of the way this machine
+     * reaches the server ({@link ServerUrls}).
+     */
+    private String serverUrl(long machineId) {
         String url = config.serverUrl() == null ? "" : config.serverUrl().strip();
         if (url.isEmpty()) {
-            throw new StepFailedException("serverUrl is not set in etc/" + HwSettingConfig.PID + ".cfg: the"
-                    + " machine would not know where to fetch the image from");
+            try {
+                return serverUrls.httpBase(machineId);
+            } catch (OpenDpmException e) {
+                throw new StepFailedException(e.getMessage() + " (or serverUrl in etc/" + HwSettingConfig.PID
+                        + ".cfg): the machine would not know where to fetch the image from", e);
+            }
         }
         if (!url.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/-]*)?")) {
             throw new StepFailedException("serverUrl '" + url.replaceAll("[^\\x20-\\x7e]", "?") + "' in etc/"

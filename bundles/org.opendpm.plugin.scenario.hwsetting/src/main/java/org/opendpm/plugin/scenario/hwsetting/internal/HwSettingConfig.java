@@ -9,8 +9,9 @@ public @interface HwSettingConfig {
 
     String PID = "org.opendpm.hwsetting";
 
-    @AttributeDefinition(name = "Server URL", description = "The URL machines reach this server's HTTP port at, for"
-            + " example http://192.0.2.1:8181; the images are fetched from it. Required for HW setting scenarios.")
+    @AttributeDefinition(name = "Server URL", description = "The URL machines fetch the images from, for example"
+            + " http://192.0.2.1:8181, when it differs from what network boot finds (NAT, a reverse proxy); empty ="
+            + " the address the machine's network boot came to, see docs/hw-setting.md")
     String serverUrl() default "";
 
     @AttributeDefinition(name = "memdisk", description = "syslinux's memdisk below the boot root, which boots"

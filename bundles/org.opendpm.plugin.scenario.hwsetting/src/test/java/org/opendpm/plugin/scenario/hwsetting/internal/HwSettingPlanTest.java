@@ -17,8 +17,10 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentInfo;
 import org.opendpm.api.boot.NextBoot;
+import org.opendpm.api.boot.ServerUrls;
 import org.opendpm.api.hwsetting.HwImage;
 import org.opendpm.api.hwsetting.HwImageKind;
 import org.opendpm.plugin.scenario.hwsetting.internal.images.JdbcHwImages;
@@ -183,8 +185,13 @@ public class HwSettingPlanTest {
         assertThatThrownBy(() -> step(URL).execute(ctx)).isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("No HW setting image named nothere");
         TestStepContext noUrl = context("bios21");
-        assertThatThrownBy(() -> step("").execute(noUrl)).isInstanceOf(StepFailedException.class)
-                .hasMessageContaining("serverUrl is not set");
+        ServerUrls nothingKnown = machine -> {
+            throw new ValidationException("advertisedAddress", "No address by which m reaches this server is known."
+                    + " Set advertisedAddress in etc/org.opendpm.netboot.http.cfg");
+        };
+        assertThatThrownBy(() -> step("", nothingKnown).execute(noUrl)).isInstanceOf(StepFailedException.class)
+                .hasMessageContaining("Set advertisedAddress in etc/org.opendpm.netboot.http.cfg (or serverUrl in"
+                        + " etc/org.opendpm.hwsetting.cfg)");
         assertThatThrownBy(() -> step("file:///etc").execute(noUrl)).isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("not an http URL");
         assertThat(ctx.bootEvents()).isEmpty();
@@ -197,8 +204,24 @@ public class HwSettingPlanTest {
                 tmp.getRoot().toPath());
     }
 
+    @Test
+    public void withoutServerUrlTheImageUrlIsTheOneNetworkBootKnowsForTheMachine() {
+        TestStepContext ctx = context("bios21");
+        step("", machine -> "http://198.51.100.1:8181").execute(ctx);
+        assertThat(ctx.bootEvents()).containsExactly(new TestStepContext.BootEvent("next",
+                new BootIntent.MemdiskFloppy("memdisk", "http://198.51.100.1:8181/opendpm/hw-setting/bios21.img"),
+                true));
+        ctx.stop();
+    }
+
     private HwBootStep step(String serverUrl) {
-        return new HwBootStep(config(serverUrl), images, returns);
+        return step(serverUrl, machine -> {
+            throw new AssertionError("serverUrl is configured, network boot is not asked");
+        });
+    }
+
+    private HwBootStep step(String serverUrl, ServerUrls urls) {
+        return new HwBootStep(config(serverUrl), images, returns, urls);
     }
 
     private static BootClient bios() {

@@ -74,7 +74,7 @@ public class InstallStep implements StepExecutor {
             os = systems.find(s.operatingSystem()).orElseThrow(() -> new StepFailedException(
                     "No operating system named " + s.operatingSystem() + " is registered"));
             checkBootable(os.type());
-            String server = answers.requireServerUrl();
+            String server = answers.requireServerUrl(context.machineId());
             Machine machine = inventory.machine(context.machineId());
             NetworkSetting group = inventory.group(machine.groupId()).network();
             MachineInstall.Network network = s.network(Optional.ofNullable(group.subnetMask()),

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.opendpm.api.ValidationException;
+import org.opendpm.api.boot.ServerUrls;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.inventory.MachineGroup;
@@ -53,6 +55,12 @@ public class InstallStepTest {
     }
 
     private Parts parts(String serverUrl, NetworkSetting groupNetwork) throws Exception {
+        return parts(serverUrl, machineId -> {
+            throw new AssertionError("serverUrl is configured, network boot is not asked");
+        }, groupNetwork);
+    }
+
+    private Parts parts(String serverUrl, ServerUrls urls, NetworkSetting groupNetwork) throws Exception {
         var db = TestDatabase.create();
         JdbcOperatingSystems systems = new JdbcOperatingSystems(db);
         JdbcOsInstallations installations = new JdbcOsInstallations(db);
@@ -68,7 +76,7 @@ public class InstallStepTest {
                 });
         Templates templates = new Templates(tmp.getRoot().toPath().resolve("templates"));
         templates.installDefaults();
-        AnswerFiles answers = new AnswerFiles(templates, serverUrl, systems, inventory, null);
+        AnswerFiles answers = new AnswerFiles(templates, serverUrl, systems, inventory, null, urls);
         systems.create(new OperatingSystemSpec("Debian-12", OsType.DEBIAN_12, "pxelinux/debian12/linux",
                 "pxelinux/debian12/initrd.gz", "debian12"));
         return new Parts(systems, installations, new InstallStep(systems, answers, installations, inventory));
@@ -161,12 +169,36 @@ public class InstallStepTest {
     }
 
     @Test
+    public void withoutServerUrlTheAnswerFileAndItsUrlUseTheAddressNetworkBootKnows() throws Exception {
+        Parts p = parts("", machineId -> {
+            assertThat(machineId).isEqualTo(1);
+            return "http://198.51.100.1:8181";
+        }, NetworkSetting.SAME_SUBNET);
+        TestStepContext ctx = TestStepContext.of(type.plan(settings(), ScenarioTypeChecks.target()).get(0),
+                tmp.newFolder().toPath());
+        p.step().execute(ctx);
+        TestStepContext.Published preseed = ctx.publishedFiles().get(0);
+        assertThat(new String(preseed.content(), StandardCharsets.UTF_8))
+                .contains("wget -q -O /dev/null http://198.51.100.1:8181/opendpm/os/built/")
+                .doesNotContain("server.invalid");
+        BootIntent.OsInstaller installer = (BootIntent.OsInstaller) ctx.bootEvents().get(0).intent();
+        assertThat(installer.bootArguments()).isEqualTo("auto=true priority=critical url=http://198.51.100.1:8181"
+                + preseed.url() + " interface=auto");
+        ctx.stop();
+    }
+
+    @Test
     public void whatCannotWorkFailsBeforeTheMachineIsTouched() throws Exception {
-        Parts unset = parts("", NetworkSetting.SAME_SUBNET);
+        Parts unset = parts("", machineId -> {
+            throw new ValidationException("advertisedAddress", "No address by which web01 reaches this server is"
+                    + " known. Set advertisedAddress in etc/org.opendpm.netboot.http.cfg");
+        }, NetworkSetting.SAME_SUBNET);
         TestStepContext ctx = TestStepContext.of(type.plan(settings(), ScenarioTypeChecks.target()).get(0),
                 tmp.newFolder().toPath());
         assertThatThrownBy(() -> TestStepContext.run(unset.step(), ctx, Duration.ofSeconds(5)))
-                .isInstanceOf(PluginAssertionError.class).hasMessageContaining("serverUrl");
+                .isInstanceOf(PluginAssertionError.class).hasMessageContaining("Set advertisedAddress in"
+                        + " etc/org.opendpm.netboot.http.cfg (or serverUrl in etc/org.opendpm.osinstall.cfg)");
+        assertThat(ctx.bootEvents()).isEmpty();
 
         Parts p = parts("http://192.0.2.1:8181", NetworkSetting.SAME_SUBNET);
         Map<String, Object> s = settings();

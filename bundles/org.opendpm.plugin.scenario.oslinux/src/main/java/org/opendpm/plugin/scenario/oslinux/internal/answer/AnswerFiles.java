@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.opendpm.api.ValidationException;
 import org.opendpm.api.agent.AgentLink;
+import org.opendpm.api.boot.ServerUrls;
 import org.opendpm.api.inventory.InventoryService;
 import org.opendpm.api.inventory.Machine;
 import org.opendpm.api.os.AnswerFile;
@@ -57,7 +58,9 @@ public class AnswerFiles implements AnswerFileService {
             description = "Answer file templates and the address installers reach this server at")
     public @interface Config {
         @AttributeDefinition(name = "Server URL", description = "http://HOST:PORT installers reach this server's"
-                + " HTTP at (answer files, installation sources, the built call); required for OS installation")
+                + " HTTP at (answer files, installation sources, the built call), when it differs from what network"
+                + " boot finds (NAT, a reverse proxy); empty = the address the machine's network boot came to, see"
+                + " docs/os-installation.md")
         String serverUrl() default "";
 
         @AttributeDefinition(name = "Template folder", description = "Where the answer file templates are;"
@@ -70,25 +73,34 @@ public class AnswerFiles implements AnswerFileService {
     private final OperatingSystemService systems;
     private final InventoryService inventory;
     private final AgentLink agentLink;
+    private final ServerUrls serverUrls;
 
     @Activate
     public AnswerFiles(Config config, @Reference OperatingSystemService systems,
             @Reference InventoryService inventory,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL,
-                    policyOption = ReferencePolicyOption.GREEDY) AgentLink agentLink)
+                    policyOption = ReferencePolicyOption.GREEDY) AgentLink agentLink,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY) ServerUrls serverUrls)
             throws IOException {
         this(new Templates(Path.of(config.templateFolder().replace("${karaf.etc}",
-                System.getProperty("karaf.etc", "etc")))), config.serverUrl(), systems, inventory, agentLink);
+                System.getProperty("karaf.etc", "etc")))), config.serverUrl(), systems, inventory, agentLink,
+                serverUrls);
         templates.installDefaults();
     }
 
+    /**
+     * @param serverUrls what network boot knows of the way each machine reaches this server; null without network
+     *            boot (answer files are then rendered for offline use only, unless serverUrl is set)
+     */
     public AnswerFiles(Templates templates, String serverUrl, OperatingSystemService systems,
-            InventoryService inventory, AgentLink agentLink) {
+            InventoryService inventory, AgentLink agentLink, ServerUrls serverUrls) {
         this.templates = templates;
         this.serverUrl = serverUrl(serverUrl);
         this.systems = systems;
         this.inventory = inventory;
         this.agentLink = agentLink;
+        this.serverUrls = serverUrls;
     }
 
     private static Optional<String> serverUrl(String configured) {
@@ -109,10 +121,33 @@ public class AnswerFiles implements AnswerFileService {
         return Optional.of(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
-    /** The configured server URL without a trailing slash; the step fails without one, naming the setting. */
-    public String requireServerUrl() {
-        return serverUrl.orElseThrow(() -> new ValidationException("serverUrl", "Set serverUrl (http://HOST:PORT"
-                + " installers reach this server at) in etc/" + PID + ".cfg"));
+    /**
+     * The URL the machine's installer reaches this server by, without a trailing slash: {@code serverUrl} when set
+     * (NAT, a reverse proxy), else what network boot knows ({@link ServerUrls}). Fails naming the settings when
+     * neither gives one.
+     */
+    public String requireServerUrl(long machineId) {
+        if (serverUrl.isPresent()) {
+            return serverUrl.get();
+        }
+        if (serverUrls == null) {
+            throw new ValidationException("serverUrl", "Network boot is not installed, so the address installers"
+                    + " reach this server at is not known: set serverUrl (http://HOST:PORT) in etc/" + PID + ".cfg");
+        }
+        try {
+            return serverUrls.httpBase(machineId);
+        } catch (ValidationException e) {
+            throw new ValidationException(e.field(), e.getMessage() + " (or serverUrl in etc/" + PID + ".cfg)");
+        }
+    }
+
+    /** As {@link #requireServerUrl}, or a placeholder host for files rendered to be checked or written offline. */
+    private String serverUrlOrPlaceholder(long machineId) {
+        try {
+            return requireServerUrl(machineId);
+        } catch (ValidationException e) {
+            return "http://server.invalid";
+        }
     }
 
     @Override
@@ -202,7 +237,9 @@ public class AnswerFiles implements AnswerFileService {
             throw new ValidationException("rootPasswordHash", "The root password is stored as SHA-512 crypt"
                     + " ($6$salt$hash)");
         }
-        String base = serverUrl.orElse("http://server.invalid");
+        String base = machine.id() > 0
+                ? serverUrlOrPlaceholder(machine.id())
+                : serverUrl.orElse("http://server.invalid");
         Map<String, Object> machineVars = new LinkedHashMap<>();
         machineVars.put("name", machine.name());
         machineVars.put("hostname", hostname(machine.name()));

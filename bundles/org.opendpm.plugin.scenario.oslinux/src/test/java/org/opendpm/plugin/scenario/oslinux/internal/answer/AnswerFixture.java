@@ -29,7 +29,7 @@ final class AnswerFixture {
     AnswerFixture(Path folder) throws IOException {
         templates = new Templates(folder.resolve("templates"));
         templates.installDefaults();
-        answers = new AnswerFiles(templates, "http://192.0.2.1:8181", systems, inventory(), null);
+        answers = new AnswerFiles(templates, "http://192.0.2.1:8181", systems, inventory(), null, null);
     }
 
     private InventoryService inventory() {
