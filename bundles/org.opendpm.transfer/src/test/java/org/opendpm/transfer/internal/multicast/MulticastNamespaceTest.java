@@ -32,12 +32,12 @@ import org.opendpm.agent.MulticastReceive;
 import org.opendpm.image.ImageReader;
 
 /**
- * Multicast restore on real IPv4 groups (IMG-3, docs/multicast.md): the sender ({@link MulticastSend}) and eight
- * receivers (the agent's {@link MulticastReceive}, as shipped in its jar) each a process in a network namespace of
- * its own, the namespaces joined by veth pairs to a bridge in one more namespace (multicast snooping off). Every
+ * Multicast restore on real IPv4 and IPv6 groups (IMG-3, docs/multicast.md): the sender ({@link MulticastSend}) and
+ * eight receivers (the agent's {@link MulticastReceive}, as shipped in its jar) each a process in a network namespace
+ * of its own, the namespaces joined by veth pairs to a bridge in one more namespace (multicast snooping off). Every
  * receiver's file must end byte-exact (SHA-256) with the source disk: eight at once, eight with 5 % of arriving UDP
- * dropped by nftables in each receiver's namespace, one started 3 s late, and two sessions on one group and port, each
- * receiver writing only its own session's image while hearing the other's packets.
+ * dropped by nftables in each receiver's namespace, one started 3 s late, two sessions on one group and port, each
+ * receiver writing only its own session's image while hearing the other's packets, and three on an IPv6 group.
  *
  * <p>The test creates its namespaces (named after its process id) and deletes them afterwards; the host's own network
  * is never touched. Needs root, iproute2 and nftables: under CI (CI=true) a missing one fails the test, elsewhere it is
@@ -77,9 +77,9 @@ public class MulticastNamespaceTest {
         CREATED.add(NS + "-b");
         check("ip", "-n", NS + "-b", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
         check("ip", "-n", NS + "-b", "link", "set", "br0", "up");
-        namespace("s", "10.99.0.1");
+        namespace("s", "10.99.0.1", "fd99::1");
         for (int i = 1; i <= RECEIVERS; i++) {
-            namespace("r" + i, "10.99.0." + (10 + i));
+            namespace("r" + i, "10.99.0." + (10 + i), "fd99::" + (10 + i));
         }
         Path root = TMP.getRoot().toPath();
         sum32 = raw(root.resolve("a.raw"), 32, 1);
@@ -95,8 +95,11 @@ public class MulticastNamespaceTest {
         MulticastSend.image(root.resolve("b.raw"), image16, CHUNK);
     }
 
-    /** A namespace with eth0 on a veth pair created inside the bridge's namespace, its other end a port of br0. */
-    private static void namespace(String name, String address) throws Exception {
+    /**
+     * A namespace with eth0 on a veth pair created inside the bridge's namespace, its other end a port of br0; eth0 has
+     * an IPv4 and a ULA IPv6 address (no duplicate detection, so it is usable at once).
+     */
+    private static void namespace(String name, String address, String address6) throws Exception {
         check("ip", "netns", "add", NS + "-" + name);
         CREATED.add(NS + "-" + name);
         String port = "v" + name + ProcessHandle.current().pid() % 100000;
@@ -105,6 +108,7 @@ public class MulticastNamespaceTest {
         check("ip", "-n", NS + "-b", "link", "set", port, "master", "br0", "up");
         check("ip", "-n", NS + "-" + name, "link", "set", "lo", "up");
         check("ip", "-n", NS + "-" + name, "addr", "add", address + "/24", "brd", "+", "dev", "eth0");
+        check("ip", "-n", NS + "-" + name, "-6", "addr", "add", address6 + "/64", "dev", "eth0", "nodad");
         check("ip", "-n", NS + "-" + name, "link", "set", "eth0", "up");
     }
 
@@ -221,6 +225,20 @@ public class MulticastNamespaceTest {
         }
         sent(a);
         sent(b);
+    }
+
+    @Test
+    public void threeReceiversRestoreFromAnIpv6GroupByteExact() throws Exception {
+        // Site-local scope (ff15::/16), sent and joined on eth0 of each namespace.
+        Process sender = sender("s", image16, 0x6001, "ff15::1a:1", 3, 60_000_000L);
+        List<Process> rs = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            rs.add(receiver(i, image16, 0x6001, "ff15::1a:1"));
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertRestored(i, rs.get(i - 1), sum16, 12);
+        }
+        assertThat(sent(sender)).as("DATA sent").isPositive();
     }
 
     private Process sender(String ns, Path image, long session, String group, int members, long maxRate)
