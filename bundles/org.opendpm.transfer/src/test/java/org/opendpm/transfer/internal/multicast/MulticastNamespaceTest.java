@@ -39,8 +39,8 @@ import org.opendpm.image.ImageReader;
  * receiver's file must end byte-exact (SHA-256) with the source disk: eight at once, eight with 5 % of arriving UDP
  * dropped by nftables in each receiver's namespace, one started 3 s late, two sessions on one group and port, each
  * receiver writing only its own session's image while hearing the other's packets, and three on an IPv6 group. One
- * more runs the whole session, the server's runtime and eight real agents over their agent links, and stops one agent
- * by SIGSTOP past the drop bound.
+ * more runs the whole session on an IPv6 group, the server's runtime and eight real agents over their agent links,
+ * and stops one agent by SIGSTOP past the drop bound.
  *
  * <p>The test creates its namespaces (named after its process id) and deletes them afterwards; the host's own network
  * is never touched. Needs root, iproute2 and nftables: under CI (CI=true) a missing one fails the test, elsewhere it is
@@ -251,7 +251,9 @@ public class MulticastNamespaceTest {
     /**
      * The real session (IMG-3, docs/multicast.md "Session lifecycle"): the server's agent link and session runtime
      * ({@code MulticastSessionServe}) in the sender's namespace, eight real agents ({@code org.opendpm.agent.Main},
-     * a file for a disk) each in its own. One agent is stopped by SIGSTOP once it has confirmed some chunks: after the
+     * a file for a disk) each in its own, the agent links over IPv4 and the session's group from an IPv6 pool
+     * ({@code ff15::1b:0/112}; the data plane's IPv4 groups are the tests above, the whole session's IPv4 group is
+     * {@code MulticastRestoreIT}'s). One agent is stopped by SIGSTOP once it has confirmed some chunks: after the
      * drop bound without progress the server drops it with the error naming the bound and its chunks, while the other
      * seven finish byte-exact. Continued, the agent is told it was dropped.
      */
@@ -268,7 +270,7 @@ public class MulticastNamespaceTest {
         logs.put("server", serverLog);
         Process server = new ProcessBuilder("ip", "netns", "exec", NS + "-s", java(), "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), "org.opendpm.transfer.internal.MulticastSessionServe",
-                "--address", "10.99.0.1", "--iface", "eth0", "--pool", "239.255.27.0/24", "--port", "26530", "--image",
+                "--address", "10.99.0.1", "--iface", "eth0", "--pool", "ff15::1b:0/112", "--port", "26530", "--image",
                 image.file().toString(), "--drop", Integer.toString(DROP_SECONDS), "--max-rate", "2000000",
                 "--machines", String.join(",", machines)).redirectErrorStream(true).redirectOutput(serverLog.toFile())
                 .start();
@@ -297,8 +299,14 @@ public class MulticastNamespaceTest {
         long pid = agents.get(stopped).pid(); // ip netns exec execs the JVM: the process is the agent itself
         check("kill", "-STOP", Long.toString(pid));
         long stoppedAt = System.nanoTime();
-        assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))).as("the agent stopped")
-                .matches("\\d+ \\(java\\) T .*\\s*");
+        // The signal reaches the JVM's threads one by one: the process shows as stopped (T) once all are.
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        while (!Files.readString(stat).matches("\\d+ \\(java\\) T .*\\s*")) {
+            if (System.nanoTime() - stoppedAt > TimeUnit.SECONDS.toNanos(5)) {
+                fail("the agent did not stop: " + Files.readString(stat));
+            }
+            Thread.sleep(10);
+        }
         Matcher dropped = await(serverLog, Pattern.compile("dropped r" + stopped + " machine=(\\d+): (.*)"), server);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stoppedAt);
         // The bound runs from its last confirmed chunk, up to a second before it was stopped.
@@ -320,6 +328,8 @@ public class MulticastNamespaceTest {
                     .source());
         }
         assertThat(out).doesNotContain("failed r");
+        assertThat(Files.readString(logs.get("agent 1"))).as("the session's group is IPv6").contains(
+                "joined ff15:0:0:0:0:0:1b:0:26530 on eth0");
         check("kill", "-CONT", Long.toString(pid));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.readString(logs.get("agent " + stopped)).contains("dropped by the server: " + dropped.group(
