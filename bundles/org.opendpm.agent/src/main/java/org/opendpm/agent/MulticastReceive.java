@@ -1,6 +1,7 @@
 package org.opendpm.agent;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -30,7 +31,7 @@ import org.opendpm.image.ImageReader;
  *
  * <pre>
  * java -cp opendpm-agent.jar org.opendpm.agent.MulticastReceive --image IMG --session S --member M \
- *     --group 239.255.26.7 --port 26530 --iface eth0 --disk 1=FILE [--disk 2=FILE] [--silence SECONDS]
+ *     --group 239.255.26.7|ff15::1a:7 --port 26530 --iface eth0 --disk 1=FILE [--disk 2=FILE] [--silence SECONDS]
  * </pre>
  *
  * A missing file is created at its disk's size. On success it prints one line {@code done chunks=C written=B
@@ -118,7 +119,11 @@ public final class MulticastReceive {
             MulticastReceiver.Join join = new MulticastReceiver.Join(Long.parseLong(opts.get("session")),
                     header.imageId(), Long.parseLong(opts.get("member")), PacketCodec.DEFAULT_BLOCK_SIZE,
                     header.chunkSize(), index, new BitSet());
-            DatagramChannel ch = MulticastReceiver.open(new InetSocketAddress(to.getPort()), group, iface);
+            // The wildcard of the group's family, as the agent's member binds: the JDK's default wildcard is IPv4.
+            InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(group instanceof Inet6Address
+                    ? "::"
+                    : "0.0.0.0"), to.getPort());
+            DatagramChannel ch = MulticastReceiver.open(bind, group, iface);
             try (MulticastReceiver r = new MulticastReceiver(join, ch, to, Duration.ofSeconds(Long.parseLong(
                     opts.getOrDefault("silence", "30"))), new RestoreChunkDisks(disks, header.chunkSize()),
                     d -> false)) {

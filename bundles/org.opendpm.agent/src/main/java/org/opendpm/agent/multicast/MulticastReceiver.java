@@ -116,12 +116,19 @@ public final class MulticastReceiver implements AutoCloseable {
 
     /**
      * Opens a receiver's channel: bound to {@code bind} (the group's port on the wildcard address, or in tests a
-     * unicast address), and joined to {@code group} on {@code iface} unless {@code group} is null (unicast). The
-     * receiver hears its session from here on; {@link #close()} leaves the group (closing the channel drops its
-     * memberships).
+     * unicast address; of the group's address family), and joined to {@code group} on {@code iface} unless {@code
+     * group} is null (unicast). The receiver hears its session from here on; {@link #close()} leaves the group
+     * (closing the channel drops its memberships).
+     *
+     * @throws IllegalArgumentException {@code bind} and {@code group} are of different address families
      */
     public static DatagramChannel open(InetSocketAddress bind, InetAddress group, NetworkInterface iface)
             throws IOException {
+        if (group != null && group instanceof Inet6Address != bind.getAddress() instanceof Inet6Address) {
+            // The channel's family is the bind address's, and an IPv4 channel cannot join an IPv6 group.
+            throw new IllegalArgumentException("group " + group.getHostAddress() + " and bind address "
+                    + bind.getAddress().getHostAddress() + " are of different address families");
+        }
         DatagramChannel ch = DatagramChannel.open(bind.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,12 +33,14 @@ import org.opendpm.agent.MulticastReceive;
 import org.opendpm.image.ImageReader;
 
 /**
- * Multicast restore on real IPv4 groups (IMG-3, docs/multicast.md): the sender ({@link MulticastSend}) and eight
- * receivers (the agent's {@link MulticastReceive}, as shipped in its jar) each a process in a network namespace of
- * its own, the namespaces joined by veth pairs to a bridge in one more namespace (multicast snooping off). Every
+ * Multicast restore on real IPv4 and IPv6 groups (IMG-3, docs/multicast.md): the sender ({@link MulticastSend}) and
+ * eight receivers (the agent's {@link MulticastReceive}, as shipped in its jar) each a process in a network namespace
+ * of its own, the namespaces joined by veth pairs to a bridge in one more namespace (multicast snooping off). Every
  * receiver's file must end byte-exact (SHA-256) with the source disk: eight at once, eight with 5 % of arriving UDP
- * dropped by nftables in each receiver's namespace, one started 3 s late, and two sessions on one group and port, each
- * receiver writing only its own session's image while hearing the other's packets.
+ * dropped by nftables in each receiver's namespace, one started 3 s late, two sessions on one group and port, each
+ * receiver writing only its own session's image while hearing the other's packets, and three on an IPv6 group. One
+ * more runs the whole session on an IPv6 group, the server's runtime and eight real agents over their agent links,
+ * and stops one agent by SIGSTOP past the drop bound.
  *
  * <p>The test creates its namespaces (named after its process id) and deletes them afterwards; the host's own network
  * is never touched. Needs root, iproute2 and nftables: under CI (CI=true) a missing one fails the test, elsewhere it is
@@ -47,6 +50,10 @@ public class MulticastNamespaceTest {
 
     private static final int RECEIVERS = 8;
     private static final int CHUNK = 1 << 20;
+    /** The session's image: some 10 MB stored, 5 s at the session's 2 MB/s. */
+    private static final int SESSION_CHUNKS = 480;
+    /** The least drop bound a session takes ({@code MulticastOptions}). */
+    private static final int DROP_SECONDS = 10;
     private static final Pattern DONE = Pattern.compile(
             "done chunks=(\\d+) written=(\\d+) foreign=(\\d+) mismatched=(\\d+) bad=(\\d+)");
     private static final Pattern SENT = Pattern.compile("sent datagrams=(\\d+)");
@@ -77,9 +84,9 @@ public class MulticastNamespaceTest {
         CREATED.add(NS + "-b");
         check("ip", "-n", NS + "-b", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
         check("ip", "-n", NS + "-b", "link", "set", "br0", "up");
-        namespace("s", "10.99.0.1");
+        namespace("s", "10.99.0.1", "fd99::1");
         for (int i = 1; i <= RECEIVERS; i++) {
-            namespace("r" + i, "10.99.0." + (10 + i));
+            namespace("r" + i, "10.99.0." + (10 + i), "fd99::" + (10 + i));
         }
         Path root = TMP.getRoot().toPath();
         sum32 = raw(root.resolve("a.raw"), 32, 1);
@@ -95,8 +102,11 @@ public class MulticastNamespaceTest {
         MulticastSend.image(root.resolve("b.raw"), image16, CHUNK);
     }
 
-    /** A namespace with eth0 on a veth pair created inside the bridge's namespace, its other end a port of br0. */
-    private static void namespace(String name, String address) throws Exception {
+    /**
+     * A namespace with eth0 on a veth pair created inside the bridge's namespace, its other end a port of br0; eth0 has
+     * an IPv4 and a ULA IPv6 address (no duplicate detection, so it is usable at once).
+     */
+    private static void namespace(String name, String address, String address6) throws Exception {
         check("ip", "netns", "add", NS + "-" + name);
         CREATED.add(NS + "-" + name);
         String port = "v" + name + ProcessHandle.current().pid() % 100000;
@@ -105,6 +115,7 @@ public class MulticastNamespaceTest {
         check("ip", "-n", NS + "-b", "link", "set", port, "master", "br0", "up");
         check("ip", "-n", NS + "-" + name, "link", "set", "lo", "up");
         check("ip", "-n", NS + "-" + name, "addr", "add", address + "/24", "brd", "+", "dev", "eth0");
+        check("ip", "-n", NS + "-" + name, "-6", "addr", "add", address6 + "/64", "dev", "eth0", "nodad");
         check("ip", "-n", NS + "-" + name, "link", "set", "eth0", "up");
     }
 
@@ -221,6 +232,130 @@ public class MulticastNamespaceTest {
         }
         sent(a);
         sent(b);
+    }
+
+    @Test
+    public void threeReceiversRestoreFromAnIpv6GroupByteExact() throws Exception {
+        // Site-local scope (ff15::/16), sent and joined on eth0 of each namespace.
+        Process sender = sender("s", image16, 0x6001, "ff15::1a:1", 3, 60_000_000L);
+        List<Process> rs = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            rs.add(receiver(i, image16, 0x6001, "ff15::1a:1"));
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertRestored(i, rs.get(i - 1), sum16, 12);
+        }
+        assertThat(sent(sender)).as("DATA sent").isPositive();
+    }
+
+    /**
+     * The real session (IMG-3, docs/multicast.md "Session lifecycle"): the server's agent link and session runtime
+     * ({@code MulticastSessionServe}) in the sender's namespace, eight real agents ({@code org.opendpm.agent.Main},
+     * a file for a disk) each in its own, the agent links over IPv4 and the session's group from an IPv6 pool
+     * ({@code ff15::1b:0/112}; the data plane's IPv4 groups are the tests above, the whole session's IPv4 group is
+     * {@code MulticastRestoreIT}'s). One agent is stopped by SIGSTOP once it has confirmed some chunks: after the
+     * drop bound without progress the server drops it with the error naming the bound and its chunks, while the other
+     * seven finish byte-exact. Continued, the agent is told it was dropped.
+     */
+    @Test
+    public void anAgentStoppedLongerThanTheDropBoundIsDroppedWhileTheOtherSevenFinish_IMG3() throws Exception {
+        int stopped = 3;
+        Path root = TMP.getRoot().toPath();
+        TestImage image = TestImage.write(root.resolve("session.img"), SESSION_CHUNKS);
+        List<String> machines = new ArrayList<>();
+        for (int i = 1; i <= RECEIVERS; i++) {
+            machines.add("r" + i + "=" + String.format("02:00:00:00:99:%02x", i));
+        }
+        Path serverLog = TMP.newFile().toPath();
+        logs.put("server", serverLog);
+        Process server = new ProcessBuilder("ip", "netns", "exec", NS + "-s", java(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "org.opendpm.transfer.internal.MulticastSessionServe",
+                "--address", "10.99.0.1", "--iface", "eth0", "--pool", "ff15::1b:0/112", "--port", "26530", "--image",
+                image.file().toString(), "--drop", Integer.toString(DROP_SECONDS), "--max-rate", "2000000",
+                "--machines", String.join(",", machines)).redirectErrorStream(true).redirectOutput(serverLog.toFile())
+                .start();
+        processes.add(server);
+        Matcher ready = await(serverLog, Pattern.compile("READY (\\d+) (\\S+)"), server);
+        Map<Integer, Process> agents = new HashMap<>();
+        for (int i = 1; i <= RECEIVERS; i++) {
+            Path disk = root.resolve("agent-disk-" + i);
+            byte[] junk = new byte[image.source().length];
+            Arrays.fill(junk, (byte) 0x5a);
+            Files.write(disk, junk);
+            disks.put(i, disk);
+            Path state = Files.createDirectories(root.resolve("agent-" + i));
+            Path log = state.resolve("agent.log");
+            logs.put("agent " + i, log);
+            Process a = new ProcessBuilder("ip", "netns", "exec", NS + "-r" + i, java(), "-Xmx96m", "-cp",
+                    System.getProperty("java.class.path"), "org.opendpm.agent.Main", "--server", "10.99.0.1:"
+                            + ready.group(1),
+                    "--server-fingerprint", ready.group(2), "--state", state.toString(),
+                    "--mac", machines.get(i - 1).split("=")[1], "--name", "r" + i, "--test-disk", disk.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            processes.add(a);
+            agents.put(i, a);
+        }
+        await(serverLog, Pattern.compile("progress r" + stopped + " [1-9]"), server);
+        long pid = agents.get(stopped).pid(); // ip netns exec execs the JVM: the process is the agent itself
+        check("kill", "-STOP", Long.toString(pid));
+        long stoppedAt = System.nanoTime();
+        // The signal reaches the JVM's threads one by one: the process shows as stopped (T) once all are.
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        while (!Files.readString(stat).matches("\\d+ \\(java\\) T .*\\s*")) {
+            if (System.nanoTime() - stoppedAt > TimeUnit.SECONDS.toNanos(5)) {
+                fail("the agent did not stop: " + Files.readString(stat));
+            }
+            Thread.sleep(10);
+        }
+        Matcher dropped = await(serverLog, Pattern.compile("dropped r" + stopped + " machine=(\\d+): (.*)"), server);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stoppedAt);
+        // The bound runs from its last confirmed chunk, up to a second before it was stopped.
+        assertThat(seconds).as("seconds stopped before the drop").isBetween(DROP_SECONDS - 2L, DROP_SECONDS + 5L);
+        assertThat(dropped.group(2)).matches("no chunk confirmed for " + DROP_SECONDS + " s \\(\\d+ of "
+                + SESSION_CHUNKS + " chunks written\\)");
+        assertThat(Files.readString(serverLog)).as("the server's log names the member's machine").contains(
+                "(machine " + dropped.group(1) + ") dropped: " + dropped.group(2));
+        await(serverLog, Pattern.compile("^END$", Pattern.MULTILINE), server);
+        String out = Files.readString(serverLog);
+        for (int i = 1; i <= RECEIVERS; i++) {
+            if (i == stopped) {
+                assertThat(out).doesNotContain("done r" + i + " ");
+                continue;
+            }
+            assertThat(out).as("agent %d done: %s", i, logs()).containsPattern("done r" + i + " chunks="
+                    + SESSION_CHUNKS + " bytes=\\d+ mismatches=0");
+            assertThat(Files.readAllBytes(disks.get(i))).as("agent %d's disk byte-exact", i).isEqualTo(image
+                    .source());
+        }
+        assertThat(out).doesNotContain("failed r");
+        assertThat(Files.readString(logs.get("agent 1"))).as("the session's group is IPv6").contains(
+                "joined ff15:0:0:0:0:0:1b:0:26530 on eth0");
+        check("kill", "-CONT", Long.toString(pid));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(logs.get("agent " + stopped)).contains("dropped by the server: " + dropped.group(
+                2))) {
+            if (System.nanoTime() > deadline) {
+                fail("the continued agent was not told it was dropped: " + logs());
+            }
+            Thread.sleep(50);
+        }
+        assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("the server ends").isTrue();
+        assertThat(server.exitValue()).isZero();
+    }
+
+    /** Waits up to 60 s for {@code pattern} in {@code log} while {@code p} runs, and returns the match. */
+    private Matcher await(Path log, Pattern pattern, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Matcher m = pattern.matcher(Files.readString(log));
+            if (m.find()) {
+                return m;
+            }
+            if (System.nanoTime() > deadline || !p.isAlive() && !pattern.matcher(Files.readString(log)).find()) {
+                fail("waiting for '" + pattern + "': " + logs());
+            }
+            Thread.sleep(50);
+        }
     }
 
     private Process sender(String ns, Path image, long session, String group, int members, long maxRate)

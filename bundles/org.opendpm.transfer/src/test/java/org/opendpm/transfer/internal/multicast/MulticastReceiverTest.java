@@ -204,6 +204,17 @@ public class MulticastReceiverTest {
     }
 
     @Test
+    public void aGroupOfTheOtherAddressFamilyThanTheBindAddressIsRefused() throws Exception {
+        // The JDK's default wildcard (new InetSocketAddress(port)) is IPv4's: an IPv6 group needs ::.
+        assertThatThrownBy(() -> MulticastReceiver.open(new InetSocketAddress(26530), InetAddress.getByName(
+                "ff15::1a:1"), null)).isInstanceOf(IllegalArgumentException.class).hasMessage(
+                        "group ff15:0:0:0:0:0:1a:1 and bind address 0.0.0.0 are of different address families");
+        assertThatThrownBy(() -> MulticastReceiver.open(new InetSocketAddress(InetAddress.getByName("::"), 26530),
+                InetAddress.getByName("239.255.26.1"), null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("group 239.255.26.1 and bind address 0:0:0:0:0:0:0:0 are of different address families");
+    }
+
+    @Test
     public void nothingOfAnotherSessionReachesTheDisk() throws Exception {
         writesNothing(join(SESSION + 1, new BitSet()), SESSION + 1);
     }
