@@ -291,7 +291,8 @@ final class MulticastMember {
         LOG.info("Multicast session " + join.sessionId() + ": member " + join.member() + " done, "
                 + receiver.bytesWritten() + " bytes written" + (join.compare()
                         ? ", " + mismatches.size() + " mismatches on compare"
-                        : "") + "; " + receiver.figures());
+                        : "")
+                + "; " + receiver.figures());
         return new Message.MulticastResult(join.id(), join.chunks(), receiver.bytesWritten(), join.compare(),
                 mismatches);
     }
