@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -292,18 +291,6 @@ public class JdbcPackageWebServers implements PackageWebServers {
         }
         LOG.info("Package download settings: automatic {}, daily at {}", settings.automatic(), time);
         return new DownloadSettings(settings.automatic(), time);
-    }
-
-    /** Parses a daily time {@code HH:MM} for the REST and shell layers. */
-    public static LocalTime parseTime(String text) {
-        try {
-            if (text != null && text.matches("\\d{2}:\\d{2}")) {
-                return LocalTime.parse(text);
-            }
-        } catch (DateTimeParseException e) {
-            // named below
-        }
-        throw new ValidationException("time", "a daily time is HH:MM, 00:00 to 23:59");
     }
 
     private void refuseWhileRunning() {

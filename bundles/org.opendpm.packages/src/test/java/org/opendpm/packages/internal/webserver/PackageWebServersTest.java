@@ -327,8 +327,8 @@ public class PackageWebServersTest {
                     assertThat(s.enabled()).isFalse();
                 });
         assertThat(servers.latest("packWS")).isEmpty();
-        assertThatThrownBy(() -> JdbcPackageWebServers.parseTime("24:00")).hasMessageContaining("HH:MM");
-        assertThat(JdbcPackageWebServers.parseTime("07:30")).isEqualTo(LocalTime.of(7, 30));
+        assertThatThrownBy(() -> DownloadSettings.time("24:00")).hasMessageContaining("HH:MM");
+        assertThat(DownloadSettings.time("07:30")).isEqualTo(LocalTime.of(7, 30));
     }
 
     @Test
