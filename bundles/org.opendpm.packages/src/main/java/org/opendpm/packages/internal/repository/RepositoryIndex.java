@@ -153,7 +153,7 @@ public record RepositoryIndex(List<Entry> packages) {
         Optional<String> description = Optional.empty();
         List<Integer> success = List.of(0);
         List<Integer> reboot = List.of();
-        int timeout = 60;
+        int timeout = 30;
         List<PackageFile> files = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
