@@ -1,5 +1,6 @@
 package org.opendpm.packages.internal.webserver;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,7 +73,6 @@ public class JdbcPackageWebServers implements PackageWebServers {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcPackageWebServers.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{1," + MAX_ID + "}");
     private static final int MAX_URL = 1024;
-    private static final int MAX_LIST_TEXT = 4000;
     private static final int MAX_MESSAGE = 2000;
 
     private final Database database;
@@ -83,6 +82,7 @@ public class JdbcPackageWebServers implements PackageWebServers {
     private final Supplier<Path> staging;
     private final HttpClient http;
     private final ScheduledExecutorService executor;
+    private final DownloadReports reports;
     private final Object lock = new Object();
     private boolean running;
 
@@ -97,6 +97,7 @@ public class JdbcPackageWebServers implements PackageWebServers {
     public JdbcPackageWebServers(Database database, PackageService registry, Clock clock, Supplier<Path> keysFolder,
             Supplier<Path> staging) {
         this.database = database;
+        this.reports = new DownloadReports(database);
         this.registry = registry;
         this.clock = clock;
         this.keysFolder = keysFolder;
@@ -401,7 +402,7 @@ public class JdbcPackageWebServers implements PackageWebServers {
         String keyError = null;
         try {
             keys = TrustedKeys.load(keysFolder.get());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             keyError = "the trusted keys cannot be read: " + e.getMessage();
         }
         for (PackageWebServer s : servers) {
@@ -412,7 +413,7 @@ public class JdbcPackageWebServers implements PackageWebServers {
             } else {
                 r = downloadOne(s, keys, from);
             }
-            save(r);
+            reports.save(r);
             added.addAll(r.added());
             updated.addAll(r.updated());
             deleted.addAll(r.deleted());
@@ -428,7 +429,7 @@ public class JdbcPackageWebServers implements PackageWebServers {
                         : failures.size() + " of " + servers.size() + " server(s) failed; " + String.join("; ",
                                 failures);
         DownloadReport overall = report(OVERALL, failures.isEmpty(), started, message, added, updated, deleted);
-        save(overall);
+        reports.save(overall);
         LOG.info("Package download ended: {}", message);
         return overall;
     }
@@ -458,65 +459,13 @@ public class JdbcPackageWebServers implements PackageWebServers {
                 updated, deleted);
     }
 
-    private void save(DownloadReport r) {
-        database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM package_download_report WHERE scope = ?")) {
-                ps.setString(1, r.scope());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO package_download_report (scope, started_at,"
-                    + " finished_at, success, message, added, updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, r.scope());
-                ps.setTimestamp(2, Timestamp.from(r.startedAt()));
-                ps.setTimestamp(3, Timestamp.from(r.finishedAt()));
-                ps.setBoolean(4, r.success());
-                ps.setString(5, r.message());
-                ps.setString(6, lines(r.added()));
-                ps.setString(7, lines(r.updated()));
-                ps.setString(8, lines(r.deleted()));
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
     @Override
     public Optional<DownloadReport> latest(String scope) {
         if (scope == null || scope.length() > MAX_ID) {
             return Optional.empty();
         }
         String stored = scope.equals(OVERALL) ? OVERALL : find(scope).map(PackageWebServer::id).orElse(scope);
-        return database.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT started_at, finished_at, success, message, added,"
-                    + " updated, deleted FROM package_download_report WHERE scope = ?")) {
-                ps.setString(1, stored);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new DownloadReport(stored, rs.getBoolean(3), rs.getTimestamp(1).toInstant(),
-                            rs.getTimestamp(2).toInstant(), rs.getString(4), unlines(rs.getString(5)),
-                            unlines(rs.getString(6)), unlines(rs.getString(7))));
-                }
-            }
-        });
-    }
-
-    /** Names one a line, cut to the column's size with a last line saying how many were left out. */
-    static String lines(List<String> names) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            String more = "(" + (names.size() - i) + " more)";
-            if (b.length() + names.get(i).length() + 1 + (i + 1 < names.size() ? 16 : 0) > MAX_LIST_TEXT) {
-                return b.append(more).toString();
-            }
-            b.append(names.get(i)).append(i + 1 < names.size() ? "\n" : "");
-        }
-        return b.toString();
-    }
-
-    private static List<String> unlines(String text) {
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+        return reports.latest(stored);
     }
 
     private static List<PackageWebServer> read(PreparedStatement ps) throws SQLException {

@@ -341,11 +341,11 @@ public class PackageWebServersTest {
     @Test
     public void longChangeListsAreCutWithACount() {
         List<String> many = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "package-" + i).toList();
-        String text = JdbcPackageWebServers.lines(many);
+        String text = DownloadReports.lines(many);
         assertThat(text.length()).isLessThanOrEqualTo(4000);
         assertThat(text).startsWith("package-0\n").endsWith("more)");
-        assertThat(JdbcPackageWebServers.lines(List.of("a", "b"))).isEqualTo("a\nb");
-        assertThat(Optional.of(JdbcPackageWebServers.lines(List.of()))).contains("");
+        assertThat(DownloadReports.lines(List.of("a", "b"))).isEqualTo("a\nb");
+        assertThat(Optional.of(DownloadReports.lines(List.of()))).contains("");
     }
 
     /** A clock the test moves; UTC, so daily times read as written. */
