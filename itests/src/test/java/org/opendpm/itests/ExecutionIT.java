@@ -41,7 +41,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * agent killed mid-execution and Remove Error (EXE-8), the Deploy-OS precondition (EXE-3), file distribution with
  * permissions (FIL-1, FIL-2), an agent presenting another machine's credential, and bad frames and a connection flood
  * that leave the other agents working; the scenario types and the steps and log of an execution (SCN-2, EXE-6);
- * packages installed by a real agent and Execute At Next Startup (PKG-1, PKG-2, EXE-11).
+ * packages installed by a real agent and Execute At Next Startup (PKG-1, PKG-2, EXE-11); packages downloaded from
+ * signed Package Web Servers (PKG-3).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -662,5 +663,92 @@ public class ExecutionIT {
                 "the queued scenario ran at the agent's hello");
         Rest.awaitMillis(30_000, () -> ok(admin("GET", "machines/" + m + "/next-startup", null), 200).size() == 0,
                 "the queue drained");
+    }
+
+    /**
+     * PKG-3 on the real distribution: two Package Web Servers served by python3's http.server on 127.0.0.1, the key
+     * trusted in etc/opendpm/package-keys, a download on demand visits 0PackWS before packWS, registers both packages
+     * and reports it; a tampered file in a changed index is refused and reported, and nothing of it is registered.
+     */
+    @Test
+    public void packagesAreDownloadedFromSignedPackageWebServersInIdOrder_PKG3() throws Exception {
+        boolean python;
+        try {
+            python = new ProcessBuilder("python3", "--version").start().waitFor() == 0;
+        } catch (IOException e) {
+            python = false;
+        }
+        if (!python) {
+            String message = "ExecutionIT's Package Web Server case needs python3 (Debian package python3)";
+            if ("true".equals(System.getenv("CI"))) {
+                org.junit.Assert.fail(message);
+            }
+            System.err.println("SKIPPED: " + message + " is not installed");
+            org.junit.Assume.assumeTrue(message, false);
+        }
+        Path www = dir("package-web");
+        java.security.KeyPair key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path keys = Files.createDirectories(Path.of(System.getProperty("karaf.etc"), "opendpm", "package-keys"));
+        Files.writeString(keys.resolve("itest.pem"), "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getEncoder()
+                .encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        publish(www.resolve("a"), key, "from-packWS", "p.deb", "p");
+        publish(www.resolve("b"), key, "from-0PackWS", "z.deb", "z");
+        int port = Distribution.freePort();
+        Process http = new ProcessBuilder("python3", "-m", "http.server", "--bind", "127.0.0.1", String.valueOf(port),
+                "--directory", www.toString()).redirectErrorStream(true)
+                .redirectOutput(www.resolveSibling("package-web.log").toFile()).start();
+        agents.add(http);
+        Rest.awaitMillis(20_000, () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, "python3 http.server listening");
+        String base = "http://127.0.0.1:" + port + "/";
+        ok(admin("POST", "package-web-servers", "{\"id\":\"packWS\",\"url\":\"" + base + "a/\"}"), 201);
+        ok(admin("POST", "package-web-servers", "{\"id\":\"0PackWS\",\"url\":\"" + base + "b/\"}"), 201);
+        assertEquals(400, admin("POST", "package-web-servers", "{\"id\":\"pack-WS\",\"url\":\"" + base + "\"}")
+                .status());
+
+        ok(admin("POST", "package-download/now", null), 202);
+        Rest.awaitMillis(60_000, () -> admin("GET", "package-download/latest", null).status() == 200
+                && !ok(admin("GET", "package-download", null), 200).get("downloading").asBoolean(), "download ended");
+        JsonNode latest = ok(admin("GET", "package-download/latest", null), 200);
+        assertTrue(latest.toString(), latest.get("success").asBoolean());
+        assertEquals("[\"from-0PackWS\",\"from-packWS\"]", latest.get("added").toString());
+        String listed = Container.shell(sessions, "dpm:package-server-list");
+        assertTrue(listed, listed.indexOf("0PackWS") < listed.indexOf("packWS ") && listed.contains("success"));
+
+        String sha = publish(www.resolve("a"), key, "from-packWS-2", "q.deb", "q");
+        Files.writeString(www.resolve("a").resolve("files").resolve(sha), "tampered");
+        assertTrue(Container.shell(sessions, "dpm:package-server-download").contains("Download started"));
+        Rest.awaitMillis(60_000, () -> !ok(admin("GET", "package-download", null), 200).get("downloading")
+                .asBoolean() && !ok(admin("GET", "package-download/latest", null), 200).get("success").asBoolean(),
+                "the tampered download ended");
+        JsonNode server = ok(admin("GET", "package-web-servers/packWS", null), 200).get("latest");
+        assertFalse(server.toString(), server.get("success").asBoolean());
+        assertTrue(server.toString(), server.get("message").asText().contains("q.deb"));
+        assertTrue(Container.shell(sessions, "dpm:package-server-latest packWS").contains("FAILED"));
+        assertFalse(Container.shell(sessions, "dpm:package-list").contains("from-packWS-2"));
+    }
+
+    /** Writes a one-package repository (index, files/<sha256>) signed with the key; returns the file's SHA-256. */
+    private static String publish(Path repo, java.security.KeyPair key, String name, String file, String content)
+            throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String sha = sha256(bytes);
+        Files.createDirectories(repo.resolve("files"));
+        Files.write(repo.resolve("files").resolve(sha), bytes);
+        byte[] index = ("{\"format\": 1, \"packages\": [{\"name\": \"" + name + "\", \"kind\": \"LINUX_PATCH\","
+                + " \"urgency\": \"HIGH\", \"installer\": \"DEB\", \"files\": [{\"name\": \"" + file + "\", \"size\": "
+                + bytes.length + ", \"sha256\": \"" + sha + "\"}]}]}").getBytes(StandardCharsets.UTF_8);
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(key.getPrivate());
+        signer.update(index);
+        Files.write(repo.resolve("index.json"), index);
+        Files.write(repo.resolve("index.json.sig"), signer.sign());
+        return sha;
     }
 }

@@ -13,7 +13,7 @@ import org.opendpm.api.packages.PackageService;
 import org.opendpm.api.packages.PackageSpec;
 
 /** The rules of a package's registration (PKG-1); every refusal names its field and never stores anything. */
-final class PackageChecks {
+public final class PackageChecks {
 
     static final int MAX_IDENT = 255;
     static final int MAX_COMMAND = 1024;
@@ -24,12 +24,12 @@ final class PackageChecks {
     private static final String FORBIDDEN = "\";\\/:";
     private static final Pattern VERSION = Pattern.compile("\\d{1,5}\\.\\d{1,5}");
     private static final Pattern MS_NUMBER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
-    static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    public static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private PackageChecks() {
     }
 
-    static void check(PackageSpec s) {
+    public static void check(PackageSpec s) {
         if (s == null) {
             throw new ValidationException("package", "a package is required");
         }
@@ -167,7 +167,7 @@ final class PackageChecks {
     }
 
     /** A file name as it is kept in the package's folder and sent to the agent. */
-    static void fileName(String name) {
+    public static void fileName(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_FILE_NAME) {
             throw new ValidationException("name", "a file name has 1 to " + MAX_FILE_NAME + " characters");
         }
