@@ -41,7 +41,8 @@ public final class PortsComponent implements ServerPortsService {
         this(tftp::rootFolder);
     }
 
-    public PortsComponent(Supplier<Path> folder) {
+    /** For tests; not public, so that SCR sees one constructor of one argument, the {@code @Activate} one. */
+    PortsComponent(Supplier<Path> folder) {
         this.folder = folder;
     }
 
