@@ -305,7 +305,7 @@ public final class PackageCommands {
 
     @Service
     @Command(scope = "dpm", name = "next-startup-add", description = "Queues a package scenario to run when the"
-            + " machine's agent next connects (EXE-11; at most 100 per machine)")
+            + " machine's agent next starts, not when a connection comes back (EXE-11; at most 100 per machine)")
     public static class NextStartupAdd implements Action {
         @Reference
         NextStartupService queue;

@@ -348,31 +348,38 @@ public class PackageWebServersTest {
         assertThat(Optional.of(DownloadReports.lines(List.of()))).contains("");
     }
 
-    /** A clock the test moves; UTC, so daily times read as written. */
+    /** A clock the test moves; UTC unless asked for another zone, so daily times read as written. */
     static final class MutableClock extends Clock {
-        private volatile Instant now;
+        private final java.util.concurrent.atomic.AtomicReference<Instant> now;
+        private final ZoneId zone;
 
         MutableClock(Instant now) {
+            this(new java.util.concurrent.atomic.AtomicReference<>(now), ZoneOffset.UTC);
+        }
+
+        private MutableClock(java.util.concurrent.atomic.AtomicReference<Instant> now, ZoneId zone) {
             this.now = now;
+            this.zone = zone;
         }
 
         void set(Instant now) {
-            this.now = now;
+            this.now.set(now);
         }
 
         @Override
         public ZoneId getZone() {
-            return ZoneOffset.UTC;
+            return zone;
         }
 
+        /** The same moving time seen in another zone. */
         @Override
         public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+            return new MutableClock(now, zone);
         }
 
         @Override
         public Instant instant() {
-            return now;
+            return now.get();
         }
     }
 }
